@@ -1,5 +1,6 @@
 /** Why an input could not be turned into pixels. Every code has a message in both UI languages. */
 export type IntakeErrorCode =
+  | 'unreadable-file'
   | 'empty-file'
   | 'file-too-large'
   | 'not-an-image'

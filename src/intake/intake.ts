@@ -29,8 +29,7 @@ export async function decodeFile(file: InputFile, env: IntakeEnv): Promise<Decod
       const what = parsed.header.modality ? `a ${parsed.header.modality} object` : 'a DICOM object';
       throw new IntakeError('no-pixel-data', `${file.name} is ${what} without an image (no Pixel Data)`);
     }
-    const { header, stored } = await decodePixels(parsed);
-    return { source: 'dicom', fileName: file.name, header, stored };
+    return { source: 'dicom', fileName: file.name, header: parsed.header, stored: await decodePixels(parsed) };
   } catch (err) {
     const e = toIntakeError(err);
     throw e.message.includes(file.name) ? e : new IntakeError(e.code, `${file.name}: ${e.message}`);

@@ -34,6 +34,7 @@ function mismatch(a: DecodedImage, b: DecodedImage): string | undefined {
 }
 
 interface Slice {
+  file: number;
   image: DecodedImage;
   frame: number;
   position?: number;
@@ -51,8 +52,9 @@ export function assembleVolume(images: DecodedImage[]): Volume {
   }
   const h = first.header;
   const normal = h.imageOrientation ? sliceNormal(h.imageOrientation) : undefined;
-  const slices: Slice[] = images.flatMap((image) =>
+  const slices: Slice[] = images.flatMap((image, file) =>
     image.stored.map((_, frame) => ({
+      file,
       image,
       frame,
       position: normal && image.header.imagePosition ? dot(image.header.imagePosition, normal) : undefined,
@@ -73,6 +75,7 @@ export function assembleVolume(images: DecodedImage[]): Volume {
   const positions = images.length > 1 && slices.every((s) => s.position !== undefined) ? slices.map((s) => s.position!) : undefined;
   return {
     fileNames: images.map((i) => i.fileName),
+    sliceFile: slices.map((s) => s.file),
     header: h,
     width: h.columns,
     height: h.rows,

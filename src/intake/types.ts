@@ -42,7 +42,10 @@ export interface DecodedImage {
   source: 'dicom' | 'png' | 'jpeg';
   fileName: string;
   header: ImageHeader;
-  /** Per frame: samples interleaved (RGB RGB …) for colour, one value per pixel for grey. */
+  /**
+   * Per frame: one value per pixel for grey; for colour always interleaved RGB (RGB RGB …), whatever the
+   * file's PhotometricInterpretation and PlanarConfiguration said (the header keeps the file's values).
+   */
   stored: StoredPixels[];
 }
 
@@ -51,7 +54,10 @@ export interface DecodedImage {
  * `modality` holds stored × slope + intercept (paper A eq. 8) for every frame, concatenated.
  */
 export interface Volume {
+  /** The input files' names, in the order they were given. */
   fileNames: string[];
+  /** For each slice, the index (into fileNames) of the file it came from. */
+  sliceFile: number[];
   header: ImageHeader;
   width: number;
   height: number;

@@ -41,8 +41,8 @@ export function checkPixelHeader(h: ImageHeader): TransferSyntaxInfo {
   return ts;
 }
 
-/** Decodes all frames; colour comes back as interleaved RGB and the returned header says so. */
-export async function decodePixels(parsed: ParsedDicom): Promise<{ header: ImageHeader; stored: StoredPixels[] }> {
+/** Decodes all frames; colour comes back as interleaved RGB whatever the file's layout and colour space. */
+export async function decodePixels(parsed: ParsedDicom): Promise<StoredPixels[]> {
   const h = parsed.header;
   const ts = checkPixelHeader(h);
   const el = parsed.dataSet.elements['x7fe00010']!;
@@ -114,15 +114,13 @@ function copyInto(data: ArrayLike<number>, h: ImageHeader, count: number): Store
  * Colour images leave intake as interleaved RGB. JPEG codecs already undo YBR; native and RLE YBR_FULL
  * is converted here. Greyscale passes through.
  */
-function toRgbIfColour(h: ImageHeader, ts: TransferSyntaxInfo, stored: StoredPixels[]): { header: ImageHeader; stored: StoredPixels[] } {
-  if (h.samplesPerPixel !== 3) return { header: h, stored };
+function toRgbIfColour(h: ImageHeader, ts: TransferSyntaxInfo, stored: StoredPixels[]): StoredPixels[] {
+  if (h.samplesPerPixel !== 3) return stored;
   const pixels = h.rows * h.columns;
   // Codecs hand back interleaved samples; native data follows PlanarConfiguration.
   const planar = ts.codec === 'native' && h.planarConfiguration === 1;
-  const converted = stored.map((frame) => {
-    let f = planar ? planarToInterleaved(frame, pixels, (n) => allocateStored(h, n)) : frame;
-    if (h.photometric === 'YBR_FULL' && (ts.codec === 'native' || ts.codec === 'rle') && f instanceof Uint8Array) f = ybrFullToRgb(f);
-    return f;
+  return stored.map((frame) => {
+    const f = planar ? planarToInterleaved(frame, pixels, (n) => allocateStored(h, n)) : frame;
+    return h.photometric === 'YBR_FULL' && (ts.codec === 'native' || ts.codec === 'rle') && f instanceof Uint8Array ? ybrFullToRgb(f) : f;
   });
-  return { header: { ...h, photometric: 'RGB', planarConfiguration: 0 }, stored: converted };
 }
