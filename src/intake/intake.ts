@@ -4,7 +4,6 @@
  */
 import { decodePixels } from './dicom/decodePixels.ts';
 import { parseDicom } from './dicom/parseHeader.ts';
-import { TRANSFER_SYNTAXES } from './dicom/transferSyntax.ts';
 import { IntakeError, toIntakeError } from './errors.ts';
 import { formatBytes, LIMITS } from './limits.ts';
 import { rgbaToDecoded, sniffRaster, type RasterDecoder } from './raster.ts';
@@ -47,8 +46,4 @@ export async function openStudy(files: InputFile[], env: IntakeEnv): Promise<Vol
   } catch (err) {
     throw toIntakeError(err);
   }
-}
-
-export function transferSyntaxName(uid: string): string {
-  return TRANSFER_SYNTAXES[uid]?.name ?? (uid || 'none (picture)');
 }

@@ -74,6 +74,7 @@ export function assembleVolume(images: DecodedImage[]): Volume {
   const modality = toModality(stored, h.slope, h.intercept);
   const positions = images.length > 1 && slices.every((s) => s.position !== undefined) ? slices.map((s) => s.position!) : undefined;
   return {
+    source: first.source,
     fileNames: images.map((i) => i.fileName),
     sliceFile: slices.map((s) => s.file),
     header: h,

@@ -54,6 +54,7 @@ export interface DecodedImage {
  * `modality` holds stored × slope + intercept (paper A eq. 8) for every frame, concatenated.
  */
 export interface Volume {
+  source: DecodedImage['source'];
   /** The input files' names, in the order they were given. */
   fileNames: string[];
   /** For each slice, the index (into fileNames) of the file it came from. */

@@ -28,3 +28,8 @@ export const TRANSFER_SYNTAXES: Readonly<Record<string, TransferSyntaxInfo>> = {
 
 export const IMPLICIT_LITTLE = '1.2.840.10008.1.2';
 export const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';
+
+/** A readable name for the tags panel (unknown UIDs are shown as they are). */
+export function transferSyntaxName(uid: string): string {
+  return TRANSFER_SYNTAXES[uid]?.name ?? uid;
+}

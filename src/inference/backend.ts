@@ -1,0 +1,48 @@
+/**
+ * Picks the tfjs backend: the first of the preferred list that initialises, remembering why the others
+ * did not (the page shows it, so a fallback is never silent — tfjs itself falls back quietly).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-webgpu';
+
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+
+export interface BackendChoice {
+  backend: BackendName;
+  /** Backends tried before the chosen one, with the reason each was skipped. */
+  skipped: { backend: BackendName; reason: string }[];
+}
+
+export async function selectBackend(preferred: readonly BackendName[]): Promise<BackendChoice> {
+  const skipped: BackendChoice['skipped'] = [];
+  for (const backend of preferred) {
+    try {
+      if (backend === 'webgpu' && !(typeof navigator !== 'undefined' && 'gpu' in navigator)) {
+        throw new Error('this browser has no WebGPU (navigator.gpu is missing)');
+      }
+      const ok = await tf.setBackend(backend);
+      await tf.ready();
+      if (ok && tf.getBackend() === backend) return { backend, skipped };
+      throw new Error('initialisation failed');
+    } catch (err) {
+      skipped.push({ backend, reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  throw new Error(`no tfjs backend could start: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+}
+
+/**
+ * A small fixed computation, softmax(A·B + 1) for A = [i/10], B = [(j−i)/7], used to warm a backend up and
+ * to check that two backends agree. Returns the 4×4 result row by row.
+ */
+export async function selfTest(): Promise<Float32Array> {
+  const out = tf.tidy(() => {
+    const a = tf.tensor2d(Array.from({ length: 4 * 8 }, (_, k) => (k % 8) / 10 - Math.floor(k / 8) / 10), [4, 8]); // [4, 8]
+    const b = tf.tensor2d(Array.from({ length: 8 * 4 }, (_, k) => ((k % 4) - Math.floor(k / 4)) / 7), [8, 4]); // [8, 4]
+    return tf.softmax(tf.add(tf.matMul(a, b), 1)); // [4, 4]
+  });
+  const data = (await out.data()) as Float32Array;
+  out.dispose();
+  return data;
+}

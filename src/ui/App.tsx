@@ -1,0 +1,63 @@
+/** The page: composes the panels; all state lives in the store. */
+import { useEffect } from 'react';
+import type { BackendName } from '../inference/backend.ts';
+import { DropZone } from './components/DropZone.tsx';
+import { ErrorBanner } from './components/ErrorBanner.tsx';
+import { ProgressBar } from './components/ProgressBar.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { TagsPanel } from './components/TagsPanel.tsx';
+import { TextPanel } from './components/TextPanel.tsx';
+import { Viewer } from './components/Viewer.tsx';
+import { ViewerControls } from './components/ViewerControls.tsx';
+import { useStore } from './store.ts';
+import { useMessages } from './useMessages.ts';
+
+const BACKENDS: BackendName[] = ['webgpu', 'wasm', 'cpu'];
+
+/** `?backend=wasm` (or webgpu, cpu) forces one backend first; by default WebGPU, then wasm, then cpu. */
+function preferredBackends(): BackendName[] {
+  const asked = new URLSearchParams(location.search).get('backend') as BackendName | null;
+  return asked && BACKENDS.includes(asked) ? [asked, ...BACKENDS.filter((b) => b !== asked)] : BACKENDS;
+}
+
+export function App() {
+  const t = useMessages();
+  const lang = useStore((s) => s.lang);
+  const setLang = useStore((s) => s.setLang);
+  const initBackend = useStore((s) => s.initBackend);
+
+  useEffect(() => {
+    void initBackend(preferredBackends());
+  }, [initBackend]);
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
+
+  return (
+    <div className="app">
+      <header className="top">
+        <div>
+          <h1>{t.title}</h1>
+          <p>{t.tagline}</p>
+        </div>
+        <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang">
+          {t.language}
+        </button>
+      </header>
+      <main className="layout">
+        <div className="left">
+          <DropZone />
+          <ProgressBar />
+          <ErrorBanner />
+          <Viewer />
+          <ViewerControls />
+        </div>
+        <aside className="right">
+          <TextPanel />
+          <TagsPanel />
+        </aside>
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

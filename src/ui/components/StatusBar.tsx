@@ -1,0 +1,33 @@
+/** Backend in use (and why others were skipped), the self-test result, and the last decode time. */
+import { useStore } from '../store.ts';
+import { useMessages } from '../useMessages.ts';
+
+export function StatusBar() {
+  const t = useMessages();
+  const backend = useStore((s) => s.backend);
+  const study = useStore((s) => s.study);
+  const name = backend.error ? `✗ ${backend.error}` : (backend.backend ?? t.backendStarting);
+  return (
+    <footer className="status" data-testid="status">
+      <span data-testid="backend" data-backend={backend.backend ?? ''}>
+        {t.backend}: {name}
+        {backend.ms !== undefined && ` (${Math.round(backend.ms)} ms)`}
+      </span>
+      {backend.skipped.length > 0 && (
+        <span className="fallback" title={backend.skipped.map((s) => `${s.backend}: ${s.reason}`).join('\n')}>
+          {t.fallback}: {backend.skipped.map((s) => `${s.backend} (${s.reason})`).join('; ')}
+        </span>
+      )}
+      {backend.selfTest && (
+        <span data-testid="selftest" data-values={JSON.stringify(backend.selfTest)} title={t.selfTest}>
+          {t.selfTest}: Σ = {backend.selfTest.reduce((a, b) => a + b, 0).toFixed(4)}
+        </span>
+      )}
+      {study && (
+        <span>
+          {t.decodeTime}: {Math.round(study.decodeMs)} ms
+        </span>
+      )}
+    </footer>
+  );
+}

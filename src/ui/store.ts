@@ -1,0 +1,140 @@
+/**
+ * The page's one store, in typed slices (study, view, text, app). Store actions are the only code that
+ * talks to the worker; components read one value per selector.
+ */
+import { create, type StateCreator } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import type { BackendName } from '../inference/backend.ts';
+import { formatBytes, LIMITS } from '../intake/limits.ts';
+import type { StudyView, WorkerError } from '../workers/protocol.ts';
+import type { Lang } from './i18n.ts';
+import { CT_PRESETS, dragVoi, initialVoi, type PresetId, type Voi } from './viewer/windowPresets.ts';
+import { WorkerClient } from './workerClient.ts';
+
+const worker = new WorkerClient(() => new Worker(new URL('../workers/tuwen.worker.ts', import.meta.url), { type: 'module', name: 'tuwen' }));
+
+export interface StudySlice {
+  study?: StudyView;
+  /** Increments with every opened study, so views can tell a new study from a re-render. */
+  studyKey: number;
+  loading?: { stage: 'reading' | 'decoding' | 'assembling'; done: number; total: number; file?: string };
+  error?: WorkerError & { files: string[] };
+  openFiles: (files: File[]) => Promise<void>;
+  dismissError: () => void;
+}
+
+export interface ViewSlice {
+  slice: number;
+  voi: Voi;
+  showPatient: boolean;
+  setSlice: (slice: number) => void;
+  stepSlice: (delta: number) => void;
+  setPreset: (preset: PresetId) => void;
+  dragWindow: (dx: number, dy: number) => void;
+  togglePatient: () => void;
+}
+
+export interface TextSlice {
+  text: string;
+  setText: (text: string) => void;
+}
+
+export interface BackendState {
+  backend?: BackendName;
+  skipped: { backend: BackendName; reason: string }[];
+  selfTest?: number[];
+  ms?: number;
+  error?: string;
+}
+
+export interface AppSlice {
+  lang: Lang;
+  backend: BackendState;
+  setLang: (lang: Lang) => void;
+  initBackend: (preferred: BackendName[]) => Promise<void>;
+}
+
+export type TuwenState = StudySlice & ViewSlice & TextSlice & AppSlice;
+type Slice<T> = StateCreator<TuwenState, [['zustand/persist', unknown]], [], T>;
+
+const createStudySlice: Slice<StudySlice> = (set, get) => ({
+  studyKey: 0,
+  async openFiles(files) {
+    if (files.length === 0) return;
+    const names = files.map((f) => f.name);
+    const tooLarge = files.find((f) => f.size > LIMITS.maxFileBytes);
+    if (tooLarge) {
+      // Refused before reading, so a 5 GB drop does not take the tab's memory.
+      const message = `${tooLarge.name}: ${formatBytes(tooLarge.size)}; the limit is ${formatBytes(LIMITS.maxFileBytes)}`;
+      set({ error: { code: 'file-too-large', message, files: names } });
+      return;
+    }
+    set({ loading: { stage: 'reading', done: 0, total: files.length }, error: undefined });
+    try {
+      const payload = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      const { study } = await worker.request({ type: 'open', files: payload }, 'opened', payload.map((p) => p.bytes), (event) => {
+        if (event.type === 'progress') set({ loading: { stage: event.stage, done: event.done, total: event.total, file: event.file } });
+      });
+      const h = study.header;
+      const modalityRange = { min: study.stats.min, max: study.stats.max };
+      set({
+        study,
+        studyKey: get().studyKey + 1,
+        loading: undefined,
+        slice: Math.floor(study.depth / 2),
+        voi: initialVoi(h.modality, { center: h.windowCenter, width: h.windowWidth }, modalityRange),
+      });
+    } catch (err) {
+      const error = isWorkerError(err) ? err : { code: 'internal' as const, message: String(err) };
+      set({ loading: undefined, error: { ...error, files: names } });
+    }
+  },
+  dismissError: () => set({ error: undefined }),
+});
+
+function isWorkerError(err: unknown): err is WorkerError {
+  return typeof err === 'object' && err !== null && 'code' in err && 'message' in err;
+}
+
+const createViewSlice: Slice<ViewSlice> = (set, get) => ({
+  slice: 0,
+  voi: CT_PRESETS.lung,
+  showPatient: false,
+  setSlice: (slice) => set({ slice: Math.max(0, Math.min((get().study?.depth ?? 1) - 1, slice)) }),
+  stepSlice: (delta) => get().setSlice(get().slice + delta),
+  setPreset: (preset) => set({ voi: CT_PRESETS[preset] }),
+  dragWindow: (dx, dy) => set({ voi: dragVoi(get().voi, dx, dy) }),
+  togglePatient: () => set({ showPatient: !get().showPatient }),
+});
+
+const createTextSlice: Slice<TextSlice> = (set) => ({
+  text: '',
+  setText: (text) => set({ text }),
+});
+
+const createAppSlice: Slice<AppSlice> = (set) => ({
+  lang: 'zh',
+  backend: { skipped: [] },
+  setLang: (lang) => set({ lang }),
+  async initBackend(preferred) {
+    try {
+      const ready = await worker.request({ type: 'init-backend', preferred }, 'backend-ready');
+      set({ backend: { backend: ready.backend, skipped: ready.skipped, selfTest: ready.selfTest, ms: ready.ms } });
+    } catch (err) {
+      set({ backend: { skipped: [], error: isWorkerError(err) ? err.message : String(err) } });
+    }
+  },
+});
+
+export const useStore = create<TuwenState>()(
+  persist(
+    (...a) => ({ ...createStudySlice(...a), ...createViewSlice(...a), ...createTextSlice(...a), ...createAppSlice(...a) }),
+    {
+      name: 'tuwen',
+      // The text survives reloads of this tab only (sessionStorage): it is patient data, so it is not
+      // kept once the tab is closed. The language is a preference.
+      storage: createJSONStorage(() => sessionStorage),
+      partialize: (s) => ({ text: s.text, lang: s.lang }),
+    },
+  ),
+);
