@@ -1,0 +1,4 @@
+/** `npm run bench`: every benchmark, printed as medians and ratios (never asserted: timings are not tests). */
+import { decodeBench } from './decode.bench.ts';
+
+await decodeBench();
