@@ -1,6 +1,6 @@
 /** The foundation in a real browser: dropping DICOM, windowing, series, bad input, text that survives. */
 import { expect, test } from '@playwright/test';
-import { collectErrors, dropFiles, fixtureFile, openApp, SCREENSHOTS, viewerPixels } from './helpers.ts';
+import { collectErrors, dropFiles, FIXTURES, fixtureFile, openApp, SCREENSHOTS, viewerPixels } from './helpers.ts';
 
 test('CT_small opens in lung window; presets change the pixels; no uncaught errors', async ({ page }) => {
   const errors = collectErrors(page);
@@ -127,4 +127,31 @@ test('patient details are hidden unless asked; the UI speaks English too', async
   await expect(page.getByTestId('preset-lung')).toHaveText('Lung');
   await expect(tags).toContainText('Modality');
   await page.screenshot({ path: `${SCREENSHOTS}english.png` });
+});
+
+test('the file picker opens a series; a file over the limit is refused before it is read', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openApp(page, '?backend=wasm');
+  await page.getByTestId('file-input').setInputFiles(['series_ct_1.dcm', 'series_ct_2.dcm', 'series_ct_3.dcm'].map((f) => `${FIXTURES}generated/${f}`));
+  await expect(page.getByTestId('slice-slider')).toHaveAttribute('max', '2');
+  await page.evaluate(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(512 * 1024 * 1024 + 1)], 'huge.dcm'));
+    document.querySelector('[data-testid=dropzone]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByTestId('error')).toHaveAttribute('data-code', 'file-too-large');
+  await expect(page.getByTestId('error')).toContainText('huge.dcm');
+  // The series opened before is still there.
+  await expect(page.getByTestId('slice-slider')).toHaveAttribute('max', '2');
+  expect(errors).toEqual([]);
+});
+
+test('usable on a narrow screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page, '?backend=wasm');
+  await dropFiles(page, [fixtureFile('dicom/CT_small.dcm')]);
+  await expect(page.getByTestId('preset-lung')).toBeInViewport();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(390); // no horizontal scrolling
+  await page.screenshot({ path: `${SCREENSHOTS}narrow.png`, fullPage: true });
 });

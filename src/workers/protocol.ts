@@ -4,7 +4,7 @@
  */
 import type { BackendName } from '../inference/backend.ts';
 import type { IntakeErrorCode } from '../intake/errors.ts';
-import type { ImageHeader, ModalityStats, StoredPixels } from '../intake/types.ts';
+import type { Volume } from '../intake/types.ts';
 
 /** A file as the page hands it over (its bytes are transferred, not copied). */
 export interface FilePayload {
@@ -18,26 +18,14 @@ export type WorkerRequest =
   /** Start tfjs on the first backend of `preferred` that works, run the self-test, report which one. */
   | { type: 'init-backend'; requestId: number; preferred: BackendName[] };
 
-/** What the viewer needs of a study. */
-export interface StudyView {
-  source: 'dicom' | 'png' | 'jpeg';
-  fileNames: string[];
-  sliceFile: number[];
-  header: ImageHeader;
-  width: number;
-  height: number;
-  depth: number;
-  samplesPerPixel: number;
-  /** Stored values per slice (colour: interleaved RGB); the viewer applies slope/intercept itself. */
-  stored: StoredPixels[];
+/**
+ * What the viewer needs of a study: the volume without its Float32 modality values (the viewer maps the
+ * stored values through slope/intercept itself), plus the stored range and the decode time.
+ */
+export type StudyView = Omit<Volume, 'modality'> & {
   storedRange: { min: number; max: number };
-  slicePositions?: number[];
-  sliceSpacing?: number;
-  pixelSpacing?: [number, number];
-  /** Modality-value statistics over the whole volume. */
-  stats: ModalityStats;
   decodeMs: number;
-}
+};
 
 export interface WorkerError {
   /** An intake error code, or 'internal' for a bug (which the page reports as such). */

@@ -41,23 +41,9 @@ async function open(requestId: number, files: { name: string; bytes: ArrayBuffer
   }
   post({ type: 'progress', requestId, stage: 'assembling', done: files.length, total: files.length });
   const volume = assembleVolume(images);
-  const study: StudyView = {
-    source: volume.source,
-    fileNames: volume.fileNames,
-    sliceFile: volume.sliceFile,
-    header: volume.header,
-    width: volume.width,
-    height: volume.height,
-    depth: volume.depth,
-    samplesPerPixel: volume.samplesPerPixel,
-    stored: volume.stored,
-    storedRange: storedRange(volume.stored),
-    slicePositions: volume.slicePositions,
-    sliceSpacing: volume.sliceSpacing,
-    pixelSpacing: volume.pixelSpacing,
-    stats: volume.stats,
-    decodeMs: performance.now() - started,
-  };
+  // The page needs no Float32 modality values (the viewer maps stored values itself), so they are not sent.
+  const { modality: _notSent, ...view } = volume;
+  const study: StudyView = { ...view, storedRange: storedRange(volume.stored), decodeMs: performance.now() - started };
   // Stored frames are transferred to the page, not copied.
   post({ type: 'opened', requestId, study }, volume.stored.map((f) => f.buffer as ArrayBuffer));
 }
