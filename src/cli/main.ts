@@ -1,5 +1,6 @@
 /** `tuwen` command line: one sub-command per job; each lives in its own module. */
 import { parseArgs } from 'node:util';
+import { corpusCommand, datasetCommand, UsageError } from './corpus.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
 
 const USAGE = `usage: tuwen <command> [options]
@@ -7,6 +8,11 @@ const USAGE = `usage: tuwen <command> [options]
 commands:
   inspect FILE... [--series]   decode DICOM / PNG / JPEG files and print one JSON object per file
                                (--series: treat the files as one series and print its order and spacing)
+  corpus --seed S --n N --out DIR [--size 256] [--incomplete 0.35]
+                               write the synthetic chest-CT corpus (DICOM series, ground truth,
+                               manifests per split, passages, tokenizer)
+  dataset check MANIFEST [--no-images]
+                               validate a JSONL dataset manifest line by line (exit 1 on any problem)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -22,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
       await (values.series ? inspectSeries(positionals, print) : inspectFiles(positionals, print));
       return 0;
     }
+    case 'corpus':
+      return corpusCommand(rest);
+    case 'dataset':
+      return datasetCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -38,6 +48,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`tuwen: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     process.stderr.write(`tuwen: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exitCode = 1;
   },

@@ -2,6 +2,13 @@
  * A seeded random source (sfc32, seeded through splitmix32): every corpus byte follows from the seed.
  * Math.random is never used in the corpus.
  */
+/** MurmurHash3's finaliser: every input bit flips about half of the output bits. */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 export class Random {
   private a: number;
   private b: number;
@@ -24,11 +31,13 @@ export class Random {
     for (let i = 0; i < 12; i++) this.uint32();
   }
 
-  /** A child stream for a sub-task, independent of how much the parent has drawn since. */
+  /** A child stream for (seed, keys…): independent of any other stream and of the order of draws. */
   static derive(seed: number, ...keys: number[]): Random {
-    let h = seed >>> 0;
-    for (const k of keys) h = Math.imul(h ^ (k >>> 0), 0x9e3779b1) ^ (h >>> 15);
-    return new Random(h >>> 0);
+    let h = fmix32(seed >>> 0);
+    keys.forEach((k, i) => {
+      h = fmix32((h ^ fmix32((k >>> 0) + Math.imul(i + 1, 0x9e3779b9))) >>> 0);
+    });
+    return new Random(h);
   }
 
   uint32(): number {

@@ -1,0 +1,40 @@
+/** A progress bar on stderr: done/total, rate, ETA; redrawn in place on a terminal, a line every 10 % otherwise. */
+
+function clock(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--:--';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export class ProgressBar {
+  private readonly start = performance.now();
+  private lastDecile = -1;
+
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  /** Call after each unit of work; `extra` is appended (a loss, say). */
+  update(done: number, extra = ''): void {
+    const elapsed = (performance.now() - this.start) / 1000;
+    const rate = done / Math.max(elapsed, 1e-9);
+    const eta = (this.total - done) / rate;
+    const fraction = this.total ? done / this.total : 1;
+    const width = 24;
+    const filled = Math.round(fraction * width);
+    const line = `${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${this.total} ${rate.toFixed(1)}/s ETA ${clock(eta)}${extra ? ` ${extra}` : ''}`;
+    if (this.stream.isTTY) {
+      this.stream.write(`\r${line}\x1b[K${done === this.total ? '\n' : ''}`);
+    } else {
+      const decile = Math.floor(fraction * 10);
+      if (decile !== this.lastDecile || done === this.total) {
+        this.lastDecile = decile;
+        this.stream.write(`${line}\n`);
+      }
+    }
+  }
+}
