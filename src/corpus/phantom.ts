@@ -150,9 +150,10 @@ export function lobeAt(p: Phantom, x: number, y: number, lv: Level): Lobe | unde
 function growVessels(rand: Random, p: Phantom, side: 'right' | 'left'): Vessel[] {
   const e = p.lungs[side];
   const medial = side === 'right' ? 1 : -1;
-  const hilum: [number, number, number] = [e.cx + medial * e.ax * 0.62, e.cy + e.ay * 0.05, p.lungHeight * 0.5];
   const vessels: Vessel[] = [];
-  for (let i = 0; i < 34; i++) {
+  for (let i = 0; i < 40; i++) {
+    // Each vessel leaves the hilum at its own height, so no one slice shows them all as a star.
+    const hilum: [number, number, number] = [e.cx + medial * e.ax * rand.uniform(0.5, 0.7), e.cy + e.ay * rand.uniform(-0.15, 0.2), p.lungHeight * rand.uniform(0.35, 0.65)];
     let target: [number, number, number] | undefined;
     for (let tries = 0; tries < 30 && !target; tries++) {
       const c: [number, number, number] = [
@@ -165,7 +166,7 @@ function growVessels(rand: Random, p: Phantom, side: 'right' | 'left'): Vessel[]
     if (!target) continue;
     // A trunk to a branch point, then a thinner branch to the target.
     const mid: [number, number, number] = [0, 1, 2].map((k) => hilum[k]! + (target![k]! - hilum[k]!) * rand.uniform(0.35, 0.6)) as [number, number, number];
-    const r0 = rand.uniform(2.2, 3.4);
+    const r0 = rand.uniform(1.6, 3);
     vessels.push({ from: hilum, to: mid, r0, r1: r0 * 0.6 }, { from: mid, to: target, r0: r0 * 0.55, r1: 0.6 });
   }
   return vessels;

@@ -3,7 +3,7 @@
  * RescaleIntercept = −1024), plus each finding's ground truth measured on what was drawn.
  */
 import { lesionAt, type Lesion } from './lesions.ts';
-import { insideEllipse, level, lungAt, type Level, type Phantom } from './phantom.ts';
+import { level, lungAt, type Ellipse, type Phantom } from './phantom.ts';
 import { Random } from './random.ts';
 import { DENSITY_OF, type FindingTruth, type SliceBox } from './schema.ts';
 
@@ -20,34 +20,76 @@ export function mmToPixel(p: Phantom, mm: number): number {
   return (mm + p.fovMm / 2) / p.spacingMm - 0.5;
 }
 
-/** Anatomy without lesions, noise or vessels: one HU value per voxel. */
-function anatomyHu(p: Phantom, x: number, y: number, lv: Level): number {
+/** The x-interval [lo, hi] (mm) where a row at y crosses an ellipse scaled by `scale`; empty if none. */
+function span(e: Ellipse, y: number, scale = 1): [number, number] {
+  const v = (y - e.cy) / (e.ay * scale);
+  if (scale <= 0 || v * v >= 1) return [1, 0];
+  const half = e.ax * scale * Math.sqrt(1 - v * v);
+  return [e.cx - half, e.cx + half];
+}
+
+/**
+ * Anatomy without lesions, noise or vessels, one slice at a time, filled row by row in layers
+ * (air and table, fat, muscle and ribs, the cavity's soft tissue, heart, lungs, spine): each row is a
+ * few intervals, so only the lungs' domes and the ribs need a test per voxel.
+ */
+function renderAnatomy(p: Phantom, hu: Float32Array): void {
+  const n = p.size;
   const { body, cavity, spine } = p;
-  if (!insideEllipse(body, x, y)) {
-    return y > p.tableY && y < p.tableY + 7 && Math.abs(x - body.cx) < 210 ? HU.table : HU.air;
-  }
+  const xs = Array.from({ length: n }, (_, i) => pixelToMm(p, i));
   const fatInner = { ...body, ax: body.ax - p.fatMm, ay: body.ay - p.fatMm };
-  if (!insideEllipse(fatInner, x, y)) return HU.fat + p.tissueOffset;
-  // Spine: vertebral body (marrow in a cortical shell), canal behind it, spinous process further back.
-  const ds = Math.hypot(x - spine.cx, y - spine.cy);
-  if (ds < spine.r) return ds > spine.r - 2.2 ? HU.bone : HU.marrow;
-  if (Math.hypot(x - spine.cx, y - (spine.cy + spine.r + 8)) < 7) return HU.canal;
-  if (Math.abs(x - spine.cx) < 4 && y > spine.cy + spine.r + 14 && y < spine.cy + spine.r + 34) return HU.bone;
-  if (!insideEllipse(cavity, x, y)) {
-    // Ribs: cross-sections just outside the cavity, each visible on part of the slices.
-    const angle = Math.atan2((y - cavity.cy) / cavity.ay, (x - cavity.cx) / cavity.ax);
-    const k = Math.round((angle + Math.PI) / (Math.PI / 7));
-    const ribAngle = k * (Math.PI / 7) - Math.PI;
-    const rx = cavity.cx + (cavity.ax + 5) * Math.cos(ribAngle);
-    const ry = cavity.cy + (cavity.ay + 5) * Math.sin(ribAngle);
-    const front = Math.abs(ribAngle + Math.PI / 2) < 0.3;
-    if (!front && Math.sin(lv.z / 13 + k * 1.7) > -0.2 && Math.hypot(x - rx, y - ry) < 5) return HU.bone;
-    return HU.muscle + p.tissueOffset;
-  }
-  if (lungAt(p, x, y, lv)) return HU.lung;
-  if (insideEllipse(p.heart, x, y, lv.heart)) return HU.soft + 6 + p.tissueOffset;
-  if (lv.t < 0.22 && x < body.cx) return HU.liver + p.tissueOffset;
-  return HU.soft + p.tissueOffset;
+  const col = (mm: number) => Math.max(0, Math.min(n, Math.ceil(mmToPixel(p, mm))));
+  const fill = (row: number, [lo, hi]: [number, number], value: number) => {
+    if (lo > hi) return;
+    hu.fill(value, row + col(lo), row + col(hi));
+  };
+  p.sliceZ.forEach((z, k) => {
+    const lv = level(p, z);
+    const liver = lv.t < 0.22;
+    for (let j = 0; j < n; j++) {
+      const y = xs[j]!;
+      const row = k * n * n + j * n;
+      const table = y > p.tableY && y < p.tableY + 7;
+      fill(row, [xs[0]! - 1, xs[n - 1]! + 1], HU.air);
+      if (table) fill(row, [body.cx - 210, body.cx + 210], HU.table);
+      const bodySpan = span(body, y);
+      fill(row, bodySpan, HU.fat + p.tissueOffset);
+      const muscleSpan = span(fatInner, y);
+      fill(row, muscleSpan, HU.muscle + p.tissueOffset);
+      const cavitySpan = span(cavity, y);
+      // Ribs: cross-sections just outside the cavity, each visible on part of the slices.
+      for (let i = col(muscleSpan[0]); i < col(muscleSpan[1]); i++) {
+        const x = xs[i]!;
+        if (x >= cavitySpan[0] && x <= cavitySpan[1]) continue;
+        const angle = Math.atan2((y - cavity.cy) / cavity.ay, (x - cavity.cx) / cavity.ax);
+        const r = Math.round((angle + Math.PI) / (Math.PI / 7));
+        const ribAngle = r * (Math.PI / 7) - Math.PI;
+        const front = Math.abs(ribAngle + Math.PI / 2) < 0.3;
+        const rx = cavity.cx + (cavity.ax + 5) * Math.cos(ribAngle);
+        const ry = cavity.cy + (cavity.ay + 5) * Math.sin(ribAngle);
+        if (!front && Math.sin(z / 13 + r * 1.7) > -0.2 && Math.hypot(x - rx, y - ry) < 5) hu[row + i] = HU.bone;
+      }
+      if (liver) {
+        fill(row, [cavitySpan[0], Math.min(cavitySpan[1], body.cx)], HU.liver + p.tissueOffset);
+        fill(row, [Math.max(cavitySpan[0], body.cx), cavitySpan[1]], HU.soft + p.tissueOffset);
+      } else fill(row, cavitySpan, HU.soft + p.tissueOffset);
+      fill(row, span(p.heart, y, lv.heart), HU.soft + 6 + p.tissueOffset);
+      for (const side of ['right', 'left'] as const) {
+        const [lo, hi] = span(p.lungs[side], y, lv.lung);
+        for (let i = col(lo); i < col(hi); i++) if (lungAt(p, xs[i]!, y, lv) === side) hu[row + i] = HU.lung;
+      }
+      // Spine last: vertebral body (marrow in a cortical shell), canal behind it, spinous process.
+      if (Math.abs(y - spine.cy) < spine.r + 36) {
+        for (let i = col(spine.cx - spine.r); i < col(spine.cx + spine.r); i++) {
+          const x = xs[i]!;
+          const ds = Math.hypot(x - spine.cx, y - spine.cy);
+          if (ds < spine.r) hu[row + i] = ds > spine.r - 2.2 ? HU.bone : HU.marrow;
+          else if (Math.hypot(x - spine.cx, y - (spine.cy + spine.r + 8)) < 7) hu[row + i] = HU.canal;
+          else if (Math.abs(x - spine.cx) < 4 && y > spine.cy + spine.r + 14 && y < spine.cy + spine.r + 34 && x >= bodySpan[0] && x <= bodySpan[1]) hu[row + i] = HU.bone;
+        }
+      }
+    }
+  });
 }
 
 /** Draws vessels into lung voxels: each segment sampled every half pixel, a disc in the slab it crosses. */
@@ -64,24 +106,26 @@ function drawVessels(p: Phantom, hu: Float32Array): void {
       const k = Math.round((z - p.sliceZ[0]!) / p.sliceMm);
       if (k < 0 || k >= p.sliceZ.length) continue;
       const r = v.r0 + f * (v.r1 - v.r0);
+      // Partial volume: a vessel thinner than ~2 mm only brightens its voxels part of the way.
+      const value = HU.lung + (HU.vessel - HU.lung) * Math.min(1, r / 2);
       const ci = mmToPixel(p, x);
       const cj = mmToPixel(p, y);
-      const rp = r / p.spacingMm;
+      const rp = Math.max(r, p.spacingMm * 0.5) / p.spacingMm;
       for (let j = Math.floor(cj - rp); j <= Math.ceil(cj + rp); j++) {
         for (let i = Math.floor(ci - rp); i <= Math.ceil(ci + rp); i++) {
           if (i < 0 || j < 0 || i >= n || j >= n || (i - ci) ** 2 + (j - cj) ** 2 > rp * rp) continue;
           const at = k * n * n + j * n + i;
-          if (hu[at] === HU.lung) hu[at] = HU.vessel;
+          if (hu[at] === HU.lung) hu[at] = value;
         }
       }
     }
   }
 }
 
-/** Stamps lesions and measures each on the voxels it actually filled. */
-function drawLesions(p: Phantom, hu: Float32Array, groups: Lesion[][]): FindingTruth[] {
+/** Stamps lesions, labels their voxels (finding index + 1) and measures each on what it filled. */
+function drawLesions(p: Phantom, hu: Float32Array, labels: Uint8Array, groups: Lesion[][]): FindingTruth[] {
   const n = p.size;
-  return groups.map((group) => {
+  return groups.map((group, g) => {
     const first = group[0]!;
     const boxes: SliceBox[] = [];
     let sizeMm = 0;
@@ -106,6 +150,7 @@ function drawLesions(p: Phantom, hu: Float32Array, groups: Lesion[][]): FindingT
             const hit = lesionAt(l, p, pixelToMm(p, i), y, lv);
             if (!hit) continue;
             hu[k * n * n + j * n + i] = hit.hu;
+            labels[k * n * n + j * n + i] = g + 1;
             huSum += hit.hu;
             voxels++;
             columnDepth[i]!++;
@@ -142,6 +187,8 @@ function grow(box: [number, number, number, number] | undefined, i: number, j: n
 export interface RenderedVolume {
   /** Stored values, slice after slice: HU − RescaleIntercept. */
   stored: Int16Array;
+  /** Per voxel: 0, or 1 + the index of the finding drawn there (a later finding overwrites). */
+  labels: Uint8Array;
   truths: FindingTruth[];
 }
 
@@ -149,16 +196,10 @@ export interface RenderedVolume {
 export function renderStudy(p: Phantom, lesionGroups: Lesion[][], noiseSeed: number): RenderedVolume {
   const n = p.size;
   const hu = new Float32Array(p.sliceZ.length * n * n);
-  const xs = Array.from({ length: n }, (_, i) => pixelToMm(p, i));
-  p.sliceZ.forEach((z, k) => {
-    const lv = level(p, z);
-    for (let j = 0; j < n; j++) {
-      const y = xs[j]!;
-      for (let i = 0; i < n; i++) hu[k * n * n + j * n + i] = anatomyHu(p, xs[i]!, y, lv);
-    }
-  });
+  renderAnatomy(p, hu);
   drawVessels(p, hu);
-  const truths = drawLesions(p, hu, lesionGroups);
+  const labels = new Uint8Array(hu.length);
+  const truths = drawLesions(p, hu, labels, lesionGroups);
   const stored = new Int16Array(hu.length);
   const noise = noiseTable(noiseSeed);
   const rand = new Random(noiseSeed ^ 0x5bd1e995);
@@ -174,7 +215,7 @@ export function renderStudy(p: Phantom, lesionGroups: Lesion[][], noiseSeed: num
       stored[v] = value < 0 ? 0 : value > 4095 ? 4095 : value;
     }
   }
-  return { stored, truths };
+  return { stored, labels, truths };
 }
 
 /** 2^16 standard normal values: drawing one per voxel with Box–Muller would dominate render time. */

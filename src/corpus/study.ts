@@ -22,6 +22,8 @@ export interface Study {
   id: string;
   phantom: Phantom;
   stored: Int16Array;
+  /** Per voxel: 0, or 1 + the index into `findings` of the finding drawn there. */
+  labels: Uint8Array;
   findings: FindingTruth[];
   text: string;
   clinical: string;
@@ -126,16 +128,21 @@ export function generateStudy(seed: number, index: number, options: StudyOptions
   const rand = Random.derive(seed, index);
   const phantom = createPhantom(rand, options.size ?? 256);
   const groups = planLesions(rand, phantom);
-  const { stored, truths } = renderStudy(phantom, groups, rand.uint32());
-  // A lesion that left no voxel (clipped away entirely) is not a finding.
-  const findings = truths.filter((t) => t.boxes.length > 0 && t.sizeMm > 0);
+  const rendered = renderStudy(phantom, groups, rand.uint32());
+  // A lesion that left no voxel (clipped away entirely) is not a finding; labels follow the kept ones.
+  const kept = rendered.truths.map((t, i) => [t, i] as const).filter(([t]) => t.boxes.length > 0 && t.sizeMm > 0);
+  const findings = kept.map(([t]) => t);
+  const relabel = new Uint8Array(rendered.truths.length + 1);
+  kept.forEach(([, old], i) => (relabel[old + 1] = i + 1));
+  const labels = rendered.labels.map((l) => relabel[l]!);
   const omission = chooseOmission(rand, findings, options.incompleteShare ?? DEFAULT_INCOMPLETE_SHARE);
   const facts = summaryFacts(findings);
   const counts = facts.map((fact) => findings.find((f) => f.type === fact.finding && f.location === fact.location)?.count ?? 1);
   return {
     id: studyId(seed, index),
     phantom,
-    stored,
+    stored: rendered.stored,
+    labels,
     findings,
     text: writeFindingsText(rand, findings, omission),
     clinical: writeClinicalLine(rand),
