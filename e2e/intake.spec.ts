@@ -155,3 +155,22 @@ test('usable on a narrow screen', async ({ page }) => {
   expect(width).toBeLessThanOrEqual(390); // no horizontal scrolling
   await page.screenshot({ path: `${SCREENSHOTS}narrow.png`, fullPage: true });
 });
+
+test('demo studies are one click away; the typed text can be restored', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openApp(page, '?backend=wasm');
+  await page.getByTestId('text').fill('我自己的文本');
+  const samples = page.locator('.samples button');
+  await expect(samples).toHaveCount(7);
+  await samples.nth(1).click();
+  await expect(page.getByTestId('tags')).toContainText('128 × 128');
+  await expect(page.getByTestId('tags')).toContainText('CT');
+  await expect(page.getByTestId('text')).toHaveValue(/主诉：/);
+  await expect(page.getByTestId('slice-slider')).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}demo-study.png` });
+  await samples.nth(3).click();
+  await expect(samples.nth(3)).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('restore-text').click();
+  await expect(page.getByTestId('text')).toHaveValue('我自己的文本');
+  expect(errors).toEqual([]);
+});

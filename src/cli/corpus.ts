@@ -1,5 +1,6 @@
 /** `tuwen corpus --seed S --n N --out DIR` and `tuwen dataset check MANIFEST`. */
 import { parseArgs } from 'node:util';
+import { writeSamples } from '../corpus/samples.ts';
 import { writeCorpus } from '../corpus/writeCorpus.ts';
 import { readManifest } from '../dataset/manifest.ts';
 import { ProgressBar } from './progress.ts';
@@ -46,4 +47,11 @@ export async function datasetCommand(args: string[]): Promise<number> {
   for (const p of report.problems) byCode[p.code] = (byCode[p.code] ?? 0) + 1;
   process.stdout.write(`${JSON.stringify({ lines: report.lines, usable: report.entries.length, problems: report.problems.length, byCode })}\n`);
   return report.problems.length === 0 ? 0 : 1;
+}
+
+export async function samplesCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string', default: 'public/samples' } } });
+  const entries = await writeSamples(values.out!);
+  for (const e of entries) process.stdout.write(`${JSON.stringify({ id: e.id, label: e.label.en, slices: e.files.length })}\n`);
+  return 0;
 }

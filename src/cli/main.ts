@@ -1,6 +1,6 @@
 /** `tuwen` command line: one sub-command per job; each lives in its own module. */
 import { parseArgs } from 'node:util';
-import { corpusCommand, datasetCommand, UsageError } from './corpus.ts';
+import { corpusCommand, datasetCommand, samplesCommand, UsageError } from './corpus.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
 
 const USAGE = `usage: tuwen <command> [options]
@@ -11,6 +11,8 @@ commands:
   corpus --seed S --n N --out DIR [--size 256] [--incomplete 0.35]
                                write the synthetic chest-CT corpus (DICOM series, ground truth,
                                manifests per split, passages, tokenizer)
+  samples [--out public/samples]
+                               write the demo studies the page offers (one per kind of finding)
   dataset check MANIFEST [--no-images]
                                validate a JSONL dataset manifest line by line (exit 1 on any problem)
 `;
@@ -32,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return corpusCommand(rest);
     case 'dataset':
       return datasetCommand(rest);
+    case 'samples':
+      return samplesCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -4,6 +4,7 @@ import type { BackendName } from '../inference/backend.ts';
 import { DropZone } from './components/DropZone.tsx';
 import { ErrorBanner } from './components/ErrorBanner.tsx';
 import { ProgressBar } from './components/ProgressBar.tsx';
+import { SamplesPanel } from './components/SamplesPanel.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { TagsPanel } from './components/TagsPanel.tsx';
 import { TextPanel } from './components/TextPanel.tsx';
@@ -54,6 +55,7 @@ export function App() {
         </div>
         <aside className="right">
           <TextPanel />
+          <SamplesPanel />
           <TagsPanel />
         </aside>
       </main>

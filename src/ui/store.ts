@@ -4,6 +4,7 @@
  */
 import { create, type StateCreator } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
+import type { SampleEntry } from '../corpus/samples.ts';
 import type { BackendName } from '../inference/backend.ts';
 import { formatBytes, LIMITS } from '../intake/limits.ts';
 import type { StudyView, WorkerError } from '../workers/protocol.ts';
@@ -15,11 +16,14 @@ const worker = new WorkerClient(() => new Worker(new URL('../workers/tuwen.worke
 
 export interface StudySlice {
   study?: StudyView;
+  /** The demo study on display, if the study came from public/samples. */
+  sample?: SampleEntry;
   /** Increments with every opened study, so views can tell a new study from a re-render. */
   studyKey: number;
   loading?: { stage: 'reading' | 'decoding' | 'assembling'; done: number; total: number; file?: string };
   error?: WorkerError & { files: string[] };
   openFiles: (files: File[]) => Promise<void>;
+  openSample: (sample: SampleEntry) => Promise<void>;
   dismissError: () => void;
 }
 
@@ -36,7 +40,11 @@ export interface ViewSlice {
 
 export interface TextSlice {
   text: string;
+  /** The user's own text, kept when a demo study replaced it, until restored or edited away. */
+  previousText?: string;
   setText: (text: string) => void;
+  replaceText: (text: string) => void;
+  restoreText: () => void;
 }
 
 export interface BackendState {
@@ -79,6 +87,7 @@ const createStudySlice: Slice<StudySlice> = (set, get) => ({
       const modalityRange = { min: study.stats.min, max: study.stats.max };
       set({
         study,
+        sample: undefined,
         studyKey: get().studyKey + 1,
         loading: undefined,
         slice: Math.floor(study.depth / 2),
@@ -89,8 +98,31 @@ const createStudySlice: Slice<StudySlice> = (set, get) => ({
       set({ loading: undefined, error: { ...error, files: names } });
     }
   },
+  async openSample(sample) {
+    set({ loading: { stage: 'reading', done: 0, total: sample.files.length }, error: undefined });
+    try {
+      // Relative URLs: the page may be served from any sub-path.
+      const files = await Promise.all(
+        sample.files.map(async (name) => {
+          const response = await fetch(`samples/${sample.id}/${name}`);
+          if (!response.ok) throw new Error(`samples/${sample.id}/${name}: HTTP ${response.status}`);
+          return new File([await response.arrayBuffer()], name);
+        }),
+      );
+      get().replaceText(sampleText(sample));
+      await get().openFiles(files);
+      if (get().study && !get().error) set({ sample, slice: Math.min(sample.keySlice, get().study!.depth - 1) });
+    } catch (err) {
+      set({ loading: undefined, error: { code: 'unreadable-file', message: String(err), files: [sample.id] } });
+    }
+  },
   dismissError: () => set({ error: undefined }),
 });
+
+/** What a demo study puts in the text box: its clinical line, then its findings. */
+export function sampleText(sample: SampleEntry): string {
+  return `${sample.clinical}\n${sample.text}`;
+}
 
 function isWorkerError(err: unknown): err is WorkerError {
   return typeof err === 'object' && err !== null && 'code' in err && 'message' in err;
@@ -107,9 +139,19 @@ const createViewSlice: Slice<ViewSlice> = (set, get) => ({
   togglePatient: () => set({ showPatient: !get().showPatient }),
 });
 
-const createTextSlice: Slice<TextSlice> = (set) => ({
+const createTextSlice: Slice<TextSlice> = (set, get) => ({
   text: '',
   setText: (text) => set({ text }),
+  replaceText(text) {
+    const { text: current, previousText, sample } = get();
+    // Nothing the user typed is lost: any text that is not a demo's own, untouched, is kept for "restore".
+    const untouchedDemo = sample !== undefined && current === sampleText(sample);
+    set({ text, previousText: current.trim() && !untouchedDemo ? current : previousText });
+  },
+  restoreText() {
+    const { previousText } = get();
+    if (previousText !== undefined) set({ text: previousText, previousText: undefined });
+  },
 });
 
 const createAppSlice: Slice<AppSlice> = (set) => ({
@@ -134,7 +176,7 @@ export const useStore = create<TuwenState>()(
       // The text survives reloads of this tab only (sessionStorage): it is patient data, so it is not
       // kept once the tab is closed. The language is a preference.
       storage: createJSONStorage(() => sessionStorage),
-      partialize: (s) => ({ text: s.text, lang: s.lang }),
+      partialize: (s) => ({ text: s.text, previousText: s.previousText, lang: s.lang }),
     },
   ),
 );

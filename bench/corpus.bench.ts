@@ -1,0 +1,23 @@
+/**
+ * Rendering training studies straight to arrays (256 × 256, 20–28 slices, no files): median ms per study
+ * and the time for 5,000 studies, measured on TUWEN_BENCH_STUDIES studies (default 100) and projected
+ * when fewer than 5,000 were rendered.
+ */
+import { generateStudy } from '../src/corpus/study.ts';
+import { median } from './stats.ts';
+
+export async function corpusBench(): Promise<void> {
+  const count = Number(process.env.TUWEN_BENCH_STUDIES ?? 100);
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    generateStudy(90210, i);
+    times.push(performance.now() - t);
+  }
+  const total = (performance.now() - started) / 1000;
+  const per5000 = (total / count) * 5000;
+  console.log(`\nCorpus rendering to arrays (256², Node ${process.version}, one core), ${count} studies`);
+  console.log(`  median ${median(times).toFixed(1)} ms/study, mean ${((total / count) * 1000).toFixed(1)} ms/study`);
+  console.log(`  5,000 studies: ${(per5000 / 60).toFixed(1)} min${count < 5000 ? ' (projected)' : ' (measured)'}; budget 10 min → ratio ${(per5000 / 600).toFixed(2)}`);
+}
