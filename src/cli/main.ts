@@ -1,6 +1,7 @@
 /** `tuwen` command line: one sub-command per job; each lives in its own module. */
 import { parseArgs } from 'node:util';
 import { corpusCommand, datasetCommand, samplesCommand, UsageError } from './corpus.ts';
+import { baselineCommand, evalCommand, metricsCommand } from './evaluate.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
 
 const USAGE = `usage: tuwen <command> [options]
@@ -15,6 +16,12 @@ commands:
                                write the demo studies the page offers (one per kind of finding)
   dataset check MANIFEST [--no-images]
                                validate a JSONL dataset manifest line by line (exit 1 on any problem)
+  metrics FILE.json            BLEU-1..4, ROUGE-L, CIDEr-D, METEOR for token lists
+                               ({"sets":[{"items":[{"refs":[[…]],"hyp":[…]}]}]}), one JSON line per set
+  baseline --kind nearest|frequent (--corpus DIR | --seed S --n N) --out DIR
+                               build a baseline "model" from a training split
+  eval --model DIR (--split test [--corpus DIR] | --seed S --n N) [--json] [--reports reports]
+                               evaluate a model; writes reports/ and prints the table
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -36,6 +43,12 @@ async function main(argv: string[]): Promise<number> {
       return datasetCommand(rest);
     case 'samples':
       return samplesCommand(rest);
+    case 'metrics':
+      return metricsCommand(rest);
+    case 'baseline':
+      return baselineCommand(rest);
+    case 'eval':
+      return evalCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,0 +1,117 @@
+/** `tuwen metrics FILE.json`, `tuwen baseline …` and `tuwen eval …`. */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadBaseline, writeBaseline, type BaselineKind, type TrainingExample } from '../baselines/baselines.ts';
+import { buildPassages } from '../corpus/passages.ts';
+import type { Fact } from '../corpus/schema.ts';
+import { splitOf } from '../corpus/splits.ts';
+import { generateStudy } from '../corpus/study.ts';
+import { readManifest } from '../dataset/manifest.ts';
+import { bleu } from '../eval/bleu.ts';
+import { ciderD } from '../eval/ciderD.ts';
+import { evaluate, headline } from '../eval/evaluate.ts';
+import { jiebaTokens } from '../eval/jieba.ts';
+import { meteor } from '../eval/meteor.ts';
+import { saveResult, writeReports } from '../eval/report.ts';
+import { rougeL } from '../eval/rouge.ts';
+import { corpusSplit, freshTestSet, type EvalItem } from '../eval/testSet.ts';
+import { charTokens } from '../eval/tokenize.ts';
+import { UsageError } from './corpus.ts';
+import { ProgressBar } from './progress.ts';
+
+export async function metricsCommand(args: string[]): Promise<number> {
+  if (args.length !== 1) throw new UsageError('usage: tuwen metrics FILE.json');
+  const { sets } = JSON.parse(await readFile(args[0]!, 'utf8')) as { sets: { items: { refs: string[][]; hyp: string[] }[] }[] };
+  for (const set of sets) {
+    const items = set.items;
+    process.stdout.write(
+      `${JSON.stringify({
+        bleu: bleu(items).corpus,
+        rougeL: items.reduce((a, it) => a + rougeL(it.hyp, it.refs), 0) / items.length,
+        ciderD: ciderD(items).corpus,
+        meteor: items.reduce((a, it) => a + meteor(it.hyp, it.refs), 0) / items.length,
+      })}\n`,
+    );
+  }
+  return 0;
+}
+
+export async function baselineCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { kind: { type: 'string' }, corpus: { type: 'string' }, seed: { type: 'string' }, n: { type: 'string' }, out: { type: 'string' } } });
+  const kind = `baseline-${values.kind}` as BaselineKind;
+  if (!['baseline-nearest', 'baseline-frequent'].includes(kind)) throw new UsageError('--kind must be nearest or frequent');
+  if (!values.out) throw new UsageError('--out DIR is required');
+  let train: TrainingExample[];
+  let trainedOn: string;
+  let passagesFrom: { id: string; summary: string; text: string; facts: Fact[] }[];
+  if (values.corpus) {
+    const report = await readManifest(resolve(values.corpus, 'manifest.train.jsonl'));
+    train = report.entries.map((e) => ({ id: e.id, text: e.text, clinical: e.clinical ?? '', summary: e.summary }));
+    passagesFrom = report.entries.map((e) => ({ id: e.id, summary: e.summary, text: e.text, facts: e.facts ?? [] }));
+    trainedOn = `corpus ${values.corpus} (train split)`;
+  } else {
+    const seed = Number(values.seed);
+    const n = Number(values.n);
+    if (!Number.isInteger(seed) || !Number.isInteger(n) || n < 1) throw new UsageError('give --corpus DIR, or --seed S --n N');
+    const bar = new ProgressBar('training studies', n);
+    const studies = [];
+    for (let i = 0; i < n; i++) {
+      if (splitOf(seed, i) === 'train') studies.push(generateStudy(seed, i));
+      bar.update(i + 1);
+    }
+    train = studies.map((s) => ({ id: s.id, text: s.text, clinical: s.clinical, summary: s.summary }));
+    passagesFrom = studies;
+    trainedOn = `seed ${seed}, n ${n} (train split: ${train.length})`;
+  }
+  await writeBaseline(values.out, kind, train, buildPassages(passagesFrom), trainedOn);
+  process.stdout.write(`${JSON.stringify({ out: values.out, kind, trainExamples: train.length })}\n`);
+  return 0;
+}
+
+export async function evalCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { model: { type: 'string' }, split: { type: 'string' }, corpus: { type: 'string', default: 'corpus' }, seed: { type: 'string' }, n: { type: 'string' }, json: { type: 'boolean' }, reports: { type: 'string', default: 'reports' } },
+  });
+  if (!values.model) throw new UsageError('--model DIR is required');
+  let items: EvalItem[];
+  let testSet: string;
+  if (values.seed !== undefined) {
+    const seed = Number(values.seed);
+    const n = Number(values.n);
+    if (!Number.isInteger(seed) || !Number.isInteger(n) || n < 1) throw new UsageError('--seed S needs --n N');
+    const bar = new ProgressBar('test studies', n);
+    items = freshTestSet(seed, n, (d) => bar.update(d));
+    testSet = `fresh seed ${seed}, n ${n}`;
+  } else if (values.split) {
+    if (!['train', 'val', 'test'].includes(values.split)) throw new UsageError('--split must be train, val or test');
+    items = await corpusSplit(values.corpus!, values.split as 'test');
+    testSet = `${basename(resolve(values.corpus!))} ${values.split} split`;
+  } else throw new UsageError('give --split test (with --corpus DIR) or --seed S --n N');
+
+  const model = await loadBaseline(values.model);
+  const bar = new ProgressBar(`summaries (${model.name})`, items.length);
+  const predictions = items.map((item, i) => {
+    const p = model.predict(item);
+    bar.update(i + 1);
+    return p;
+  });
+  const scores = evaluate(items, predictions, { chars: charTokens, jieba: jiebaTokens });
+  await saveResult(values.reports!, {
+    model: model.name,
+    kind: model.kind,
+    modelDir: basename(resolve(values.model)),
+    params: model.params,
+    flopsPerSummary: null,
+    testSet,
+    scores,
+    date: new Date().toISOString().slice(0, 10),
+    command: `tuwen eval ${args.filter((a) => a !== '--json').join(' ')}`,
+  });
+  const report = await writeReports(values.reports!);
+  const section = report.split('## ').find((s) => s.startsWith(`Test set: ${testSet}`));
+  process.stdout.write(`${section ? `## ${section}` : report}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(headline(scores))}\n`);
+  return 0;
+}

@@ -1,0 +1,103 @@
+/**
+ * Scores a model's predictions on a test set: caption metrics (characters and jieba words), clinical
+ * fact scores, lobe accuracy where the text omitted the lobe, retrieval, each with a bootstrap 95 % CI.
+ */
+import { extractFacts } from '../corpus/factExtractor.ts';
+import type { Prediction } from '../baselines/baselines.ts';
+import { bleuFromStats, bleuStats } from './bleu.ts';
+import { bootstrap, mean, type Interval } from './bootstrap.ts';
+import { ciderD, documentFrequencies, type DocumentFrequencies } from './ciderD.ts';
+import { atomCounts, factScores, lobeCorrect, type AtomKind, type Prf } from './factScores.ts';
+import { meteor } from './meteor.ts';
+import { firstRelevantRank, meanReciprocalRank, recallAt } from './retrievalScores.ts';
+import { rougeL } from './rouge.ts';
+import type { EvalItem } from './testSet.ts';
+
+export interface CaptionScores {
+  bleu1: Interval;
+  bleu2: Interval;
+  bleu3: Interval;
+  bleu4: Interval;
+  meteor: Interval;
+  rougeL: Interval;
+  ciderD: Interval;
+}
+
+export interface Scores {
+  n: number;
+  chars: CaptionScores;
+  jieba: CaptionScores;
+  factF1: Interval;
+  factPrecision: Interval;
+  factRecall: Interval;
+  perKind: Record<AtomKind, Prf>;
+  lobeAccImageOnly: (Interval & { n: number }) | null;
+  recallAt1: Interval | null;
+  recallAt5: Interval | null;
+  recallAt10: Interval | null;
+  mrr: Interval | null;
+  /** Filled in by models with attention (the pointing game needs it). */
+  pointingGame: (Interval & { n: number }) | null;
+}
+
+export function captionScores(hyps: string[][], refs: string[][], freq?: DocumentFrequencies): CaptionScores {
+  const items = hyps.map((hyp, i) => ({ hyp, refs: [refs[i]!] }));
+  const stats = items.map((it) => bleuStats(it.hyp, it.refs));
+  const indices = items.map((_, i) => i);
+  const b = (k: number) => bootstrap(indices, (s) => bleuFromStats(s.map((i) => stats[i]!))[k]!);
+  const cider = ciderD(items, freq ?? documentFrequencies(items.map((i) => i.refs))).perItem;
+  const rouge = items.map((it) => rougeL(it.hyp, it.refs));
+  const met = items.map((it) => meteor(it.hyp, it.refs));
+  const m = (xs: number[]) => bootstrap(indices, (s) => mean(s.map((i) => xs[i]!)));
+  return { bleu1: b(0), bleu2: b(1), bleu3: b(2), bleu4: b(3), meteor: m(met), rougeL: m(rouge), ciderD: m(cider) };
+}
+
+export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize: { chars: (s: string) => string[]; jieba: (s: string) => string[] }): Scores {
+  const refsChars = items.map((it) => tokenize.chars(it.summary));
+  const refsJieba = items.map((it) => tokenize.jieba(it.summary));
+  const indices = items.map((_, i) => i);
+  const counts = items.map((it, i) => atomCounts(extractFacts(predictions[i]!.summary), it.facts));
+  const facts = (pick: (p: Prf) => number) => bootstrap(indices, (s) => pick(factScores(s.map((i) => counts[i]!)).all));
+
+  const lobeItems = items.flatMap((it, i) => {
+    const om = it.omission;
+    if (om?.what !== 'lobe' || !it.findings) return [];
+    const f = it.findings[om.finding]!;
+    return [lobeCorrect(extractFacts(predictions[i]!.summary), { finding: f.type, location: f.location }) ? 1 : 0];
+  });
+  const ranks = items.flatMap((it, i) => (predictions[i]!.ranked ? [firstRelevantRank(predictions[i]!.ranked!, it.facts)] : []));
+  const retrieval = (score: (r: number[]) => number) => (ranks.length === items.length ? bootstrap(ranks, (s) => score([...s])) : null);
+
+  return {
+    n: items.length,
+    chars: captionScores(predictions.map((p) => tokenize.chars(p.summary)), refsChars),
+    jieba: captionScores(predictions.map((p) => tokenize.jieba(p.summary)), refsJieba),
+    factF1: facts((p) => p.f1),
+    factPrecision: facts((p) => p.precision),
+    factRecall: facts((p) => p.recall),
+    perKind: (({ all: _all, ...kinds }) => kinds)(factScores(counts)),
+    lobeAccImageOnly: lobeItems.length ? { ...bootstrap(lobeItems, mean), n: lobeItems.length } : null,
+    recallAt1: retrieval((r) => recallAt(r, 1)),
+    recallAt5: retrieval((r) => recallAt(r, 5)),
+    recallAt10: retrieval((r) => recallAt(r, 10)),
+    mrr: retrieval(meanReciprocalRank),
+    pointingGame: null,
+  };
+}
+
+/** The one-line JSON `tuwen eval --json` ends with: point values, null where a score does not apply. */
+export function headline(s: Scores): Record<string, number | null> {
+  return {
+    factF1: s.factF1.value,
+    lobeAccImageOnly: s.lobeAccImageOnly?.value ?? null,
+    pointingGame: s.pointingGame?.value ?? null,
+    recallAt5: s.recallAt5?.value ?? null,
+    bleu1: s.chars.bleu1.value,
+    bleu2: s.chars.bleu2.value,
+    bleu3: s.chars.bleu3.value,
+    bleu4: s.chars.bleu4.value,
+    meteor: s.chars.meteor.value,
+    rougeL: s.chars.rougeL.value,
+    ciderD: s.chars.ciderD.value,
+  };
+}

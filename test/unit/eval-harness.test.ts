@@ -1,0 +1,55 @@
+/** The evaluation harness end to end: a perfect model, the baselines, and the CLI's JSON line. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/eval/evaluate.ts';
+import { jiebaTokens } from '../../src/eval/jieba.ts';
+import { freshTestSet } from '../../src/eval/testSet.ts';
+import { charTokens } from '../../src/eval/tokenize.ts';
+import { FIXTURES } from '../helpers/fixtures.ts';
+
+const tokenize = { chars: charTokens, jieba: jiebaTokens };
+const tuwen = (...args: string[]) => execFileSync('node', ['bin/tuwen.mjs', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+
+describe('evaluate', () => {
+  const items = freshTestSet(8, 40);
+  it('a model that writes the reference scores 1 on facts and BLEU, and knows every omitted lobe', () => {
+    const s = evaluate(items, items.map((it) => ({ summary: it.summary })), tokenize);
+    expect(s.factF1.value).toBe(1);
+    expect(s.chars.bleu4.value).toBeCloseTo(1, 9);
+    expect(s.jieba.rougeL.value).toBeCloseTo(1, 9);
+    expect(s.lobeAccImageOnly === null || s.lobeAccImageOnly.value === 1).toBe(true);
+    expect(s.recallAt5).toBeNull(); // no ranking given, no retrieval score
+  });
+  it('a constant answer scores far lower, with intervals around the value', () => {
+    const s = evaluate(items, items.map(() => ({ summary: '双肺未见明显异常。' })), tokenize);
+    expect(s.factF1.value).toBeLessThan(0.4);
+    expect(s.factF1.low).toBeLessThanOrEqual(s.factF1.value);
+    expect(s.factF1.high).toBeGreaterThanOrEqual(s.factF1.value);
+  });
+});
+
+describe('CLI', () => {
+  it('tuwen metrics reproduces the conformance sets', () => {
+    const expected = (JSON.parse(readFileSync(`${FIXTURES}caption-metrics.json`, 'utf8')) as { sets: { expected: { bleu: number[]; ciderD: number } }[] }).sets;
+    const lines = tuwen('metrics', `${FIXTURES}caption-metrics.json`).trim().split('\n').map((l) => JSON.parse(l) as { bleu: number[]; ciderD: number; meteor: number });
+    expect(lines).toHaveLength(expected.length);
+    lines.forEach((l, i) => {
+      l.bleu.forEach((b, k) => expect(Math.abs(b - expected[i]!.expected.bleu[k]!)).toBeLessThan(1e-6));
+      expect(Math.abs(l.ciderD - expected[i]!.expected.ciderD)).toBeLessThan(1e-6);
+      expect(l.meteor).toBeGreaterThan(0);
+    });
+  });
+  it('tuwen baseline + tuwen eval --json: a report and a last line with every headline key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tuwen-eval-'));
+    tuwen('baseline', '--kind', 'nearest', '--seed', '5', '--n', '30', '--out', join(dir, 'nearest'));
+    const out = tuwen('eval', '--model', join(dir, 'nearest'), '--seed', '6', '--n', '12', '--json', '--reports', join(dir, 'reports')).trim().split('\n');
+    const last = JSON.parse(out[out.length - 1]!) as Record<string, number | null>;
+    expect(Object.keys(last).sort()).toEqual(['bleu1', 'bleu2', 'bleu3', 'bleu4', 'ciderD', 'factF1', 'lobeAccImageOnly', 'meteor', 'pointingGame', 'recallAt5', 'rougeL'].sort());
+    expect(last.recallAt5).toBeGreaterThan(0);
+    expect(last.pointingGame).toBeNull();
+    expect(readFileSync(join(dir, 'reports', 'README.md'), 'utf8')).toMatch(/Nearest training summary/);
+  }, 60_000);
+});
