@@ -15,7 +15,7 @@ import { jiebaTokens } from '../eval/jieba.ts';
 import { meteor } from '../eval/meteor.ts';
 import { saveResult, writeReports } from '../eval/report.ts';
 import { rougeL } from '../eval/rouge.ts';
-import { corpusSplit, freshTestSet, type EvalItem } from '../eval/testSet.ts';
+import { corpusSplit, freshTestSet, manifestItems, type EvalItem } from '../eval/testSet.ts';
 import { charTokens } from '../eval/tokenize.ts';
 import { UsageError } from './corpus.ts';
 import { ProgressBar } from './progress.ts';
@@ -72,7 +72,16 @@ export async function baselineCommand(args: string[]): Promise<number> {
 export async function evalCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { model: { type: 'string' }, split: { type: 'string' }, corpus: { type: 'string', default: 'corpus' }, seed: { type: 'string' }, n: { type: 'string' }, json: { type: 'boolean' }, reports: { type: 'string', default: 'reports' } },
+    options: {
+      model: { type: 'string' },
+      split: { type: 'string' },
+      corpus: { type: 'string', default: 'corpus' },
+      manifest: { type: 'string' },
+      seed: { type: 'string' },
+      n: { type: 'string' },
+      json: { type: 'boolean' },
+      reports: { type: 'string', default: 'reports' },
+    },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
   let items: EvalItem[];
@@ -88,7 +97,10 @@ export async function evalCommand(args: string[]): Promise<number> {
     if (!['train', 'val', 'test'].includes(values.split)) throw new UsageError('--split must be train, val or test');
     items = await corpusSplit(values.corpus!, values.split as 'test');
     testSet = `${basename(resolve(values.corpus!))} ${values.split} split`;
-  } else throw new UsageError('give --split test (with --corpus DIR) or --seed S --n N');
+  } else if (values.manifest) {
+    items = await manifestItems(values.manifest);
+    testSet = basename(values.manifest);
+  } else throw new UsageError('give --split test (with --corpus DIR), --manifest FILE, or --seed S --n N');
 
   const model = await loadBaseline(values.model);
   const bar = new ProgressBar(`summaries (${model.name})`, items.length);
@@ -110,8 +122,8 @@ export async function evalCommand(args: string[]): Promise<number> {
     command: `tuwen eval ${args.filter((a) => a !== '--json').join(' ')}`,
   });
   const report = await writeReports(values.reports!);
-  const section = report.split('## ').find((s) => s.startsWith(`Test set: ${testSet}`));
-  process.stdout.write(`${section ? `## ${section}` : report}\n`);
+  const section = report.split(/\n(?=## )/).find((s) => s.startsWith(`## Test set: ${testSet} (`));
+  process.stdout.write(`${section ?? report}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(headline(scores))}\n`);
   return 0;
 }

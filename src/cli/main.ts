@@ -20,7 +20,7 @@ commands:
                                ({"sets":[{"items":[{"refs":[[…]],"hyp":[…]}]}]}), one JSON line per set
   baseline --kind nearest|frequent (--corpus DIR | --seed S --n N) --out DIR
                                build a baseline "model" from a training split
-  eval --model DIR (--split test [--corpus DIR] | --seed S --n N) [--json] [--reports reports]
+  eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
 `;
 

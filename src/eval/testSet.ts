@@ -3,7 +3,8 @@
  * test set generated from a seed. Either way each item carries what every score needs.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { extractFacts } from '../corpus/factExtractor.ts';
 import type { Fact, FindingTruth } from '../corpus/schema.ts';
 import type { Split } from '../corpus/splits.ts';
 import { generateStudy } from '../corpus/study.ts';
@@ -28,17 +29,27 @@ export interface EvalItem {
 }
 
 export async function corpusSplit(corpusDir: string, split: Split): Promise<EvalItem[]> {
-  const report = await readManifest(join(corpusDir, `manifest.${split}.jsonl`));
-  if (report.problems.length) throw new Error(`${corpusDir}: ${report.problems.length} manifest problems, first: ${JSON.stringify(report.problems[0])}`);
+  return manifestItems(join(corpusDir, `manifest.${split}.jsonl`));
+}
+
+/**
+ * Any manifest (the corpus's, or a user's own). Facts come from the manifest, else from reading the
+ * reference summary with the fact extractor; ground truth from the `truth` file where there is one.
+ * A manifest with problems is refused: an evaluation must not silently skip studies.
+ */
+export async function manifestItems(path: string): Promise<EvalItem[]> {
+  const report = await readManifest(path);
+  if (report.problems.length) throw new Error(`${path}: ${report.problems.length} manifest problems (run tuwen dataset check), first: ${JSON.stringify(report.problems[0])}`);
+  const base = dirname(path);
   return Promise.all(
     report.entries.map(async (e) => {
-      const truth = e.truth ? (JSON.parse(await readFile(join(corpusDir, e.truth), 'utf8')) as { findings: FindingTruth[]; omission: TextOmission | null }) : undefined;
+      const truth = e.truth ? (JSON.parse(await readFile(join(base, e.truth), 'utf8')) as { findings: FindingTruth[]; omission: TextOmission | null }) : undefined;
       return {
         id: e.id,
         text: e.text,
         clinical: e.clinical ?? '',
         summary: e.summary,
-        facts: e.facts ?? [],
+        facts: e.facts ?? extractFacts(e.summary),
         files: e.files,
         ...(truth ? { findings: truth.findings, ...(truth.omission ? { omission: truth.omission } : {}) } : {}),
       };
