@@ -34,6 +34,8 @@ export interface Prediction {
 export interface EvalModel {
   name: string;
   kind: string;
+  /** What the model learned from, in words (for the report). */
+  trainedOn: string;
   /** Learned parameters (0 for the baselines). */
   params: number;
   predict(item: EvalItem): Prediction;
@@ -65,12 +67,13 @@ export async function loadBaseline(dir: string): Promise<EvalModel> {
     const counts = new Map<string, number>();
     for (const t of train) counts.set(t.summary, (counts.get(t.summary) ?? 0) + 1);
     const summary = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
-    return { name: config.name, kind: config.kind, params: 0, predict: () => ({ summary }) };
+    return { name: config.name, kind: config.kind, trainedOn: config.trainedOn, params: 0, predict: () => ({ summary }) };
   }
   const index = new TfidfIndex(train.map(queryText));
   return {
     name: config.name,
     kind: config.kind,
+    trainedOn: config.trainedOn,
     params: 0,
     predict: (item) => ({ summary: train[index.rank(queryText(item), 1)[0]!.index]!.summary, ranked: rankPassages(item) }),
   };

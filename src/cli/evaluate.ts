@@ -96,7 +96,8 @@ export async function evalCommand(args: string[]): Promise<number> {
   } else if (values.split) {
     if (!['train', 'val', 'test'].includes(values.split)) throw new UsageError('--split must be train, val or test');
     items = await corpusSplit(values.corpus!, values.split as 'test');
-    testSet = `${basename(resolve(values.corpus!))} ${values.split} split`;
+    const meta = await readFile(resolve(values.corpus!, 'corpus.json'), 'utf8').then((t) => JSON.parse(t) as { seed: number; n: number }, () => undefined);
+    testSet = meta ? `corpus seed ${meta.seed}, n ${meta.n}, ${values.split} split` : `${basename(resolve(values.corpus!))} ${values.split} split`;
   } else if (values.manifest) {
     items = await manifestItems(values.manifest);
     testSet = basename(values.manifest);
@@ -114,6 +115,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     model: model.name,
     kind: model.kind,
     modelDir: basename(resolve(values.model)),
+    trainedOn: model.trainedOn,
     params: model.params,
     flopsPerSummary: null,
     testSet,

@@ -16,8 +16,8 @@ function sizePhrase(rand: Random, fact: Fact, several: boolean): string {
 function findingPhrase(rand: Random, fact: Fact, count: number): string {
   const type = fact.finding as FindingType;
   const loc = rand.pick(LOCATION_PHRASES[fact.location!]);
-  const name = rand.pick(NAMES.get(type)!);
   if (type === 'pleural-effusion') return `${loc}${effusionAmount(fact.sizeMm!)}${loc.endsWith('胸腔') ? '积液' : '胸腔积液'}`;
+  const name = rand.pick(NAMES.get(type)!);
   return count > 1 ? `${loc}多发${name}` : `${loc}${name}`;
 }
 
