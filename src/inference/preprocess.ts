@@ -1,0 +1,73 @@
+/**
+ * Volume → the image encoder's input: modality values (HU for CT) resampled to a fixed grid and mapped
+ * through windows to [0, 1], one channel per window. Pure functions over Float32Arrays, shared by
+ * training (Node) and inference (worker).
+ */
+
+export interface Grid {
+  depth: number;
+  height: number;
+  width: number;
+}
+
+/** Lung window (air to soft tissue) and mediastinal window (fluid, fat and soft tissue apart). */
+export const INPUT_WINDOWS = [
+  { center: -600, width: 1500 },
+  { center: 40, width: 400 },
+] as const;
+
+/**
+ * Area-average resampling along each axis (box filter): every output voxel is the mean of the input
+ * voxels it covers, fractional overlaps weighted. Downsampling keeps small lesions' mass instead of
+ * skipping them; upsampling (a one-slice image to several slices) repeats values.
+ */
+export function resample(values: Float32Array, from: Grid, to: Grid): Float32Array {
+  const alongAxis = (input: Float32Array, shape: number[], axis: number, size: number): Float32Array => {
+    const n = shape[axis]!;
+    const outShape = [...shape];
+    outShape[axis] = size;
+    const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+    const out = new Float32Array(outer * size * stride);
+    const scale = n / size;
+    for (let o = 0; o < size; o++) {
+      const lo = o * scale;
+      const hi = (o + 1) * scale;
+      for (let i = Math.floor(lo); i < Math.min(n, Math.ceil(hi)); i++) {
+        const w = (Math.min(hi, i + 1) - Math.max(lo, i)) / scale;
+        if (w <= 0) continue;
+        for (let a = 0; a < outer; a++) {
+          const src = (a * n + i) * stride;
+          const dst = (a * size + o) * stride;
+          for (let s = 0; s < stride; s++) out[dst + s]! += w * input[src + s]!;
+        }
+      }
+    }
+    return out;
+  };
+  let shape = [from.depth, from.height, from.width];
+  let v = values;
+  ([to.depth, to.height, to.width] as const).forEach((size, axis) => {
+    v = alongAxis(v, shape, axis, size);
+    shape = [...shape];
+    shape[axis] = size;
+  });
+  return v;
+}
+
+/** Values through a window to [0, 1] (clamped), as a radiologist's display would. */
+export function applyWindow(values: Float32Array, window: { center: number; width: number }): Float32Array {
+  const lo = window.center - window.width / 2;
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.min(1, Math.max(0, (values[i]! - lo) / window.width));
+  return out;
+}
+
+/** The encoder input: channels-last [depth, height, width, windows], flattened. */
+export function encoderInput(modality: Float32Array, from: Grid, to: Grid): Float32Array {
+  const small = resample(modality, from, to);
+  const channels = INPUT_WINDOWS.map((w) => applyWindow(small, w));
+  const out = new Float32Array(small.length * channels.length);
+  for (let i = 0; i < small.length; i++) for (let c = 0; c < channels.length; c++) out[i * channels.length + c] = channels[c]![i]!;
+  return out;
+}
