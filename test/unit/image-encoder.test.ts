@@ -44,7 +44,7 @@ describe('image encoder', () => {
     const optimizer = tf.train.adam(0.01);
     const loss = () => tf.losses.sigmoidCrossEntropy(target, regionLogits(w, encodeImage(w, x))) as tf.Scalar;
     const first = loss().dataSync()[0]!;
-    for (let step = 0; step < 30; step++) tf.dispose(optimizer.minimize(loss, true));
+    for (let step = 0; step < 30; step++) tf.dispose(optimizer.minimize(loss, true)!);
     const last = loss().dataSync()[0]!;
     expect(last).toBeLessThan(first * 0.5);
     optimizer.dispose();
