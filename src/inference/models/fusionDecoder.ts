@@ -1,0 +1,167 @@
+/**
+ * The fusion decoder (paper A §3, eq. 12–18): an LSTM with soft attention over image regions, attention
+ * over the tokens of the retrieved passages and the input text, and the adaptive gate β that mixes the
+ * generated word distribution with a copy distribution over those tokens.
+ *
+ *   v_y = ATT(g_{y−1}, regions)                          visual context            (eq. 12)
+ *   g_y = LSTM([emb(x_{y−1}); v_y], g_{y−1})                                        (eq. 13)
+ *   o_y = softmax(W_o g_y + b_o)                         generated distribution    (eq. 14)
+ *   (a_y, e_y) = ATT(g_y, retrieved tokens)              text attention, context   (eq. 15)
+ *   w_y = Σ_t a_y[t] · onehot(id_t)                      copy distribution         (eq. 17)
+ *   β_y = σ(W_e e_y + W_g g_y + b_β)                     fusion gate               (eq. 16)
+ *   p_y = (1 − β_y) o_y + β_y w_y                                                  (eq. 18)
+ *
+ * One `step` serves teacher-forced training, greedy and beam search, the CLI and the worker.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fastTanh } from '../tf/fastGradients.ts';
+import { WeightBuilder, type Weights } from './weights.ts';
+
+export interface FusionDecoderConfig {
+  vocab: number;
+  embed: number;
+  hidden: number;
+  /** Feature size of an image region (the image encoder's last width). */
+  regionDim: number;
+  /** Feature size of a retrieved or input-text token (the text encoder's width). */
+  tokenDim: number;
+  attention: number;
+}
+
+/** Added inside the log: a target the mixture gives probability 0 must not make the loss infinite. */
+export const LOG_EPSILON = 1e-8;
+
+export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights {
+  const b = new WeightBuilder(seed);
+  b.kernel('dec.embed', [c.vocab, c.embed]);
+  b.kernel('dec.init_h.kernel', [c.regionDim, c.hidden]);
+  b.zeros('dec.init_h.bias', [c.hidden]);
+  b.kernel('dec.init_c.kernel', [c.regionDim, c.hidden]);
+  b.zeros('dec.init_c.bias', [c.hidden]);
+  b.kernel('dec.att_img.regions', [c.regionDim, c.attention]);
+  b.kernel('dec.att_img.hidden', [c.hidden, c.attention]);
+  b.kernel('dec.att_img.score', [c.attention, 1]);
+  b.kernel('dec.lstm.kernel', [c.embed + c.regionDim + c.hidden, 4 * c.hidden]);
+  b.zeros('dec.lstm.bias', [4 * c.hidden]);
+  b.kernel('dec.out.kernel', [c.hidden, c.vocab]);
+  b.zeros('dec.out.bias', [c.vocab]);
+  b.kernel('dec.att_txt.tokens', [c.tokenDim, c.attention]);
+  b.kernel('dec.att_txt.hidden', [c.hidden, c.attention]);
+  b.kernel('dec.att_txt.score', [c.attention, 1]);
+  b.kernel('dec.gate.context', [c.tokenDim, 1]);
+  b.kernel('dec.gate.hidden', [c.hidden, 1]);
+  b.zeros('dec.gate.bias', [1]);
+  return b.weights;
+}
+
+/** What the decoder reads at every step, computed once per summary. */
+export type DecoderContext = {
+  regions: tf.Tensor3D; // [B, R, regionDim]
+  /** Regions projected for attention (hoisted out of the time loop). */
+  regionKeys: tf.Tensor3D; // [B, R, A]
+  tokens: tf.Tensor3D; // [B, T, tokenDim]   retrieved passages' and input text's tokens
+  tokenKeys: tf.Tensor3D; // [B, T, A]
+  /** Where each retrieved token's attention goes in the vocabulary (padding rows are all zero). */
+  copyMap: tf.Tensor3D; // [B, T, V]
+  /** 0 for padding tokens, 1 otherwise. */
+  tokenMask: tf.Tensor2D; // [B, T]
+};
+
+// Types, not interfaces: tf.tidy returns them, and only type aliases satisfy its TensorContainer.
+export type DecoderState = {
+  h: tf.Tensor2D; // [B, H]
+  c: tf.Tensor2D; // [B, H]
+};
+
+export type StepOutput = {
+  probs: tf.Tensor2D; // [B, V]   the fused distribution p_y
+  state: DecoderState;
+  visualAttention: tf.Tensor2D; // [B, R]
+  textAttention: tf.Tensor2D; // [B, T]
+  beta: tf.Tensor1D; // [B]
+};
+
+const dense = (x: tf.Tensor2D, w: Weights, name: string) => tf.add(tf.matMul(x, w[`${name}.kernel`] as tf.Tensor2D), w[`${name}.bias`]!) as tf.Tensor2D;
+
+/** Builds the context: projections of regions and tokens, the copy map, the mask. */
+export function prepareContext(w: Weights, regions: tf.Tensor3D, tokens: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, vocab: number): DecoderContext {
+  return tf.tidy(() => {
+    const [b, r, rd] = regions.shape;
+    const [, t, td] = tokens.shape;
+    const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
+    const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
+    const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
+    return { regions, regionKeys, tokens, tokenKeys, copyMap, tokenMask };
+  });
+}
+
+/** Frees what prepareContext made (the caller's regions, tokens and mask stay). */
+export function disposeContext(ctx: DecoderContext): void {
+  tf.dispose([ctx.regionKeys, ctx.tokenKeys, ctx.copyMap]);
+}
+
+/** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM). */
+export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
+  return tf.tidy(() => {
+    const mean = tf.mean(ctx.regions, 1) as tf.Tensor2D; // [B, regionDim]
+    return { h: fastTanh(dense(mean, w, 'dec.init_h')) as tf.Tensor2D, c: fastTanh(dense(mean, w, 'dec.init_c')) as tf.Tensor2D };
+  });
+}
+
+/** Additive attention: weights over keys (masked) and the weighted sum of values. */
+function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wHidden: tf.Tensor2D, wScore: tf.Tensor2D, mask?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D } {
+  const [b, n, a] = keys.shape;
+  const query = tf.expandDims(tf.matMul(h, wHidden), 1); // [B, 1, A]
+  const energy = tf.reshape(tf.matMul(tf.reshape(fastTanh(tf.add(keys, query)), [b * n, a]), wScore), [b, n]); // [B, N]
+  const masked = mask ? tf.add(energy, tf.mul(tf.sub(1, mask), -1e9)) : energy;
+  const weights = tf.softmax(masked) as tf.Tensor2D; // [B, N]
+  const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as tf.Tensor2D; // [B, dim]
+  return { weights, context };
+}
+
+/** One LSTM cell step; gates i, f, g, o in that order along the last axis. */
+function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): DecoderState {
+  const z = tf.add(tf.matMul(tf.concat([x, s.h], 1), w['dec.lstm.kernel'] as tf.Tensor2D), w['dec.lstm.bias']!); // [B, 4H]
+  const [i, f, g, o] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const c = tf.add(tf.mul(tf.sigmoid(f), s.c), tf.mul(tf.sigmoid(i), fastTanh(g))) as tf.Tensor2D;
+  return { h: tf.mul(tf.sigmoid(o), fastTanh(c)) as tf.Tensor2D, c };
+}
+
+/** One decoding step from the previous tokens [B] (ids) and state. */
+export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState): StepOutput {
+  return tf.tidy(() => {
+    const visual = attend(ctx.regionKeys, ctx.regions, s.h, w['dec.att_img.hidden'] as tf.Tensor2D, w['dec.att_img.score'] as tf.Tensor2D); // eq. 12
+    // One-hot × matrix rather than gather: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
+    const embedded = tf.matMul(tf.oneHot(tf.cast(prev, 'int32'), w['dec.embed']!.shape[0]!), w['dec.embed'] as tf.Tensor2D) as tf.Tensor2D; // [B, E]
+    const state = lstmCell(w, tf.concat([embedded, visual.context], 1), s); // eq. 13
+    const generated = tf.softmax(dense(state.h, w, 'dec.out')) as tf.Tensor2D; // eq. 14, [B, V]
+    const text = attend(ctx.tokenKeys, ctx.tokens, state.h, w['dec.att_txt.hidden'] as tf.Tensor2D, w['dec.att_txt.score'] as tf.Tensor2D, ctx.tokenMask); // eq. 15
+    const copied = tf.squeeze(tf.matMul(tf.expandDims(text.weights, 1), ctx.copyMap), [1]) as tf.Tensor2D; // eq. 17, [B, V]
+    const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
+    const beta = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
+    const b1 = tf.expandDims(beta, 1);
+    const probs = tf.add(tf.mul(tf.sub(1, b1), generated), tf.mul(b1, copied)) as tf.Tensor2D; // eq. 18
+    return { probs, state, visualAttention: visual.weights, textAttention: text.weights, beta };
+  });
+}
+
+/**
+ * Teacher-forced negative log-likelihood of target sequences [B, L] (starting after BOS), averaged over
+ * non-padding positions; ε inside the log keeps it finite.
+ */
+export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, targetMask: tf.Tensor2D, vocab: number): tf.Scalar {
+  return tf.tidy(() => {
+    const [, length] = inputs.shape;
+    let state = initialState(w, ctx);
+    const losses: tf.Tensor1D[] = [];
+    for (let y = 0; y < length; y++) {
+      const prev = tf.squeeze(tf.slice(inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D;
+      const out = step(w, ctx, prev, state);
+      state = out.state;
+      const target = tf.oneHot(tf.cast(tf.squeeze(tf.slice(targets, [0, y], [-1, 1]), [1]), 'int32'), vocab); // [B, V]
+      losses.push(tf.neg(tf.log(tf.add(tf.sum(tf.mul(out.probs, target), 1), LOG_EPSILON))) as tf.Tensor1D); // [B]
+    }
+    const perToken = tf.stack(losses, 1); // [B, L]
+    return tf.div(tf.sum(tf.mul(perToken, targetMask)), tf.maximum(tf.sum(targetMask), 1)) as tf.Scalar;
+  });
+}
