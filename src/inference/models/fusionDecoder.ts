@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastTanh } from '../tf/fastGradients.ts';
+import { dense, embed } from './ops.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface FusionDecoderConfig {
@@ -81,8 +82,6 @@ export type StepOutput = {
   beta: tf.Tensor1D; // [B]
 };
 
-const dense = (x: tf.Tensor2D, w: Weights, name: string) => tf.add(tf.matMul(x, w[`${name}.kernel`] as tf.Tensor2D), w[`${name}.bias`]!) as tf.Tensor2D;
-
 /** Builds the context: projections of regions and tokens, the copy map, the mask. */
 export function prepareContext(w: Weights, regions: tf.Tensor3D, tokens: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, vocab: number): DecoderContext {
   return tf.tidy(() => {
@@ -104,7 +103,7 @@ export function disposeContext(ctx: DecoderContext): void {
 export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
   return tf.tidy(() => {
     const mean = tf.mean(ctx.regions, 1) as tf.Tensor2D; // [B, regionDim]
-    return { h: fastTanh(dense(mean, w, 'dec.init_h')) as tf.Tensor2D, c: fastTanh(dense(mean, w, 'dec.init_c')) as tf.Tensor2D };
+    return { h: fastTanh(dense(w, 'dec.init_h', mean)) as tf.Tensor2D, c: fastTanh(dense(w, 'dec.init_c', mean)) as tf.Tensor2D };
   });
 }
 
@@ -131,10 +130,9 @@ function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): DecoderState {
 export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState): StepOutput {
   return tf.tidy(() => {
     const visual = attend(ctx.regionKeys, ctx.regions, s.h, w['dec.att_img.hidden'] as tf.Tensor2D, w['dec.att_img.score'] as tf.Tensor2D); // eq. 12
-    // One-hot × matrix rather than gather: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
-    const embedded = tf.matMul(tf.oneHot(tf.cast(prev, 'int32'), w['dec.embed']!.shape[0]!), w['dec.embed'] as tf.Tensor2D) as tf.Tensor2D; // [B, E]
+    const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
     const state = lstmCell(w, tf.concat([embedded, visual.context], 1), s); // eq. 13
-    const generated = tf.softmax(dense(state.h, w, 'dec.out')) as tf.Tensor2D; // eq. 14, [B, V]
+    const generated = tf.softmax(dense(w, 'dec.out', state.h)) as tf.Tensor2D; // eq. 14, [B, V]
     const text = attend(ctx.tokenKeys, ctx.tokens, state.h, w['dec.att_txt.hidden'] as tf.Tensor2D, w['dec.att_txt.score'] as tf.Tensor2D, ctx.tokenMask); // eq. 15
     const copied = tf.squeeze(tf.matMul(tf.expandDims(text.weights, 1), ctx.copyMap), [1]) as tf.Tensor2D; // eq. 17, [B, V]
     const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);

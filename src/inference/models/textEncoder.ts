@@ -1,0 +1,57 @@
+/**
+ * The text encoder for passages and for the input text: tokens → contextual token features and a pooled
+ * vector. Token and position embeddings, then residual convolution blocks over the sequence (each token
+ * sees its neighbours, the receptive field growing by two per block), then a masked mean.
+ *
+ *   e_t = E[x_t] + P[t]                                  [B, T, D]
+ *   h ← h + GELU(W · [h_{t−1}; h_t; h_{t+1}] + b)        per block
+ *   pooled = masked mean of h over the sequence          [B, D]
+ *
+ * Convolutions are shifted views + one matMul (conv1d's gradient needs Conv2DBackpropFilter, missing on wasm).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { dense, embed, gelu, maskedMean } from './ops.ts';
+import { WeightBuilder, type Weights } from './weights.ts';
+
+export interface TextEncoderConfig {
+  vocab: number;
+  width: number;
+  maxLength: number;
+  blocks: number;
+}
+
+export function initTextEncoder(c: TextEncoderConfig, seed: number): Weights {
+  const b = new WeightBuilder(seed);
+  b.kernel('txt.embed', [c.vocab, c.width]);
+  b.kernel('txt.position', [c.maxLength, c.width]);
+  for (let i = 0; i < c.blocks; i++) {
+    b.kernel(`txt.block${i}.kernel`, [3 * c.width, c.width]);
+    b.zeros(`txt.block${i}.bias`, [c.width]);
+  }
+  return b.weights;
+}
+
+/** [h_{t−1}; h_t; h_{t+1}] with zeros beyond the ends: [B, T, D] → [B, T, 3D]. */
+function neighbours(h: tf.Tensor3D): tf.Tensor3D {
+  const [b, t, d] = h.shape;
+  const zero = tf.zeros([b, 1, d]);
+  const before = tf.concat([zero, tf.slice(h, [0, 0, 0], [b, t - 1, d])], 1);
+  const after = tf.concat([tf.slice(h, [0, 1, 0], [b, t - 1, d]), zero], 1);
+  return tf.concat([before, h, after], 2) as tf.Tensor3D;
+}
+
+/** ids [B, T] (padding masked by mask [B, T]) → token features [B, T, D] and pooled [B, D]. */
+export function encodeText(w: Weights, c: TextEncoderConfig, ids: tf.Tensor2D, mask: tf.Tensor2D): { tokens: tf.Tensor3D; pooled: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const [, t] = ids.shape;
+    if (t > c.maxLength) throw new Error(`text of ${t} tokens is longer than the encoder's ${c.maxLength}`);
+    const m = tf.expandDims(mask, 2); // [B, T, 1]
+    const positions = tf.slice(w['txt.position']!, [0, 0], [t, c.width]); // [T, D]
+    let h = tf.mul(tf.add(embed(w['txt.embed'] as tf.Tensor2D, ids), positions), m) as tf.Tensor3D; // [B, T, D]
+    for (let i = 0; i < c.blocks; i++) {
+      // Padding stays zero, so it never leaks into its neighbours' features.
+      h = tf.mul(tf.add(h, gelu(dense(w, `txt.block${i}`, neighbours(h)))), m) as tf.Tensor3D;
+    }
+    return { tokens: h, pooled: maskedMean(h, mask) };
+  });
+}
