@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { disposeContext, initFusionDecoder, initialState, prepareContext, step, teacherForcedLoss, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights } from '../../src/inference/models/weights.ts';
+import { decode } from '../../src/inference/decode.ts';
 
 const config: FusionDecoderConfig = { vocab: 12, embed: 8, hidden: 16, regionDim: 6, tokenDim: 8, attention: 8 };
 
@@ -65,6 +66,21 @@ describe('fusion decoder', () => {
     expect(meanBeta()).toBeGreaterThan(betaBefore);
     expect(Number.isFinite(last)).toBe(true);
     disposeContext(ctx);
+
+    // Greedy and beam search on the first study alone write what it learned to copy; nothing leaks.
+    const one = tf.tidy(() => ({ regions: tf.slice(t.regions, [0, 0, 0], [1, -1, -1]), tokens: tf.slice(t.tokens, [0, 0, 0], [1, -1, -1]), ids: tf.slice(t.ids, [0, 0], [1, -1]), mask: tf.slice(t.mask, [0, 0], [1, -1]) }));
+    const single = prepareContext(w, one.regions as tf.Tensor3D, one.tokens as tf.Tensor3D, one.ids as tf.Tensor2D, one.mask as tf.Tensor2D, config.vocab);
+    const before = tf.memory().numTensors;
+    const options = { bos: 2, eos: 11, maxLength: 4, beamSize: 1, lengthPenalty: 0 };
+    const greedy = decode(w, single, options);
+    expect(greedy.map((r) => r.id)).toEqual([5, 7, 9, 3]);
+    expect(greedy[0]!.visualAttention).toHaveLength(4);
+    expect(greedy[0]!.textAttention[4]).toBe(0);
+    const beam = decode(w, single, { ...options, beamSize: 3, lengthPenalty: 0.7 });
+    expect(beam.map((r) => r.id)).toEqual([5, 7, 9, 3]);
+    expect(decode(w, single, options).map((r) => r.id)).toEqual(greedy.map((r) => r.id)); // same input, same tokens
+    expect(tf.memory().numTensors).toBe(before);
+    disposeContext(single);
     disposeWeights(w);
   });
 });

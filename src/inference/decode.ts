@@ -1,0 +1,75 @@
+/**
+ * Decoding with the fusion decoder's shared step: greedy and beam search (size, length penalty, maximum
+ * length). Each generated token comes with its β, its attention over image regions and over the
+ * retrieved and input-text tokens — what the page shows per token.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initialState, step, type DecoderContext, type DecoderState } from './models/fusionDecoder.ts';
+import type { Weights } from './models/weights.ts';
+
+export interface TokenRecord {
+  id: number;
+  beta: number;
+  /** Attention over image regions (sums to 1). */
+  visualAttention: Float32Array;
+  /** Attention over the context tokens (retrieved passages, then the input text; sums to 1). */
+  textAttention: Float32Array;
+  logProb: number;
+}
+
+export interface DecodeOptions {
+  bos: number;
+  eos: number;
+  maxLength: number;
+  /** 1 = greedy. */
+  beamSize: number;
+  /** Scores are divided by length^α (α = 0: no penalty). */
+  lengthPenalty: number;
+}
+
+interface Beam {
+  tokens: TokenRecord[];
+  logProb: number;
+  state: DecoderState;
+  done: boolean;
+}
+
+const score = (b: Beam, alpha: number) => b.logProb / Math.max(1, b.tokens.length) ** alpha;
+
+/** Decodes one study (batch of 1 in the context). The returned tokens exclude BOS and EOS. */
+export function decode(w: Weights, ctx: DecoderContext, options: DecodeOptions): TokenRecord[] {
+  let beams: Beam[] = [{ tokens: [], logProb: 0, state: initialState(w, ctx), done: false }];
+  for (let t = 0; t < options.maxLength && beams.some((b) => !b.done); t++) {
+    const candidates: Beam[] = [];
+    for (const beam of beams) {
+      if (beam.done) {
+        candidates.push(beam);
+        continue;
+      }
+      const prev = tf.tensor1d([beam.tokens.length ? beam.tokens[beam.tokens.length - 1]!.id : options.bos]);
+      const out = step(w, ctx, prev, beam.state);
+      const probs = out.probs.dataSync();
+      const beta = out.beta.dataSync()[0]!;
+      const visual = out.visualAttention.dataSync().slice() as Float32Array;
+      const text = out.textAttention.dataSync().slice() as Float32Array;
+      tf.dispose([prev, out.probs, out.beta, out.visualAttention, out.textAttention]);
+      // The k most probable continuations of this beam.
+      const order = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
+      for (const id of order) {
+        const logProb = Math.log(probs[id]! + 1e-12);
+        const record: TokenRecord = { id, beta, visualAttention: visual, textAttention: text, logProb };
+        const done = id === options.eos;
+        candidates.push({ tokens: done ? beam.tokens : [...beam.tokens, record], logProb: beam.logProb + logProb, state: out.state, done });
+      }
+    }
+    candidates.sort((a, b) => score(b, options.lengthPenalty) - score(a, options.lengthPenalty));
+    const kept = candidates.slice(0, options.beamSize);
+    // Free the states no surviving beam uses.
+    const alive = new Set(kept.flatMap((b) => [b.state.h, b.state.c]));
+    for (const b of [...beams, ...candidates]) for (const s of [b.state.h, b.state.c]) if (!alive.has(s) && !s.isDisposed) s.dispose();
+    beams = kept;
+  }
+  const best = beams.sort((a, b) => score(b, options.lengthPenalty) - score(a, options.lengthPenalty))[0]!;
+  for (const b of beams) tf.dispose([b.state.h, b.state.c]);
+  return best.tokens;
+}
