@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { corpusCommand, datasetCommand, samplesCommand, UsageError } from './corpus.ts';
 import { baselineCommand, evalCommand, metricsCommand } from './evaluate.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
+import { trainCommand } from './train.ts';
 
 const USAGE = `usage: tuwen <command> [options]
 
@@ -22,6 +23,8 @@ commands:
                                build a baseline "model" from a training split
   eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
+  train --stage image --out DIR [--seed 1 --n 1000 --steps 600 --batch 8 --resume]
+                               pretrain the image encoder on the corpus's region labels (wasm)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -49,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
       return baselineCommand(rest);
     case 'eval':
       return evalCommand(rest);
+    case 'train':
+      return trainCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,0 +1,20 @@
+/** Training checkpoints on disk: weights (float32, tfjs manifest format) and the trainer's own state. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeWeightFile, encodeWeightFile, type WeightSpec } from '../inference/models/weightFiles.ts';
+import type { Weights } from '../inference/models/weights.ts';
+
+export async function saveCheckpoint(dir: string, name: string, weights: Weights, state: object): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const file = encodeWeightFile(weights, false);
+  await writeFile(join(dir, `${name}.bin`), file.data);
+  await writeFile(join(dir, `${name}.json`), JSON.stringify({ specs: file.specs, state }, null, 1) + '\n');
+}
+
+export async function loadCheckpoint<S>(dir: string, name: string): Promise<{ weights: Weights; state: S } | undefined> {
+  const meta = await readFile(join(dir, `${name}.json`), 'utf8').catch(() => undefined);
+  if (meta === undefined) return undefined;
+  const { specs, state } = JSON.parse(meta) as { specs: WeightSpec[]; state: S };
+  const data = new Uint8Array(await readFile(join(dir, `${name}.bin`)));
+  return { weights: decodeWeightFile({ specs, data }), state };
+}

@@ -1,0 +1,144 @@
+/**
+ * Stage 1: pretraining the image encoder on the corpus's auxiliary labels — which finding types lie in
+ * each region — with a class-weighted sigmoid cross-entropy (most regions are empty). Validation every
+ * `evalEvery` steps; the best weights are kept; training stops early when validation stops improving.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Random } from '../corpus/random.ts';
+import { encodeImage, initImageEncoder, regionLogits, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { countParams, disposeWeights, type Weights } from '../inference/models/weights.ts';
+import { lineChart } from '../report/svgChart.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import type { ImageExample } from './imageExamples.ts';
+
+export interface PretrainOptions {
+  encoder: ImageEncoderConfig;
+  steps: number;
+  batch: number;
+  learningRate: number;
+  /** Weight of positive regions in the loss. */
+  positiveWeight: number;
+  evalEvery: number;
+  /** Evaluations without improvement before stopping. */
+  patience: number;
+  seed: number;
+  out: string;
+  resume: boolean;
+  onStep: (step: number, loss: number) => void;
+  log: (line: string) => void;
+}
+
+interface TrainerState {
+  step: number;
+  best: number;
+  history: { step: number; train: number; val: number; f1: number }[];
+}
+
+function batchTensors(examples: ImageExample[], c: ImageEncoderConfig): { x: tf.Tensor5D; y: tf.Tensor5D } {
+  const { depth, height, width } = c.grid;
+  const rd = depth / 4;
+  const rh = height / 8;
+  const rw = width / 8;
+  return tf.tidy(() => {
+    const x = tf.div(tf.tensor(concat(examples.map((e) => e.image)), [examples.length, depth, height, width, c.channels], 'float32'), 255) as tf.Tensor5D;
+    const y = tf.tensor(concat(examples.map((e) => e.regionTargets)), [examples.length, rd, rh, rw, c.findingTypes], 'float32') as tf.Tensor5D;
+    return { x, y };
+  });
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Weighted sigmoid cross-entropy: −(w·y·log σ(z) + (1 − y)·log(1 − σ(z))), stable via softplus. */
+export function weightedBce(logits: tf.Tensor, targets: tf.Tensor, positiveWeight: number): tf.Scalar {
+  return tf.tidy(() => {
+    const pos = tf.mul(tf.mul(targets, positiveWeight), tf.softplus(tf.neg(logits)));
+    const neg = tf.mul(tf.sub(1, targets), tf.softplus(logits));
+    return tf.mean(tf.add(pos, neg)) as tf.Scalar;
+  });
+}
+
+/** Validation loss and region-level F1 at probability 0.5. */
+function validate(w: Weights, examples: ImageExample[], o: PretrainOptions): { loss: number; f1: number } {
+  let loss = 0;
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < examples.length; i += o.batch) {
+    const part = examples.slice(i, i + o.batch);
+    const { x, y } = batchTensors(part, o.encoder);
+    const [l, counts] = tf.tidy(() => {
+      const logits = regionLogits(w, encodeImage(w, x));
+      const predicted = tf.cast(tf.greater(logits, 0), 'float32');
+      return [weightedBce(logits, y, o.positiveWeight).dataSync()[0]!, [tf.sum(tf.mul(predicted, y)), tf.sum(tf.mul(predicted, tf.sub(1, y))), tf.sum(tf.mul(tf.sub(1, predicted), y))].map((t) => t.dataSync()[0]!)];
+    });
+    tf.dispose([x, y]);
+    loss += l * part.length;
+    tp += counts[0]!;
+    fp += counts[1]!;
+    fn += counts[2]!;
+  }
+  return { loss: loss / examples.length, f1: tp ? (2 * tp) / (2 * tp + fp + fn) : 0 };
+}
+
+export async function pretrainImageEncoder(train: ImageExample[], val: ImageExample[], o: PretrainOptions): Promise<Weights> {
+  const resumed = o.resume ? await loadCheckpoint<TrainerState>(o.out, 'image-encoder.last') : undefined;
+  const w = resumed?.weights ?? initImageEncoder(o.encoder, o.seed);
+  const state: TrainerState = resumed?.state ?? { step: 0, best: Infinity, history: [] };
+  o.log(`image encoder: ${countParams(w)} parameters, ${train.length} training / ${val.length} validation studies${resumed ? `, resumed at step ${state.step}` : ''}`);
+  const optimizer = tf.train.adam(o.learningRate);
+  const rand = Random.derive(o.seed, state.step);
+  let order: number[] = [];
+  let sinceBest = 0;
+  let running = 0;
+  while (state.step < o.steps) {
+    if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
+    const { x, y } = batchTensors(order.splice(0, o.batch).map((i) => train[i]!), o.encoder);
+    const loss = optimizer.minimize(() => weightedBce(regionLogits(w, encodeImage(w, x)), y, o.positiveWeight), true)!;
+    const value = loss.dataSync()[0]!;
+    tf.dispose([x, y, loss]);
+    state.step++;
+    running = state.step === 1 ? value : 0.9 * running + 0.1 * value;
+    o.onStep(state.step, running);
+    if (state.step % o.evalEvery === 0 || state.step === o.steps) {
+      const v = validate(w, val, o);
+      state.history.push({ step: state.step, train: running, val: v.loss, f1: v.f1 });
+      o.log(`step ${state.step}: train ${running.toFixed(4)}, validation ${v.loss.toFixed(4)}, region F1 ${v.f1.toFixed(3)}`);
+      await saveCheckpoint(o.out, 'image-encoder.last', w, state);
+      if (v.loss < state.best) {
+        state.best = v.loss;
+        sinceBest = 0;
+        await saveCheckpoint(o.out, 'image-encoder.best', w, state);
+      } else if (++sinceBest >= o.patience) {
+        o.log(`early stop: no validation improvement in ${o.patience} evaluations`);
+        break;
+      }
+    }
+  }
+  optimizer.dispose();
+  await writeFile(
+    join(o.out, 'curve-image-encoder.svg'),
+    lineChart({
+      title: 'Image encoder pretraining',
+      series: [
+        { name: 'train loss', points: state.history.map((h) => [h.step, h.train]) },
+        { name: 'validation loss', points: state.history.map((h) => [h.step, h.val]) },
+        { name: 'validation region F1', points: state.history.map((h) => [h.step, h.f1]) },
+      ],
+      xLabel: 'step',
+      yLabel: 'loss / F1',
+    }),
+  );
+  disposeWeights(w);
+  const best = await loadCheckpoint<TrainerState>(o.out, 'image-encoder.best');
+  return best!.weights;
+}

@@ -1,0 +1,13 @@
+/** Training and validation studies drawn from the corpus generator, rendered straight to arrays. */
+import { splitOf, type Split } from '../corpus/splits.ts';
+import { generateStudy, type Study } from '../corpus/study.ts';
+
+/** The studies of one split among the first n of a seed, mapped as they are rendered (to keep memory flat). */
+export function mapSplit<T>(seed: number, n: number, split: Split, size: number, map: (s: Study) => T, onProgress?: (done: number) => void): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) {
+    if (splitOf(seed, i) === split) out.push(map(generateStudy(seed, i, { size })));
+    onProgress?.(i + 1);
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/** Smoke training of the image encoder: loss falls, checkpoints and curves are written, --resume continues. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateStudy } from '../../src/corpus/study.ts';
+import type { ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
+import { disposeWeights } from '../../src/inference/models/weights.ts';
+import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
+import { imageExample, regionTargets } from '../../src/training/imageExamples.ts';
+import { pretrainImageEncoder, weightedBce } from '../../src/training/pretrainImage.ts';
+
+const encoder: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 };
+
+beforeAll(async () => {
+  expect(await tf.setBackend('wasm')).toBe(true);
+  installFastMatMulGradient();
+});
+
+describe('image encoder pretraining', () => {
+  it('region targets mark the types whose voxels fall in each region', () => {
+    // A 2×4×4 volume, regions 1×2×2: finding 1 (type 3) in the top-left corner, finding 2 (type 0) bottom-right.
+    const labels = new Uint8Array(32);
+    labels[0] = 1;
+    labels[16 + 15] = 2;
+    const t = regionTargets(labels, [3, 0], { depth: 2, height: 4, width: 4 }, { depth: 1, height: 2, width: 2 }, 4);
+    expect(Array.from(t)).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+  });
+
+  it('weighted BCE by hand', () => {
+    // z = 0: softplus(0) = log 2 for both terms; positive weight 3 → (3·log2 + log2) / 2.
+    expect(weightedBce(tf.zeros([2]), tf.tensor1d([1, 0]), 3).dataSync()[0]).toBeCloseTo(2 * Math.log(2), 6);
+  });
+
+  it('trains a few steps on real corpus studies, keeps the best checkpoint, and resumes', async () => {
+    const studies = Array.from({ length: 12 }, (_, i) => imageExample(generateStudy(61, i, { size: 64 }), encoder));
+    const out = mkdtempSync(join(tmpdir(), 'tuwen-pretrain-'));
+    const losses: number[] = [];
+    const options = { encoder, steps: 16, batch: 4, learningRate: 0.01, positiveWeight: 8, evalEvery: 8, patience: 5, seed: 1, out, resume: false, onStep: (_: number, l: number) => losses.push(l), log: () => {} };
+    const w = await pretrainImageEncoder(studies.slice(0, 9), studies.slice(9), options);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0]!);
+    for (const f of ['image-encoder.best.bin', 'image-encoder.last.json', 'curve-image-encoder.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    disposeWeights(w);
+    const resumedFrom: number[] = [];
+    const again = await pretrainImageEncoder(studies.slice(0, 9), studies.slice(9), { ...options, steps: 20, resume: true, onStep: (s) => resumedFrom.push(s) });
+    expect(resumedFrom[0]).toBe(17);
+    expect(JSON.parse(readFileSync(join(out, 'image-encoder.last.json'), 'utf8')).state.step).toBe(20);
+    disposeWeights(again);
+  }, 120_000);
+});
