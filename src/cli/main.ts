@@ -23,8 +23,10 @@ commands:
                                build a baseline "model" from a training split
   eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
-  train --stage image --out DIR [--seed 1 --n 1000 --steps 600 --batch 8 --resume]
-                               pretrain the image encoder on the corpus's region labels (wasm)
+  train --stage image|all --out DIR [--seed 1 --n 1000 --steps 600 --retriever-steps 400
+        --decoder-steps 800 --batch 8 --resume]
+                               train the retrieval model on the corpus (wasm): image pretraining only, or
+                               every stage (image, retriever, decoder) into a model directory
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,4 @@
-/** `tuwen train --stage image …`: the training stages of the retrieval model (more stages to come). */
+/** `tuwen train --stage image|all …`: the retrieval model's training, stage 1 alone or every stage. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { appendFile, mkdir } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { DEFAULT_IMAGE_ENCODER, type ImageEncoderConfig } from '../inference/mod
 import { disposeWeights } from '../inference/models/weights.ts';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { imageExample } from '../training/imageExamples.ts';
+import { trainPipeline } from '../training/pipeline.ts';
 import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { mapSplit } from '../training/studies.ts';
 import { UsageError } from './corpus.ts';
@@ -25,6 +26,8 @@ export async function trainCommand(args: string[]): Promise<number> {
       n: { type: 'string', default: '1000' },
       size: { type: 'string', default: '256' },
       steps: { type: 'string', default: '600' },
+      'retriever-steps': { type: 'string', default: '400' },
+      'decoder-steps': { type: 'string', default: '800' },
       batch: { type: 'string', default: '8' },
       lr: { type: 'string', default: '0.002' },
       'eval-every': { type: 'string', default: '50' },
@@ -33,7 +36,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       resume: { type: 'boolean', default: false },
     },
   });
-  if (values.stage !== 'image') throw new UsageError('--stage image is the stage that exists so far');
+  if (values.stage !== 'image' && values.stage !== 'all') throw new UsageError('--stage must be image (pretraining only) or all');
   if (!values.out) throw new UsageError('--out DIR is required');
   const num = (name: keyof typeof values) => {
     const v = Number(values[name]);
@@ -51,6 +54,22 @@ export async function trainCommand(args: string[]): Promise<number> {
   const seed = num('seed');
   const n = num('n');
   const size = num('size');
+  if (values.stage === 'all') {
+    const started = performance.now();
+    const pending: Promise<void>[] = [];
+    const config = await trainPipeline({
+      seed, n, size, out: values.out, image: TRAINED_IMAGE_ENCODER,
+      imageSteps: num('steps'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
+      progress: (label, total) => {
+        const bar = new ProgressBar(label, total);
+        return (done, extra) => bar.update(done, extra);
+      },
+      log: (line) => void pending.push(log(line)),
+    });
+    pending.push(log(`trained ${config.name} in ${((performance.now() - started) / 60000).toFixed(1)} min`));
+    await Promise.all(pending);
+    return 0;
+  }
   const prep = new ProgressBar('rendering studies', n * 2);
   const train = mapSplit(seed, n, 'train', size, (s) => imageExample(s, TRAINED_IMAGE_ENCODER), (d) => prep.update(d));
   const val = mapSplit(seed, n, 'val', size, (s) => imageExample(s, TRAINED_IMAGE_ENCODER), (d) => prep.update(n + d));

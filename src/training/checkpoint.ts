@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { decodeWeightFile, encodeWeightFile, type WeightSpec } from '../inference/models/weightFiles.ts';
 import type { Weights } from '../inference/models/weights.ts';
 
+/** The weights are read at the call, before the first await: training may go on while the files are written. */
 export async function saveCheckpoint(dir: string, name: string, weights: Weights, state: object): Promise<void> {
-  await mkdir(dir, { recursive: true });
   const file = encodeWeightFile(weights, false);
+  const stateJson = JSON.stringify({ specs: file.specs, state }, null, 1) + '\n';
+  await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${name}.bin`), file.data);
-  await writeFile(join(dir, `${name}.json`), JSON.stringify({ specs: file.specs, state }, null, 1) + '\n');
+  await writeFile(join(dir, `${name}.json`), stateJson);
 }
 
 export async function loadCheckpoint<S>(dir: string, name: string): Promise<{ weights: Weights; state: S } | undefined> {

@@ -1,0 +1,148 @@
+/**
+ * The whole retrieval-model training: image-encoder pretraining (or its saved best), tokenizer and
+ * passages from the training split, cached frozen image features, retriever, retrieval of each study's
+ * context passages, fusion decoder; then the model directory (config, tokenizer, passages, weights).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildPassages } from '../corpus/passages.ts';
+import type { Fact } from '../corpus/schema.ts';
+import type { Split } from '../corpus/splits.ts';
+import type { ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import type { FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
+import type { RetrieverConfig } from '../inference/models/retriever.ts';
+import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
+import { disposeWeights, type Weights } from '../inference/models/weights.ts';
+import { BOS_ID, buildTokenizerJson, EOS_ID, loadTokenizer } from '../text/tokenizer.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { cacheImageFeatures, type ImageFeatures } from './features.ts';
+import { imageExample, type ImageExample } from './imageExamples.ts';
+import { pretrainImageEncoder } from './pretrainImage.ts';
+import { mapSplit } from './studies.ts';
+import { trainDecoder } from './trainDecoder.ts';
+import { embedTexts, queryVectors, trainRetriever } from './trainRetriever.ts';
+
+export interface ModelConfig {
+  name: string;
+  image: ImageEncoderConfig;
+  text: TextEncoderConfig;
+  retriever: RetrieverConfig;
+  decoder: FusionDecoderConfig;
+  /** Passages retrieved per study into the decoder's context. */
+  k: number;
+  maxSummary: number;
+  trainedOn: string;
+}
+
+export interface PipelineOptions {
+  seed: number;
+  n: number;
+  size: number;
+  out: string;
+  image: ImageEncoderConfig;
+  imageSteps: number;
+  retrieverSteps: number;
+  decoderSteps: number;
+  batch: number;
+  evalEvery: number;
+  progress: (label: string, total: number) => (done: number, extra?: string) => void;
+  log: (line: string) => void;
+}
+
+interface StudyRecord {
+  id: string;
+  image: ImageExample;
+  text: string;
+  clinical: string;
+  summary: string;
+  facts: Fact[];
+}
+
+function studies(o: PipelineOptions, split: Split): StudyRecord[] {
+  const tick = o.progress(`rendering ${split} studies`, o.n);
+  return mapSplit(o.seed, o.n, split, o.size, (s) => ({ id: s.id, image: imageExample(s, o.image), text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts }), tick);
+}
+
+export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
+  const train = studies(o, 'train');
+  const val = studies(o, 'val');
+
+  // Stage 1: the image encoder (its best checkpoint is reused when a run left one).
+  let image = (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
+  if (image) o.log('image encoder: using the saved best checkpoint');
+  else {
+    const tick = o.progress('image encoder', o.imageSteps);
+    image = await pretrainImageEncoder(train.map((s) => s.image), val.map((s) => s.image), {
+      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: 0.002, positiveWeight: 8, evalEvery: o.evalEvery, patience: 4, seed: o.seed, out: o.out, resume: false,
+      onStep: (s, l) => tick(s, `loss ${l.toFixed(4)}`), log: o.log,
+    });
+  }
+  const features = (records: StudyRecord[], label: string): ImageFeatures[] => {
+    const tick = o.progress(`image features (${label})`, records.length);
+    return cacheImageFeatures(image!, o.image, records.map((r) => r.image), 8, tick);
+  };
+  const trainFeatures = features(train, 'train');
+  const valFeatures = features(val, 'val');
+  disposeWeights(image);
+
+  // Tokenizer and passages come from the training split only.
+  const passages = buildPassages(train);
+  const tokenizerJson = buildTokenizerJson([...train.flatMap((s) => [s.text, s.clinical, s.summary]), ...passages.map((p) => p.text)]);
+  const tokenizer = loadTokenizer(tokenizerJson);
+  const encoded = passages.map((p) => ({ ...p, ids: tokenizer.encode(p.text) }));
+  const text: TextEncoderConfig = { vocab: tokenizer.vocabSize, width: 64, maxLength: 256, blocks: 2 };
+  const retriever: RetrieverConfig = { imageDim: o.image.widths[2], textDim: 64, hidden: 64, shared: 64, classes: 10, temperature: 0.1, centerWeight: 0.1 };
+  const examples = (records: StudyRecord[], feats: ImageFeatures[]) =>
+    records.map((r, i) => ({ features: feats[i]!, inputIds: tokenizer.encode(`${r.clinical}${r.text}`), summaryIds: tokenizer.encode(r.summary), category: r.image.category, facts: r.facts }));
+  const trainExamples = examples(train, trainFeatures);
+  const valExamples = examples(val, valFeatures);
+
+  // Stage 2: text encoder and retriever.
+  const tick2 = o.progress('retriever', o.retrieverSteps);
+  const textWeights = trainRetriever(trainExamples, valExamples, encoded, {
+    text, retriever, steps: o.retrieverSteps, batch: 32, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
+    onStep: (s, l) => tick2(s, `loss ${l.toFixed(4)}`), log: o.log,
+  });
+
+  // Each study's context: its top-k passages from other studies, then its own input text.
+  const k = 3;
+  const index = embedTexts(textWeights, text, encoded.map((p) => p.ids));
+  const withContext = (exs: typeof trainExamples, records: StudyRecord[]) => {
+    const out: { features: ImageFeatures; contextIds: number[]; summaryIds: number[] }[] = [];
+    for (let i = 0; i < exs.length; i += 32) {
+      const part = exs.slice(i, i + 32);
+      const q = queryVectors(textWeights, text, part.map((e) => e.features), part.map((e) => e.inputIds));
+      const ranked = tf.tidy(() => tf.topk(tf.matMul(q, tf.transpose(index)), k + 2).indices.arraySync() as number[][]);
+      q.dispose();
+      part.forEach((e, j) => {
+        const own = records[i + j]!.id;
+        const picked = ranked[j]!.filter((p) => encoded[p]!.source !== own).slice(0, k);
+        out.push({ features: e.features, contextIds: [...picked.flatMap((p) => encoded[p]!.ids), ...e.inputIds].slice(0, text.maxLength), summaryIds: [BOS_ID, ...e.summaryIds, EOS_ID] });
+      });
+    }
+    return out;
+  };
+  const trainDec = withContext(trainExamples, train);
+  const valDec = withContext(valExamples, val);
+  index.dispose();
+
+  // Stage 3: the fusion decoder.
+  const decoder: FusionDecoderConfig = { vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], tokenDim: text.width, attention: 64 };
+  const maxSummary = 96;
+  const tick3 = o.progress('decoder', o.decoderSteps);
+  const decoderWeights = trainDecoder(trainDec, valDec, textWeights, {
+    decoder, text, maxSummary, steps: o.decoderSteps, batch: 16, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
+    onStep: (s, l) => tick3(s, `loss ${l.toFixed(4)}`), log: o.log,
+  });
+
+  const config: ModelConfig = { name: 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `seed ${o.seed}, n ${o.n} (train split: ${train.length})` };
+  const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
+  const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
+  const all: Weights = { ...imageBest, ...(await best('retriever.best', textWeights)), ...(await best('decoder.best', decoderWeights)) };
+  await saveCheckpoint(o.out, 'model', all, { config });
+  await writeFile(join(o.out, 'config.json'), JSON.stringify({ kind: 'retrieval', ...config }, null, 1) + '\n');
+  await writeFile(join(o.out, 'tokenizer.json'), JSON.stringify(tokenizerJson) + '\n');
+  await writeFile(join(o.out, 'passages.jsonl'), encoded.map(({ ids: _ids, ...p }) => JSON.stringify(p)).join('\n') + '\n');
+  return config;
+}

@@ -1,0 +1,110 @@
+/**
+ * Stage 3: the fusion decoder, teacher-forced on the summaries, with frozen image features and a frozen
+ * text encoder (from stage 2) providing the features of the context tokens: the top-k retrieved passages
+ * (never the study's own) followed by the study's input text.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Random } from '../corpus/random.ts';
+import { disposeContext, initFusionDecoder, prepareContext, teacherForcedLoss, type FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
+import { encodeText, type TextEncoderConfig } from '../inference/models/textEncoder.ts';
+import { countParams, type Weights } from '../inference/models/weights.ts';
+import { lineChart } from '../report/svgChart.ts';
+import { saveCheckpoint } from './checkpoint.ts';
+import type { ImageFeatures } from './features.ts';
+import { padBatch } from './textBatch.ts';
+import { concatFloat } from './trainRetriever.ts';
+
+export interface DecoderExample {
+  features: ImageFeatures;
+  /** Retrieved passages' tokens, then the input text's. */
+  contextIds: number[];
+  /** [BOS] summary [EOS]. */
+  summaryIds: number[];
+}
+
+export interface DecoderTrainingOptions {
+  decoder: FusionDecoderConfig;
+  text: TextEncoderConfig;
+  maxSummary: number;
+  steps: number;
+  batch: number;
+  learningRate: number;
+  evalEvery: number;
+  seed: number;
+  out: string;
+  onStep: (step: number, loss: number) => void;
+  log: (line: string) => void;
+}
+
+/** The tensors one batch needs; context token features come from the frozen text encoder. */
+export function decoderBatch(textWeights: Weights, o: Pick<DecoderTrainingOptions, 'text' | 'maxSummary'>, part: DecoderExample[]) {
+  return tf.tidy(() => {
+    const f = part[0]!.features;
+    const regions = tf.tensor3d(concatFloat(part.map((e) => e.features.regions)), [part.length, f.regionCount, f.width]);
+    const context = padBatch(part.map((e) => e.contextIds), o.text.maxLength);
+    const tokens = encodeText(textWeights, o.text, context.ids, context.mask).tokens;
+    const summary = padBatch(part.map((e) => e.summaryIds), o.maxSummary + 1);
+    const length = summary.ids.shape[1] - 1;
+    const inputs = tf.slice(summary.ids, [0, 0], [-1, length]) as tf.Tensor2D;
+    const targets = tf.slice(summary.ids, [0, 1], [-1, length]) as tf.Tensor2D;
+    const targetMask = tf.slice(summary.mask, [0, 1], [-1, length]) as tf.Tensor2D;
+    return { regions, tokens, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask };
+  });
+}
+
+function batchLoss(w: Weights, textWeights: Weights, o: DecoderTrainingOptions, part: DecoderExample[]): number {
+  const b = decoderBatch(textWeights, o, part);
+  const ctx = prepareContext(w, b.regions, b.tokens, b.tokenIds, b.tokenMask, o.decoder.vocab);
+  const loss = teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab);
+  const value = loss.dataSync()[0]!;
+  disposeContext(ctx);
+  tf.dispose([loss, ...Object.values(b)]);
+  return value;
+}
+
+export function trainDecoder(train: DecoderExample[], val: DecoderExample[], textWeights: Weights, o: DecoderTrainingOptions): Weights {
+  const w = initFusionDecoder(o.decoder, o.seed);
+  o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries`);
+  const optimizer = tf.train.adam(o.learningRate);
+  const rand = Random.derive(o.seed, 3);
+  const history: { step: number; train: number; val: number }[] = [];
+  let order: number[] = [];
+  let running = 0;
+  let best = Infinity;
+  const vars = Object.values(w);
+  for (let step = 1; step <= o.steps; step++) {
+    if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
+    const b = decoderBatch(textWeights, o, order.splice(0, o.batch).map((i) => train[i]!));
+    const loss = optimizer.minimize(
+      () => {
+        const ctx = prepareContext(w, b.regions, b.tokens, b.tokenIds, b.tokenMask, o.decoder.vocab);
+        return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab);
+      },
+      true,
+      vars,
+    )!;
+    const value = loss.dataSync()[0]!;
+    tf.dispose([loss, ...Object.values(b)]);
+    running = step === 1 ? value : 0.9 * running + 0.1 * value;
+    o.onStep(step, running);
+    if (step % o.evalEvery === 0 || step === o.steps) {
+      let total = 0;
+      for (let i = 0; i < val.length; i += o.batch) total += batchLoss(w, textWeights, o, val.slice(i, i + o.batch)) * Math.min(o.batch, val.length - i);
+      const v = total / val.length;
+      history.push({ step, train: running, val: v });
+      o.log(`decoder step ${step}: train ${running.toFixed(4)}, validation ${v.toFixed(4)}`);
+      if (v < best) {
+        best = v;
+        void saveCheckpoint(o.out, 'decoder.best', w, { step, val: v });
+      }
+    }
+  }
+  optimizer.dispose();
+  void writeFile(
+    join(o.out, 'curve-decoder.svg'),
+    lineChart({ title: 'Fusion decoder training', series: [{ name: 'train NLL', points: history.map((h) => [h.step, h.train]) }, { name: 'validation NLL', points: history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: 'NLL per token' }),
+  );
+  return w;
+}

@@ -1,0 +1,142 @@
+/**
+ * Stage 2: the text encoder and the retriever's projections, on frozen image features. A study's image
+ * vector c and its input text's vector should find the study's summary among the batch's (InfoNCE),
+ * classes are pulled to their centres (center loss). Validation: recall@5 of relevant passages (same
+ * finding type and lobe) for validation studies against the training passages.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Passage } from '../corpus/passages.ts';
+import { Random } from '../corpus/random.ts';
+import type { Fact } from '../corpus/schema.ts';
+import { firstRelevantRank, recallAt } from '../eval/retrievalScores.ts';
+import { l2Normalize } from '../inference/models/ops.ts';
+import { centerLoss, infoNce, initRetriever, projectImage, projectText, type RetrieverConfig } from '../inference/models/retriever.ts';
+import { encodeText, initTextEncoder, type TextEncoderConfig } from '../inference/models/textEncoder.ts';
+import { countParams, type Weights } from '../inference/models/weights.ts';
+import { lineChart } from '../report/svgChart.ts';
+import { saveCheckpoint } from './checkpoint.ts';
+import type { ImageFeatures } from './features.ts';
+import { padBatch } from './textBatch.ts';
+
+export interface RetrievalExample {
+  features: ImageFeatures;
+  inputIds: number[];
+  summaryIds: number[];
+  category: number;
+  facts: Fact[];
+}
+
+export interface RetrieverTrainingOptions {
+  text: TextEncoderConfig;
+  retriever: RetrieverConfig;
+  steps: number;
+  batch: number;
+  learningRate: number;
+  evalEvery: number;
+  seed: number;
+  out: string;
+  onStep: (step: number, loss: number) => void;
+  log: (line: string) => void;
+}
+
+export function pooledImage(features: ImageFeatures[]): tf.Tensor2D {
+  return tf.tidy(() => {
+    const width = features[0]!.width;
+    const regions = tf.tensor3d(concatFloat(features.map((f) => f.regions)), [features.length, features[0]!.regionCount, width]);
+    return tf.mean(regions, 1) as tf.Tensor2D;
+  });
+}
+
+export function concatFloat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Unit vectors of texts (passages, summaries) in the shared space. */
+export function embedTexts(w: Weights, c: TextEncoderConfig, sequences: number[][], batch = 64): tf.Tensor2D {
+  const parts: tf.Tensor2D[] = [];
+  for (let i = 0; i < sequences.length; i += batch) {
+    const { ids, mask } = padBatch(sequences.slice(i, i + batch), c.maxLength);
+    parts.push(tf.tidy(() => projectText(w, encodeText(w, c, ids, mask).pooled)));
+    tf.dispose([ids, mask]);
+  }
+  const all = tf.concat(parts);
+  tf.dispose(parts);
+  return all as tf.Tensor2D;
+}
+
+/** The query: image vector plus input-text vector, renormalised. */
+export function queryVectors(w: Weights, c: TextEncoderConfig, features: ImageFeatures[], inputIds: number[][]): tf.Tensor2D {
+  return tf.tidy(() => {
+    const image = projectImage(w, pooledImage(features));
+    const { ids, mask } = padBatch(inputIds, c.maxLength);
+    const text = projectText(w, encodeText(w, c, ids, mask).pooled);
+    return l2Normalize(tf.add(image, text)) as tf.Tensor2D;
+  });
+}
+
+export function trainRetriever(train: RetrievalExample[], val: RetrievalExample[], passages: (Passage & { ids: number[] })[], o: RetrieverTrainingOptions): Weights {
+  const w: Weights = { ...initTextEncoder(o.text, o.seed), ...initRetriever(o.retriever, o.seed + 1) };
+  o.log(`text encoder + retriever: ${countParams(w)} parameters; ${train.length} pairs, ${passages.length} passages`);
+  const optimizer = tf.train.adam(o.learningRate);
+  const rand = Random.derive(o.seed, 2);
+  const history: { step: number; loss: number; recall5: number }[] = [];
+  let order: number[] = [];
+  let running = 0;
+  let best = -1;
+  for (let step = 1; step <= o.steps; step++) {
+    if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
+    const part = order.splice(0, o.batch).map((i) => train[i]!);
+    const summary = padBatch(part.map((e) => e.summaryIds), o.text.maxLength);
+    const input = padBatch(part.map((e) => e.inputIds), o.text.maxLength);
+    const classes = tf.tensor1d(part.map((e) => e.category));
+    const loss = optimizer.minimize(() => {
+      const image = projectImage(w, pooledImage(part.map((e) => e.features)));
+      const text = projectText(w, encodeText(w, o.text, summary.ids, summary.mask).pooled);
+      const query = l2Normalize(tf.add(image, projectText(w, encodeText(w, o.text, input.ids, input.mask).pooled))) as tf.Tensor2D;
+      const contrastive = tf.add(infoNce(image, text, o.retriever.temperature), infoNce(query, text, o.retriever.temperature));
+      return tf.add(contrastive, tf.mul(o.retriever.centerWeight, centerLoss(image, text, w['ret.centers'] as tf.Tensor2D, classes))) as tf.Scalar;
+    }, true)!;
+    const value = loss.dataSync()[0]!;
+    tf.dispose([loss, summary.ids, summary.mask, input.ids, input.mask, classes]);
+    running = step === 1 ? value : 0.9 * running + 0.1 * value;
+    o.onStep(step, running);
+    if (step % o.evalEvery === 0 || step === o.steps) {
+      const recall5 = validationRecall(w, o.text, val, passages);
+      history.push({ step, loss: running, recall5 });
+      o.log(`retriever step ${step}: loss ${running.toFixed(4)}, validation R@5 ${recall5.toFixed(3)}`);
+      if (recall5 > best) {
+        best = recall5;
+        void saveCheckpoint(o.out, 'retriever.best', w, { step, recall5 });
+      }
+    }
+  }
+  optimizer.dispose();
+  void writeFile(
+    join(o.out, 'curve-retriever.svg'),
+    lineChart({ title: 'Retriever training', series: [{ name: 'loss', points: history.map((h) => [h.step, h.loss]) }, { name: 'validation R@5', points: history.map((h) => [h.step, h.recall5]) }], xLabel: 'step', yLabel: 'loss / recall' }),
+  );
+  return w;
+}
+
+/** R@5 of validation studies' queries against the passage index. */
+export function validationRecall(w: Weights, c: TextEncoderConfig, val: RetrievalExample[], passages: (Passage & { ids: number[] })[]): number {
+  const index = embedTexts(w, c, passages.map((p) => p.ids));
+  const ranks: number[] = [];
+  for (let i = 0; i < val.length; i += 32) {
+    const part = val.slice(i, i + 32);
+    const q = queryVectors(w, c, part.map((e) => e.features), part.map((e) => e.inputIds));
+    const top = tf.tidy(() => tf.topk(tf.matMul(q, tf.transpose(index)), 10).indices.arraySync() as number[][]);
+    q.dispose();
+    top.forEach((row, k) => ranks.push(firstRelevantRank(row.map((j) => passages[j]!), part[k]!.facts)));
+  }
+  index.dispose();
+  return recallAt(ranks, 5);
+}
