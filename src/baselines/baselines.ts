@@ -29,6 +29,8 @@ export interface BaselineConfig {
 export interface Prediction {
   summary: string;
   ranked?: Pick<Passage, 'findingTypes' | 'locations'>[];
+  /** Pointing-game outcomes of this summary's finding and location tokens (models with attention). */
+  pointing?: boolean[];
 }
 
 export interface EvalModel {
@@ -38,7 +40,8 @@ export interface EvalModel {
   trainedOn: string;
   /** Learned parameters (0 for the baselines). */
   params: number;
-  predict(item: EvalItem): Prediction;
+  flopsPerSummary: number | null;
+  predict(item: EvalItem): Promise<Prediction>;
 }
 
 const queryText = (x: { text: string; clinical: string }) => `${x.clinical}${x.text}`;
@@ -67,7 +70,7 @@ export async function loadBaseline(dir: string): Promise<EvalModel> {
     const counts = new Map<string, number>();
     for (const t of train) counts.set(t.summary, (counts.get(t.summary) ?? 0) + 1);
     const summary = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
-    return { name: config.name, kind: config.kind, trainedOn: config.trainedOn, params: 0, predict: () => ({ summary }) };
+    return { name: config.name, kind: config.kind, trainedOn: config.trainedOn, params: 0, flopsPerSummary: null, predict: async () => ({ summary }) };
   }
   const index = new TfidfIndex(train.map(queryText));
   return {
@@ -75,6 +78,7 @@ export async function loadBaseline(dir: string): Promise<EvalModel> {
     kind: config.kind,
     trainedOn: config.trainedOn,
     params: 0,
-    predict: (item) => ({ summary: train[index.rank(queryText(item), 1)[0]!.index]!.summary, ranked: rankPassages(item) }),
+    flopsPerSummary: null,
+    predict: async (item) => ({ summary: train[index.rank(queryText(item), 1)[0]!.index]!.summary, ranked: rankPassages(item) }),
   };
 }

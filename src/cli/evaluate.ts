@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadBaseline, writeBaseline, type BaselineKind, type TrainingExample } from '../baselines/baselines.ts';
+import { writeBaseline, type BaselineKind, type Prediction, type TrainingExample } from '../baselines/baselines.ts';
+import { loadEvalModel } from '../eval/models.ts';
 import { buildPassages } from '../corpus/passages.ts';
 import type { Fact } from '../corpus/schema.ts';
 import { splitOf } from '../corpus/splits.ts';
@@ -103,13 +104,13 @@ export async function evalCommand(args: string[]): Promise<number> {
     testSet = basename(values.manifest);
   } else throw new UsageError('give --split test (with --corpus DIR), --manifest FILE, or --seed S --n N');
 
-  const model = await loadBaseline(values.model);
+  const model = await loadEvalModel(values.model);
   const bar = new ProgressBar(`summaries (${model.name})`, items.length);
-  const predictions = items.map((item, i) => {
-    const p = model.predict(item);
+  const predictions: Prediction[] = [];
+  for (const [i, item] of items.entries()) {
+    predictions.push(await model.predict(item));
     bar.update(i + 1);
-    return p;
-  });
+  }
   const scores = evaluate(items, predictions, { chars: charTokens, jieba: jiebaTokens });
   await saveResult(values.reports!, {
     model: model.name,
@@ -117,7 +118,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     modelDir: basename(resolve(values.model)),
     trainedOn: model.trainedOn,
     params: model.params,
-    flopsPerSummary: null,
+    flopsPerSummary: model.flopsPerSummary,
     testSet,
     scores,
     date: new Date().toISOString().slice(0, 10),

@@ -14,12 +14,12 @@ const LOCATION_LIST = (Object.entries(LOCATION_PHRASES) as [Location, string[]][
   .flatMap(([loc, phrases]) => phrases.map((p) => [loc, p] as const))
   .sort((a, b) => b[1].length - a[1].length);
 
-function findingIn(clause: string): FindingType | undefined {
+export function findingIn(clause: string): FindingType | undefined {
   return FINDING_PHRASES.find(([, phrases]) => phrases.some((p) => clause.includes(p)))?.[0];
 }
 
 /** The earliest location phrase in the clause (longest first at the same position). */
-function locationIn(clause: string): Location | undefined {
+export function locationIn(clause: string): Location | undefined {
   let best: { at: number; loc: Location } | undefined;
   for (const [loc, phrase] of LOCATION_LIST) {
     const at = clause.indexOf(phrase);

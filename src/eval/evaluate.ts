@@ -81,8 +81,19 @@ export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize:
     recallAt5: retrieval((r) => recallAt(r, 5)),
     recallAt10: retrieval((r) => recallAt(r, 10)),
     mrr: retrieval(meanReciprocalRank),
-    pointingGame: null,
+    pointingGame: pointingScore(predictions),
   };
+}
+
+/** Hit rate over all pointing trials, the bootstrap resampling studies (their trials stay together). */
+function pointingScore(predictions: Prediction[]): (Interval & { n: number }) | null {
+  const perItem = predictions.filter((p) => p.pointing && p.pointing.length > 0).map((p) => p.pointing!);
+  if (perItem.length === 0) return null;
+  const rate = (items: readonly boolean[][]) => {
+    const all = items.flat();
+    return all.length ? all.filter(Boolean).length / all.length : Number.NaN;
+  };
+  return { ...bootstrap(perItem, rate), n: perItem.flat().length };
 }
 
 /** The one-line JSON `tuwen eval --json` ends with: point values, null where a score does not apply. */

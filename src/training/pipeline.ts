@@ -13,6 +13,7 @@ import type { ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import type { RetrieverConfig } from '../inference/models/retriever.ts';
 import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
+import type { ModelConfig } from '../inference/summarizer.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { BOS_ID, buildTokenizerJson, EOS_ID, loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
@@ -22,18 +23,6 @@ import { pretrainImageEncoder } from './pretrainImage.ts';
 import { mapSplit } from './studies.ts';
 import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts, queryVectors, trainRetriever } from './trainRetriever.ts';
-
-export interface ModelConfig {
-  name: string;
-  image: ImageEncoderConfig;
-  text: TextEncoderConfig;
-  retriever: RetrieverConfig;
-  decoder: FusionDecoderConfig;
-  /** Passages retrieved per study into the decoder's context. */
-  k: number;
-  maxSummary: number;
-  trainedOn: string;
-}
 
 export interface PipelineOptions {
   seed: number;

@@ -163,3 +163,16 @@ export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Te
     return tf.div(tf.sum(tf.mul(perToken, targetMask)), tf.maximum(tf.sum(targetMask), 1)) as tf.Scalar;
   });
 }
+
+/** Multiply–adds × 2 of one decoding step for one study (the model card's FLOPs). */
+export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contextTokens: number): number {
+  const mac =
+    c.vocab * c.embed + // embedding (one-hot × matrix)
+    c.hidden * c.attention + regions * (c.attention + 1) + regions * c.regionDim + // visual attention
+    (c.embed + c.regionDim + c.hidden) * 4 * c.hidden + // LSTM
+    c.hidden * c.vocab + // generated distribution
+    c.hidden * c.attention + contextTokens * (c.attention + 1) + contextTokens * c.tokenDim + // text attention
+    contextTokens * c.vocab + // copy distribution
+    c.tokenDim + c.hidden; // gate
+  return 2 * mac;
+}

@@ -1,0 +1,74 @@
+/** Any model directory as an evaluation model: the baselines, or the retrieval model run through its summarizer. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadBaseline, type EvalModel } from '../baselines/baselines.ts';
+import type { Passage } from '../corpus/passages.ts';
+import { RESCALE_INTERCEPT } from '../corpus/render.ts';
+import { generateStudy } from '../corpus/study.ts';
+import { decoderStepFlops } from '../inference/models/fusionDecoder.ts';
+import { imageEncoderFlops } from '../inference/models/imageEncoder.ts';
+import { countParams } from '../inference/models/weights.ts';
+import type { Grid } from '../inference/preprocess.ts';
+import { createSummarizer, type ModelConfig, type SummarizeInput } from '../inference/summarizer.ts';
+import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
+import { openStudy } from '../intake/intake.ts';
+import { nodeIntakeEnv } from '../platform/node.ts';
+import { loadCheckpoint } from '../training/checkpoint.ts';
+import { pointingTrials } from './pointingTrials.ts';
+import type { EvalItem } from './testSet.ts';
+
+/** The volume of an evaluation item: regenerated for a fresh test set, read from its files otherwise. */
+async function itemVolume(item: EvalItem): Promise<{ modality: Float32Array; grid: Grid }> {
+  if (item.seed !== undefined && item.index !== undefined) {
+    const s = generateStudy(item.seed, item.index);
+    const modality = new Float32Array(s.stored.length);
+    for (let v = 0; v < modality.length; v++) modality[v] = s.stored[v]! + RESCALE_INTERCEPT;
+    return { modality, grid: { depth: s.phantom.sliceZ.length, height: s.phantom.size, width: s.phantom.size } };
+  }
+  if (!item.files) throw new Error(`${item.id}: no image to read`);
+  const files = await Promise.all(item.files.map(async (f) => ({ name: f, bytes: new Uint8Array(await readFile(f)) })));
+  const v = await openStudy(files, nodeIntakeEnv());
+  // Colour pictures are read as grey (the mean of R, G, B).
+  const spp = v.samplesPerPixel;
+  const modality = spp === 1 ? v.modality : Float32Array.from({ length: v.modality.length / spp }, (_, i) => (v.modality[i * spp]! + v.modality[i * spp + 1]! + v.modality[i * spp + 2]!) / 3);
+  return { modality, grid: { depth: v.depth, height: v.height, width: v.width } };
+}
+
+export async function loadRetrievalModel(dir: string): Promise<{ summarizer: ReturnType<typeof createSummarizer>; params: number }> {
+  const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ModelConfig;
+  const checkpoint = await loadCheckpoint(dir, 'model');
+  if (!checkpoint) throw new Error(`${dir}: no model weights (model.json / model.bin)`);
+  const tokenizer = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as object;
+  const passages = (await readFile(join(dir, 'passages.jsonl'), 'utf8')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Passage);
+  const params = countParams(checkpoint.weights);
+  return { summarizer: createSummarizer(config, checkpoint.weights, tokenizer, passages), params };
+}
+
+export async function loadEvalModel(dir: string): Promise<EvalModel> {
+  const { kind } = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { kind: string };
+  if (kind !== 'retrieval') return loadBaseline(dir);
+  if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start');
+  installFastMatMulGradient();
+  const { summarizer, params } = await loadRetrievalModel(dir);
+  const c = summarizer.config;
+  return {
+    name: 'Retrieval model (retriever + attention LSTM + β)',
+    kind,
+    trainedOn: c.trainedOn,
+    params,
+    // Image encoder once, then ~60 decoding steps over 256 regions and ~200 context tokens.
+    flopsPerSummary: imageEncoderFlops(c.image) + 60 * decoderStepFlops(c.decoder, 256, 200),
+    async predict(item) {
+      const volume = await itemVolume(item);
+      const input: SummarizeInput = { ...volume, text: `${item.clinical}${item.text}` };
+      const result = summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0 });
+      return {
+        summary: result.summary,
+        ranked: result.passages.map((p) => p.passage),
+        ...(item.findings ? { pointing: pointingTrials(result.tokens, result.regionShape, volume.grid, item.findings) } : {}),
+      };
+    },
+  };
+}

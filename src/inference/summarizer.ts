@@ -1,0 +1,127 @@
+/**
+ * The retrieval model as one object: volume + text in, summary tokens out, each with β and its
+ * attention over image regions and context tokens, plus the retrieved passages. Platform-free: Node's
+ * CLI and evaluation and the browser worker load the same parts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Passage } from '../corpus/passages.ts';
+import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '../text/tokenizer.ts';
+import { decode, type TokenRecord } from './decode.ts';
+import { disposeContext, prepareContext, type FusionDecoderConfig } from './models/fusionDecoder.ts';
+import { encodeImage, regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
+import { l2Normalize } from './models/ops.ts';
+import { projectImage, projectText, type RetrieverConfig } from './models/retriever.ts';
+import { encodeText, type TextEncoderConfig } from './models/textEncoder.ts';
+import { disposeWeights, type Weights } from './models/weights.ts';
+import { encoderInput, type Grid } from './preprocess.ts';
+
+export interface ModelConfig {
+  name: string;
+  image: ImageEncoderConfig;
+  text: TextEncoderConfig;
+  retriever: RetrieverConfig;
+  decoder: FusionDecoderConfig;
+  /** Passages retrieved per study into the decoder's context. */
+  k: number;
+  maxSummary: number;
+  trainedOn: string;
+}
+
+export interface SummarizeInput {
+  /** Modality values (HU for CT), depth × height × width (grey). */
+  modality: Float32Array;
+  grid: Grid;
+  text: string;
+}
+
+export interface SummarizeOptions {
+  beamSize: number;
+  lengthPenalty: number;
+  k?: number;
+  maxLength?: number;
+}
+
+export interface SummaryToken extends TokenRecord {
+  text: string;
+}
+
+export interface SummaryResult {
+  tokens: SummaryToken[];
+  summary: string;
+  passages: { passage: Passage; score: number }[];
+  /** The context tokens the text attention is over: the passages' tokens, then the input text's. */
+  contextTokens: string[];
+  /** Shape of each token's visual attention: region slices × rows × columns. */
+  regionShape: [number, number, number];
+}
+
+export interface Summarizer {
+  config: ModelConfig;
+  summarize(input: SummarizeInput, options: SummarizeOptions): SummaryResult;
+  dispose(): void;
+}
+
+export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[]): Summarizer {
+  const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
+  const passageIds = passages.map((p) => tokenizer.encode(p.text));
+  // The passage index: unit vectors, computed once.
+  const index = tf.tidy(() => {
+    const parts: tf.Tensor[] = [];
+    for (let i = 0; i < passageIds.length; i += 64) {
+      const batch = passageIds.slice(i, i + 64);
+      const length = Math.max(...batch.map((b) => b.length));
+      const ids = tf.tensor2d(batch.map((b) => [...b, ...new Array<number>(length - b.length).fill(0)]), undefined, 'int32');
+      const mask = tf.tensor2d(batch.map((b) => [...b.map(() => 1), ...new Array<number>(length - b.length).fill(0)]));
+      parts.push(projectText(weights, encodeText(weights, config.text, ids, mask).pooled));
+    }
+    return tf.concat(parts) as tf.Tensor2D;
+  });
+  const region = regionGrid(config.image);
+
+  function summarize(input: SummarizeInput, options: SummarizeOptions): SummaryResult {
+    const k = options.k ?? config.k;
+    const inputIds = tokenizer.encode(input.text).slice(0, config.text.maxLength);
+    const x = encoderInput(input.modality, input.grid, config.image.grid);
+    const { regions, query } = tf.tidy(() => {
+      const volume = tf.tensor(x, [1, config.image.grid.depth, config.image.grid.height, config.image.grid.width, config.image.channels]) as tf.Tensor5D;
+      const features = encodeImage(weights, volume); // [1, D', H', W', C]
+      const flat = tf.reshape(features, [1, -1, config.image.widths[2]]) as tf.Tensor3D; // [1, R, C]
+      const image = projectImage(weights, tf.mean(flat, 1) as tf.Tensor2D);
+      const ids = tf.tensor2d([inputIds.length ? inputIds : [0]], undefined, 'int32');
+      const mask = tf.tensor2d([inputIds.length ? inputIds.map(() => 1) : [0]]);
+      const text = projectText(weights, encodeText(weights, config.text, ids, mask).pooled);
+      return { regions: flat, query: tf.squeeze(l2Normalize(tf.add(image, text)), [0]) as tf.Tensor1D };
+    });
+    const scores = tf.tidy(() => tf.squeeze(tf.matMul(index, tf.expandDims(query, 1)), [1]).dataSync() as Float32Array);
+    query.dispose();
+    const ranked = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
+    const picked = ranked.slice(0, k);
+    const contextIds = [...picked.flatMap((p) => passageIds[p]!), ...inputIds].slice(0, config.text.maxLength);
+    const { tokens, ids, mask } = tf.tidy(() => {
+      const ids = tf.tensor2d([contextIds.length ? contextIds : [0]], undefined, 'int32');
+      const mask = tf.tensor2d([contextIds.length ? contextIds.map(() => 1) : [0]]);
+      return { tokens: encodeText(weights, config.text, ids, mask).tokens, ids, mask };
+    });
+    const ctx = prepareContext(weights, regions, tokens, ids, mask, config.decoder.vocab);
+    const records = decode(weights, ctx, { bos: BOS_ID, eos: EOS_ID, maxLength: options.maxLength ?? config.maxSummary, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty });
+    disposeContext(ctx);
+    tf.dispose([regions, tokens, ids, mask]);
+    const texts = tokenizer.tokens(records.map((r) => r.id));
+    return {
+      tokens: records.map((r, i) => ({ ...r, text: texts[i]! })),
+      summary: detokenize(texts),
+      passages: ranked.slice(0, Math.max(k, 10)).map((p) => ({ passage: passages[p]!, score: scores[p]! })),
+      contextTokens: tokenizer.tokens(contextIds),
+      regionShape: [region.depth, region.height, region.width],
+    };
+  }
+
+  return {
+    config,
+    summarize,
+    dispose() {
+      index.dispose();
+      disposeWeights(weights);
+    },
+  };
+}
