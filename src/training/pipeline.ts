@@ -37,6 +37,8 @@ export interface PipelineOptions {
   evalEvery: number;
   progress: (label: string, total: number) => (done: number, extra?: string) => void;
   log: (line: string) => void;
+  /** Every training step's running loss, per stage (for tests and curves). */
+  onLoss?: (stage: 'image' | 'retriever' | 'decoder', step: number, loss: number) => void;
 }
 
 interface StudyRecord {
@@ -64,7 +66,11 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     const tick = o.progress('image encoder', o.imageSteps);
     image = await pretrainImageEncoder(train.map((s) => s.image), val.map((s) => s.image), {
       encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: 0.002, positiveWeight: 8, evalEvery: o.evalEvery, patience: 4, seed: o.seed, out: o.out, resume: false,
-      onStep: (s, l) => tick(s, `loss ${l.toFixed(4)}`), log: o.log,
+      onStep: (s, l) => {
+        tick(s, `loss ${l.toFixed(4)}`);
+        o.onLoss?.('image', s, l);
+      },
+      log: o.log,
     });
   }
   const features = (records: StudyRecord[], label: string): ImageFeatures[] => {
@@ -91,7 +97,11 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const tick2 = o.progress('retriever', o.retrieverSteps);
   const textWeights = trainRetriever(trainExamples, valExamples, encoded, {
     text, retriever, steps: o.retrieverSteps, batch: 32, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
-    onStep: (s, l) => tick2(s, `loss ${l.toFixed(4)}`), log: o.log,
+    onStep: (s, l) => {
+      tick2(s, `loss ${l.toFixed(4)}`);
+      o.onLoss?.('retriever', s, l);
+    },
+    log: o.log,
   });
 
   // Each study's context: its top-k passages from other studies, then its own input text.
@@ -122,7 +132,11 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const tick3 = o.progress('decoder', o.decoderSteps);
   const decoderWeights = trainDecoder(trainDec, valDec, textWeights, {
     decoder, text, maxSummary, steps: o.decoderSteps, batch: 16, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
-    onStep: (s, l) => tick3(s, `loss ${l.toFixed(4)}`), log: o.log,
+    onStep: (s, l) => {
+      tick3(s, `loss ${l.toFixed(4)}`);
+      o.onLoss?.('decoder', s, l);
+    },
+    log: o.log,
   });
 
   const config: ModelConfig = { name: 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `seed ${o.seed}, n ${o.n} (train split: ${train.length})` };
