@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { corpusCommand, datasetCommand, samplesCommand, UsageError } from './corpus.ts';
 import { baselineCommand, evalCommand, metricsCommand } from './evaluate.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
-import { trainCommand } from './train.ts';
+import { exportCommand, trainCommand } from './train.ts';
 
 const USAGE = `usage: tuwen <command> [options]
 
@@ -27,6 +27,8 @@ commands:
         --decoder-steps 800 --batch 8 --resume]
                                train the retrieval model on the corpus (wasm): image pretraining only, or
                                every stage (image, retriever, decoder) into a model directory
+  export --model DIR --out public/models/NAME
+                               uint8 weights, int8 passage index, tokenizer, manifest with SHA-256
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -56,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       return evalCommand(rest);
     case 'train':
       return trainCommand(rest);
+    case 'export':
+      return exportCommand(rest);
     case undefined:
     case '-h':
     case '--help':

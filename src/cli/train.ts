@@ -8,6 +8,7 @@ import { DEFAULT_IMAGE_ENCODER, type ImageEncoderConfig } from '../inference/mod
 import { disposeWeights } from '../inference/models/weights.ts';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { imageExample } from '../training/imageExamples.ts';
+import { exportModel } from '../training/exportModel.ts';
 import { trainPipeline } from '../training/pipeline.ts';
 import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { mapSplit } from '../training/studies.ts';
@@ -92,5 +93,15 @@ export async function trainCommand(args: string[]): Promise<number> {
   });
   await Promise.all(pending);
   disposeWeights(weights);
+  return 0;
+}
+
+export async function exportCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, out: { type: 'string' } } });
+  if (!values.model || !values.out) throw new UsageError('usage: tuwen export --model DIR --out public/models/NAME');
+  await tf.setBackend('wasm');
+  const files = await exportModel(values.model, values.out);
+  for (const f of files) process.stdout.write(`${JSON.stringify(f)}\n`);
+  process.stdout.write(`${JSON.stringify({ out: values.out, totalBytes: files.reduce((n, f) => n + f.bytes, 0) })}\n`);
   return 0;
 }

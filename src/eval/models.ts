@@ -9,9 +9,9 @@ import { RESCALE_INTERCEPT } from '../corpus/render.ts';
 import { generateStudy } from '../corpus/study.ts';
 import { decoderStepFlops } from '../inference/models/fusionDecoder.ts';
 import { imageEncoderFlops } from '../inference/models/imageEncoder.ts';
-import { countParams } from '../inference/models/weights.ts';
 import type { Grid } from '../inference/preprocess.ts';
-import { createSummarizer, type ModelConfig, type SummarizeInput } from '../inference/summarizer.ts';
+import { loadExportedModel } from '../inference/exportedModel.ts';
+import { createSummarizer, type ModelConfig, type SummarizeInput, type Summarizer } from '../inference/summarizer.ts';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { openStudy } from '../intake/intake.ts';
 import { nodeIntakeEnv } from '../platform/node.ts';
@@ -36,14 +36,27 @@ async function itemVolume(item: EvalItem): Promise<{ modality: Float32Array; gri
   return { modality, grid: { depth: v.depth, height: v.height, width: v.width } };
 }
 
-export async function loadRetrievalModel(dir: string): Promise<{ summarizer: ReturnType<typeof createSummarizer>; params: number }> {
+/** A training output (float32 checkpoint) or an exported directory (uint8 weights, int8 index). */
+export async function loadRetrievalModel(dir: string): Promise<{ summarizer: Summarizer; params: number }> {
   const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ModelConfig;
   const checkpoint = await loadCheckpoint(dir, 'model');
-  if (!checkpoint) throw new Error(`${dir}: no model weights (model.json / model.bin)`);
+  if (!checkpoint) {
+    const read = (f: string) => readFile(join(dir, f));
+    const summarizer = loadExportedModel({
+      config: (await read('config.json')).toString(),
+      weightsJson: (await read('weights.json')).toString(),
+      weightsBin: new Uint8Array(await read('weights.bin')),
+      tokenizer: (await read('tokenizer.json')).toString(),
+      passages: (await read('passages.json')).toString(),
+      index: new Uint8Array(await read('index.bin')),
+      indexScales: new Uint8Array(await read('index-scales.bin')),
+    });
+    return { summarizer, params: summarizer.params };
+  }
   const tokenizer = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as object;
   const passages = (await readFile(join(dir, 'passages.jsonl'), 'utf8')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Passage);
-  const params = countParams(checkpoint.weights);
-  return { summarizer: createSummarizer(config, checkpoint.weights, tokenizer, passages), params };
+  const summarizer = createSummarizer(config, checkpoint.weights, tokenizer, passages);
+  return { summarizer, params: summarizer.params };
 }
 
 export async function loadEvalModel(dir: string): Promise<EvalModel> {

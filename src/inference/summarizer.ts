@@ -12,7 +12,7 @@ import { encodeImage, regionGrid, type ImageEncoderConfig } from './models/image
 import { l2Normalize } from './models/ops.ts';
 import { projectImage, projectText, type RetrieverConfig } from './models/retriever.ts';
 import { encodeText, type TextEncoderConfig } from './models/textEncoder.ts';
-import { disposeWeights, type Weights } from './models/weights.ts';
+import { countParams, disposeWeights, type Weights } from './models/weights.ts';
 import { encoderInput, type Grid } from './preprocess.ts';
 
 export interface ModelConfig {
@@ -57,25 +57,34 @@ export interface SummaryResult {
 
 export interface Summarizer {
   config: ModelConfig;
+  /** Learned parameters. */
+  params: number;
   summarize(input: SummarizeInput, options: SummarizeOptions): SummaryResult;
   dispose(): void;
 }
 
-export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[]): Summarizer {
+/**
+ * `index`: the passages' unit vectors as exported (int8, dequantised); without it they are computed
+ * from the passages' texts with the model's own text encoder.
+ */
+export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[], index?: { vectors: Float32Array; dim: number }): Summarizer {
   const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
   const passageIds = passages.map((p) => tokenizer.encode(p.text));
-  // The passage index: unit vectors, computed once.
-  const index = tf.tidy(() => {
-    const parts: tf.Tensor[] = [];
-    for (let i = 0; i < passageIds.length; i += 64) {
-      const batch = passageIds.slice(i, i + 64);
-      const length = Math.max(...batch.map((b) => b.length));
-      const ids = tf.tensor2d(batch.map((b) => [...b, ...new Array<number>(length - b.length).fill(0)]), undefined, 'int32');
-      const mask = tf.tensor2d(batch.map((b) => [...b.map(() => 1), ...new Array<number>(length - b.length).fill(0)]));
-      parts.push(projectText(weights, encodeText(weights, config.text, ids, mask).pooled));
-    }
-    return tf.concat(parts) as tf.Tensor2D;
-  });
+  const passageIndex = index ? tf.tensor2d(index.vectors, [passages.length, index.dim]) : encodePassages();
+
+  function encodePassages(): tf.Tensor2D {
+    return tf.tidy(() => {
+      const parts: tf.Tensor[] = [];
+      for (let i = 0; i < passageIds.length; i += 64) {
+        const batch = passageIds.slice(i, i + 64);
+        const length = Math.max(...batch.map((b) => b.length));
+        const ids = tf.tensor2d(batch.map((b) => [...b, ...new Array<number>(length - b.length).fill(0)]), undefined, 'int32');
+        const mask = tf.tensor2d(batch.map((b) => [...b.map(() => 1), ...new Array<number>(length - b.length).fill(0)]));
+        parts.push(projectText(weights, encodeText(weights, config.text, ids, mask).pooled));
+      }
+      return tf.concat(parts) as tf.Tensor2D;
+    });
+  }
   const region = regionGrid(config.image);
 
   function summarize(input: SummarizeInput, options: SummarizeOptions): SummaryResult {
@@ -92,7 +101,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       const text = projectText(weights, encodeText(weights, config.text, ids, mask).pooled);
       return { regions: flat, query: tf.squeeze(l2Normalize(tf.add(image, text)), [0]) as tf.Tensor1D };
     });
-    const scores = tf.tidy(() => tf.squeeze(tf.matMul(index, tf.expandDims(query, 1)), [1]).dataSync() as Float32Array);
+    const scores = tf.tidy(() => tf.squeeze(tf.matMul(passageIndex, tf.expandDims(query, 1)), [1]).dataSync() as Float32Array);
     query.dispose();
     const ranked = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
     const picked = ranked.slice(0, k);
@@ -118,9 +127,10 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
 
   return {
     config,
+    params: countParams(weights),
     summarize,
     dispose() {
-      index.dispose();
+      passageIndex.dispose();
       disposeWeights(weights);
     },
   };

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { RESCALE_INTERCEPT } from '../../src/corpus/render.ts';
 import { generateStudy } from '../../src/corpus/study.ts';
 import { loadRetrievalModel } from '../../src/eval/models.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
+import { exportModel } from '../../src/training/exportModel.ts';
 import { trainPipeline } from '../../src/training/pipeline.ts';
 
 beforeAll(async () => {
@@ -52,5 +54,16 @@ describe('training smoke test', () => {
     }
     expect(result.passages.length).toBeGreaterThanOrEqual(3);
     summarizer.dispose();
+
+    // Exported (uint8 weights, int8 index): every file listed with its hash, and it still decodes.
+    const exported = join(out, 'exported');
+    const files = await exportModel(out, exported);
+    expect(files.map((f) => f.path).sort()).toEqual(['config.json', 'index-scales.bin', 'index.bin', 'passages.json', 'tokenizer.json', 'weights.bin', 'weights.json']);
+    const manifest = JSON.parse(readFileSync(join(exported, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
+    for (const f of manifest.files) expect(createHash('sha256').update(readFileSync(join(exported, f.path))).digest('hex')).toBe(f.sha256);
+    const int8 = (await loadRetrievalModel(exported)).summarizer;
+    const again = int8.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 1, lengthPenalty: 0, maxLength: 12 });
+    expect(again.tokens.length).toBeGreaterThan(0);
+    int8.dispose();
   }, 180_000);
 });
