@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { corpusCommand, datasetCommand, samplesCommand, UsageError } from './corpus.ts';
 import { baselineCommand, evalCommand, metricsCommand } from './evaluate.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
+import { summarizeCommand } from './summarize.ts';
 import { exportCommand, trainCommand } from './train.ts';
 
 const USAGE = `usage: tuwen <command> [options]
@@ -27,6 +28,8 @@ commands:
         --decoder-steps 800 --batch 8 --resume]
                                train the retrieval model on the corpus (wasm): image pretraining only, or
                                every stage (image, retriever, decoder) into a model directory
+  summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--json]
+                               summarise a study (DICOM files, a series, or a picture) with its text
   export --model DIR --out public/models/NAME
                                uint8 weights, int8 passage index, tokenizer, manifest with SHA-256
 `;
@@ -60,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       return trainCommand(rest);
     case 'export':
       return exportCommand(rest);
+    case 'summarize':
+      return summarizeCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -81,7 +86,8 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`tuwen: ${err instanceof Error ? err.stack : String(err)}\n`);
+    // A message, not a stack trace; TUWEN_DEBUG=1 shows where it came from.
+    process.stderr.write(`tuwen: ${err instanceof Error ? (process.env.TUWEN_DEBUG ? err.stack : err.message) : String(err)}\n`);
     process.exitCode = 1;
   },
 );

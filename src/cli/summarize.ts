@@ -1,0 +1,37 @@
+/** `tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--json]`. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadRetrievalModel } from '../eval/models.ts';
+import { openStudy } from '../intake/intake.ts';
+import { nodeIntakeEnv } from '../platform/node.ts';
+import { UsageError } from './corpus.ts';
+
+export async function summarizeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { model: { type: 'string' }, text: { type: 'string' }, 'text-file': { type: 'string' }, beam: { type: 'string', default: '1' }, json: { type: 'boolean' } },
+  });
+  if (!values.model || positionals.length === 0) throw new UsageError('usage: tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--json]');
+  const beam = Number(values.beam);
+  if (!Number.isInteger(beam) || beam < 1) throw new UsageError('--beam must be a whole number ≥ 1');
+  const text = values['text-file'] ? await readFile(values['text-file'], 'utf8') : (values.text ?? '');
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
+  const files = await Promise.all(positionals.map(async (p) => ({ name: basename(p), bytes: new Uint8Array(await readFile(p)) })));
+  const volume = await openStudy(files, nodeIntakeEnv());
+  const spp = volume.samplesPerPixel;
+  const modality = spp === 1 ? volume.modality : Float32Array.from({ length: volume.modality.length / spp }, (_, i) => (volume.modality[i * spp]! + volume.modality[i * spp + 1]! + volume.modality[i * spp + 2]!) / 3);
+  const { summarizer } = await loadRetrievalModel(values.model);
+  const result = summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, { beamSize: beam, lengthPenalty: 0.7 });
+  if (values.json) {
+    for (const t of result.tokens) {
+      process.stdout.write(`${JSON.stringify({ token: t.text, id: t.id, beta: t.beta, visualAttention: Array.from(t.visualAttention), textAttention: Array.from(t.textAttention) })}\n`);
+    }
+    process.stdout.write(`${JSON.stringify({ summary: result.summary, passages: result.passages.slice(0, summarizer.config.k).map((p) => ({ id: p.passage.id, score: p.score, text: p.passage.text })), regionShape: result.regionShape })}\n`);
+  } else process.stdout.write(`${result.summary}\n`);
+  summarizer.dispose();
+  return 0;
+}
