@@ -1,5 +1,6 @@
 /** Frozen image features, computed once per study and cached (stage 2 and 3 train on these, not on volumes). */
 import * as tf from '@tensorflow/tfjs';
+import { concatTyped } from '../inference/arrays.ts';
 import { encodeImage, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { Weights } from '../inference/models/weights.ts';
 import type { ImageExample } from './imageExamples.ts';
@@ -17,8 +18,7 @@ export function cacheImageFeatures(w: Weights, c: ImageEncoderConfig, examples: 
   for (let i = 0; i < examples.length; i += batch) {
     const part = examples.slice(i, i + batch);
     const values = tf.tidy(() => {
-      const flat = new Uint8Array(part.reduce((n, e) => n + e.image.length, 0));
-      part.forEach((e, k) => flat.set(e.image, k * e.image.length));
+      const flat = concatTyped(part.map((e) => e.image), (n) => new Uint8Array(n));
       const x = tf.div(tf.tensor(flat, [part.length, depth, height, width, c.channels], 'float32'), 255) as tf.Tensor5D;
       return encodeImage(w, x).dataSync() as Float32Array;
     });

@@ -7,27 +7,21 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Random } from '../corpus/random.ts';
+import { concatTyped } from '../inference/arrays.ts';
 import { encodeImage, initImageEncoder, regionLogits, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { countParams, disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import type { ImageExample } from './imageExamples.ts';
+import type { StageOptions } from './stageOptions.ts';
 
-export interface PretrainOptions {
+export interface PretrainOptions extends StageOptions {
   encoder: ImageEncoderConfig;
-  steps: number;
-  batch: number;
-  learningRate: number;
   /** Weight of positive regions in the loss. */
   positiveWeight: number;
-  evalEvery: number;
   /** Evaluations without improvement before stopping. */
   patience: number;
-  seed: number;
-  out: string;
   resume: boolean;
-  onStep: (step: number, loss: number) => void;
-  log: (line: string) => void;
 }
 
 interface TrainerState {
@@ -42,20 +36,11 @@ function batchTensors(examples: ImageExample[], c: ImageEncoderConfig): { x: tf.
   const rh = height / 8;
   const rw = width / 8;
   return tf.tidy(() => {
-    const x = tf.div(tf.tensor(concat(examples.map((e) => e.image)), [examples.length, depth, height, width, c.channels], 'float32'), 255) as tf.Tensor5D;
-    const y = tf.tensor(concat(examples.map((e) => e.regionTargets)), [examples.length, rd, rh, rw, c.findingTypes], 'float32') as tf.Tensor5D;
+    const bytes = (parts: Uint8Array[]) => concatTyped(parts, (n) => new Uint8Array(n));
+    const x = tf.div(tf.tensor(bytes(examples.map((e) => e.image)), [examples.length, depth, height, width, c.channels], 'float32'), 255) as tf.Tensor5D;
+    const y = tf.tensor(bytes(examples.map((e) => e.regionTargets)), [examples.length, rd, rh, rw, c.findingTypes], 'float32') as tf.Tensor5D;
     return { x, y };
   });
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Weighted sigmoid cross-entropy: −(w·y·log σ(z) + (1 − y)·log(1 − σ(z))), stable via softplus. */

@@ -14,7 +14,8 @@ import { lineChart } from '../report/svgChart.ts';
 import { saveCheckpoint } from './checkpoint.ts';
 import type { ImageFeatures } from './features.ts';
 import { padBatch } from './textBatch.ts';
-import { concatFloat } from './trainRetriever.ts';
+import type { StageOptions } from './stageOptions.ts';
+import { regionValues } from './trainRetriever.ts';
 
 export interface DecoderExample {
   features: ImageFeatures;
@@ -24,25 +25,17 @@ export interface DecoderExample {
   summaryIds: number[];
 }
 
-export interface DecoderTrainingOptions {
+export interface DecoderTrainingOptions extends StageOptions {
   decoder: FusionDecoderConfig;
   text: TextEncoderConfig;
   maxSummary: number;
-  steps: number;
-  batch: number;
-  learningRate: number;
-  evalEvery: number;
-  seed: number;
-  out: string;
-  onStep: (step: number, loss: number) => void;
-  log: (line: string) => void;
 }
 
 /** The tensors one batch needs; context token features come from the frozen text encoder. */
 export function decoderBatch(textWeights: Weights, o: Pick<DecoderTrainingOptions, 'text' | 'maxSummary'>, part: DecoderExample[]) {
   return tf.tidy(() => {
     const f = part[0]!.features;
-    const regions = tf.tensor3d(concatFloat(part.map((e) => e.features.regions)), [part.length, f.regionCount, f.width]);
+    const regions = tf.tensor3d(regionValues(part.map((e) => e.features)), [part.length, f.regionCount, f.width]);
     const context = padBatch(part.map((e) => e.contextIds), o.text.maxLength);
     const tokens = encodeText(textWeights, o.text, context.ids, context.mask).tokens;
     const summary = padBatch(part.map((e) => e.summaryIds), o.maxSummary + 1);

@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Passage } from '../corpus/passages.ts';
 import { Random } from '../corpus/random.ts';
+import { concatTyped } from '../inference/arrays.ts';
 import type { Fact } from '../corpus/schema.ts';
 import { firstRelevantRank, recallAt } from '../eval/retrievalScores.ts';
 import { l2Normalize } from '../inference/models/ops.ts';
@@ -18,6 +19,7 @@ import { countParams, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { saveCheckpoint } from './checkpoint.ts';
 import type { ImageFeatures } from './features.ts';
+import type { StageOptions } from './stageOptions.ts';
 import { padBatch } from './textBatch.ts';
 
 export interface RetrievalExample {
@@ -28,35 +30,22 @@ export interface RetrievalExample {
   facts: Fact[];
 }
 
-export interface RetrieverTrainingOptions {
+export interface RetrieverTrainingOptions extends StageOptions {
   text: TextEncoderConfig;
   retriever: RetrieverConfig;
-  steps: number;
-  batch: number;
-  learningRate: number;
-  evalEvery: number;
-  seed: number;
-  out: string;
-  onStep: (step: number, loss: number) => void;
-  log: (line: string) => void;
 }
 
 export function pooledImage(features: ImageFeatures[]): tf.Tensor2D {
   return tf.tidy(() => {
     const width = features[0]!.width;
-    const regions = tf.tensor3d(concatFloat(features.map((f) => f.regions)), [features.length, features[0]!.regionCount, width]);
+    const regions = tf.tensor3d(regionValues(features), [features.length, features[0]!.regionCount, width]);
     return tf.mean(regions, 1) as tf.Tensor2D;
   });
 }
 
-export function concatFloat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+/** Several studies' region features, one after the other. */
+export function regionValues(features: ImageFeatures[]): Float32Array {
+  return concatTyped(features.map((f) => f.regions), (n) => new Float32Array(n));
 }
 
 /** Unit vectors of texts (passages, summaries) in the shared space. */

@@ -4,6 +4,7 @@
  * as a byte, and the spec's `quantization` field lets tf.io.decodeWeights restore it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { concatTyped } from '../arrays.ts';
 import type { Weights } from './weights.ts';
 
 export type WeightSpec = tf.io.WeightsManifestEntry;
@@ -44,13 +45,7 @@ export function encodeWeightFile(weights: Weights, quantize: boolean): WeightFil
       chunks.push(new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)));
     }
   }
-  const data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    data.set(c, at);
-    at += c.length;
-  }
-  return { specs, data };
+  return { specs, data: concatTyped(chunks, (n) => new Uint8Array(n)) };
 }
 
 /** Restores a weight map (trainable variables) from specs and data, dequantising as the specs say. */
