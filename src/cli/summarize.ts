@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRetrievalModel } from '../eval/models.ts';
 import { openStudy } from '../intake/intake.ts';
+import { greyValues } from '../intake/modality.ts';
 import { nodeIntakeEnv } from '../platform/node.ts';
 import { UsageError } from './corpus.ts';
 
@@ -22,8 +23,7 @@ export async function summarizeCommand(args: string[]): Promise<number> {
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   const files = await Promise.all(positionals.map(async (p) => ({ name: basename(p), bytes: new Uint8Array(await readFile(p)) })));
   const volume = await openStudy(files, nodeIntakeEnv());
-  const spp = volume.samplesPerPixel;
-  const modality = spp === 1 ? volume.modality : Float32Array.from({ length: volume.modality.length / spp }, (_, i) => (volume.modality[i * spp]! + volume.modality[i * spp + 1]! + volume.modality[i * spp + 2]!) / 3);
+  const modality = greyValues(volume.modality, volume.samplesPerPixel);
   const { summarizer } = await loadRetrievalModel(values.model);
   const result = summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, { beamSize: beam, lengthPenalty: 0.7 });
   if (values.json) {

@@ -14,6 +14,7 @@ import { loadExportedModel } from '../inference/exportedModel.ts';
 import { createSummarizer, type ModelConfig, type SummarizeInput, type Summarizer } from '../inference/summarizer.ts';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { openStudy } from '../intake/intake.ts';
+import { greyValues } from '../intake/modality.ts';
 import { nodeIntakeEnv } from '../platform/node.ts';
 import { loadCheckpoint } from '../training/checkpoint.ts';
 import { pointingTrials } from './pointingTrials.ts';
@@ -30,10 +31,7 @@ async function itemVolume(item: EvalItem): Promise<{ modality: Float32Array; gri
   if (!item.files) throw new Error(`${item.id}: no image to read`);
   const files = await Promise.all(item.files.map(async (f) => ({ name: f, bytes: new Uint8Array(await readFile(f)) })));
   const v = await openStudy(files, nodeIntakeEnv());
-  // Colour pictures are read as grey (the mean of R, G, B).
-  const spp = v.samplesPerPixel;
-  const modality = spp === 1 ? v.modality : Float32Array.from({ length: v.modality.length / spp }, (_, i) => (v.modality[i * spp]! + v.modality[i * spp + 1]! + v.modality[i * spp + 2]!) / 3);
-  return { modality, grid: { depth: v.depth, height: v.height, width: v.width } };
+  return { modality: greyValues(v.modality, v.samplesPerPixel), grid: { depth: v.depth, height: v.height, width: v.width } };
 }
 
 /** A training output (float32 checkpoint) or an exported directory (uint8 weights, int8 index). */

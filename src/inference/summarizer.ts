@@ -9,11 +9,11 @@ import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '
 import { decode, type TokenRecord } from './decode.ts';
 import { disposeContext, prepareContext, type FusionDecoderConfig } from './models/fusionDecoder.ts';
 import { encodeImage, regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
-import { l2Normalize } from './models/ops.ts';
-import { projectImage, projectText, type RetrieverConfig } from './models/retriever.ts';
+import { embedTexts, queryVector, type RetrieverConfig } from './models/retriever.ts';
 import { encodeText, type TextEncoderConfig } from './models/textEncoder.ts';
 import { countParams, disposeWeights, type Weights } from './models/weights.ts';
 import { encoderInput, type Grid } from './preprocess.ts';
+import { padBatch } from './textBatch.ts';
 
 export interface ModelConfig {
   name: string;
@@ -70,21 +70,8 @@ export interface Summarizer {
 export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[], index?: { vectors: Float32Array; dim: number }): Summarizer {
   const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
   const passageIds = passages.map((p) => tokenizer.encode(p.text));
-  const passageIndex = index ? tf.tensor2d(index.vectors, [passages.length, index.dim]) : encodePassages();
+  const passageIndex = index ? tf.tensor2d(index.vectors, [passages.length, index.dim]) : embedTexts(weights, config.text, passageIds);
 
-  function encodePassages(): tf.Tensor2D {
-    return tf.tidy(() => {
-      const parts: tf.Tensor[] = [];
-      for (let i = 0; i < passageIds.length; i += 64) {
-        const batch = passageIds.slice(i, i + 64);
-        const length = Math.max(...batch.map((b) => b.length));
-        const ids = tf.tensor2d(batch.map((b) => [...b, ...new Array<number>(length - b.length).fill(0)]), undefined, 'int32');
-        const mask = tf.tensor2d(batch.map((b) => [...b.map(() => 1), ...new Array<number>(length - b.length).fill(0)]));
-        parts.push(projectText(weights, encodeText(weights, config.text, ids, mask).pooled));
-      }
-      return tf.concat(parts) as tf.Tensor2D;
-    });
-  }
   const region = regionGrid(config.image);
 
   function summarize(input: SummarizeInput, options: SummarizeOptions): SummaryResult {
@@ -95,22 +82,17 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       const volume = tf.tensor(x, [1, config.image.grid.depth, config.image.grid.height, config.image.grid.width, config.image.channels]) as tf.Tensor5D;
       const features = encodeImage(weights, volume); // [1, D', H', W', C]
       const flat = tf.reshape(features, [1, -1, config.image.widths[2]]) as tf.Tensor3D; // [1, R, C]
-      const image = projectImage(weights, tf.mean(flat, 1) as tf.Tensor2D);
-      const ids = tf.tensor2d([inputIds.length ? inputIds : [0]], undefined, 'int32');
-      const mask = tf.tensor2d([inputIds.length ? inputIds.map(() => 1) : [0]]);
-      const text = projectText(weights, encodeText(weights, config.text, ids, mask).pooled);
-      return { regions: flat, query: tf.squeeze(l2Normalize(tf.add(image, text)), [0]) as tf.Tensor1D };
+      const { ids, mask } = padBatch([inputIds], config.text.maxLength);
+      const query = queryVector(weights, tf.mean(flat, 1) as tf.Tensor2D, encodeText(weights, config.text, ids, mask).pooled);
+      return { regions: flat, query: tf.squeeze(query, [0]) as tf.Tensor1D };
     });
     const scores = tf.tidy(() => tf.squeeze(tf.matMul(passageIndex, tf.expandDims(query, 1)), [1]).dataSync() as Float32Array);
     query.dispose();
     const ranked = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
     const picked = ranked.slice(0, k);
     const contextIds = [...picked.flatMap((p) => passageIds[p]!), ...inputIds].slice(0, config.text.maxLength);
-    const { tokens, ids, mask } = tf.tidy(() => {
-      const ids = tf.tensor2d([contextIds.length ? contextIds : [0]], undefined, 'int32');
-      const mask = tf.tensor2d([contextIds.length ? contextIds.map(() => 1) : [0]]);
-      return { tokens: encodeText(weights, config.text, ids, mask).tokens, ids, mask };
-    });
+    const { ids, mask } = padBatch([contextIds], config.text.maxLength);
+    const tokens = tf.tidy(() => encodeText(weights, config.text, ids, mask).tokens);
     const ctx = prepareContext(weights, regions, tokens, ids, mask, config.decoder.vocab);
     const records = decode(weights, ctx, { bos: BOS_ID, eos: EOS_ID, maxLength: options.maxLength ?? config.maxSummary, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty });
     disposeContext(ctx);

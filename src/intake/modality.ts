@@ -26,3 +26,9 @@ export function modalityStats(values: Float32Array): ModalityStats {
   }
   return { min, max, mean: sum / values.length };
 }
+
+/** Grey values for the models: colour (interleaved RGB) becomes the mean of its three samples. */
+export function greyValues(values: Float32Array, samplesPerPixel: number): Float32Array {
+  if (samplesPerPixel === 1) return values;
+  return Float32Array.from({ length: values.length / samplesPerPixel }, (_, i) => (values[i * 3]! + values[i * 3 + 1]! + values[i * 3 + 2]!) / 3);
+}

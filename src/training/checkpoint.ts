@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { decodeWeightFile, encodeWeightFile, type WeightSpec } from '../inference/models/weightFiles.ts';
 import type { Weights } from '../inference/models/weights.ts';
 
-/** The weights are read at the call, before the first await: training may go on while the files are written. */
+/** The weights are read at the call, before the first await; callers await it so two saves never interleave. */
 export async function saveCheckpoint(dir: string, name: string, weights: Weights, state: object): Promise<void> {
   const file = encodeWeightFile(weights, false);
   const stateJson = JSON.stringify({ specs: file.specs, state }, null, 1) + '\n';

@@ -11,7 +11,7 @@ import { encodeWeightFile } from '../inference/models/weightFiles.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
 import { loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint } from './checkpoint.ts';
-import { embedTexts } from './trainRetriever.ts';
+import { embedTexts } from '../inference/models/retriever.ts';
 
 export interface ExportedFile {
   path: string;

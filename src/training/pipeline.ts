@@ -22,7 +22,8 @@ import { imageExample, type ImageExample } from './imageExamples.ts';
 import { pretrainImageEncoder } from './pretrainImage.ts';
 import { mapSplit } from './studies.ts';
 import { trainDecoder } from './trainDecoder.ts';
-import { embedTexts, queryVectors, trainRetriever } from './trainRetriever.ts';
+import { embedTexts } from '../inference/models/retriever.ts';
+import { queryVectors, trainRetriever } from './trainRetriever.ts';
 
 export interface PipelineOptions {
   seed: number;
@@ -95,7 +96,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
 
   // Stage 2: text encoder and retriever.
   const tick2 = o.progress('retriever', o.retrieverSteps);
-  const textWeights = trainRetriever(trainExamples, valExamples, encoded, {
+  const textWeights = await trainRetriever(trainExamples, valExamples, encoded, {
     text, retriever, steps: o.retrieverSteps, batch: 32, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
     onStep: (s, l) => {
       tick2(s, `loss ${l.toFixed(4)}`);
@@ -130,7 +131,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const decoder: FusionDecoderConfig = { vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], tokenDim: text.width, attention: 64 };
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);
-  const decoderWeights = trainDecoder(trainDec, valDec, textWeights, {
+  const decoderWeights = await trainDecoder(trainDec, valDec, textWeights, {
     decoder, text, maxSummary, steps: o.decoderSteps, batch: 16, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);

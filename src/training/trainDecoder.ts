@@ -13,7 +13,7 @@ import { countParams, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { saveCheckpoint } from './checkpoint.ts';
 import type { ImageFeatures } from './features.ts';
-import { padBatch } from './textBatch.ts';
+import { padBatch } from '../inference/textBatch.ts';
 import type { StageOptions } from './stageOptions.ts';
 import { regionValues } from './trainRetriever.ts';
 
@@ -57,7 +57,7 @@ function batchLoss(w: Weights, textWeights: Weights, o: DecoderTrainingOptions, 
   return value;
 }
 
-export function trainDecoder(train: DecoderExample[], val: DecoderExample[], textWeights: Weights, o: DecoderTrainingOptions): Weights {
+export async function trainDecoder(train: DecoderExample[], val: DecoderExample[], textWeights: Weights, o: DecoderTrainingOptions): Promise<Weights> {
   const w = initFusionDecoder(o.decoder, o.seed);
   o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries`);
   const optimizer = tf.train.adam(o.learningRate);
@@ -90,12 +90,12 @@ export function trainDecoder(train: DecoderExample[], val: DecoderExample[], tex
       o.log(`decoder step ${step}: train ${running.toFixed(4)}, validation ${v.toFixed(4)}`);
       if (v < best) {
         best = v;
-        void saveCheckpoint(o.out, 'decoder.best', w, { step, val: v });
+        await saveCheckpoint(o.out, 'decoder.best', w, { step, val: v });
       }
     }
   }
   optimizer.dispose();
-  void writeFile(
+  await writeFile(
     join(o.out, 'curve-decoder.svg'),
     lineChart({ title: 'Fusion decoder training', series: [{ name: 'train NLL', points: history.map((h) => [h.step, h.train]) }, { name: 'validation NLL', points: history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: 'NLL per token' }),
   );

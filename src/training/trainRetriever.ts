@@ -12,15 +12,14 @@ import { Random } from '../corpus/random.ts';
 import { concatTyped } from '../inference/arrays.ts';
 import type { Fact } from '../corpus/schema.ts';
 import { firstRelevantRank, recallAt } from '../eval/retrievalScores.ts';
-import { l2Normalize } from '../inference/models/ops.ts';
-import { centerLoss, infoNce, initRetriever, projectImage, projectText, type RetrieverConfig } from '../inference/models/retriever.ts';
+import { centerLoss, embedTexts, infoNce, initRetriever, projectImage, projectText, queryVector, type RetrieverConfig } from '../inference/models/retriever.ts';
 import { encodeText, initTextEncoder, type TextEncoderConfig } from '../inference/models/textEncoder.ts';
 import { countParams, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { saveCheckpoint } from './checkpoint.ts';
 import type { ImageFeatures } from './features.ts';
 import type { StageOptions } from './stageOptions.ts';
-import { padBatch } from './textBatch.ts';
+import { padBatch } from '../inference/textBatch.ts';
 
 export interface RetrievalExample {
   features: ImageFeatures;
@@ -48,30 +47,15 @@ export function regionValues(features: ImageFeatures[]): Float32Array {
   return concatTyped(features.map((f) => f.regions), (n) => new Float32Array(n));
 }
 
-/** Unit vectors of texts (passages, summaries) in the shared space. */
-export function embedTexts(w: Weights, c: TextEncoderConfig, sequences: number[][], batch = 64): tf.Tensor2D {
-  const parts: tf.Tensor2D[] = [];
-  for (let i = 0; i < sequences.length; i += batch) {
-    const { ids, mask } = padBatch(sequences.slice(i, i + batch), c.maxLength);
-    parts.push(tf.tidy(() => projectText(w, encodeText(w, c, ids, mask).pooled)));
-    tf.dispose([ids, mask]);
-  }
-  const all = tf.concat(parts);
-  tf.dispose(parts);
-  return all as tf.Tensor2D;
-}
-
-/** The query: image vector plus input-text vector, renormalised. */
+/** The studies' queries (image features and input text through the retriever). */
 export function queryVectors(w: Weights, c: TextEncoderConfig, features: ImageFeatures[], inputIds: number[][]): tf.Tensor2D {
   return tf.tidy(() => {
-    const image = projectImage(w, pooledImage(features));
     const { ids, mask } = padBatch(inputIds, c.maxLength);
-    const text = projectText(w, encodeText(w, c, ids, mask).pooled);
-    return l2Normalize(tf.add(image, text)) as tf.Tensor2D;
+    return queryVector(w, pooledImage(features), encodeText(w, c, ids, mask).pooled);
   });
 }
 
-export function trainRetriever(train: RetrievalExample[], val: RetrievalExample[], passages: (Passage & { ids: number[] })[], o: RetrieverTrainingOptions): Weights {
+export async function trainRetriever(train: RetrievalExample[], val: RetrievalExample[], passages: (Passage & { ids: number[] })[], o: RetrieverTrainingOptions): Promise<Weights> {
   const w: Weights = { ...initTextEncoder(o.text, o.seed), ...initRetriever(o.retriever, o.seed + 1) };
   o.log(`text encoder + retriever: ${countParams(w)} parameters; ${train.length} pairs, ${passages.length} passages`);
   const optimizer = tf.train.adam(o.learningRate);
@@ -87,9 +71,10 @@ export function trainRetriever(train: RetrievalExample[], val: RetrievalExample[
     const input = padBatch(part.map((e) => e.inputIds), o.text.maxLength);
     const classes = tf.tensor1d(part.map((e) => e.category));
     const loss = optimizer.minimize(() => {
-      const image = projectImage(w, pooledImage(part.map((e) => e.features)));
+      const pooled = pooledImage(part.map((e) => e.features));
+      const image = projectImage(w, pooled);
       const text = projectText(w, encodeText(w, o.text, summary.ids, summary.mask).pooled);
-      const query = l2Normalize(tf.add(image, projectText(w, encodeText(w, o.text, input.ids, input.mask).pooled))) as tf.Tensor2D;
+      const query = queryVector(w, pooled, encodeText(w, o.text, input.ids, input.mask).pooled);
       const contrastive = tf.add(infoNce(image, text, o.retriever.temperature), infoNce(query, text, o.retriever.temperature));
       return tf.add(contrastive, tf.mul(o.retriever.centerWeight, centerLoss(image, text, w['ret.centers'] as tf.Tensor2D, classes))) as tf.Scalar;
     }, true)!;
@@ -103,12 +88,12 @@ export function trainRetriever(train: RetrievalExample[], val: RetrievalExample[
       o.log(`retriever step ${step}: loss ${running.toFixed(4)}, validation R@5 ${recall5.toFixed(3)}`);
       if (recall5 > best) {
         best = recall5;
-        void saveCheckpoint(o.out, 'retriever.best', w, { step, recall5 });
+        await saveCheckpoint(o.out, 'retriever.best', w, { step, recall5 });
       }
     }
   }
   optimizer.dispose();
-  void writeFile(
+  await writeFile(
     join(o.out, 'curve-retriever.svg'),
     lineChart({ title: 'Retriever training', series: [{ name: 'loss', points: history.map((h) => [h.step, h.loss]) }, { name: 'validation R@5', points: history.map((h) => [h.step, h.recall5]) }], xLabel: 'step', yLabel: 'loss / recall' }),
   );

@@ -4,7 +4,7 @@ import { planarToInterleaved, ybrFullToRgb } from '../../src/intake/color.ts';
 import { decodeRle } from '../../src/intake/dicom/codecs/rle.ts';
 import { maskToBitsStored, readStored, unpackBits } from '../../src/intake/dicom/storedValues.ts';
 import { sniffRawDataSet } from '../../src/intake/dicom/parseHeader.ts';
-import { modalityStats, toModality } from '../../src/intake/modality.ts';
+import { greyValues, modalityStats, toModality } from '../../src/intake/modality.ts';
 import { rgbaToDecoded, sniffRaster } from '../../src/intake/raster.ts';
 import { sliceNormal } from '../../src/intake/series.ts';
 import type { ImageHeader } from '../../src/intake/types.ts';
@@ -19,6 +19,9 @@ describe('modality values (eq. 8)', () => {
   it('applies slope and intercept frame by frame', () => {
     const out = toModality([new Int16Array([0, 10]), new Int16Array([-5, 1])], 2, -1024);
     expect(Array.from(out)).toEqual([-1024, -1004, -1034, -1022]);
+  });
+  it('turns colour into grey for the models', () => {
+    expect(Array.from(greyValues(new Float32Array([3, 6, 9, 0, 0, 3]), 3))).toEqual([6, 1]);
   });
   it('computes min, max and mean', () => {
     expect(modalityStats(new Float32Array([1, -3, 8]))).toEqual({ min: -3, max: 8, mean: 2 });

@@ -5,7 +5,9 @@
  * retrieval ranks passages by inner product.
  */
 import * as tf from '@tensorflow/tfjs';
+import { padBatch } from '../textBatch.ts';
 import { dense, gelu, l2Normalize } from './ops.ts';
+import { encodeText, type TextEncoderConfig } from './textEncoder.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface RetrieverConfig {
@@ -43,6 +45,24 @@ export function projectImage(w: Weights, pooledImage: tf.Tensor2D): tf.Tensor2D 
 /** i = h2(GELU(h1(y))), unit length. */
 export function projectText(w: Weights, pooledText: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => l2Normalize(dense(w, 'ret.h2', gelu(dense(w, 'ret.h1', pooledText)))) as tf.Tensor2D);
+}
+
+/** The query a study searches with: its image vector plus its input text's vector, renormalised. */
+export function queryVector(w: Weights, pooledImage: tf.Tensor2D, pooledText: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => l2Normalize(tf.add(projectImage(w, pooledImage), projectText(w, pooledText))) as tf.Tensor2D);
+}
+
+/** Unit vectors of texts (passages, summaries) in the shared space, encoded in batches. */
+export function embedTexts(w: Weights, c: TextEncoderConfig, sequences: number[][], batch = 64): tf.Tensor2D {
+  const parts: tf.Tensor2D[] = [];
+  for (let i = 0; i < sequences.length; i += batch) {
+    const { ids, mask } = padBatch(sequences.slice(i, i + batch), c.maxLength);
+    parts.push(tf.tidy(() => projectText(w, encodeText(w, c, ids, mask).pooled)));
+    tf.dispose([ids, mask]);
+  }
+  const all = tf.concat(parts);
+  tf.dispose(parts);
+  return all as tf.Tensor2D;
 }
 
 /**
