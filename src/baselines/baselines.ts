@@ -6,6 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Passage } from '../corpus/passages.ts';
+import { readJsonl, toJsonl } from '../dataset/jsonl.ts';
 import type { EvalItem } from '../eval/testSet.ts';
 import { TfidfIndex } from './tfidf.ts';
 
@@ -50,15 +51,9 @@ export async function writeBaseline(out: string, kind: BaselineKind, train: Trai
   await mkdir(out, { recursive: true });
   const config: BaselineConfig = { kind, name: kind === 'baseline-nearest' ? 'Nearest training summary' : 'Most frequent summary', trainedOn, trainExamples: train.length };
   await writeFile(join(out, 'config.json'), JSON.stringify(config, null, 1) + '\n');
-  await writeFile(join(out, 'train.jsonl'), train.map((t) => JSON.stringify(t)).join('\n') + '\n');
-  await writeFile(join(out, 'passages.jsonl'), passages.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  await writeFile(join(out, 'train.jsonl'), toJsonl(train));
+  await writeFile(join(out, 'passages.jsonl'), toJsonl(passages));
 }
-
-const readJsonl = async <T>(path: string): Promise<T[]> =>
-  (await readFile(path, 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as T);
 
 export async function loadBaseline(dir: string): Promise<EvalModel> {
   const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as BaselineConfig;

@@ -6,8 +6,6 @@ import { writeBaseline, type BaselineKind, type Prediction, type TrainingExample
 import { loadEvalModel } from '../eval/models.ts';
 import { buildPassages } from '../corpus/passages.ts';
 import type { Fact } from '../corpus/schema.ts';
-import { splitOf } from '../corpus/splits.ts';
-import { generateStudy } from '../corpus/study.ts';
 import { readManifest } from '../dataset/manifest.ts';
 import { bleu } from '../eval/bleu.ts';
 import { ciderD } from '../eval/ciderD.ts';
@@ -18,6 +16,7 @@ import { saveResult, writeReports } from '../eval/report.ts';
 import { rougeL } from '../eval/rouge.ts';
 import { corpusSplit, freshTestSet, manifestItems, type EvalItem } from '../eval/testSet.ts';
 import { charTokens } from '../eval/tokenize.ts';
+import { mapSplit } from '../training/studies.ts';
 import { UsageError } from './corpus.ts';
 import { ProgressBar } from './progress.ts';
 
@@ -56,12 +55,9 @@ export async function baselineCommand(args: string[]): Promise<number> {
     const n = Number(values.n);
     if (!Number.isInteger(seed) || !Number.isInteger(n) || n < 1) throw new UsageError('give --corpus DIR, or --seed S --n N');
     const bar = new ProgressBar('training studies', n);
-    const studies = [];
-    for (let i = 0; i < n; i++) {
-      if (splitOf(seed, i) === 'train') studies.push(generateStudy(seed, i));
-      bar.update(i + 1);
-    }
-    train = studies.map((s) => ({ id: s.id, text: s.text, clinical: s.clinical, summary: s.summary }));
+    // Only the texts and facts are kept: holding every rendered volume would take gigabytes.
+    const studies = mapSplit(seed, n, 'train', 256, (s) => ({ id: s.id, text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts }), (d) => bar.update(d));
+    train = studies.map(({ facts: _facts, ...t }) => t);
     passagesFrom = studies;
     trainedOn = `seed ${seed}, n ${n} (train split: ${train.length})`;
   }

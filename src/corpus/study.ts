@@ -6,7 +6,7 @@ import { chooseOmission, writeClinicalLine, writeFindingsText, type TextOmission
 import { makeLesion, placeInLobe, type Lesion } from './lesions.ts';
 import { createPhantom, type Phantom } from './phantom.ts';
 import { Random } from './random.ts';
-import { renderStudy } from './render.ts';
+import { renderStudy, RESCALE_INTERCEPT } from './render.ts';
 import { summaryFacts } from './rules.ts';
 import { LOBES, PLEURAL_SIDES, type Fact, type FindingTruth, type FindingType, type Location, type Margin } from './schema.ts';
 import { writeSummary } from './summaryWriter.ts';
@@ -118,6 +118,15 @@ function planLesions(rand: Random, p: Phantom): Lesion[][] {
     }
   }
   return groups;
+}
+
+/** The study's HU values (stored − 1024), as intake would give them from its DICOM files. */
+export function studyModality(s: Study): Float32Array {
+  return Float32Array.from(s.stored, (v) => v + RESCALE_INTERCEPT);
+}
+
+export function studyGrid(s: Study): { depth: number; height: number; width: number } {
+  return { depth: s.phantom.sliceZ.length, height: s.phantom.size, width: s.phantom.size };
 }
 
 export function studyId(seed: number, index: number): string {

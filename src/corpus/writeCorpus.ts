@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildTokenizerJson } from '../text/tokenizer.ts';
+import { toJsonl } from '../dataset/jsonl.ts';
 import type { ManifestEntry } from '../dataset/manifest.ts';
 import { writeSeries } from './dicomSeries.ts';
 import { keySliceIndex, keySlicePng } from './keySlice.ts';
@@ -48,8 +49,6 @@ export function manifestEntry(study: Study, split: Split): ManifestEntry {
   return { id: study.id, image: `studies/${study.id}`, text: study.text, clinical: study.clinical, summary: study.summary, facts: study.facts, truth: `truth/${study.id}.json`, split };
 }
 
-const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
-
 export async function writeCorpus(o: CorpusOptions): Promise<{ counts: Record<Split, number> }> {
   const incompleteShare = o.incompleteShare ?? DEFAULT_INCOMPLETE_SHARE;
   await Promise.all(['studies', 'truth', 'keys'].map((d) => mkdir(join(o.out, d), { recursive: true })));
@@ -67,9 +66,9 @@ export async function writeCorpus(o: CorpusOptions): Promise<{ counts: Record<Sp
     if (split === 'train') train.push({ id: study.id, summary: study.summary, text: study.text, facts: study.facts, clinical: study.clinical });
     o.onProgress?.(index + 1, o.n);
   }
-  for (const split of SPLITS) await writeFile(join(o.out, `manifest.${split}.jsonl`), jsonl(manifests[split]));
+  for (const split of SPLITS) await writeFile(join(o.out, `manifest.${split}.jsonl`), toJsonl(manifests[split]));
   const passages = buildPassages(train);
-  await writeFile(join(o.out, 'passages.jsonl'), jsonl(passages));
+  await writeFile(join(o.out, 'passages.jsonl'), toJsonl(passages));
   const tokenizer = buildTokenizerJson([...train.flatMap((s) => [s.text, s.clinical, s.summary]), ...passages.map((p) => p.text)]);
   await writeFile(join(o.out, 'tokenizer.json'), JSON.stringify(tokenizer) + '\n');
   const counts = { train: manifests.train.length, val: manifests.val.length, test: manifests.test.length };

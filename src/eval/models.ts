@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadBaseline, type EvalModel } from '../baselines/baselines.ts';
 import type { Passage } from '../corpus/passages.ts';
-import { RESCALE_INTERCEPT } from '../corpus/render.ts';
-import { generateStudy } from '../corpus/study.ts';
+import { readJsonl } from '../dataset/jsonl.ts';
+import { generateStudy, studyGrid, studyModality } from '../corpus/study.ts';
 import { decoderStepFlops } from '../inference/models/fusionDecoder.ts';
 import { imageEncoderFlops } from '../inference/models/imageEncoder.ts';
 import type { Grid } from '../inference/preprocess.ts';
@@ -24,9 +24,7 @@ import type { EvalItem } from './testSet.ts';
 async function itemVolume(item: EvalItem): Promise<{ modality: Float32Array; grid: Grid }> {
   if (item.seed !== undefined && item.index !== undefined) {
     const s = generateStudy(item.seed, item.index);
-    const modality = new Float32Array(s.stored.length);
-    for (let v = 0; v < modality.length; v++) modality[v] = s.stored[v]! + RESCALE_INTERCEPT;
-    return { modality, grid: { depth: s.phantom.sliceZ.length, height: s.phantom.size, width: s.phantom.size } };
+    return { modality: studyModality(s), grid: studyGrid(s) };
   }
   if (!item.files) throw new Error(`${item.id}: no image to read`);
   const files = await Promise.all(item.files.map(async (f) => ({ name: f, bytes: new Uint8Array(await readFile(f)) })));
@@ -52,7 +50,7 @@ export async function loadRetrievalModel(dir: string): Promise<{ summarizer: Sum
     return { summarizer, params: summarizer.params };
   }
   const tokenizer = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as object;
-  const passages = (await readFile(join(dir, 'passages.jsonl'), 'utf8')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Passage);
+  const passages = await readJsonl<Passage>(join(dir, 'passages.jsonl'));
   const summarizer = createSummarizer(config, checkpoint.weights, tokenizer, passages);
   return { summarizer, params: summarizer.params };
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Passage } from '../corpus/passages.ts';
+import { readJsonl } from '../dataset/jsonl.ts';
 import { encodeWeightFile } from '../inference/models/weightFiles.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
 import { loadTokenizer } from '../text/tokenizer.ts';
@@ -39,7 +40,7 @@ export async function exportModel(modelDir: string, out: string): Promise<Export
   const checkpoint = await loadCheckpoint(modelDir, 'model');
   if (!checkpoint) throw new Error(`${modelDir}: no model weights`);
   const tokenizerText = await readFile(join(modelDir, 'tokenizer.json'), 'utf8');
-  const passages = (await readFile(join(modelDir, 'passages.jsonl'), 'utf8')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Passage);
+  const passages = await readJsonl<Passage>(join(modelDir, 'passages.jsonl'));
   const tokenizer = loadTokenizer(JSON.parse(tokenizerText) as object);
   const index = embedTexts(checkpoint.weights, config.text, passages.map((p) => tokenizer.encode(p.text)));
   const vectors = quantizeRows(index.dataSync() as Float32Array, index.shape[1]);

@@ -4,8 +4,7 @@
  * voxel labels, and the study's class for the retriever's center loss.
  */
 import { FINDING_TYPES } from '../corpus/schema.ts';
-import type { Study } from '../corpus/study.ts';
-import { RESCALE_INTERCEPT } from '../corpus/render.ts';
+import { studyGrid, studyModality, type Study } from '../corpus/study.ts';
 import { regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { encoderInput, type Grid } from '../inference/preprocess.ts';
 
@@ -38,11 +37,8 @@ export function regionTargets(labels: Uint8Array, labelTypes: number[], volume: 
 }
 
 export function imageExample(study: Study, c: ImageEncoderConfig): ImageExample {
-  const p = study.phantom;
-  const volume = { depth: p.sliceZ.length, height: p.size, width: p.size };
-  const hu = new Float32Array(study.stored.length);
-  for (let v = 0; v < hu.length; v++) hu[v] = study.stored[v]! + RESCALE_INTERCEPT;
-  const input = encoderInput(hu, volume, c.grid);
+  const volume = studyGrid(study);
+  const input = encoderInput(studyModality(study), volume, c.grid);
   const image = new Uint8Array(input.length);
   for (let i = 0; i < input.length; i++) image[i] = Math.round(input[i]! * 255);
   const labelTypes = study.findings.map((f) => FINDING_TYPES.indexOf(f.type));

@@ -3,10 +3,10 @@
  * passages from the training split, cached frozen image features, retriever, retrieval of each study's
  * context passages, fusion decoder; then the model directory (config, tokenizer, passages, weights).
  */
-import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPassages } from '../corpus/passages.ts';
+import { toJsonl } from '../dataset/jsonl.ts';
 import type { Fact } from '../corpus/schema.ts';
 import type { Split } from '../corpus/splits.ts';
 import type { ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
@@ -23,7 +23,7 @@ import { pretrainImageEncoder } from './pretrainImage.ts';
 import { mapSplit } from './studies.ts';
 import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
-import { queryVectors, trainRetriever } from './trainRetriever.ts';
+import { rankPassages, trainRetriever } from './trainRetriever.ts';
 
 export interface PipelineOptions {
   seed: number;
@@ -108,21 +108,13 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   // Each study's context: its top-k passages from other studies, then its own input text.
   const k = 3;
   const index = embedTexts(textWeights, text, encoded.map((p) => p.ids));
-  const withContext = (exs: typeof trainExamples, records: StudyRecord[]) => {
-    const out: { features: ImageFeatures; contextIds: number[]; summaryIds: number[] }[] = [];
-    for (let i = 0; i < exs.length; i += 32) {
-      const part = exs.slice(i, i + 32);
-      const q = queryVectors(textWeights, text, part.map((e) => e.features), part.map((e) => e.inputIds));
-      const ranked = tf.tidy(() => tf.topk(tf.matMul(q, tf.transpose(index)), k + 2).indices.arraySync() as number[][]);
-      q.dispose();
-      part.forEach((e, j) => {
-        const own = records[i + j]!.id;
-        const picked = ranked[j]!.filter((p) => encoded[p]!.source !== own).slice(0, k);
-        out.push({ features: e.features, contextIds: [...picked.flatMap((p) => encoded[p]!.ids), ...e.inputIds].slice(0, text.maxLength), summaryIds: [BOS_ID, ...e.summaryIds, EOS_ID] });
-      });
-    }
-    return out;
-  };
+  // k + 2 ranked, so that k remain once the study's own summary and findings passages are dropped.
+  const withContext = (exs: typeof trainExamples, records: StudyRecord[]) =>
+    rankPassages(textWeights, text, index, exs, k + 2).map((ranked, i) => {
+      const e = exs[i]!;
+      const picked = ranked.filter((p) => encoded[p]!.source !== records[i]!.id).slice(0, k);
+      return { features: e.features, contextIds: [...picked.flatMap((p) => encoded[p]!.ids), ...e.inputIds].slice(0, text.maxLength), summaryIds: [BOS_ID, ...e.summaryIds, EOS_ID] };
+    });
   const trainDec = withContext(trainExamples, train);
   const valDec = withContext(valExamples, val);
   index.dispose();
@@ -147,6 +139,6 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   await saveCheckpoint(o.out, 'model', all, { config });
   await writeFile(join(o.out, 'config.json'), JSON.stringify({ kind: 'retrieval', ...config }, null, 1) + '\n');
   await writeFile(join(o.out, 'tokenizer.json'), JSON.stringify(tokenizerJson) + '\n');
-  await writeFile(join(o.out, 'passages.jsonl'), encoded.map(({ ids: _ids, ...p }) => JSON.stringify(p)).join('\n') + '\n');
+  await writeFile(join(o.out, 'passages.jsonl'), toJsonl(encoded.map(({ ids: _ids, ...p }) => p)));
   return config;
 }

@@ -103,14 +103,19 @@ export async function trainRetriever(train: RetrievalExample[], val: RetrievalEx
 /** R@5 of validation studies' queries against the passage index. */
 export function validationRecall(w: Weights, c: TextEncoderConfig, val: RetrievalExample[], passages: (Passage & { ids: number[] })[]): number {
   const index = embedTexts(w, c, passages.map((p) => p.ids));
-  const ranks: number[] = [];
-  for (let i = 0; i < val.length; i += 32) {
-    const part = val.slice(i, i + 32);
-    const q = queryVectors(w, c, part.map((e) => e.features), part.map((e) => e.inputIds));
-    const top = tf.tidy(() => tf.topk(tf.matMul(q, tf.transpose(index)), 10).indices.arraySync() as number[][]);
-    q.dispose();
-    top.forEach((row, k) => ranks.push(firstRelevantRank(row.map((j) => passages[j]!), part[k]!.facts)));
-  }
+  const top = rankPassages(w, c, index, val, 10);
   index.dispose();
-  return recallAt(ranks, 5);
+  return recallAt(top.map((row, k) => firstRelevantRank(row.map((j) => passages[j]!), val[k]!.facts)), 5);
+}
+
+/** For each study, the indices of the k passages of the index its query scores highest, best first. */
+export function rankPassages(w: Weights, c: TextEncoderConfig, index: tf.Tensor2D, studies: Pick<RetrievalExample, 'features' | 'inputIds'>[], k: number): number[][] {
+  const ranked: number[][] = [];
+  for (let i = 0; i < studies.length; i += 32) {
+    const part = studies.slice(i, i + 32);
+    const q = queryVectors(w, c, part.map((e) => e.features), part.map((e) => e.inputIds));
+    ranked.push(...tf.tidy(() => tf.topk(tf.matMul(q, tf.transpose(index)), Math.min(k, index.shape[0])).indices.arraySync() as number[][]));
+    q.dispose();
+  }
+  return ranked;
 }

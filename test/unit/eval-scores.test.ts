@@ -5,7 +5,7 @@ import { bootstrap, mean } from '../../src/eval/bootstrap.ts';
 import { ciderD, documentFrequencies } from '../../src/eval/ciderD.ts';
 import { atomCounts, factScores, lobeCorrect } from '../../src/eval/factScores.ts';
 import { align, meteor, meteorSingle } from '../../src/eval/meteor.ts';
-import { attentionPeak, pointingGame } from '../../src/eval/pointing.ts';
+import { peakRegion, regionHits } from '../../src/eval/pointing.ts';
 import { firstRelevantRank, meanReciprocalRank, recallAt } from '../../src/eval/retrievalScores.ts';
 import { lcsLength, rougeL } from '../../src/eval/rouge.ts';
 import { charTokens } from '../../src/eval/tokenize.ts';
@@ -87,9 +87,11 @@ describe('pointing game and retrieval', () => {
   it('finds the attention peak cell and tests it against boxes', () => {
     const weights = new Float32Array(2 * 4 * 4);
     weights[16 + 4 * 2 + 3] = 1; // slice 1, row 2, column 3
-    const peak = attentionPeak(weights, [2, 4, 4], 64);
-    expect(peak).toEqual({ slice: 1, x: 56, y: 40 });
-    expect(pointingGame([{ peak, boxes: [{ slice: 1, box: [50, 30, 60, 45] }] }, { peak, boxes: [{ slice: 0, box: [50, 30, 60, 45] }] }])).toEqual({ hits: 1, total: 2, rate: 0.5 });
+    const peak = peakRegion(weights, [2, 4, 4]);
+    expect(peak).toEqual({ d: 1, r: 2, c: 3 }); // on a 2-slice 64² volume: slice 1, x 48–63, y 32–47
+    const volume = { depth: 2, height: 64, width: 64 };
+    expect(regionHits(peak, [2, 4, 4], volume, [{ slice: 1, box: [50, 30, 60, 45] }])).toBe(true);
+    expect(regionHits(peak, [2, 4, 4], volume, [{ slice: 0, box: [50, 30, 60, 45] }])).toBe(false);
   });
   it('recall@k and MRR from ranks', () => {
     const facts = [{ finding: 'mass' as const, location: '左肺下叶' as const, advice: 'enhanced-ct-biopsy' as const }];

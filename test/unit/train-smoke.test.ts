@@ -10,8 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RESCALE_INTERCEPT } from '../../src/corpus/render.ts';
-import { generateStudy } from '../../src/corpus/study.ts';
+import { generateStudy, studyModality } from '../../src/corpus/study.ts';
 import { loadRetrievalModel } from '../../src/eval/models.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { exportModel } from '../../src/training/exportModel.ts';
@@ -41,7 +40,7 @@ describe('training smoke test', () => {
     const { summarizer, params } = await loadRetrievalModel(out);
     expect(params).toBeGreaterThan(10_000);
     const s = generateStudy(78, 0, { size: 64 });
-    const modality = Float32Array.from(s.stored, (v) => v + RESCALE_INTERCEPT);
+    const modality = studyModality(s);
     const before = tf.memory().numTensors;
     const result = summarizer.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 2, lengthPenalty: 0.7, maxLength: 12 });
     expect(tf.memory().numTensors).toBe(before);
