@@ -4,19 +4,17 @@ import '@tensorflow/tfjs-backend-wasm';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_IMAGE_ENCODER, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { imageExample } from '../training/imageExamples.ts';
 import { exportModel } from '../training/exportModel.ts';
-import { trainPipeline } from '../training/pipeline.ts';
+import { ABLATIONS, trainPipeline, type Ablation } from '../training/pipeline.ts';
 import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { mapSplit } from '../training/studies.ts';
 import { UsageError } from './corpus.ts';
 import { ProgressBar } from './progress.ts';
 
-/** The encoder Tuwen trains by default: widths measured to train at ~1 s per batch of 8 on wasm here. */
-export const TRAINED_IMAGE_ENCODER: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, widths: [8, 16, 32] };
 
 export async function trainCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -33,12 +31,16 @@ export async function trainCommand(args: string[]): Promise<number> {
       lr: { type: 'string', default: '0.002' },
       'eval-every': { type: 'string', default: '50' },
       patience: { type: 'string', default: '4' },
+      'positive-weight': { type: 'string', default: '40' },
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      ablation: { type: 'string' },
     },
   });
   if (values.stage !== 'image' && values.stage !== 'all') throw new UsageError('--stage must be image (pretraining only) or all');
   if (!values.out) throw new UsageError('--out DIR is required');
+  const ablation = values.ablation as Ablation | undefined;
+  if (ablation !== undefined && !ABLATIONS.includes(ablation)) throw new UsageError(`--ablation must be one of ${ABLATIONS.join(', ')}`);
   const num = (name: keyof typeof values) => {
     const v = Number(values[name]);
     if (!Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} must be a positive number`);
@@ -59,8 +61,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     const started = performance.now();
     const pending: Promise<void>[] = [];
     const config = await trainPipeline({
-      seed, n, size, out: values.out, image: TRAINED_IMAGE_ENCODER,
-      imageSteps: num('steps'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
+      seed, n, size, out: values.out, image: DEFAULT_IMAGE_ENCODER, ...(ablation ? { ablation } : {}),
+      imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
       progress: (label, total) => {
         const bar = new ProgressBar(label, total);
         return (done, extra) => bar.update(done, extra);
@@ -72,17 +74,17 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   const prep = new ProgressBar('rendering studies', n * 2);
-  const train = mapSplit(seed, n, 'train', size, (s) => imageExample(s, TRAINED_IMAGE_ENCODER), (d) => prep.update(d));
-  const val = mapSplit(seed, n, 'val', size, (s) => imageExample(s, TRAINED_IMAGE_ENCODER), (d) => prep.update(n + d));
+  const train = mapSplit(seed, n, 'train', size, (s) => imageExample(s, DEFAULT_IMAGE_ENCODER), (d) => prep.update(d));
+  const val = mapSplit(seed, n, 'val', size, (s) => imageExample(s, DEFAULT_IMAGE_ENCODER), (d) => prep.update(n + d));
   const steps = num('steps');
   const bar = new ProgressBar('image encoder', steps);
   const pending: Promise<void>[] = [];
   const weights = await pretrainImageEncoder(train, val, {
-    encoder: TRAINED_IMAGE_ENCODER,
+    encoder: DEFAULT_IMAGE_ENCODER,
     steps,
     batch: num('batch'),
     learningRate: num('lr'),
-    positiveWeight: 8,
+    positiveWeight: num('positive-weight'),
     evalEvery: num('eval-every'),
     patience: num('patience'),
     seed,

@@ -67,8 +67,8 @@ export async function loadEvalModel(dir: string): Promise<EvalModel> {
     kind,
     trainedOn: c.trainedOn,
     params,
-    // Image encoder once, then ~60 decoding steps over 256 regions and ~200 context tokens.
-    flopsPerSummary: imageEncoderFlops(c.image) + 60 * decoderStepFlops(c.decoder, 256, 200),
+    // Image encoder once, then ~60 decoding steps over the regions and ~200 context tokens.
+    flopsPerSummary: imageEncoderFlops(c.image) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200),
     async predict(item) {
       const volume = await itemVolume(item);
       const input: SummarizeInput = { ...volume, text: `${item.clinical}${item.text}` };

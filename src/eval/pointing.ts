@@ -26,3 +26,11 @@ export function peakRegion(weights: ArrayLike<number>, regionShape: readonly [nu
   for (let i = 1; i < weights.length; i++) if (weights[i]! > weights[best]!) best = i;
   return { d: Math.floor(best / (rh * rw)), r: Math.floor((best % (rh * rw)) / rw), c: best % rw };
 }
+
+/** 1 for every region of the grid that a finding's boxes overlap (the attention target for its tokens). */
+export function boxRegions(regionShape: readonly [number, number, number], volume: { depth: number; height: number; width: number }, boxes: readonly SliceBox[]): Uint8Array {
+  const [rd, rh, rw] = regionShape;
+  const out = new Uint8Array(rd * rh * rw);
+  for (let d = 0; d < rd; d++) for (let r = 0; r < rh; r++) for (let c = 0; c < rw; c++) out[(d * rh + r) * rw + c] = regionHits({ d, r, c }, regionShape, volume, boxes) ? 1 : 0;
+  return out;
+}

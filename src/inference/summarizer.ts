@@ -8,7 +8,7 @@ import type { Passage } from '../corpus/passages.ts';
 import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '../text/tokenizer.ts';
 import { decode, type TokenRecord } from './decode.ts';
 import { disposeContext, prepareContext, type FusionDecoderConfig } from './models/fusionDecoder.ts';
-import { encodeImage, regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
+import { encodeImage, regionGrid, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { embedTexts, queryVector, type RetrieverConfig } from './models/retriever.ts';
 import { encodeText, type TextEncoderConfig } from './models/textEncoder.ts';
 import { countParams, disposeWeights, type Weights } from './models/weights.ts';
@@ -77,10 +77,9 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
   function summarize(input: SummarizeInput, options: SummarizeOptions): SummaryResult {
     const k = options.k ?? config.k;
     const inputIds = tokenizer.encode(input.text).slice(0, config.text.maxLength);
-    const x = encoderInput(input.modality, input.grid, config.image.grid);
+    const x = toPatchOrder(encoderInput(input.modality, input.grid, config.image.grid), config.image);
     const { regions, query } = tf.tidy(() => {
-      const volume = tf.tensor(x, [1, config.image.grid.depth, config.image.grid.height, config.image.grid.width, config.image.channels]) as tf.Tensor5D;
-      const features = encodeImage(weights, volume); // [1, D', H', W', C]
+      const features = encodeImage(weights, config.image, tf.tensor2d(x, [1, x.length])); // [1, D', H', W', C]
       const flat = tf.reshape(features, [1, -1, config.image.widths[2]]) as tf.Tensor3D; // [1, R, C]
       const { ids, mask } = padBatch([inputIds], config.text.maxLength);
       const query = queryVector(weights, tf.mean(flat, 1) as tf.Tensor2D, encodeText(weights, config.text, ids, mask).pooled);
@@ -93,7 +92,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const contextIds = [...picked.flatMap((p) => passageIds[p]!), ...inputIds].slice(0, config.text.maxLength);
     const { ids, mask } = padBatch([contextIds], config.text.maxLength);
     const tokens = tf.tidy(() => encodeText(weights, config.text, ids, mask).tokens);
-    const ctx = prepareContext(weights, regions, tokens, ids, mask, config.decoder.vocab);
+    const ctx = prepareContext(weights, regions, tokens, ids, mask, config.decoder);
     const records = decode(weights, ctx, { bos: BOS_ID, eos: EOS_ID, maxLength: options.maxLength ?? config.maxSummary, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty });
     disposeContext(ctx);
     tf.dispose([regions, tokens, ids, mask]);

@@ -5,22 +5,22 @@
  */
 import { FINDING_TYPES } from '../corpus/schema.ts';
 import { studyGrid, studyModality, type Study } from '../corpus/study.ts';
-import { regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { regionGrid, toPatchOrder, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { encoderInput, type Grid } from '../inference/preprocess.ts';
 
 export interface ImageExample {
   id: string;
-  /** depth × height × width × channels, 0–255 for 0–1. */
+  /** depth × height × width × channels in the encoder's patch order, 0–255 for 0–1. */
   image: Uint8Array;
-  /** regions × finding types, 1 where a voxel of that type lies in the region. */
+  /** regions × (finding types + 1), 1 where a voxel of that type (last: of any type) lies in the region. */
   regionTargets: Uint8Array;
   /** Index of the first-listed finding's type, or FINDING_TYPES.length for a normal study. */
   category: number;
 }
 
-/** Marks, per region of the region grid, which finding types have at least one voxel there. */
+/** Marks, per region of the region grid, which finding types have at least one voxel there, and whether any has. */
 export function regionTargets(labels: Uint8Array, labelTypes: number[], volume: Grid, regions: Grid, types: number): Uint8Array {
-  const out = new Uint8Array(regions.depth * regions.height * regions.width * types);
+  const out = new Uint8Array(regions.depth * regions.height * regions.width * (types + 1));
   const plane = volume.height * volume.width;
   for (let v = 0; v < labels.length; v++) {
     const label = labels[v]!;
@@ -31,7 +31,8 @@ export function regionTargets(labels: Uint8Array, labelTypes: number[], volume: 
     const r =
       (Math.floor((k * regions.depth) / volume.depth) * regions.height + Math.floor((j * regions.height) / volume.height)) * regions.width +
       Math.floor((i * regions.width) / volume.width);
-    out[r * types + labelTypes[label - 1]!] = 1;
+    out[r * (types + 1) + labelTypes[label - 1]!] = 1;
+    out[r * (types + 1) + types] = 1;
   }
   return out;
 }
@@ -45,7 +46,7 @@ export function imageExample(study: Study, c: ImageEncoderConfig): ImageExample 
   const first = study.facts[0]!.finding;
   return {
     id: study.id,
-    image,
+    image: toPatchOrder(image, c),
     regionTargets: regionTargets(study.labels, labelTypes, volume, regionGrid(c), c.findingTypes),
     category: first === 'normal' ? FINDING_TYPES.length : FINDING_TYPES.indexOf(first),
   };

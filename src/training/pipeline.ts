@@ -7,9 +7,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPassages } from '../corpus/passages.ts';
 import { toJsonl } from '../dataset/jsonl.ts';
-import type { Fact } from '../corpus/schema.ts';
+import type { Fact, FindingTruth } from '../corpus/schema.ts';
+import { findingMentions } from '../corpus/findingMentions.ts';
+import { studyGrid } from '../corpus/study.ts';
+import { boxRegions } from '../eval/pointing.ts';
+import type { Grid } from '../inference/preprocess.ts';
 import type { Split } from '../corpus/splits.ts';
-import type { ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { initImageEncoder, regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import type { RetrieverConfig } from '../inference/models/retriever.ts';
 import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
@@ -25,13 +29,26 @@ import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import { rankPassages, trainRetriever } from './trainRetriever.ts';
 
+/**
+ * Ablations of paper A's model, trained the same way: without retrieved passages in the decoder's context;
+ * with the image encoder left at its seeded random initialisation (no pretraining, frozen as usual);
+ * with β fixed at 0.5 instead of the adaptive gate.
+ */
+export const ABLATIONS = ['no-retrieval', 'random-image', 'fixed-beta'] as const;
+export type Ablation = (typeof ABLATIONS)[number];
+
 export interface PipelineOptions {
+  ablation?: Ablation;
   seed: number;
   n: number;
   size: number;
   out: string;
   image: ImageEncoderConfig;
   imageSteps: number;
+  /** Adam's step size for the image encoder (default 0.003). */
+  imageLearningRate?: number;
+  /** Weight of positive regions in the image encoder's loss (they are ~0.2 % of region × type cells). */
+  positiveWeight: number;
   retrieverSteps: number;
   decoderSteps: number;
   batch: number;
@@ -49,11 +66,14 @@ interface StudyRecord {
   clinical: string;
   summary: string;
   facts: Fact[];
+  /** Ground truth with boxes, and the rendered volume's grid the boxes refer to. */
+  findings: FindingTruth[];
+  volume: Grid;
 }
 
 function studies(o: PipelineOptions, split: Split): StudyRecord[] {
   const tick = o.progress(`rendering ${split} studies`, o.n);
-  return mapSplit(o.seed, o.n, split, o.size, (s) => ({ id: s.id, image: imageExample(s, o.image), text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts }), tick);
+  return mapSplit(o.seed, o.n, split, o.size, (s) => ({ id: s.id, image: imageExample(s, o.image), text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts, findings: s.findings, volume: studyGrid(s) }), tick);
 }
 
 export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
@@ -63,10 +83,14 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   // Stage 1: the image encoder (its best checkpoint is reused when a run left one).
   let image = (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
   if (image) o.log('image encoder: using the saved best checkpoint');
-  else {
+  else if (o.ablation === 'random-image') {
+    image = initImageEncoder(o.image, o.seed);
+    await saveCheckpoint(o.out, 'image-encoder.best', image, { ablation: o.ablation });
+    o.log('image encoder: seeded random initialisation, not pretrained (ablation)');
+  } else {
     const tick = o.progress('image encoder', o.imageSteps);
     image = await pretrainImageEncoder(train.map((s) => s.image), val.map((s) => s.image), {
-      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: 0.002, positiveWeight: 8, evalEvery: o.evalEvery, patience: 4, seed: o.seed, out: o.out, resume: false,
+      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, positiveWeight: o.positiveWeight, evalEvery: o.evalEvery, patience: 4, seed: o.seed, out: o.out, resume: false,
       onStep: (s, l) => {
         tick(s, `loss ${l.toFixed(4)}`);
         o.onLoss?.('image', s, l);
@@ -106,25 +130,39 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   });
 
   // Each study's context: its top-k passages from other studies, then its own input text.
-  const k = 3;
+  const k = o.ablation === 'no-retrieval' ? 0 : 3;
   const index = embedTexts(textWeights, text, encoded.map((p) => p.ids));
   // k + 2 ranked, so that k remain once the study's own summary and findings passages are dropped.
+  const r = regionGrid(o.image);
+  const regionShape: [number, number, number] = [r.depth, r.height, r.width];
+  const regionCount = r.depth * r.height * r.width;
+  /** Per target token (summary, then EOS): the regions of the finding it names. */
+  const attentionTargets = (summaryIds: number[], record: StudyRecord): Uint8Array => {
+    const out = new Uint8Array((summaryIds.length + 1) * regionCount);
+    findingMentions(tokenizer.tokens(summaryIds), record.findings).forEach((f, y) => f && out.set(boxRegions(regionShape, record.volume, f.boxes), y * regionCount));
+    return out;
+  };
   const withContext = (exs: typeof trainExamples, records: StudyRecord[]) =>
     rankPassages(textWeights, text, index, exs, k + 2).map((ranked, i) => {
       const e = exs[i]!;
       const picked = ranked.filter((p) => encoded[p]!.source !== records[i]!.id).slice(0, k);
-      return { features: e.features, contextIds: [...picked.flatMap((p) => encoded[p]!.ids), ...e.inputIds].slice(0, text.maxLength), summaryIds: [BOS_ID, ...e.summaryIds, EOS_ID] };
+      return {
+        features: e.features,
+        contextIds: [...picked.flatMap((p) => encoded[p]!.ids), ...e.inputIds].slice(0, text.maxLength),
+        summaryIds: [BOS_ID, ...e.summaryIds, EOS_ID],
+        attentionTargets: attentionTargets(e.summaryIds, records[i]!),
+      };
     });
   const trainDec = withContext(trainExamples, train);
   const valDec = withContext(valExamples, val);
   index.dispose();
 
   // Stage 3: the fusion decoder.
-  const decoder: FusionDecoderConfig = { vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], tokenDim: text.width, attention: 64 };
+  const decoder: FusionDecoderConfig = { vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: text.width, attention: 64, ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}) };
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);
   const decoderWeights = await trainDecoder(trainDec, valDec, textWeights, {
-    decoder, text, maxSummary, steps: o.decoderSteps, batch: 16, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
+    decoder, text, maxSummary, attentionWeight: 1, steps: o.decoderSteps, batch: 16, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);
@@ -132,7 +170,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     log: o.log,
   });
 
-  const config: ModelConfig = { name: 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `seed ${o.seed}, n ${o.n} (train split: ${train.length})` };
+  const config: ModelConfig = { name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `seed ${o.seed}, n ${o.n} (train split: ${train.length})` };
   const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
   const all: Weights = { ...imageBest, ...(await best('retriever.best', textWeights)), ...(await best('decoder.best', decoderWeights)) };

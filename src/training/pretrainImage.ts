@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Random } from '../corpus/random.ts';
 import { concatTyped } from '../inference/arrays.ts';
-import { encodeImage, initImageEncoder, regionLogits, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { encodeImage, initImageEncoder, regionGrid, regionLogits, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { countParams, disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
@@ -30,15 +30,20 @@ interface TrainerState {
   history: { step: number; train: number; val: number; f1: number }[];
 }
 
-function batchTensors(examples: ImageExample[], c: ImageEncoderConfig): { x: tf.Tensor5D; y: tf.Tensor5D } {
-  const { depth, height, width } = c.grid;
-  const rd = depth / 4;
-  const rh = height / 8;
-  const rw = width / 8;
+/** Patch-ordered volumes [B, voxels·channels] in 0–1 (shared with the feature cache). */
+export function imageBatch(examples: ImageExample[]): tf.Tensor2D {
   return tf.tidy(() => {
-    const bytes = (parts: Uint8Array[]) => concatTyped(parts, (n) => new Uint8Array(n));
-    const x = tf.div(tf.tensor(bytes(examples.map((e) => e.image)), [examples.length, depth, height, width, c.channels], 'float32'), 255) as tf.Tensor5D;
-    const y = tf.tensor(bytes(examples.map((e) => e.regionTargets)), [examples.length, rd, rh, rw, c.findingTypes], 'float32') as tf.Tensor5D;
+    const flat = concatTyped(examples.map((e) => e.image), (n) => new Uint8Array(n));
+    return tf.div(tf.tensor2d(flat, [examples.length, flat.length / examples.length], 'float32'), 255) as tf.Tensor2D;
+  });
+}
+
+function batchTensors(examples: ImageExample[], c: ImageEncoderConfig): { x: tf.Tensor2D; y: tf.Tensor5D } {
+  const r = regionGrid(c);
+  return tf.tidy(() => {
+    const x = imageBatch(examples);
+    const targets = concatTyped(examples.map((e) => e.regionTargets), (n) => new Uint8Array(n));
+    const y = tf.tensor(targets, [examples.length, r.depth, r.height, r.width, c.findingTypes + 1], 'float32') as tf.Tensor5D;
     return { x, y };
   });
 }
@@ -62,7 +67,7 @@ function validate(w: Weights, examples: ImageExample[], o: PretrainOptions): { l
     const part = examples.slice(i, i + o.batch);
     const { x, y } = batchTensors(part, o.encoder);
     const [l, counts] = tf.tidy(() => {
-      const logits = regionLogits(w, encodeImage(w, x));
+      const logits = regionLogits(w, encodeImage(w, o.encoder, x));
       const predicted = tf.cast(tf.greater(logits, 0), 'float32');
       return [weightedBce(logits, y, o.positiveWeight).dataSync()[0]!, [tf.sum(tf.mul(predicted, y)), tf.sum(tf.mul(predicted, tf.sub(1, y))), tf.sum(tf.mul(tf.sub(1, predicted), y))].map((t) => t.dataSync()[0]!)];
     });
@@ -88,7 +93,7 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
   while (state.step < o.steps) {
     if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
     const { x, y } = batchTensors(order.splice(0, o.batch).map((i) => train[i]!), o.encoder);
-    const loss = optimizer.minimize(() => weightedBce(regionLogits(w, encodeImage(w, x)), y, o.positiveWeight), true)!;
+    const loss = optimizer.minimize(() => weightedBce(regionLogits(w, encodeImage(w, o.encoder, x)), y, o.positiveWeight), true)!;
     const value = loss.dataSync()[0]!;
     tf.dispose([x, y, loss]);
     state.step++;

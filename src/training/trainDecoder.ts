@@ -23,12 +23,16 @@ export interface DecoderExample {
   contextIds: number[];
   /** [BOS] summary [EOS]. */
   summaryIds: number[];
+  /** Where the attention belongs while each target token (summary tokens, then EOS) is produced: targets × regions, 1 on the regions of the finding the token names; absent where the data has no boxes. */
+  attentionTargets?: Uint8Array;
 }
 
 export interface DecoderTrainingOptions extends StageOptions {
   decoder: FusionDecoderConfig;
   text: TextEncoderConfig;
   maxSummary: number;
+  /** λ of the attention supervision (0: none). */
+  attentionWeight: number;
 }
 
 /** The tensors one batch needs; context token features come from the frozen text encoder. */
@@ -43,13 +47,35 @@ export function decoderBatch(textWeights: Weights, o: Pick<DecoderTrainingOption
     const inputs = tf.slice(summary.ids, [0, 0], [-1, length]) as tf.Tensor2D;
     const targets = tf.slice(summary.ids, [0, 1], [-1, length]) as tf.Tensor2D;
     const targetMask = tf.slice(summary.mask, [0, 1], [-1, length]) as tf.Tensor2D;
-    return { regions, tokens, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask };
+    // Attention targets, zero rows where a token names no finding or the study has no boxes.
+    const looks = new Float32Array(part.length * length * f.regionCount);
+    part.forEach((e, b) => {
+      const t = e.attentionTargets?.subarray(0, length * f.regionCount);
+      if (t) looks.set(t, b * length * f.regionCount);
+    });
+    const attention = tf.tensor3d(looks, [part.length, length, f.regionCount]);
+    return { regions, tokens, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention };
   });
+}
+
+/**
+ * Batches of similar summary length (the time loop runs to the longest in a batch): shuffled, sorted by
+ * length within windows of 16 batches, cut, and the batches shuffled again.
+ */
+export function lengthBatches(rand: Random, lengths: number[], batch: number): number[][] {
+  const order = rand.shuffle(lengths.map((_, i) => i));
+  const out: number[][] = [];
+  const window = batch * 16;
+  for (let i = 0; i < order.length; i += window) {
+    const part = order.slice(i, i + window).sort((a, b) => lengths[a]! - lengths[b]!);
+    for (let j = 0; j + batch <= part.length; j += batch) out.push(part.slice(j, j + batch));
+  }
+  return rand.shuffle(out);
 }
 
 function batchLoss(w: Weights, textWeights: Weights, o: DecoderTrainingOptions, part: DecoderExample[]): number {
   const b = decoderBatch(textWeights, o, part);
-  const ctx = prepareContext(w, b.regions, b.tokens, b.tokenIds, b.tokenMask, o.decoder.vocab);
+  const ctx = prepareContext(w, b.regions, b.tokens, b.tokenIds, b.tokenMask, o.decoder);
   const loss = teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab);
   const value = loss.dataSync()[0]!;
   disposeContext(ctx);
@@ -63,17 +89,20 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
   const optimizer = tf.train.adam(o.learningRate);
   const rand = Random.derive(o.seed, 3);
   const history: { step: number; train: number; val: number }[] = [];
-  let order: number[] = [];
+  let batches: number[][] = [];
   let running = 0;
   let best = Infinity;
   const vars = Object.values(w);
+  const lengths = train.map((e) => e.summaryIds.length);
+  const supervise = o.attentionWeight > 0 && train.some((e) => e.attentionTargets);
   for (let step = 1; step <= o.steps; step++) {
-    if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
-    const b = decoderBatch(textWeights, o, order.splice(0, o.batch).map((i) => train[i]!));
+    if (batches.length === 0) batches = lengthBatches(rand, lengths, Math.min(o.batch, train.length));
+    const b = decoderBatch(textWeights, o, batches.pop()!.map((i) => train[i]!));
     const loss = optimizer.minimize(
       () => {
-        const ctx = prepareContext(w, b.regions, b.tokens, b.tokenIds, b.tokenMask, o.decoder.vocab);
-        return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab);
+        const ctx = prepareContext(w, b.regions, b.tokens, b.tokenIds, b.tokenMask, o.decoder);
+        const attention = supervise ? { targets: b.attention, weight: o.attentionWeight } : undefined;
+        return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, attention);
       },
       true,
       vars,

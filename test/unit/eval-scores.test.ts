@@ -5,7 +5,7 @@ import { bootstrap, mean } from '../../src/eval/bootstrap.ts';
 import { ciderD, documentFrequencies } from '../../src/eval/ciderD.ts';
 import { atomCounts, factScores, lobeCorrect } from '../../src/eval/factScores.ts';
 import { align, meteor, meteorSingle } from '../../src/eval/meteor.ts';
-import { peakRegion, regionHits } from '../../src/eval/pointing.ts';
+import { boxRegions, peakRegion, regionHits } from '../../src/eval/pointing.ts';
 import { firstRelevantRank, meanReciprocalRank, recallAt } from '../../src/eval/retrievalScores.ts';
 import { lcsLength, rougeL } from '../../src/eval/rouge.ts';
 import { charTokens } from '../../src/eval/tokenize.ts';
@@ -92,6 +92,9 @@ describe('pointing game and retrieval', () => {
     const volume = { depth: 2, height: 64, width: 64 };
     expect(regionHits(peak, [2, 4, 4], volume, [{ slice: 1, box: [50, 30, 60, 45] }])).toBe(true);
     expect(regionHits(peak, [2, 4, 4], volume, [{ slice: 0, box: [50, 30, 60, 45] }])).toBe(false);
+    // The box x 50–60, y 30–45 on slice 1 spans rows 1–2 (y 16–31, 32–47) of column 3 (x 48–63).
+    const mask = boxRegions([2, 4, 4], volume, [{ slice: 1, box: [50, 30, 60, 45] }]);
+    expect([...mask.keys()].filter((i) => mask[i])).toEqual([16 + 4 * 1 + 3, 16 + 4 * 2 + 3]);
   });
   it('recall@k and MRR from ranks', () => {
     const facts = [{ finding: 'mass' as const, location: '左肺下叶' as const, advice: 'enhanced-ct-biopsy' as const }];

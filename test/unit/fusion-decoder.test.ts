@@ -1,4 +1,4 @@
-/** The fusion decoder: a proper distribution, β in (0, 1), masked tokens ignored, learning to copy, no leaks. */
+/** The fusion decoder: a proper distribution, β in (0, 1), masked tokens ignored, learning to copy, supervised attention, no leaks. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.
 import { disposeWeights } from '../../src/inference/models/weights.ts';
 import { decode } from '../../src/inference/decode.ts';
 
-const config: FusionDecoderConfig = { vocab: 12, embed: 8, hidden: 16, regionDim: 6, tokenDim: 8, attention: 8 };
+const config: FusionDecoderConfig = { vocab: 12, embed: 8, hidden: 16, regionDim: 6, regions: 4, tokenDim: 8, attention: 8 };
 
 beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
@@ -33,7 +33,7 @@ describe('fusion decoder', () => {
     const t = toyBatch();
     const bos = tf.tensor1d([2, 2]);
     const before = tf.memory().numTensors;
-    const ctx = prepareContext(w, t.regions, t.tokens, t.ids, t.mask, config.vocab);
+    const ctx = prepareContext(w, t.regions, t.tokens, t.ids, t.mask, config);
     const s0 = initialState(w, ctx);
     const out = step(w, ctx, bos, s0);
     expect(out.probs.shape).toEqual([2, 12]);
@@ -50,7 +50,7 @@ describe('fusion decoder', () => {
   it('learns to copy the retrieved tokens: the loss falls and β rises', () => {
     const w = initFusionDecoder(config, 2);
     const t = toyBatch();
-    const ctx = prepareContext(w, t.regions, t.tokens, t.ids, t.mask, config.vocab);
+    const ctx = prepareContext(w, t.regions, t.tokens, t.ids, t.mask, config);
     const loss = () => teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab);
     const meanBeta = () =>
       tf.tidy(() => {
@@ -69,7 +69,7 @@ describe('fusion decoder', () => {
 
     // Greedy and beam search on the first study alone write what it learned to copy; nothing leaks.
     const one = tf.tidy(() => ({ regions: tf.slice(t.regions, [0, 0, 0], [1, -1, -1]), tokens: tf.slice(t.tokens, [0, 0, 0], [1, -1, -1]), ids: tf.slice(t.ids, [0, 0], [1, -1]), mask: tf.slice(t.mask, [0, 0], [1, -1]) }));
-    const single = prepareContext(w, one.regions as tf.Tensor3D, one.tokens as tf.Tensor3D, one.ids as tf.Tensor2D, one.mask as tf.Tensor2D, config.vocab);
+    const single = prepareContext(w, one.regions as tf.Tensor3D, one.tokens as tf.Tensor3D, one.ids as tf.Tensor2D, one.mask as tf.Tensor2D, config);
     const before = tf.memory().numTensors;
     const options = { bos: 2, eos: 11, maxLength: 4, beamSize: 1, lengthPenalty: 0 };
     const greedy = decode(w, single, options);
@@ -81,6 +81,43 @@ describe('fusion decoder', () => {
     expect(decode(w, single, options).map((r) => r.id)).toEqual(greedy.map((r) => r.id)); // same input, same tokens
     expect(tf.memory().numTensors).toBe(before);
     disposeContext(single);
+    disposeWeights(w);
+  });
+
+  it('supervised attention: the loss adds −log(mass on the named regions), and training moves the attention there', () => {
+    const w = initFusionDecoder(config, 4);
+    const t = toyBatch();
+    const ctx = prepareContext(w, t.regions, t.tokens, t.ids, t.mask, config);
+    // Study 0's second and third tokens name region 2; study 1's first token names regions 0 and 3.
+    const targets = tf.tidy(() => {
+      const m = tf.buffer([2, 4, 4]);
+      m.set(1, 0, 1, 2);
+      m.set(1, 0, 2, 2);
+      m.set(1, 1, 0, 0);
+      m.set(1, 1, 0, 3);
+      return m.toTensor() as tf.Tensor3D;
+    });
+    const plain = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab);
+    const supervised = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, { targets, weight: 0.5 });
+    // By hand: the visual attention of those three steps, from the same forward pass.
+    const looks: number[][][] = tf.tidy(() => {
+      let s = initialState(w, ctx);
+      const out: number[][][] = [];
+      for (let y = 0; y < 4; y++) {
+        const o = step(w, ctx, tf.squeeze(tf.slice(t.inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, s);
+        s = o.state;
+        out.push(o.visualAttention.arraySync());
+      }
+      return out;
+    });
+    const missed = (-Math.log(looks[1]![0]![2]! + 1e-8) - Math.log(looks[2]![0]![2]! + 1e-8) - Math.log(looks[0]![1]![0]! + looks[0]![1]![3]! + 1e-8)) / 3;
+    expect(supervised.dataSync()[0]!).toBeCloseTo(plain.dataSync()[0]! + 0.5 * missed, 4);
+    const optimizer = tf.train.adam(0.03);
+    for (let i = 0; i < 40; i++) tf.dispose(optimizer.minimize(() => teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, { targets, weight: 1 }), true)!);
+    const after = tf.tidy(() => step(w, ctx, tf.tensor1d([2, 2]), initialState(w, ctx)).visualAttention.arraySync());
+    expect(after[1]![0]! + after[1]![3]!).toBeGreaterThan(0.9);
+    tf.dispose([plain, supervised, targets]);
+    disposeContext(ctx);
     disposeWeights(w);
   });
 });

@@ -1,28 +1,63 @@
-/** The image encoder: shapes, parameters, FLOPs, determinism, and that its auxiliary loss can fall. */
+/** The image encoder: patch order, equality with strided Conv3D, parameters, FLOPs, and that its auxiliary loss can fall. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeImage, imageEncoderFlops, initImageEncoder, regionGrid, regionLogits, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
+import { encodeImage, imageEncoderFlops, initImageEncoder, KERNELS, regionGrid, regionLogits, toPatchOrder, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
 import { countParams, disposeWeights } from '../../src/inference/models/weights.ts';
 
 const small: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 3 };
+const voxels = 8 * 32 * 32 * 2;
 
 beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
 });
 
+describe('patch order', () => {
+  it('is a permutation that puts the first conv cell’s 2×4×4×2 values first', () => {
+    const values = Float32Array.from({ length: voxels }, (_, i) => i);
+    const ordered = toPatchOrder(values, small);
+    expect([...ordered].sort((a, b) => a - b)).toEqual([...values]);
+    // Voxel (d, h, w, c) sits at ((d·32 + h)·32 + w)·2 + c; the first cell is d 0..1, h 0..3, w 0..3.
+    const firstCell = [0, 1].flatMap((d) => [0, 1, 2, 3].flatMap((h) => [0, 1, 2, 3].flatMap((w) => [0, 1].map((c) => ((d * 32 + h) * 32 + w) * 2 + c))));
+    expect(Array.from(ordered.slice(0, 64))).toEqual(firstCell);
+    // The second cell is its neighbour along w inside the same 2×2×2 conv2 cell: w 4..7.
+    expect(ordered[64]).toBe((0 * 32 + 4) * 2);
+    // The second region starts after 8 slices × 16 × 16 × 2 values and begins at w 16.
+    expect(ordered[8 * 16 * 16 * 2]).toBe(16 * 2);
+  });
+});
+
 describe('image encoder', () => {
+  it('equals the same strided Conv3D stack on the volume in natural order', () => {
+    const w = initImageEncoder(small, 5);
+    const natural = Float32Array.from({ length: voxels }, (_, i) => Math.sin(i * 0.37));
+    const ours = tf.tidy(() => encodeImage(w, small, tf.tensor2d(toPatchOrder(natural, small), [1, voxels])).dataSync());
+    const reference = tf.tidy(() => {
+      let h = tf.tensor5d(natural, [1, 8, 32, 32, 2]);
+      KERNELS.forEach((k, i) => {
+        h = tf.relu(tf.add(tf.conv3d(h, w[`img.conv${i + 1}.kernel`] as tf.Tensor5D, k, 'valid'), w[`img.conv${i + 1}.bias`]!));
+        const mix = w[`img.mix${i + 1}.kernel`];
+        if (mix) h = tf.relu(tf.add(tf.conv3d(h, mix as tf.Tensor5D, 1, 'valid'), w[`img.mix${i + 1}.bias`]!));
+      });
+      return h.dataSync();
+    });
+    expect(ours.length).toBe(reference.length);
+    ours.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 4));
+    disposeWeights(w);
+  });
+
   it('maps a volume to the region grid, with the parameters and FLOPs its config implies', () => {
     const w = initImageEncoder(small, 1);
-    // (27·2·4 + 4) + (27·4·8 + 8) + (27·8·8 + 8) + (8·3 + 3)
-    expect(countParams(w)).toBe(27 * 2 * 4 + 4 + 27 * 4 * 8 + 8 + 27 * 8 * 8 + 8 + 8 * 3 + 3);
-    const x = tf.ones([2, 8, 32, 32, 2]) as tf.Tensor5D;
-    const regions = encodeImage(w, x);
-    expect(regions.shape).toEqual([2, 2, 4, 4, 8]);
-    expect(regionGrid(small)).toEqual({ depth: 2, height: 4, width: 4 });
-    expect(regionLogits(w, regions).shape).toEqual([2, 2, 4, 4, 3]);
-    // conv1 8·16·16·4·27·2, conv2 4·8·8·8·27·4, conv3 2·4·4·8·27·8, head 2·4·4·3·8; ×2 for multiply-add.
-    expect(imageEncoderFlops(small)).toBe(2 * (8 * 16 * 16 * 4 * 27 * 2 + 4 * 8 * 8 * 8 * 27 * 4 + 2 * 4 * 4 * 8 * 27 * 8 + 2 * 4 * 4 * 3 * 8));
+    // conv1 (32·2·4 + 4), mix1 (4·4 + 4), conv2 (8·4·8 + 8), mix2 (8·8 + 8), conv3 (8·8·8 + 8), head (8·4 + 4)
+    expect(countParams(w)).toBe(32 * 2 * 4 + 4 + 4 * 4 + 4 + 8 * 4 * 8 + 8 + 8 * 8 + 8 + 8 * 8 * 8 + 8 + 8 * 4 + 4);
+    const x = tf.ones([2, voxels]) as tf.Tensor2D;
+    const regions = encodeImage(w, small, x);
+    expect(regions.shape).toEqual([2, 1, 2, 2, 8]);
+    expect(regionGrid(small)).toEqual({ depth: 1, height: 2, width: 2 });
+    expect(regionLogits(w, regions).shape).toEqual([2, 1, 2, 2, 4]);
+    // conv1 4·8·8 cells × 64·4, mix1 256 × 4·4, conv2 2·4·4 × 32·8, mix2 32 × 8·8, conv3 4 × 64·8, head 4 × 8·4; ×2 for multiply-add.
+    expect(imageEncoderFlops(small)).toBe(2 * (256 * 64 * 4 + 256 * 4 * 4 + 32 * 32 * 8 + 32 * 8 * 8 + 4 * 64 * 8 + 4 * 8 * 4));
+    expect(() => regionGrid({ ...small, grid: { depth: 8, height: 24, width: 32 } })).toThrow(/multiple/);
     tf.dispose([x, regions]);
     disposeWeights(w);
   });
@@ -38,11 +73,13 @@ describe('image encoder', () => {
   it('learns a bright cube’s region on wasm: the auxiliary loss falls, no tensor leaks', () => {
     const w = initImageEncoder(small, 3);
     const before = tf.memory().numTensors;
-    // A bright cube in the first depth half, top-left quarter; the target marks type 0 in those regions.
-    const x = tf.tidy(() => tf.buffer([1, 8, 32, 32, 2], 'float32').toTensor().add(tf.pad(tf.ones([1, 4, 16, 16, 2]), [[0, 0], [0, 4], [0, 16], [0, 16], [0, 0]]))) as tf.Tensor5D;
-    const target = tf.tidy(() => tf.pad(tf.ones([1, 1, 2, 2, 1]), [[0, 0], [0, 1], [0, 2], [0, 2], [0, 2]])) as tf.Tensor5D;
+    // A bright cube in the top-left quarter; the target marks type 0 in that region.
+    const volume = new Float32Array(voxels);
+    for (let d = 0; d < 8; d++) for (let h = 0; h < 16; h++) for (let x = 0; x < 16; x++) for (let c = 0; c < 2; c++) volume[((d * 32 + h) * 32 + x) * 2 + c] = 1;
+    const x = tf.tensor2d(toPatchOrder(volume, small), [1, voxels]);
+    const target = tf.tidy(() => tf.pad(tf.ones([1, 1, 1, 1, 1]), [[0, 0], [0, 0], [0, 1], [0, 1], [0, 3]])) as tf.Tensor5D;
     const optimizer = tf.train.adam(0.01);
-    const loss = () => tf.losses.sigmoidCrossEntropy(target, regionLogits(w, encodeImage(w, x))) as tf.Scalar;
+    const loss = () => tf.losses.sigmoidCrossEntropy(target, regionLogits(w, encodeImage(w, small, x))) as tf.Scalar;
     const first = loss().dataSync()[0]!;
     for (let step = 0; step < 30; step++) tf.dispose(optimizer.minimize(loss, true)!);
     const last = loss().dataSync()[0]!;

@@ -20,13 +20,13 @@ beforeAll(async () => {
 });
 
 describe('image encoder pretraining', () => {
-  it('region targets mark the types whose voxels fall in each region', () => {
+  it('region targets mark the types whose voxels fall in each region, and any finding last', () => {
     // A 2×4×4 volume, regions 1×2×2: finding 1 (type 3) in the top-left corner, finding 2 (type 0) bottom-right.
     const labels = new Uint8Array(32);
     labels[0] = 1;
     labels[16 + 15] = 2;
     const t = regionTargets(labels, [3, 0], { depth: 2, height: 4, width: 4 }, { depth: 1, height: 2, width: 2 }, 4);
-    expect(Array.from(t)).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+    expect(Array.from(t)).toEqual([0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
   });
 
   it('weighted BCE by hand', () => {

@@ -27,8 +27,8 @@ describe('training smoke test', () => {
     const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [] };
     await trainPipeline({
       seed: 77, n: 40, size: 64, out,
-      image: { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
-      imageSteps: 12, retrieverSteps: 12, decoderSteps: 12, batch: 4, evalEvery: 6,
+      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
+      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 12, batch: 4, evalEvery: 6,
       progress: () => () => {},
       log: () => {},
       onLoss: (stage, _, loss) => losses[stage]!.push(loss),

@@ -11,7 +11,9 @@
  *   β_y = σ(W_e e_y + W_g g_y + b_β)                     fusion gate               (eq. 16)
  *   p_y = (1 − β_y) o_y + β_y w_y                                                  (eq. 18)
  *
- * One `step` serves teacher-forced training, greedy and beam search, the CLI and the worker.
+ * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
+ * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
+ * search, the CLI and the worker.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastTanh } from '../tf/fastGradients.ts';
@@ -24,9 +26,13 @@ export interface FusionDecoderConfig {
   hidden: number;
   /** Feature size of an image region (the image encoder's last width). */
   regionDim: number;
+  /** Number of image regions (the encoder's region grid, flattened). */
+  regions: number;
   /** Feature size of a retrieved or input-text token (the text encoder's width). */
   tokenDim: number;
   attention: number;
+  /** Ablation "without adaptive fusion": β held at this value instead of eq. 16. */
+  fixedBeta?: number;
 }
 
 /** Added inside the log: a target the mixture gives probability 0 must not make the loss infinite. */
@@ -52,6 +58,7 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.kernel('dec.gate.context', [c.tokenDim, 1]);
   b.kernel('dec.gate.hidden', [c.hidden, 1]);
   b.zeros('dec.gate.bias', [1]);
+  b.kernel('dec.region_pos', [c.regions, c.regionDim]);
   return b.weights;
 }
 
@@ -66,6 +73,7 @@ export type DecoderContext = {
   copyMap: tf.Tensor3D; // [B, T, V]
   /** 0 for padding tokens, 1 otherwise. */
   tokenMask: tf.Tensor2D; // [B, T]
+  fixedBeta?: number;
 };
 
 // Types, not interfaces: tf.tidy returns them, and only type aliases satisfy its TensorContainer.
@@ -82,21 +90,22 @@ export type StepOutput = {
   beta: tf.Tensor1D; // [B]
 };
 
-/** Builds the context: projections of regions and tokens, the copy map, the mask. */
-export function prepareContext(w: Weights, regions: tf.Tensor3D, tokens: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, vocab: number): DecoderContext {
+/** Builds the context: regions with their positions, projections of regions and tokens, the copy map, the mask. */
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokens: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta'>): DecoderContext {
   return tf.tidy(() => {
+    const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const [b, r, rd] = regions.shape;
     const [, t, td] = tokens.shape;
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
-    const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
-    return { regions, regionKeys, tokens, tokenKeys, copyMap, tokenMask };
+    const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
+    return { regions, regionKeys, tokens, tokenKeys, copyMap, tokenMask, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }) };
   });
 }
 
-/** Frees what prepareContext made (the caller's regions, tokens and mask stay). */
+/** Frees what prepareContext made (the caller's features, tokens and mask stay). */
 export function disposeContext(ctx: DecoderContext): void {
-  tf.dispose([ctx.regionKeys, ctx.tokenKeys, ctx.copyMap]);
+  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokenKeys, ctx.copyMap]);
 }
 
 /** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM). */
@@ -136,7 +145,8 @@ export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Deco
     const text = attend(ctx.tokenKeys, ctx.tokens, state.h, w['dec.att_txt.hidden'] as tf.Tensor2D, w['dec.att_txt.score'] as tf.Tensor2D, ctx.tokenMask); // eq. 15
     const copied = tf.squeeze(tf.matMul(tf.expandDims(text.weights, 1), ctx.copyMap), [1]) as tf.Tensor2D; // eq. 17, [B, V]
     const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
-    const beta = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
+    const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
+    const beta = ctx.fixedBeta === undefined ? adaptive : (tf.fill(adaptive.shape, ctx.fixedBeta) as tf.Tensor1D);
     const b1 = tf.expandDims(beta, 1);
     const probs = tf.add(tf.mul(tf.sub(1, b1), generated), tf.mul(b1, copied)) as tf.Tensor2D; // eq. 18
     return { probs, state, visualAttention: visual.weights, textAttention: text.weights, beta };
@@ -144,23 +154,37 @@ export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Deco
 }
 
 /**
- * Teacher-forced negative log-likelihood of target sequences [B, L] (starting after BOS), averaged over
- * non-padding positions; ε inside the log keeps it finite.
+ * Where the visual attention should look while a token is produced: [B, L, R], 1 on the regions of the
+ * finding a token names (all-zero rows for tokens that name none). With weight λ the loss adds
+ * λ·mean over those tokens of −log(attention mass on their regions) — supervised attention.
  */
-export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, targetMask: tf.Tensor2D, vocab: number): tf.Scalar {
+export type AttentionSupervision = { targets: tf.Tensor3D; weight: number };
+
+/**
+ * Teacher-forced negative log-likelihood of target sequences [B, L] (starting after BOS), averaged over
+ * non-padding positions; ε inside the log keeps it finite. With `attention`, plus its supervision term.
+ */
+export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, targetMask: tf.Tensor2D, vocab: number, attention?: AttentionSupervision): tf.Scalar {
   return tf.tidy(() => {
     const [, length] = inputs.shape;
     let state = initialState(w, ctx);
     const losses: tf.Tensor1D[] = [];
+    const looks: tf.Tensor2D[] = [];
     for (let y = 0; y < length; y++) {
       const prev = tf.squeeze(tf.slice(inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D;
       const out = step(w, ctx, prev, state);
       state = out.state;
       const target = tf.oneHot(tf.cast(tf.squeeze(tf.slice(targets, [0, y], [-1, 1]), [1]), 'int32'), vocab); // [B, V]
       losses.push(tf.neg(tf.log(tf.add(tf.sum(tf.mul(out.probs, target), 1), LOG_EPSILON))) as tf.Tensor1D); // [B]
+      if (attention) looks.push(out.visualAttention);
     }
     const perToken = tf.stack(losses, 1); // [B, L]
-    return tf.div(tf.sum(tf.mul(perToken, targetMask)), tf.maximum(tf.sum(targetMask), 1)) as tf.Scalar;
+    const nll = tf.div(tf.sum(tf.mul(perToken, targetMask)), tf.maximum(tf.sum(targetMask), 1)) as tf.Scalar;
+    if (!attention) return nll;
+    const mass = tf.sum(tf.mul(tf.stack(looks, 1), attention.targets), 2); // [B, L]
+    const supervised = tf.cast(tf.greater(tf.sum(attention.targets, 2), 0), 'float32'); // [B, L]
+    const missed = tf.div(tf.sum(tf.mul(tf.neg(tf.log(tf.add(mass, LOG_EPSILON))), supervised)), tf.maximum(tf.sum(supervised), 1));
+    return tf.add(nll, tf.mul(missed, attention.weight)) as tf.Scalar;
   });
 }
 

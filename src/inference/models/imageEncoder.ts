@@ -1,14 +1,22 @@
 /**
- * The image encoder: a small 3D CNN over the preprocessed volume (paper A §3: a pretrained 3D CNN whose
- * last convolutional layer gives the image features). Its output cells — slices × rows × columns of the
- * last feature map — are the regions the decoder attends to. A 1×1×1 head predicts, per region, which
- * finding types lie there: the auxiliary task it is pretrained on (from the corpus's voxel labels).
+ * The image encoder: a 3D CNN over the preprocessed volume (paper A §3: a pretrained 3D CNN whose last
+ * convolutional layer gives the image features). Its output cells — slices × rows × columns of the last
+ * feature map — are the regions the decoder attends to. A 1×1×1 head predicts, per region, which finding
+ * types lie there, and whether any does: the auxiliary task it is pretrained on (from the corpus's voxel
+ * labels).
  *
- *   input  [B, D, H, W, 2]      lung and mediastinal windows (preprocess.ts)
- *   conv1  3×3×3, stride 1,2,2  → [B, D,   H/2, W/2, c1]
- *   conv2  3×3×3, stride 2,2,2  → [B, D/2, H/4, W/4, c2]
- *   conv3  3×3×3, stride 2,2,2  → [B, D/4, H/8, W/8, c3]   = the regions
- *   head   1×1×1                → [B, D/4, H/8, W/8, findingTypes]
+ * Every convolution has kernel = stride (a "patchify" stem followed by 2×2×2 downsampling convolutions,
+ * as in ViT/ConvNeXt stems), so each is exactly one plain matrix product once the voxels are stored in
+ * patch order (`toPatchOrder`): the children of every output cell lie next to each other. On tfjs's wasm
+ * backend that runs at matMul speed (~25 GFLOP/s) instead of Conv3D's ~0.5 GFLOP/s, and trains.
+ *
+ *   input  [B, D, H, W, 2]      lung and mediastinal windows (preprocess.ts), in patch order
+ *   conv1  2×4×4, stride 2×4×4  → [B, D/2, H/4,  W/4,  c1]
+ *   mix1   1×1×1                → [B, D/2, H/4,  W/4,  c1]
+ *   conv2  2×2×2, stride 2×2×2  → [B, D/4, H/8,  W/8,  c2]
+ *   mix2   1×1×1                → [B, D/4, H/8,  W/8,  c2]
+ *   conv3  2×2×2, stride 2×2×2  → [B, D/8, H/16, W/16, c3]   = the regions
+ *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1]   (the last: any finding)
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Grid } from '../preprocess.ts';
@@ -21,63 +29,127 @@ export interface ImageEncoderConfig {
   channels: number;
   /** Feature widths of the three convolutions; the last is the region feature size. */
   widths: [number, number, number];
-  /** Outputs of the auxiliary head: one per finding type. */
+  /** Finding types the auxiliary head predicts (it has one more output: any finding). */
   findingTypes: number;
 }
 
-export const DEFAULT_IMAGE_ENCODER: ImageEncoderConfig = { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [16, 32, 64], findingTypes: 9 };
+export const DEFAULT_IMAGE_ENCODER: ImageEncoderConfig = { grid: { depth: 32, height: 128, width: 128 }, channels: 2, widths: [32, 64, 64], findingTypes: 9 };
 
-const STRIDES: [number, number, number][] = [
-  [1, 2, 2],
+type Kernel = [number, number, number];
+
+/** Kernel (= stride) of each convolution, finest first. */
+export const KERNELS: Kernel[] = [
+  [2, 4, 4],
   [2, 2, 2],
   [2, 2, 2],
 ];
 
+const cells = (k: Kernel) => k[0] * k[1] * k[2];
+
+/** The first convolutions each followed by a pointwise one (depth at matMul cost). */
+const MIXED = 2;
+
 /** The region grid the encoder produces for its input grid. */
 export function regionGrid(c: ImageEncoderConfig): Grid {
-  return { depth: c.grid.depth / 4, height: c.grid.height / 8, width: c.grid.width / 8 };
+  const [d, h, w] = KERNELS.reduce(([a, b, e], k) => [a * k[0], b * k[1], e * k[2]], [1, 1, 1]);
+  if (c.grid.depth % d || c.grid.height % h || c.grid.width % w) throw new Error(`the encoder grid must be a multiple of ${d}×${h}×${w}`);
+  return { depth: c.grid.depth / d, height: c.grid.height / h, width: c.grid.width / w };
+}
+
+/**
+ * Where each voxel of a channels-last [D, H, W, C] volume goes in patch order: region, then its conv3
+ * child, conv2 child, conv1 pixel, channel (each cell's position row-major). The offset is a sum over the
+ * three axes, so one table per axis gives it.
+ */
+function axisOffsets(size: number, axis: 0 | 1 | 2, regions: Grid, channels: number): Int32Array {
+  const regionAxis = [regions.depth, regions.height, regions.width];
+  const out = new Int32Array(size);
+  for (let x = 0; x < size; x++) {
+    let rest = x;
+    let unit = channels; // elements per step of the finest cell
+    let offset = 0;
+    for (const k of KERNELS) {
+      const within = k.slice(axis + 1).reduce((a, b) => a * b, 1); // row-major position weight inside the cell
+      offset += (rest % k[axis]) * within * unit;
+      rest = Math.floor(rest / k[axis]);
+      unit *= cells(k);
+    }
+    offset += rest * regionAxis.slice(axis + 1).reduce((a, b) => a * b, 1) * unit;
+    out[x] = offset;
+  }
+  return out;
+}
+
+/** A channels-last volume on the encoder grid, rearranged into the patch order the encoder reads. */
+export function toPatchOrder<T extends Float32Array | Uint8Array>(values: T, c: ImageEncoderConfig): T {
+  const { depth, height, width } = c.grid;
+  const regions = regionGrid(c);
+  const [od, oh, ow] = ([0, 1, 2] as const).map((axis) => axisOffsets([depth, height, width][axis]!, axis, regions, c.channels)) as [Int32Array, Int32Array, Int32Array];
+  const out = new (values.constructor as new (n: number) => T)(values.length);
+  let i = 0;
+  for (let d = 0; d < depth; d++)
+    for (let h = 0; h < height; h++)
+      for (let w = 0; w < width; w++) {
+        const base = od[d]! + oh[h]! + ow[w]!;
+        for (let ch = 0; ch < c.channels; ch++) out[base + ch] = values[i++]!;
+      }
+  return out;
 }
 
 export function initImageEncoder(c: ImageEncoderConfig, seed: number): Weights {
   const b = new WeightBuilder(seed);
   let inC = c.channels;
   c.widths.forEach((outC, i) => {
-    b.kernel(`img.conv${i + 1}.kernel`, [3, 3, 3, inC, outC]);
+    b.kernel(`img.conv${i + 1}.kernel`, [...KERNELS[i]!, inC, outC]);
     b.zeros(`img.conv${i + 1}.bias`, [outC]);
+    if (i < MIXED) {
+      b.kernel(`img.mix${i + 1}.kernel`, [1, 1, 1, outC, outC]);
+      b.zeros(`img.mix${i + 1}.bias`, [outC]);
+    }
     inC = outC;
   });
-  b.kernel('img.head.kernel', [1, 1, 1, inC, c.findingTypes]);
-  b.zeros('img.head.bias', [c.findingTypes]);
+  b.kernel('img.head.kernel', [1, 1, 1, inC, c.findingTypes + 1]);
+  b.zeros('img.head.bias', [c.findingTypes + 1]);
   return b.weights;
 }
 
-/** Volume → region features [B, D/4, H/8, W/8, widths[2]]. */
-export function encodeImage(w: Weights, x: tf.Tensor5D): tf.Tensor5D {
+/** Volumes in patch order [B, D·H·W·C] → region features [B, D', H', W', widths[2]]. */
+export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): tf.Tensor5D {
   return tf.tidy(() => {
-    let h: tf.Tensor5D = x;
-    STRIDES.forEach((stride, i) => {
-      const conv = tf.conv3d(h, w[`img.conv${i + 1}.kernel`] as tf.Tensor5D, stride, 'same'); // [B, D', H', W', c]
-      h = tf.relu(tf.add(conv, w[`img.conv${i + 1}.bias`]!)) as tf.Tensor5D;
+    const [batch] = x.shape;
+    let h: tf.Tensor2D = x;
+    let inC = c.channels;
+    c.widths.forEach((outC, i) => {
+      const kernel = tf.reshape(w[`img.conv${i + 1}.kernel`]!, [cells(KERNELS[i]!) * inC, outC]) as tf.Tensor2D;
+      const patches = tf.reshape(h, [-1, cells(KERNELS[i]!) * inC]) as tf.Tensor2D; // one row per output cell
+      h = tf.relu(tf.add(tf.matMul(patches, kernel), w[`img.conv${i + 1}.bias`]!)) as tf.Tensor2D;
+      if (i < MIXED) h = tf.relu(tf.add(tf.matMul(h, tf.reshape(w[`img.mix${i + 1}.kernel`]!, [outC, outC]) as tf.Tensor2D), w[`img.mix${i + 1}.bias`]!)) as tf.Tensor2D;
+      inC = outC;
     });
-    return h;
+    const r = regionGrid(c);
+    return tf.reshape(h, [batch, r.depth, r.height, r.width, inC]) as tf.Tensor5D;
   });
 }
 
-/** Region features → logits of each finding type being present in each region [B, D', H', W', types]. */
+/** Region features → logits of each finding type, then of any finding, being present in each region [B, D', H', W', types + 1]. */
 export function regionLogits(w: Weights, regions: tf.Tensor5D): tf.Tensor5D {
-  return tf.tidy(() => tf.add(tf.conv3d(regions, w['img.head.kernel'] as tf.Tensor5D, 1, 'valid'), w['img.head.bias']!) as tf.Tensor5D);
+  return tf.tidy(() => {
+    const kernel = tf.reshape(w['img.head.kernel']!, [regions.shape[4], -1]) as tf.Tensor2D;
+    const flat = tf.reshape(regions, [-1, regions.shape[4]]) as tf.Tensor2D;
+    const [b, d, h, wd] = regions.shape;
+    return tf.reshape(tf.add(tf.matMul(flat, kernel), w['img.head.bias']!), [b, d, h, wd, kernel.shape[1]]) as tf.Tensor5D;
+  });
 }
 
 /** Multiply–accumulate count ×2 of one forward pass (for the model card's FLOPs). */
 export function imageEncoderFlops(c: ImageEncoderConfig): number {
-  let grid = c.grid;
+  let outputs = c.grid.depth * c.grid.height * c.grid.width;
   let inC = c.channels;
   let flops = 0;
   c.widths.forEach((outC, i) => {
-    const [sd, sh, sw] = STRIDES[i]!;
-    grid = { depth: grid.depth / sd, height: grid.height / sh, width: grid.width / sw };
-    flops += 2 * grid.depth * grid.height * grid.width * outC * 27 * inC;
+    outputs /= cells(KERNELS[i]!);
+    flops += 2 * outputs * cells(KERNELS[i]!) * inC * outC + (i < MIXED ? 2 * outputs * outC * outC : 0);
     inC = outC;
   });
-  return flops + 2 * grid.depth * grid.height * grid.width * inC * c.findingTypes;
+  return flops + 2 * outputs * inC * (c.findingTypes + 1);
 }

@@ -1,0 +1,31 @@
+/** Decoder training inputs: length-bucketed batches and the attention targets' token→finding mapping. */
+import { describe, expect, it } from 'vitest';
+import { findingMentions } from '../../src/corpus/findingMentions.ts';
+import { Random } from '../../src/corpus/random.ts';
+import type { FindingTruth } from '../../src/corpus/schema.ts';
+import { lengthBatches } from '../../src/training/trainDecoder.ts';
+
+describe('length batches', () => {
+  it('use each example at most once, keep full batches, and group similar lengths', () => {
+    const lengths = Array.from({ length: 100 }, (_, i) => (i * 37) % 90);
+    const batches = lengthBatches(new Random(3), lengths, 4);
+    const used = batches.flat();
+    expect(new Set(used).size).toBe(used.length);
+    expect(batches.every((b) => b.length === 4)).toBe(true);
+    expect(used.length).toBeGreaterThanOrEqual(96); // windows of 64: 64 + 36 → 16 + 9 batches
+    // Within a batch, lengths are neighbours in a sorted window: the spread is far below the range.
+    const spread = batches.map((b) => Math.max(...b.map((i) => lengths[i]!)) - Math.min(...b.map((i) => lengths[i]!)));
+    expect(spread.reduce((a, b) => a + b, 0) / spread.length).toBeLessThan(15);
+    expect(lengthBatches(new Random(3), lengths, 4)).toEqual(batches); // seeded
+  });
+});
+
+describe('finding mentions', () => {
+  const mass: FindingTruth = { type: 'mass', location: '左肺下叶', sizeMm: 40, margin: '分叶', density: '实性', count: 1, meanHu: 40, boxes: [] };
+  it('map the tokens of a real finding’s name and lobe to it, and nothing else', () => {
+    const tokens = [...'1、左肺下叶占位性病变，约4cm。2、右肺上叶结节。'];
+    const named = findingMentions(tokens, [mass]);
+    const marked = tokens.filter((_, i) => named[i] === mass).join('');
+    expect(marked).toBe('左肺下叶占位性病变');
+  });
+});
