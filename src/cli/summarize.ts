@@ -25,7 +25,7 @@ export async function summarizeCommand(args: string[]): Promise<number> {
   const volume = await openStudy(files, nodeIntakeEnv());
   const modality = greyValues(volume.modality, volume.samplesPerPixel);
   const { summarizer } = await loadRetrievalModel(values.model);
-  const result = summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, { beamSize: beam, lengthPenalty: 0.7 });
+  const result = await summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, { beamSize: beam, lengthPenalty: 0.7 });
   if (values.json) {
     for (const t of result.tokens) {
       process.stdout.write(`${JSON.stringify({ token: t.text, id: t.id, beta: t.beta, visualAttention: Array.from(t.visualAttention), textAttention: Array.from(t.textAttention) })}\n`);

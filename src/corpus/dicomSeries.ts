@@ -2,14 +2,12 @@
  * A study as a real DICOM series: one CT Image Storage file per slice (Explicit VR Little Endian),
  * written with dcmjs. Every value, UIDs and dates included, follows from the seed: same seed, same bytes.
  */
-import dcmjs from 'dcmjs';
+import { dicomFile } from '../export/dicomFile.ts';
 import { pixelToMm, RESCALE_INTERCEPT } from './render.ts';
 import type { Study } from './study.ts';
 import { uid } from './uid.ts';
 
 const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
-const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';
-const IMPLEMENTATION_UID = '2.25.152852067151208463372349453935330417012';
 
 /** YYYYMMDD, `days` after 2025-01-01. */
 function dicomDate(days: number, yearsBack = 0): string {
@@ -27,7 +25,7 @@ export function writeSeries(study: Study, seed: number, index: number): { name: 
   const x0 = pixelToMm(p, 0);
   return p.sliceZ.map((z, k) => {
     const pixels = new Uint16Array(study.stored.buffer, k * n * n * 2, n * n).slice();
-    const dataset: Record<string, unknown> = {
+    const dataset = {
       SpecificCharacterSet: 'ISO_IR 100',
       ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'],
       SOPClassUID: CT_IMAGE_STORAGE,
@@ -80,16 +78,6 @@ export function writeSeries(study: Study, seed: number, index: number): { name: 
       PixelData: [pixels.buffer],
       _vrMap: { PixelData: 'OW' },
     };
-    const meta = {
-      FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-      MediaStorageSOPClassUID: CT_IMAGE_STORAGE,
-      MediaStorageSOPInstanceUID: dataset.SOPInstanceUID,
-      TransferSyntaxUID: EXPLICIT_LITTLE,
-      ImplementationClassUID: IMPLEMENTATION_UID,
-      ImplementationVersionName: 'TUWEN_0_1',
-    };
-    const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(meta));
-    dict.dict = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(dataset);
-    return { name: `IM${String(k + 1).padStart(4, '0')}.dcm`, bytes: new Uint8Array(dict.write()) };
+    return { name: `IM${String(k + 1).padStart(4, '0')}.dcm`, bytes: dicomFile(dataset) };
   });
 }

@@ -1,6 +1,7 @@
 /** Any model directory as an evaluation model: the baselines, or the retrieval model run through its summarizer. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadBaseline, type EvalModel } from '../baselines/baselines.ts';
@@ -11,6 +12,7 @@ import { decoderStepFlops } from '../inference/models/fusionDecoder.ts';
 import { imageEncoderFlops } from '../inference/models/imageEncoder.ts';
 import type { Grid } from '../inference/preprocess.ts';
 import { loadExportedModel } from '../inference/exportedModel.ts';
+import { readModelFiles } from '../inference/modelFiles.ts';
 import { createSummarizer, type ModelConfig, type SummarizeInput, type Summarizer } from '../inference/summarizer.ts';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { openStudy } from '../intake/intake.ts';
@@ -37,16 +39,8 @@ export async function loadRetrievalModel(dir: string): Promise<{ summarizer: Sum
   const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ModelConfig;
   const checkpoint = await loadCheckpoint(dir, 'model');
   if (!checkpoint) {
-    const read = (f: string) => readFile(join(dir, f));
-    const summarizer = loadExportedModel({
-      config: (await read('config.json')).toString(),
-      weightsJson: (await read('weights.json')).toString(),
-      weightsBin: new Uint8Array(await read('weights.bin')),
-      tokenizer: (await read('tokenizer.json')).toString(),
-      passages: (await read('passages.json')).toString(),
-      index: new Uint8Array(await read('index.bin')),
-      indexScales: new Uint8Array(await read('index-scales.bin')),
-    });
+    const read = async (f: string) => (existsSync(join(dir, f)) ? new Uint8Array(await readFile(join(dir, f))) : undefined);
+    const summarizer = loadExportedModel((await readModelFiles(read)).files);
     return { summarizer, params: summarizer.params };
   }
   const tokenizer = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as object;
@@ -72,7 +66,7 @@ export async function loadEvalModel(dir: string): Promise<EvalModel> {
     async predict(item) {
       const volume = await itemVolume(item);
       const input: SummarizeInput = { ...volume, text: `${item.clinical}${item.text}` };
-      const result = summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0 });
+      const result = await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0 });
       return {
         summary: result.summary,
         ranked: result.passages.map((p) => p.passage),

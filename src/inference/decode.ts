@@ -2,6 +2,9 @@
  * Decoding with the fusion decoder's shared step: greedy and beam search (size, length penalty, maximum
  * length). Each generated token comes with its β, its attention over image regions and over the
  * retrieved and input-text tokens — what the page shows per token.
+ *
+ * Asynchronous: values are read with `await data()` (WebGPU has no synchronous read), which also lets a
+ * worker see a cancel message between steps. Greedy decoding reports each token as it is chosen.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initialState, step, type DecoderContext, type DecoderState } from './models/fusionDecoder.ts';
@@ -25,6 +28,10 @@ export interface DecodeOptions {
   beamSize: number;
   /** Scores are divided by length^α (α = 0: no penalty). */
   lengthPenalty: number;
+  /** Called with each final token as soon as it is known (greedy: every step; beam: at the end). */
+  onToken?: (record: TokenRecord, index: number) => void;
+  /** Checked between steps; decoding stops with an AbortError when it is aborted. */
+  signal?: AbortSignal;
 }
 
 interface Beam {
@@ -37,9 +44,16 @@ interface Beam {
 const score = (b: Beam, alpha: number) => b.logProb / Math.max(1, b.tokens.length) ** alpha;
 
 /** Decodes one study (batch of 1 in the context). The returned tokens exclude BOS and EOS. */
-export function decode(w: Weights, ctx: DecoderContext, options: DecodeOptions): TokenRecord[] {
+export async function decode(w: Weights, ctx: DecoderContext, options: DecodeOptions): Promise<TokenRecord[]> {
   let beams: Beam[] = [{ tokens: [], logProb: 0, state: initialState(w, ctx), done: false }];
+  const freeAll = () => {
+    for (const b of beams) tf.dispose([b.state.h, b.state.c]);
+  };
   for (let t = 0; t < options.maxLength && beams.some((b) => !b.done); t++) {
+    if (options.signal?.aborted) {
+      freeAll();
+      throw new DOMException('decoding cancelled', 'AbortError');
+    }
     const candidates: Beam[] = [];
     for (const beam of beams) {
       if (beam.done) {
@@ -48,10 +62,8 @@ export function decode(w: Weights, ctx: DecoderContext, options: DecodeOptions):
       }
       const prev = tf.tensor1d([beam.tokens.length ? beam.tokens[beam.tokens.length - 1]!.id : options.bos]);
       const out = step(w, ctx, prev, beam.state);
-      const probs = out.probs.dataSync();
-      const beta = out.beta.dataSync()[0]!;
-      const visual = out.visualAttention.dataSync().slice() as Float32Array;
-      const text = out.textAttention.dataSync().slice() as Float32Array;
+      const [probs, betas, visual, text] = (await Promise.all([out.probs.data(), out.beta.data(), out.visualAttention.data(), out.textAttention.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array];
+      const beta = betas[0]!;
       tf.dispose([prev, out.probs, out.beta, out.visualAttention, out.textAttention]);
       // The k most probable continuations of this beam.
       const order = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
@@ -68,8 +80,11 @@ export function decode(w: Weights, ctx: DecoderContext, options: DecodeOptions):
     const alive = new Set(kept.flatMap((b) => [b.state.h, b.state.c]));
     for (const b of [...beams, ...candidates]) for (const s of [b.state.h, b.state.c]) if (!alive.has(s) && !s.isDisposed) s.dispose();
     beams = kept;
+    const only = beams[0]!;
+    if (options.beamSize === 1 && !only.done) options.onToken?.(only.tokens[only.tokens.length - 1]!, only.tokens.length - 1);
   }
   const best = beams.sort((a, b) => score(b, options.lengthPenalty) - score(a, options.lengthPenalty))[0]!;
-  for (const b of beams) tf.dispose([b.state.h, b.state.c]);
+  freeAll();
+  if (options.beamSize > 1) best.tokens.forEach((r, i) => options.onToken?.(r, i));
   return best.tokens;
 }

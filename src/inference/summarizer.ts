@@ -39,27 +39,48 @@ export interface SummarizeOptions {
   lengthPenalty: number;
   k?: number;
   maxLength?: number;
+  /** Called once the passages are retrieved, before the first token, with the time so far. */
+  onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
+  /** Called with each final token (streamed while greedy decoding runs). */
+  onToken?: (token: SummaryToken, index: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Milliseconds spent per stage of one summary. */
+export interface SummaryTimings {
+  encode: number;
+  retrieve: number;
+  decode: number;
+  tokens: number;
 }
 
 export interface SummaryToken extends TokenRecord {
   text: string;
 }
 
-export interface SummaryResult {
-  tokens: SummaryToken[];
-  summary: string;
+export interface SummaryContext {
+  /** The best-scoring passages (at least 10); the first k are in the decoder's context. */
   passages: { passage: Passage; score: number }[];
-  /** The context tokens the text attention is over: the passages' tokens, then the input text's. */
+  k: number;
+  /** The context tokens the text attention is over: the k passages' tokens, then the input text's. */
   contextTokens: string[];
+  /** How many context tokens each of the k passages contributes (the input text's follow). */
+  passageTokenCounts: number[];
   /** Shape of each token's visual attention: region slices × rows × columns. */
   regionShape: [number, number, number];
+}
+
+export interface SummaryResult extends SummaryContext {
+  tokens: SummaryToken[];
+  summary: string;
+  timings: SummaryTimings;
 }
 
 export interface Summarizer {
   config: ModelConfig;
   /** Learned parameters. */
   params: number;
-  summarize(input: SummarizeInput, options: SummarizeOptions): SummaryResult;
+  summarize(input: SummarizeInput, options: SummarizeOptions): Promise<SummaryResult>;
   dispose(): void;
 }
 
@@ -74,8 +95,9 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
 
   const region = regionGrid(config.image);
 
-  function summarize(input: SummarizeInput, options: SummarizeOptions): SummaryResult {
+  async function summarize(input: SummarizeInput, options: SummarizeOptions): Promise<SummaryResult> {
     const k = options.k ?? config.k;
+    const started = performance.now();
     const inputIds = tokenizer.encode(input.text).slice(0, config.text.maxLength);
     const x = toPatchOrder(encoderInput(input.modality, input.grid, config.image.grid), config.image);
     const { regions, query } = tf.tidy(() => {
@@ -85,25 +107,44 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       const query = queryVector(weights, tf.mean(flat, 1) as tf.Tensor2D, encodeText(weights, config.text, ids, mask).pooled);
       return { regions: flat, query: tf.squeeze(query, [0]) as tf.Tensor1D };
     });
-    const scores = tf.tidy(() => tf.squeeze(tf.matMul(passageIndex, tf.expandDims(query, 1)), [1]).dataSync() as Float32Array);
-    query.dispose();
+    const scoresTensor = tf.tidy(() => tf.squeeze(tf.matMul(passageIndex, tf.expandDims(query, 1)), [1]));
+    const scores = (await scoresTensor.data()) as Float32Array;
+    const encoded = performance.now();
+    tf.dispose([query, scoresTensor]);
     const ranked = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
     const picked = ranked.slice(0, k);
     const contextIds = [...picked.flatMap((p) => passageIds[p]!), ...inputIds].slice(0, config.text.maxLength);
+    const context: SummaryContext = {
+      passages: ranked.slice(0, Math.max(k, 10)).map((p) => ({ passage: passages[p]!, score: scores[p]! })),
+      k,
+      contextTokens: tokenizer.tokens(contextIds),
+      passageTokenCounts: picked.map((p) => passageIds[p]!.length),
+      regionShape: [region.depth, region.height, region.width],
+    };
+    const retrieved = performance.now();
+    options.onRetrieved?.(context, { encode: encoded - started, retrieve: retrieved - encoded });
     const { ids, mask } = padBatch([contextIds], config.text.maxLength);
     const tokens = tf.tidy(() => encodeText(weights, config.text, ids, mask).tokens);
     const ctx = prepareContext(weights, regions, tokens, ids, mask, config.decoder);
-    const records = decode(weights, ctx, { bos: BOS_ID, eos: EOS_ID, maxLength: options.maxLength ?? config.maxSummary, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty });
-    disposeContext(ctx);
-    tf.dispose([regions, tokens, ids, mask]);
-    const texts = tokenizer.tokens(records.map((r) => r.id));
-    return {
-      tokens: records.map((r, i) => ({ ...r, text: texts[i]! })),
-      summary: detokenize(texts),
-      passages: ranked.slice(0, Math.max(k, 10)).map((p) => ({ passage: passages[p]!, score: scores[p]! })),
-      contextTokens: tokenizer.tokens(contextIds),
-      regionShape: [region.depth, region.height, region.width],
-    };
+    const withText = (r: TokenRecord): SummaryToken => ({ ...r, text: tokenizer.tokens([r.id])[0]! });
+    try {
+      const records = await decode(weights, ctx, {
+        bos: BOS_ID, eos: EOS_ID, maxLength: options.maxLength ?? config.maxSummary, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onToken: (r, i) => options.onToken?.(withText(r), i),
+      });
+      const texts = tokenizer.tokens(records.map((r) => r.id));
+      const done = performance.now();
+      return {
+        ...context,
+        tokens: records.map((r, i) => ({ ...r, text: texts[i]! })),
+        summary: detokenize(texts),
+        timings: { encode: encoded - started, retrieve: retrieved - encoded, decode: done - retrieved, tokens: records.length },
+      };
+    } finally {
+      disposeContext(ctx);
+      tf.dispose([regions, tokens, ids, mask]);
+    }
   }
 
   return {

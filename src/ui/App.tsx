@@ -2,6 +2,8 @@
 import { useEffect } from 'react';
 import type { BackendName } from '../inference/backend.ts';
 import { DropZone } from './components/DropZone.tsx';
+import { PassagesPanel } from './components/PassagesPanel.tsx';
+import { SummaryPanel } from './components/SummaryPanel.tsx';
 import { ErrorBanner } from './components/ErrorBanner.tsx';
 import { ProgressBar } from './components/ProgressBar.tsx';
 import { SamplesPanel } from './components/SamplesPanel.tsx';
@@ -21,15 +23,23 @@ function preferredBackends(): BackendName[] {
   return asked && BACKENDS.includes(asked) ? [asked, ...BACKENDS.filter((b) => b !== asked)] : BACKENDS;
 }
 
+/** The model's folder, relative to the page: `?model=models/other/` picks another export. */
+function modelBase(): string {
+  const asked = new URLSearchParams(location.search).get('model');
+  return new URL(asked ?? 'models/retrieval/', location.href).href;
+}
+
 export function App() {
   const t = useMessages();
   const lang = useStore((s) => s.lang);
   const setLang = useStore((s) => s.setLang);
   const initBackend = useStore((s) => s.initBackend);
+  const loadModel = useStore((s) => s.loadModel);
 
+  // The backend first (the model's tensors live on it), then the model.
   useEffect(() => {
-    void initBackend(preferredBackends());
-  }, [initBackend]);
+    void initBackend(preferredBackends()).then(() => loadModel(modelBase()));
+  }, [initBackend, loadModel]);
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
@@ -52,10 +62,12 @@ export function App() {
           <ErrorBanner />
           <Viewer />
           <ViewerControls />
+          <SummaryPanel />
         </div>
         <aside className="right">
           <TextPanel />
           <SamplesPanel />
+          <PassagesPanel />
           <TagsPanel />
         </aside>
       </main>

@@ -5,9 +5,10 @@
 import { create, type StateCreator } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { SampleEntry } from '../corpus/samples.ts';
+import { peakRegion } from '../eval/pointing.ts';
 import type { BackendName } from '../inference/backend.ts';
 import { formatBytes, LIMITS } from '../intake/limits.ts';
-import type { StudyView, WorkerError } from '../workers/protocol.ts';
+import type { PassageView, StudyView, SummarySettings, SummaryTimingsView, WorkerError } from '../workers/protocol.ts';
 import type { Lang } from './i18n.ts';
 import { CT_PRESETS, dragVoi, initialVoi, type PresetId, type Voi } from './viewer/windowPresets.ts';
 import { WorkerClient } from './workerClient.ts';
@@ -62,7 +63,53 @@ export interface AppSlice {
   initBackend: (preferred: BackendName[]) => Promise<void>;
 }
 
-export type TuwenState = StudySlice & ViewSlice & TextSlice & AppSlice;
+/** One streamed token as the page keeps it. */
+export interface TokenView {
+  text: string;
+  beta: number;
+  visual: Float32Array;
+  passageWeights: Float32Array[];
+  textWeights: Float32Array;
+}
+
+export interface ModelState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  loaded?: number;
+  total?: number;
+  name?: string;
+  params?: number;
+  ms?: number;
+  error?: WorkerError;
+}
+
+export interface SummaryState {
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  tokens: TokenView[];
+  passages: PassageView[];
+  inputTokens: string[];
+  regionShape?: [number, number, number];
+  timings?: SummaryTimingsView;
+  summary?: string;
+  /** The settings and text it was made with (for exports). */
+  settings?: SummarySettings;
+  text?: string;
+  error?: WorkerError;
+}
+
+export interface SummarySlice {
+  model: ModelState;
+  summary: SummaryState;
+  settings: SummarySettings;
+  /** The token whose attention is shown. */
+  selected?: number;
+  loadModel: (base: string) => Promise<void>;
+  summarize: () => Promise<void>;
+  cancelSummary: () => void;
+  selectToken: (index: number | undefined) => void;
+  setSettings: (settings: Partial<SummarySettings>) => void;
+}
+
+export type TuwenState = StudySlice & ViewSlice & TextSlice & AppSlice & SummarySlice;
 type Slice<T> = StateCreator<TuwenState, [['zustand/persist', unknown]], [], T>;
 
 const createStudySlice: Slice<StudySlice> = (set, get) => ({
@@ -87,6 +134,8 @@ const createStudySlice: Slice<StudySlice> = (set, get) => ({
       const modalityRange = { min: study.stats.min, max: study.stats.max };
       set({
         study,
+        summary: EMPTY_SUMMARY,
+        selected: undefined,
         sample: undefined,
         studyKey: get().studyKey + 1,
         loading: undefined,
@@ -168,15 +217,79 @@ const createAppSlice: Slice<AppSlice> = (set) => ({
   },
 });
 
+const EMPTY_SUMMARY: SummaryState = { status: 'idle', tokens: [], passages: [], inputTokens: [] };
+let summaryRun: AbortController | undefined;
+
+/** The slice a region-grid depth index covers, at its middle (for "jump to the slice of peak attention"). */
+export function regionSlice(regionDepth: number, regionSlices: number, depth: number): number {
+  return Math.min(depth - 1, Math.floor(((regionDepth + 0.5) * depth) / regionSlices));
+}
+
+const createSummarySlice: Slice<SummarySlice> = (set, get) => ({
+  model: { status: 'idle' },
+  summary: EMPTY_SUMMARY,
+  settings: { beamSize: 1, lengthPenalty: 0.7, k: 3, maxLength: 96 },
+  async loadModel(base) {
+    set({ model: { status: 'loading', loaded: 0 } });
+    try {
+      const ready = await worker.request({ type: 'load-model', base }, 'model-ready', [], (event) => {
+        if (event.type === 'model-progress') set({ model: { status: 'loading', loaded: event.loaded, total: event.total } });
+      });
+      set({ model: { status: 'ready', name: ready.name, params: ready.params, ms: ready.ms, total: ready.bytes } });
+    } catch (err) {
+      set({ model: { status: 'error', error: isWorkerError(err) ? err : { code: 'internal', message: String(err) } } });
+    }
+  },
+  async summarize() {
+    summaryRun?.abort();
+    const run = new AbortController();
+    summaryRun = run;
+    const { settings, text } = get();
+    set({ summary: { ...EMPTY_SUMMARY, status: 'running', settings, text }, selected: undefined });
+    // Events of a run that was replaced by a newer one are ignored.
+    const update = (patch: Partial<SummaryState>) => summaryRun === run && set({ summary: { ...get().summary, ...patch } });
+    try {
+      const done = await worker.request(
+        { type: 'summarize', text, settings },
+        'summary-done',
+        [],
+        (event) => {
+          if (event.type === 'summary-context') update({ passages: event.passages, inputTokens: event.inputTokens, regionShape: event.regionShape, timings: event.timings });
+          if (event.type === 'token') {
+            const token: TokenView = { text: event.token, beta: event.beta, visual: event.visualAttention.weights, passageWeights: event.passageWeights, textWeights: event.textWeights };
+            update({ tokens: [...get().summary.tokens, token] });
+          }
+        },
+        run.signal,
+      );
+      update({ status: 'done', summary: done.summary, timings: { ...get().summary.timings, ...done.timings } });
+    } catch (err) {
+      const error = isWorkerError(err) ? err : { code: 'internal' as const, message: String(err) };
+      update(error.code === 'cancelled' ? { status: 'cancelled' } : { status: 'error', error });
+    }
+  },
+  cancelSummary: () => summaryRun?.abort(),
+  selectToken(index) {
+    const { summary, study } = get();
+    const token = index === undefined ? undefined : summary.tokens[index];
+    set({ selected: token ? index : undefined });
+    // A volume jumps to the slice where this token's attention peaks.
+    if (token && study && summary.regionShape && study.depth > 1) {
+      get().setSlice(regionSlice(peakRegion(token.visual, summary.regionShape).d, summary.regionShape[0], study.depth));
+    }
+  },
+  setSettings: (patch) => set({ settings: { ...get().settings, ...patch } }),
+});
+
 export const useStore = create<TuwenState>()(
   persist(
-    (...a) => ({ ...createStudySlice(...a), ...createViewSlice(...a), ...createTextSlice(...a), ...createAppSlice(...a) }),
+    (...a) => ({ ...createStudySlice(...a), ...createViewSlice(...a), ...createTextSlice(...a), ...createAppSlice(...a), ...createSummarySlice(...a) }),
     {
       name: 'tuwen',
       // The text survives reloads of this tab only (sessionStorage): it is patient data, so it is not
       // kept once the tab is closed. The language is a preference.
       storage: createJSONStorage(() => sessionStorage),
-      partialize: (s) => ({ text: s.text, previousText: s.previousText, lang: s.lang }),
+      partialize: (s) => ({ text: s.text, previousText: s.previousText, lang: s.lang, settings: s.settings }),
     },
   ),
 );

@@ -42,10 +42,11 @@ export class WorkerClient {
 
   /**
    * Sends a request; resolves with its final event (`done`), passes every other event to `onEvent`,
-   * and rejects with the worker's error.
+   * and rejects with the worker's error. Aborting `signal` asks the worker to cancel it.
    */
-  request<T extends WorkerEvent['type']>(body: RequestBody, done: T, transfer: Transferable[] = [], onEvent: Listener = () => {}): Promise<Final<T>> {
+  request<T extends WorkerEvent['type']>(body: RequestBody, done: T, transfer: Transferable[] = [], onEvent: Listener = () => {}, signal?: AbortSignal): Promise<Final<T>> {
     const requestId = this.nextId++;
+    signal?.addEventListener('abort', () => this.worker.postMessage({ type: 'cancel', requestId: this.nextId++, target: requestId } satisfies WorkerRequest), { once: true });
     return new Promise<Final<T>>((resolve, reject) => {
       this.pending.set(requestId, {
         reject,

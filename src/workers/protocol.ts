@@ -12,11 +12,27 @@ export interface FilePayload {
   bytes: ArrayBuffer;
 }
 
+/** How a summary is decoded (the page's settings). */
+export interface SummarySettings {
+  /** 1 = greedy (tokens stream one by one); more = beam search (tokens arrive at the end). */
+  beamSize: number;
+  lengthPenalty: number;
+  /** Passages retrieved into the decoder's context. */
+  k: number;
+  maxLength: number;
+}
+
 export type WorkerRequest =
-  /** Decode the files into one study (a single image, a multi-frame file or a series). */
+  /** Decode the files into one study (a single image, a multi-frame file or a series); the worker keeps its values for summaries. */
   | { type: 'open'; requestId: number; files: FilePayload[] }
   /** Start tfjs on the first backend of `preferred` that works, run the self-test, report which one. */
-  | { type: 'init-backend'; requestId: number; preferred: BackendName[] };
+  | { type: 'init-backend'; requestId: number; preferred: BackendName[] }
+  /** Fetch, verify (size, SHA-256) and load an exported model; `base` is the absolute URL of its folder. */
+  | { type: 'load-model'; requestId: number; base: string }
+  /** Summarise the last opened study with this text: context first, then one event per token, then done. */
+  | { type: 'summarize'; requestId: number; text: string; settings: SummarySettings }
+  /** Stop the summary request `target` (it ends with a 'cancelled' error). */
+  | { type: 'cancel'; requestId: number; target: number };
 
 /**
  * What the viewer needs of a study: the volume without its Float32 modality values (the viewer maps the
@@ -28,15 +44,34 @@ export type StudyView = Omit<Volume, 'modality'> & {
 };
 
 export interface WorkerError {
-  /** An intake error code, or 'internal' for a bug (which the page reports as such). */
-  code: IntakeErrorCode | 'internal' | 'backend-failed';
+  /** An intake error code, a model or summary error, or 'internal' for a bug (which the page reports as such). */
+  code: IntakeErrorCode | 'internal' | 'backend-failed' | 'model-missing' | 'model-corrupt' | 'no-model' | 'no-study' | 'cancelled';
   message: string;
 }
 
+/** A retrieved passage as the page lists it. */
+export interface PassageView {
+  id: string;
+  text: string;
+  score: number;
+  /** Its tokens, when it is one of the k in the decoder's context (for highlighting attention). */
+  tokens?: string[];
+}
+
+/** Milliseconds per stage of a summary. */
+export interface SummaryTimingsView {
+  encode: number;
+  retrieve: number;
+  /** Decoding: first token, and all tokens. */
+  firstToken?: number;
+  decode?: number;
+  tokens?: number;
+}
+
 /**
- * One generated token, streamed while a summary is decoded (emitted by the summarizer, a later stage):
- * the token, the fusion gate β (share taken from retrieved text), attention over image regions, and
- * weights over the tokens of each retrieved passage and of the input text.
+ * One generated token, streamed while a summary is decoded: the token, the fusion gate β (share taken
+ * from retrieved text), attention over image regions, and weights over the tokens of each retrieved
+ * passage and of the input text.
  */
 export interface TokenEvent {
   type: 'token';
@@ -62,5 +97,17 @@ export type WorkerEvent =
       selfTest: number[];
       ms: number;
     }
+  | { type: 'model-progress'; requestId: number; loaded: number; total: number; file: string }
+  | { type: 'model-ready'; requestId: number; name: string; params: number; bytes: number; ms: number; backend: string }
+  | {
+      type: 'summary-context';
+      requestId: number;
+      passages: PassageView[];
+      /** The input text's tokens (the last part of the decoder's context). */
+      inputTokens: string[];
+      regionShape: [number, number, number];
+      timings: SummaryTimingsView;
+    }
   | TokenEvent
+  | { type: 'summary-done'; requestId: number; summary: string; timings: SummaryTimingsView }
   | { type: 'error'; requestId: number; error: WorkerError };

@@ -1,19 +1,41 @@
 /// <reference lib="webworker" />
 /**
- * The Tuwen worker: all heavy work (decoding, and later the models) runs here, off the page's thread.
- * Requests come in as WorkerRequest, answers go out as WorkerEvent (see protocol.ts).
+ * The Tuwen worker: all heavy work — decoding images, loading the model, summarising — runs here, off
+ * the page's thread. Requests come in as WorkerRequest, answers go out as WorkerEvent (see protocol.ts).
+ * The opened study's modality values stay here (the page only gets the stored frames to display).
  */
+import * as tf from '@tensorflow/tfjs';
 import { selectBackend, selfTest } from '../inference/backend.ts';
+import { loadExportedModel } from '../inference/exportedModel.ts';
+import { ModelFileError, readModelFiles, type ByteSource } from '../inference/modelFiles.ts';
+import type { Grid } from '../inference/preprocess.ts';
+import type { Summarizer } from '../inference/summarizer.ts';
 import { toIntakeError } from '../intake/errors.ts';
 import { decodeFile } from '../intake/intake.ts';
+import { greyValues } from '../intake/modality.ts';
 import { assembleVolume } from '../intake/series.ts';
 import type { DecodedImage, StoredPixels } from '../intake/types.ts';
 import { browserIntakeEnv } from '../platform/browser.ts';
-import type { StudyView, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { StudyView, SummarySettings, WorkerError, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const env = browserIntakeEnv();
+
+/** The last opened study, as the summarizer reads it. */
+let current: { modality: Float32Array; grid: Grid } | undefined;
+let model: Summarizer | undefined;
+/** Summaries in flight, by request id, so that 'cancel' can stop them. */
+const running = new Map<number, AbortController>();
+
+class CodedError extends Error {
+  constructor(
+    readonly code: WorkerError['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 function post(event: WorkerEvent, transfer: Transferable[] = []): void {
   self.postMessage(event, transfer);
@@ -41,6 +63,7 @@ async function open(requestId: number, files: { name: string; bytes: ArrayBuffer
   }
   post({ type: 'progress', requestId, stage: 'assembling', done: files.length, total: files.length });
   const volume = assembleVolume(images);
+  current = { modality: greyValues(volume.modality, volume.samplesPerPixel), grid: { depth: volume.depth, height: volume.height, width: volume.width } };
   // The page needs no Float32 modality values (the viewer maps stored values itself), so they are not sent.
   const { modality: _notSent, ...view } = volume;
   const study: StudyView = { ...view, storedRange: storedRange(volume.stored), decodeMs: performance.now() - started };
@@ -55,12 +78,112 @@ async function initBackend(requestId: number, preferred: Parameters<typeof selec
   post({ type: 'backend-ready', requestId, ...choice, selfTest: Array.from(result), ms: performance.now() - started });
 }
 
+/** fetch as a byte source: 404 (or a server's HTML fallback page) is a missing file; bytes are counted as they arrive. */
+function fetchSource(base: string): ByteSource {
+  return async (path, onBytes) => {
+    const response = await fetch(new URL(path, base));
+    const html = (response.headers.get('content-type') ?? '').includes('text/html');
+    if (response.status === 404 || (response.ok && html)) return undefined;
+    if (!response.ok || !response.body) throw new ModelFileError('model-missing', `${path}: HTTP ${response.status}`);
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      onBytes(received);
+    }
+    const bytes = new Uint8Array(received);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    return bytes;
+  };
+}
+
+async function loadModel(requestId: number, base: string): Promise<void> {
+  const started = performance.now();
+  let lastPost = 0;
+  const { manifest, files } = await readModelFiles(fetchSource(base), (loaded, total, file) => {
+    // Progress at most every 50 ms, and always the last.
+    if (loaded === total || performance.now() - lastPost > 50) {
+      lastPost = performance.now();
+      post({ type: 'model-progress', requestId, loaded, total, file });
+    }
+  });
+  model?.dispose();
+  model = undefined;
+  const loaded = loadExportedModel(files);
+  // Warm-up: one short summary of a blank slice compiles the backend's kernels before the user waits on them.
+  const g = loaded.config.image.grid;
+  await loaded.summarize({ modality: new Float32Array(g.height * g.width).fill(-1000), grid: { depth: 1, height: g.height, width: g.width }, text: '' }, { beamSize: 1, lengthPenalty: 0, maxLength: 2 });
+  model = loaded;
+  post({ type: 'model-ready', requestId, name: manifest.model, params: loaded.params, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), ms: performance.now() - started, backend: tf.getBackend() });
+}
+
+async function summarize(requestId: number, text: string, settings: SummarySettings): Promise<void> {
+  if (!model) throw new CodedError('no-model', 'the model is not loaded');
+  if (!current) throw new CodedError('no-study', 'open an image first');
+  const controller = new AbortController();
+  running.set(requestId, controller);
+  const started = performance.now();
+  let firstToken: number | undefined;
+  // Set once the passages are retrieved: each passage's token count, and the region grid.
+  let counts: number[] = [];
+  let regionShape: [number, number, number] = [0, 0, 0];
+  try {
+    const result = await model.summarize(
+      { ...current, text },
+      {
+        beamSize: settings.beamSize,
+        lengthPenalty: settings.lengthPenalty,
+        k: settings.k,
+        maxLength: settings.maxLength,
+        signal: controller.signal,
+        onRetrieved(context, timings) {
+          // The context tokens: the k passages' tokens, in order, then the input text's.
+          let at = 0;
+          const passages = context.passages.map((p, i) => {
+            const count = context.passageTokenCounts[i];
+            const tokens = count === undefined ? undefined : context.contextTokens.slice(at, (at += count));
+            return { id: p.passage.id, text: p.passage.text, score: p.score, ...(tokens ? { tokens } : {}) };
+          });
+          counts = context.passageTokenCounts;
+          regionShape = context.regionShape;
+          post({ type: 'summary-context', requestId, passages, inputTokens: context.contextTokens.slice(at), regionShape: context.regionShape, timings });
+        },
+        onToken(token, index) {
+          firstToken ??= performance.now() - started;
+          const weights = token.textAttention;
+          let at = 0;
+          const passageWeights = counts.map((n) => weights.slice(at, (at += n)));
+          post({ type: 'token', requestId, index, token: token.text, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, passageWeights, textWeights: weights.slice(at) });
+        },
+      },
+    );
+    post({ type: 'summary-done', requestId, summary: result.summary, timings: { ...result.timings, firstToken: firstToken ?? result.timings.encode + result.timings.retrieve } });
+  } finally {
+    running.delete(requestId);
+  }
+}
+
 async function handle(request: WorkerRequest): Promise<void> {
   switch (request.type) {
     case 'open':
       return open(request.requestId, request.files);
     case 'init-backend':
       return initBackend(request.requestId, request.preferred);
+    case 'load-model':
+      return loadModel(request.requestId, request.base);
+    case 'summarize':
+      return summarize(request.requestId, request.text, request.settings);
+    case 'cancel':
+      running.get(request.target)?.abort();
+      return;
     default: {
       const unknown: never = request;
       throw new Error(`unknown request ${JSON.stringify(unknown)}`);
@@ -68,11 +191,27 @@ async function handle(request: WorkerRequest): Promise<void> {
   }
 }
 
+/** Any failure as the protocol's error: coded errors keep their code, the rest are named by the request. */
+function toWorkerError(err: unknown, request: WorkerRequest): WorkerError {
+  if (err instanceof CodedError || err instanceof ModelFileError) return { code: err.code, message: err.message };
+  if (err instanceof DOMException && err.name === 'AbortError') return { code: 'cancelled', message: 'cancelled' };
+  const message = err instanceof Error ? err.message : String(err);
+  switch (request.type) {
+    case 'init-backend':
+      return { code: 'backend-failed', message };
+    case 'open':
+      return toIntakeError(err, 'decode-failed');
+    case 'load-model':
+      return { code: 'model-corrupt', message };
+    default:
+      return { code: 'internal', message };
+  }
+}
+
 self.onmessage = (message: MessageEvent<WorkerRequest>) => {
   const request = message.data;
   handle(request).catch((err: unknown) => {
-    const intake = toIntakeError(err, 'decode-failed');
-    const code = request.type === 'init-backend' ? 'backend-failed' : intake.code;
-    post({ type: 'error', requestId: request.requestId, error: { code, message: intake.message } });
+    const { code, message: text } = toWorkerError(err, request);
+    post({ type: 'error', requestId: request.requestId, error: { code, message: text } });
   });
 };

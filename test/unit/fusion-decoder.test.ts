@@ -47,7 +47,7 @@ describe('fusion decoder', () => {
     disposeWeights(w);
   });
 
-  it('learns to copy the retrieved tokens: the loss falls and β rises', () => {
+  it("learns to copy the retrieved tokens: the loss falls and β rises", async () => {
     const w = initFusionDecoder(config, 2);
     const t = toyBatch();
     const ctx = prepareContext(w, t.regions, t.tokens, t.ids, t.mask, config);
@@ -72,13 +72,13 @@ describe('fusion decoder', () => {
     const single = prepareContext(w, one.regions as tf.Tensor3D, one.tokens as tf.Tensor3D, one.ids as tf.Tensor2D, one.mask as tf.Tensor2D, config);
     const before = tf.memory().numTensors;
     const options = { bos: 2, eos: 11, maxLength: 4, beamSize: 1, lengthPenalty: 0 };
-    const greedy = decode(w, single, options);
+    const greedy = await decode(w, single, options);
     expect(greedy.map((r) => r.id)).toEqual([5, 7, 9, 3]);
     expect(greedy[0]!.visualAttention).toHaveLength(4);
     expect(greedy[0]!.textAttention[4]).toBe(0);
-    const beam = decode(w, single, { ...options, beamSize: 3, lengthPenalty: 0.7 });
+    const beam = await decode(w, single, { ...options, beamSize: 3, lengthPenalty: 0.7 });
     expect(beam.map((r) => r.id)).toEqual([5, 7, 9, 3]);
-    expect(decode(w, single, options).map((r) => r.id)).toEqual(greedy.map((r) => r.id)); // same input, same tokens
+    expect((await decode(w, single, options)).map((r) => r.id)).toEqual(greedy.map((r) => r.id)); // same input, same tokens
     expect(tf.memory().numTensors).toBe(before);
     disposeContext(single);
     disposeWeights(w);

@@ -42,7 +42,7 @@ describe('training smoke test', () => {
     const s = generateStudy(78, 0, { size: 64 });
     const modality = studyModality(s);
     const before = tf.memory().numTensors;
-    const result = summarizer.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 2, lengthPenalty: 0.7, maxLength: 12 });
+    const result = await summarizer.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 2, lengthPenalty: 0.7, maxLength: 12 });
     expect(tf.memory().numTensors).toBe(before);
     expect(result.tokens.length).toBeGreaterThan(0);
     for (const t of result.tokens) {
@@ -61,7 +61,7 @@ describe('training smoke test', () => {
     const manifest = JSON.parse(readFileSync(join(exported, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
     for (const f of manifest.files) expect(createHash('sha256').update(readFileSync(join(exported, f.path))).digest('hex')).toBe(f.sha256);
     const int8 = (await loadRetrievalModel(exported)).summarizer;
-    const again = int8.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 1, lengthPenalty: 0, maxLength: 12 });
+    const again = await int8.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 1, lengthPenalty: 0, maxLength: 12 });
     expect(again.tokens.length).toBeGreaterThan(0);
     int8.dispose();
   }, 180_000);

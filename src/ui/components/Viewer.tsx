@@ -1,7 +1,11 @@
-/** The image viewport: cornerstone-core draws the slice; mouse drag windows, wheel and arrows scroll. */
+/**
+ * The image viewport: cornerstone-core draws the slice; mouse drag windows, wheel and arrows scroll. The
+ * selected summary token's attention heatmap is drawn over the image after each render.
+ */
 import * as cornerstone from 'cornerstone-core';
 import { useEffect, useRef } from 'react';
-import { useStore } from '../store.ts';
+import { heatmapPixels } from '../summary/heatmap.ts';
+import { useStore, type TuwenState } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
 import { sliceImage } from '../viewer/cornerstoneImage.ts';
 
@@ -15,16 +19,28 @@ export function Viewer() {
   const stepSlice = useStore((s) => s.stepSlice);
   const dragWindow = useStore((s) => s.dragWindow);
 
+  const selected = useStore((s) => s.selected);
+  const tokens = useStore((s) => s.summary.tokens);
+
   useEffect(() => {
     const el = element.current!;
     cornerstone.enable(el);
     const observer = new ResizeObserver(() => cornerstone.resize(el, true));
     observer.observe(el);
+    const onRendered = (event: Event) => drawHeatmap(el, (event as CustomEvent<{ canvasContext: CanvasRenderingContext2D }>).detail.canvasContext, useStore.getState());
+    el.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
     return () => {
+      el.removeEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
       observer.disconnect();
       cornerstone.disable(el);
     };
   }, []);
+
+  // Another token (or none): redraw, so the heatmap follows.
+  useEffect(() => {
+    const el = element.current!;
+    if (study && cornerstone.getEnabledElement(el).image) cornerstone.updateImage(el);
+  }, [selected, tokens, study]);
 
   // A new slice or study: display it with the current window. A new study starts from a fitted viewport;
   // a new slice keeps the user's zoom and pan.
@@ -90,6 +106,11 @@ export function Viewer() {
         onContextMenu={(e) => e.preventDefault()}
       />
       {!study && <div className="viewer-empty">{t.noStudy}</div>}
+      {study && selected !== undefined && tokens[selected] && (
+        <div className="viewer-token" data-testid="heatmap-token">
+          {t.attentionOf}「{tokens[selected].text.replace(/^##/, '')}」
+        </div>
+      )}
       {study && (
         <div className="viewer-overlay" aria-hidden="true">
           <span>
@@ -102,4 +123,23 @@ export function Viewer() {
       )}
     </div>
   );
+}
+
+/** The selected token's attention over the displayed slice, scaled onto the image's pixels. */
+function drawHeatmap(el: HTMLElement, context: CanvasRenderingContext2D, state: TuwenState): void {
+  const { study, summary, selected, slice } = state;
+  const token = selected === undefined ? undefined : summary.tokens[selected];
+  if (!study || !token || !summary.regionShape) return;
+  const [, rh, rw] = summary.regionShape;
+  const cells = document.createElement('canvas');
+  cells.width = rw;
+  cells.height = rh;
+  cells.getContext('2d')!.putImageData(new ImageData(heatmapPixels(token.visual, summary.regionShape, slice, study.depth), rw, rh), 0, 0);
+  const topLeft = cornerstone.pixelToCanvas(el, { x: 0, y: 0 } as cornerstone.PixelCoordinate);
+  const bottomRight = cornerstone.pixelToCanvas(el, { x: study.width, y: study.height } as cornerstone.PixelCoordinate);
+  context.save();
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.imageSmoothingEnabled = true;
+  context.drawImage(cells, topLeft.x, topLeft.y, bottomRight.x - topLeft.x, bottomRight.y - topLeft.y);
+  context.restore();
 }

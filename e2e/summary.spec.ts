@@ -1,0 +1,130 @@
+/**
+ * Summaries in the page (issue 6): a demo study, generate on wasm, tokens stream, two tokens give two
+ * heatmaps, passages and the β legend show, the three exports download and parse; the CLI writes the
+ * same tokens; a corrupt model file gives a clear error and keeps the image and text; WebGPU matches wasm.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import dcmjs from 'dcmjs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectErrors, openApp, SCREENSHOTS } from './helpers.ts';
+
+const SAMPLES = JSON.parse(readFileSync('public/samples/index.json', 'utf8')) as { id: string; files: string[]; clinical: string; text: string }[];
+/** The demo study with findings used throughout (the second one; the first is normal). */
+const SAMPLE = SAMPLES[1]!;
+
+async function openSampleWithModel(page: Page, query: string): Promise<void> {
+  await openApp(page, query);
+  await page.locator('.samples button').nth(1).click();
+  await expect(page.getByTestId('viewer')).toHaveAttribute('aria-label', /\d+\/\d+/);
+  await expect(page.getByTestId('generate')).toBeEnabled({ timeout: 90_000 });
+}
+
+async function generate(page: Page): Promise<string[]> {
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 110_000 });
+  return page.locator('.token').allTextContents();
+}
+
+test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exports', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openSampleWithModel(page, '?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm');
+
+  // Streaming: a MutationObserver records the number of tokens on the page at every change.
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { seenCounts: number[] }).seenCounts = seen;
+    const strip = document.querySelector('[data-testid=tokens]')!;
+    new MutationObserver(() => seen.push(strip.querySelectorAll('.token').length)).observe(strip, { childList: true });
+  });
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 110_000 });
+  const counts = new Set(await page.evaluate(() => (window as unknown as { seenCounts: number[] }).seenCounts));
+  const tokens = await page.locator('.token').allTextContents();
+  expect(tokens.length).toBeGreaterThan(3);
+  expect(counts.size, `token counts seen while streaming: ${[...counts].join(',')}`).toBeGreaterThan(2);
+  await expect(page.getByTestId('beta-legend')).toBeVisible();
+  await expect(page.getByTestId('beta-chart')).toBeVisible();
+  await expect(page.locator('[data-testid=passages] li')).not.toHaveCount(0);
+  await expect(page.getByTestId('timings')).toContainText('ms');
+
+  // Two tokens whose attention peaks differ → two different heatmaps on the viewer.
+  const peaks = await page.locator('.token').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-peak')));
+  const first = 0;
+  const second = peaks.findIndex((p) => p !== peaks[first]);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const shot = async (index: number, name: string) => {
+    await page.locator('.token').nth(index).click();
+    await expect(page.getByTestId('heatmap-token')).toBeVisible();
+    await page.waitForTimeout(200);
+    const png = await page.getByTestId('viewer').screenshot();
+    writeFileSync(join(SCREENSHOTS, name), png);
+    return png;
+  };
+  const a = await shot(first, 'summary-heatmap-token-a.png');
+  if (second > 0) {
+    const b = await shot(second, 'summary-heatmap-token-b.png');
+    expect(Buffer.compare(a, b)).not.toBe(0);
+  }
+  // Keyboard: → moves the selection.
+  await page.locator('.token').nth(first).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('.token').nth(first + 1)).toHaveAttribute('aria-pressed', 'true');
+  await page.screenshot({ path: join(SCREENSHOTS, 'summary-page.png'), fullPage: true });
+
+  // Exports: JSON, PNG, DICOM SR.
+  const saved = async (testId: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+    return readFileSync((await download.path())!);
+  };
+  const json = JSON.parse((await saved('export-json')).toString('utf8')) as { tokens: { token: string; beta: number; visualAttention: number[] }[]; summary: string };
+  expect(json.tokens.map((t) => t.token.replace(/^##/, ''))).toEqual(tokens);
+  expect(json.tokens[0]!.visualAttention.length).toBeGreaterThan(1);
+  const png = await saved('export-png');
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  writeFileSync(join(SCREENSHOTS, 'summary-export.png'), png);
+  const sr = await saved('export-sr');
+  const { dict } = dcmjs.data.DicomMessage.readFile(sr.buffer.slice(sr.byteOffset, sr.byteOffset + sr.byteLength) as ArrayBuffer);
+  const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict) as { SOPClassUID: string; ContentSequence: { TextValue: string }[] };
+  expect(ds.SOPClassUID).toBe('1.2.840.10008.5.1.4.1.1.88.11');
+  expect(Buffer.from(ds.ContentSequence[1]!.TextValue, 'latin1').toString('utf8')).toBe(json.summary);
+
+  // The Node CLI, same files, text and model: the same tokens.
+  const text = await page.getByTestId('text').inputValue();
+  const files = SAMPLE.files.map((f) => `public/samples/${SAMPLE.id}/${f}`);
+  const out = execFileSync('npx', ['tuwen', 'summarize', '--model', 'public/models/retrieval', ...files, '--text', text, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const cliTokens = out.trim().split('\n').slice(0, -1).map((l) => (JSON.parse(l) as { token: string }).token);
+  expect(cliTokens).toEqual(json.tokens.map((t) => t.token));
+  expect(errors).toEqual([]);
+});
+
+test('a corrupt model file: a clear error, and the image and text stay', async ({ page }) => {
+  await page.route('**/models/retrieval/weights.bin', async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[100] = body[100]! ^ 0xff;
+    await route.fulfill({ response, body });
+  });
+  await openApp(page, '?backend=wasm');
+  await page.locator('.samples button').nth(1).click();
+  await expect(page.getByTestId('model-error')).toContainText('weights.bin', { timeout: 60_000 });
+  await expect(page.getByTestId('model-error')).toContainText('SHA-256');
+  await expect(page.getByTestId('generate')).toBeDisabled();
+  await expect(page.getByTestId('text')).toHaveValue(/\S/);
+  await expect(page.getByTestId('viewer')).toHaveAttribute('aria-label', /\d+\/\d+/);
+  await page.screenshot({ path: join(SCREENSHOTS, 'summary-corrupt-model.png') });
+});
+
+test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens as wasm', async ({ page }) => {
+  const short = async (query: string) => {
+    await openSampleWithModel(page, query);
+    await page.locator('input[type=number]').last().fill('4');
+    return generate(page);
+  };
+  const onWasm = await short('?backend=wasm');
+  const onGpu = await short('?backend=webgpu');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  expect(onGpu).toEqual(onWasm);
+});

@@ -1,0 +1,59 @@
+/**
+ * The retrieved passages with their similarity scores, and the input text; for the selected token, the
+ * decoder's attention over their tokens as highlights (relative to the token's largest weight).
+ */
+import { relativeWeights } from '../summary/colors.ts';
+import { useStore } from '../store.ts';
+import { useMessages } from '../useMessages.ts';
+
+/** Tokens with a highlight per weight (already relative: 1 = the token's largest weight). */
+function Weighted({ tokens, weights }: { tokens: string[]; weights?: Float32Array }) {
+  return (
+    <span className="weighted">
+      {tokens.map((token, i) => {
+        const w = weights?.[i] ?? 0;
+        return (
+          <span key={i} style={w > 0.02 ? { background: `rgba(14, 165, 233, ${(0.15 + 0.85 * w).toFixed(2)})` } : undefined} data-weight={w.toFixed(3)}>
+            {token.replace(/^##/, '')}
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
+export function PassagesPanel() {
+  const t = useMessages();
+  const summary = useStore((s) => s.summary);
+  const selected = useStore((s) => s.selected);
+  if (summary.passages.length === 0) return null;
+  const token = selected === undefined ? undefined : summary.tokens[selected];
+  // Each token's weights are over all context tokens; normalise over that whole context, so that colours compare across passages.
+  const all = token ? relativeWeights(Float32Array.from([...token.passageWeights.flatMap((w) => Array.from(w)), ...token.textWeights])) : undefined;
+  let at = 0;
+  const slices = token ? [...token.passageWeights.map((w) => all!.slice(at, (at += w.length))), all!.slice(at)] : [];
+  return (
+    <section className="panel passages" data-testid="passages">
+      <h2>{t.passages}</h2>
+      <ol>
+        {summary.passages.map((p, i) => (
+          <li key={p.id} className={p.tokens ? 'in-context' : undefined}>
+            <div className="meta">
+              <span>
+                {t.score} {p.score.toFixed(3)}
+              </span>
+              {p.tokens && <span className="badge">{t.inContext}</span>}
+            </div>
+            {p.tokens ? <Weighted tokens={p.tokens} weights={slices[i]} /> : <span className="plain">{p.text}</span>}
+          </li>
+        ))}
+      </ol>
+      {summary.inputTokens.length > 0 && (
+        <div className="input-weights">
+          <h3>{t.inputText}</h3>
+          <Weighted tokens={summary.inputTokens} weights={token ? slices[slices.length - 1] : undefined} />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+/** Generate / cancel, and the decoding settings (greedy or beam, beam size, k passages, max length); the model's load state. */
+import { useStore } from '../store.ts';
+import { useMessages } from '../useMessages.ts';
+
+export function SummaryControls() {
+  const t = useMessages();
+  const model = useStore((s) => s.model);
+  const study = useStore((s) => s.study);
+  const status = useStore((s) => s.summary.status);
+  const settings = useStore((s) => s.settings);
+  const setSettings = useStore((s) => s.setSettings);
+  const summarize = useStore((s) => s.summarize);
+  const cancel = useStore((s) => s.cancelSummary);
+  const running = status === 'running';
+  const number = (value: string, min: number, max: number) => Math.max(min, Math.min(max, Math.round(Number(value) || min)));
+  return (
+    <div className="summary-controls">
+      {model.status === 'loading' && (
+        <div className="progress" role="status" data-testid="model-progress">
+          <span>{t.modelLoading}</span>
+          <progress max={model.total ?? 1} value={model.loaded ?? 0} />
+        </div>
+      )}
+      {model.status === 'error' && model.error && (
+        <p className="error" role="alert" data-testid="model-error">
+          {t.modelFailed}: {t.errors[model.error.code]} <span className="detail">{model.error.message}</span>
+        </p>
+      )}
+      <div className="row">
+        {running ? (
+          <button type="button" className="primary" onClick={cancel} data-testid="cancel">
+            {t.cancel}
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={() => void summarize()} disabled={model.status !== 'ready' || !study} data-testid="generate">
+            {t.generate}
+          </button>
+        )}
+        <label>
+          {t.decoding}{' '}
+          <select value={settings.beamSize > 1 ? 'beam' : 'greedy'} onChange={(e) => setSettings({ beamSize: e.target.value === 'beam' ? 3 : 1 })} disabled={running} data-testid="decoding">
+            <option value="greedy">{t.greedy}</option>
+            <option value="beam">{t.beam}</option>
+          </select>
+        </label>
+        {settings.beamSize > 1 && (
+          <label>
+            {t.beamSize} <input type="number" min={2} max={8} value={settings.beamSize} onChange={(e) => setSettings({ beamSize: number(e.target.value, 2, 8) })} disabled={running} />
+          </label>
+        )}
+        <label>
+          {t.passagesK} <input type="number" min={0} max={5} value={settings.k} onChange={(e) => setSettings({ k: number(e.target.value, 0, 5) })} disabled={running} data-testid="k" />
+        </label>
+        <label>
+          {t.maxLength} <input type="number" min={4} max={160} value={settings.maxLength} onChange={(e) => setSettings({ maxLength: number(e.target.value, 4, 160) })} disabled={running} />
+        </label>
+      </div>
+    </div>
+  );
+}

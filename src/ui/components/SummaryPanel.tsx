@@ -1,0 +1,35 @@
+/** The summary: settings and generate, the streamed tokens coloured by β, the β chart, timings and exports. */
+import { useStore } from '../store.ts';
+import { useMessages } from '../useMessages.ts';
+import { BetaChart } from './BetaChart.tsx';
+import { ExportButtons } from './ExportButtons.tsx';
+import { SummaryControls } from './SummaryControls.tsx';
+import { TokenStrip } from './TokenStrip.tsx';
+
+export function SummaryPanel() {
+  const t = useMessages();
+  const summary = useStore((s) => s.summary);
+  const timings = summary.timings;
+  return (
+    <section className="panel summary" data-testid="summary">
+      <h2>{t.summaryTitle}</h2>
+      <SummaryControls />
+      {summary.status === 'error' && summary.error && (
+        <p className="error" role="alert" data-testid="summary-error">
+          {t.errors[summary.error.code]} <span className="detail">{summary.error.message}</span>
+        </p>
+      )}
+      <TokenStrip />
+      <BetaChart />
+      {timings && (
+        <p className="timings" data-testid="timings">
+          {t.timings}: {t.encodeTime} {Math.round(timings.encode)} ms · {t.retrieveTime} {Math.round(timings.retrieve)} ms
+          {timings.firstToken !== undefined && ` · ${t.firstToken} ${Math.round(timings.firstToken)} ms`}
+          {timings.decode !== undefined && timings.tokens ? ` · ${t.perToken} ${(timings.decode / timings.tokens).toFixed(1)} ms · ${t.total} ${Math.round(timings.encode + timings.retrieve + timings.decode)} ms` : ''}
+        </p>
+      )}
+      <ExportButtons />
+      <small className="disclaimer">{t.disclaimer}</small>
+    </section>
+  );
+}

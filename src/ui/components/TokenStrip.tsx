@@ -1,0 +1,60 @@
+/**
+ * The summary as tokens coloured by β, streamed as they come; hover, click or ←→ selects a token (its
+ * heatmap and text weights show elsewhere). A legend explains the colours.
+ */
+import { betaColor } from '../summary/colors.ts';
+import { peakRegion } from '../../eval/pointing.ts';
+import { useStore } from '../store.ts';
+import { useMessages } from '../useMessages.ts';
+
+export function TokenStrip() {
+  const t = useMessages();
+  const tokens = useStore((s) => s.summary.tokens);
+  const status = useStore((s) => s.summary.status);
+  const selected = useStore((s) => s.selected);
+  const shape = useStore((s) => s.summary.regionShape);
+  const select = useStore((s) => s.selectToken);
+
+  function onKeyDown(event: React.KeyboardEvent) {
+    const delta = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -1, ArrowDown: 1 }[event.key];
+    if (delta === undefined || tokens.length === 0) return;
+    event.preventDefault();
+    const next = Math.max(0, Math.min(tokens.length - 1, (selected ?? -1) + delta));
+    select(next);
+    (event.currentTarget.querySelectorAll('button')[next] as HTMLButtonElement | undefined)?.focus();
+  }
+
+  return (
+    <div>
+      <p className="tokens" data-testid="tokens" data-status={status} data-count={tokens.length} onKeyDown={onKeyDown} aria-live="polite">
+        {tokens.map((token, i) => (
+          <button
+            key={i}
+            type="button"
+            className="token"
+            style={{ background: betaColor(token.beta) }}
+            aria-pressed={selected === i}
+            aria-label={`${token.text.replace(/^##/, '')} β=${token.beta.toFixed(2)}`}
+            title={`β = ${token.beta.toFixed(3)}`}
+            tabIndex={selected === i || (selected === undefined && i === 0) ? 0 : -1}
+            onMouseEnter={() => select(i)}
+            onFocus={() => select(i)}
+            onClick={() => select(i)}
+            data-beta={token.beta}
+            data-peak={shape && Object.values(peakRegion(token.visual, shape)).join('-')}
+          >
+            {token.text.replace(/^##/, '')}
+          </button>
+        ))}
+        {status === 'running' && <span className="cursor" aria-hidden="true" />}
+      </p>
+      <div className="legend" data-testid="beta-legend">
+        <span>{t.fromGenerator}</span>
+        <span className="scale" aria-hidden="true" style={{ background: `linear-gradient(90deg, ${betaColor(0)}, ${betaColor(1)})` }} />
+        <span>{t.fromRetrieved}</span>
+        <small>{t.betaLegend}</small>
+      </div>
+      <small className="hint">{t.tokenHelp}</small>
+    </div>
+  );
+}
