@@ -52,6 +52,7 @@ export interface BackendState {
   backend?: BackendName;
   skipped: { backend: BackendName; reason: string }[];
   selfTest?: number[];
+  gflops?: number;
   ms?: number;
   error?: string;
 }
@@ -66,6 +67,8 @@ export interface AppSlice {
 /** One streamed token as the page keeps it. */
 export interface TokenView {
   text: string;
+  /** Milliseconds since decoding began. */
+  ms: number;
   beta: number;
   visual: Float32Array;
   passageWeights: Float32Array[];
@@ -87,6 +90,7 @@ export interface SummaryState {
   tokens: TokenView[];
   passages: PassageView[];
   inputTokens: string[];
+  contextLength?: number;
   regionShape?: [number, number, number];
   timings?: SummaryTimingsView;
   summary?: string;
@@ -210,7 +214,7 @@ const createAppSlice: Slice<AppSlice> = (set) => ({
   async initBackend(preferred) {
     try {
       const ready = await worker.request({ type: 'init-backend', preferred }, 'backend-ready');
-      set({ backend: { backend: ready.backend, skipped: ready.skipped, selfTest: ready.selfTest, ms: ready.ms } });
+      set({ backend: { backend: ready.backend, skipped: ready.skipped, selfTest: ready.selfTest, gflops: ready.gflops, ms: ready.ms } });
     } catch (err) {
       set({ backend: { skipped: [], error: isWorkerError(err) ? err.message : String(err) } });
     }
@@ -254,9 +258,9 @@ const createSummarySlice: Slice<SummarySlice> = (set, get) => ({
         'summary-done',
         [],
         (event) => {
-          if (event.type === 'summary-context') update({ passages: event.passages, inputTokens: event.inputTokens, regionShape: event.regionShape, timings: event.timings });
+          if (event.type === 'summary-context') update({ passages: event.passages, inputTokens: event.inputTokens, contextLength: event.contextLength, regionShape: event.regionShape, timings: event.timings });
           if (event.type === 'token') {
-            const token: TokenView = { text: event.token, beta: event.beta, visual: event.visualAttention.weights, passageWeights: event.passageWeights, textWeights: event.textWeights };
+            const token: TokenView = { text: event.token, ms: event.ms, beta: event.beta, visual: event.visualAttention.weights, passageWeights: event.passageWeights, textWeights: event.textWeights };
             update({ tokens: [...get().summary.tokens, token] });
           }
         },

@@ -78,6 +78,8 @@ export interface TokenEvent {
   requestId: number;
   index: number;
   token: string;
+  /** Milliseconds since decoding began, when this token was ready. */
+  ms: number;
   beta: number;
   /** Attention over image regions: slices × grid rows × grid columns, normalised to sum 1. */
   visualAttention: { shape: [number, number, number]; weights: Float32Array };
@@ -95,6 +97,8 @@ export type WorkerEvent =
       backend: BackendName;
       skipped: { backend: BackendName; reason: string }[];
       selfTest: number[];
+      /** Measured matMul throughput on this backend, GFLOP/s (what a FLOP budget divides by). */
+      gflops: number;
       ms: number;
     }
   | { type: 'model-progress'; requestId: number; loaded: number; total: number; file: string }
@@ -102,6 +106,8 @@ export type WorkerEvent =
   | {
       type: 'summary-context';
       requestId: number;
+      /** Tokens in the decoder's context (passages, then input text). */
+      contextLength: number;
       passages: PassageView[];
       /** The input text's tokens (the last part of the decoder's context). */
       inputTokens: string[];

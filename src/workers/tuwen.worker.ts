@@ -5,7 +5,7 @@
  * The opened study's modality values stay here (the page only gets the stored frames to display).
  */
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, selfTest } from '../inference/backend.ts';
+import { matMulThroughput, selectBackend, selfTest } from '../inference/backend.ts';
 import { loadExportedModel } from '../inference/exportedModel.ts';
 import { ModelFileError, readModelFiles, type ByteSource } from '../inference/modelFiles.ts';
 import type { Grid } from '../inference/preprocess.ts';
@@ -75,7 +75,8 @@ async function initBackend(requestId: number, preferred: Parameters<typeof selec
   const started = performance.now();
   const choice = await selectBackend(preferred);
   const result = await selfTest();
-  post({ type: 'backend-ready', requestId, ...choice, selfTest: Array.from(result), ms: performance.now() - started });
+  const ms = performance.now() - started;
+  post({ type: 'backend-ready', requestId, ...choice, selfTest: Array.from(result), gflops: await matMulThroughput(), ms });
 }
 
 /** fetch as a byte source: 404 (or a server's HTML fallback page) is a missing file; bytes are counted as they arrive. */
@@ -135,6 +136,7 @@ async function summarize(requestId: number, text: string, settings: SummarySetti
   // Set once the passages are retrieved: each passage's token count, and the region grid.
   let counts: number[] = [];
   let regionShape: [number, number, number] = [0, 0, 0];
+  let decodeStart = started;
   try {
     const result = await model.summarize(
       { ...current, text },
@@ -154,14 +156,15 @@ async function summarize(requestId: number, text: string, settings: SummarySetti
           });
           counts = context.passageTokenCounts;
           regionShape = context.regionShape;
-          post({ type: 'summary-context', requestId, passages, inputTokens: context.contextTokens.slice(at), regionShape: context.regionShape, timings });
+          decodeStart = performance.now();
+          post({ type: 'summary-context', requestId, contextLength: context.contextTokens.length, passages, inputTokens: context.contextTokens.slice(at), regionShape: context.regionShape, timings });
         },
         onToken(token, index) {
           firstToken ??= performance.now() - started;
           const weights = token.textAttention;
           let at = 0;
           const passageWeights = counts.map((n) => weights.slice(at, (at += n)));
-          post({ type: 'token', requestId, index, token: token.text, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, passageWeights, textWeights: weights.slice(at) });
+          post({ type: 'token', requestId, index, token: token.text, ms: performance.now() - decodeStart, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, passageWeights, textWeights: weights.slice(at) });
         },
       },
     );

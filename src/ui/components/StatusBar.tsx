@@ -23,6 +23,11 @@ export function StatusBar() {
           {t.selfTest}: Σ = {backend.selfTest.reduce((a, b) => a + b, 0).toFixed(4)}
         </span>
       )}
+      {backend.gflops !== undefined && (
+        <span data-testid="gflops" data-gflops={backend.gflops}>
+          matMul {backend.gflops.toFixed(1)} GFLOP/s
+        </span>
+      )}
       {study && (
         <span>
           {t.decodeTime}: {Math.round(study.decodeMs)} ms

@@ -22,7 +22,7 @@ export function SummaryPanel() {
       <TokenStrip />
       <BetaChart />
       {timings && (
-        <p className="timings" data-testid="timings">
+        <p className="timings" data-testid="timings" data-encode={timings.encode} data-retrieve={timings.retrieve} data-first={timings.firstToken} data-decode={timings.decode} data-tokens={timings.tokens} data-context={summary.contextLength}>
           {t.timings}: {t.encodeTime} {Math.round(timings.encode)} ms · {t.retrieveTime} {Math.round(timings.retrieve)} ms
           {timings.firstToken !== undefined && ` · ${t.firstToken} ${Math.round(timings.firstToken)} ms`}
           {timings.decode !== undefined && timings.tokens ? ` · ${t.perToken} ${(timings.decode / timings.tokens).toFixed(1)} ms · ${t.total} ${Math.round(timings.encode + timings.retrieve + timings.decode)} ms` : ''}

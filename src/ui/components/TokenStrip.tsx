@@ -41,6 +41,7 @@ export function TokenStrip() {
             onFocus={() => select(i)}
             onClick={() => select(i)}
             data-beta={token.beta}
+            data-ms={token.ms.toFixed(2)}
             data-peak={shape && Object.values(peakRegion(token.visual, shape)).join('-')}
           >
             {token.text.replace(/^##/, '')}
