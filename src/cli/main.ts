@@ -24,10 +24,12 @@ commands:
                                build a baseline "model" from a training split
   eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
-  train --stage image|all --out DIR [--seed 1 --n 1000 --steps 600 --retriever-steps 400
-        --decoder-steps 800 --batch 8 --resume]
-                               train the retrieval model on the corpus (wasm): image pretraining only, or
-                               every stage (image, retriever, decoder) into a model directory
+  train --stage image|all --out DIR [--seed 1 --n 1000 | --manifest FILE] [--steps 600
+        --retriever-steps 400 --decoder-steps 800 --batch 8 --positive-weight 40 --eval-every 50
+        --ablation no-retrieval|random-image|fixed-beta --resume]
+                               train the retrieval model (wasm) on the corpus or a dataset manifest: image
+                               pretraining only, or every stage (image, retriever, decoder) into a model
+                               directory
   summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--json]
                                summarise a study (DICOM files, a series, or a picture) with its text
   export --model DIR --out public/models/NAME

@@ -35,9 +35,11 @@ export async function trainCommand(args: string[]): Promise<number> {
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
       ablation: { type: 'string' },
+      manifest: { type: 'string' },
     },
   });
   if (values.stage !== 'image' && values.stage !== 'all') throw new UsageError('--stage must be image (pretraining only) or all');
+  if (values.manifest && values.stage !== 'all') throw new UsageError('--manifest trains every stage: use it with --stage all');
   if (!values.out) throw new UsageError('--out DIR is required');
   const ablation = values.ablation as Ablation | undefined;
   if (ablation !== undefined && !ABLATIONS.includes(ablation)) throw new UsageError(`--ablation must be one of ${ABLATIONS.join(', ')}`);
@@ -60,8 +62,9 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (values.stage === 'all') {
     const started = performance.now();
     const pending: Promise<void>[] = [];
+    const data = values.manifest ? { kind: 'manifest' as const, path: values.manifest } : { kind: 'corpus' as const, n, size };
     const config = await trainPipeline({
-      seed, n, size, out: values.out, image: DEFAULT_IMAGE_ENCODER, ...(ablation ? { ablation } : {}),
+      seed, data, out: values.out, image: DEFAULT_IMAGE_ENCODER, ...(ablation ? { ablation } : {}),
       imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
       progress: (label, total) => {
         const bar = new ProgressBar(label, total);

@@ -7,32 +7,15 @@ import { join } from 'node:path';
 import { loadBaseline, type EvalModel } from '../baselines/baselines.ts';
 import type { Passage } from '../corpus/passages.ts';
 import { readJsonl } from '../dataset/jsonl.ts';
-import { generateStudy, studyGrid, studyModality } from '../corpus/study.ts';
 import { decoderStepFlops } from '../inference/models/fusionDecoder.ts';
 import { imageEncoderFlops } from '../inference/models/imageEncoder.ts';
-import type { Grid } from '../inference/preprocess.ts';
 import { loadExportedModel } from '../inference/exportedModel.ts';
 import { readModelFiles } from '../inference/modelFiles.ts';
 import { createSummarizer, type ModelConfig, type SummarizeInput, type Summarizer } from '../inference/summarizer.ts';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
-import { openStudy } from '../intake/intake.ts';
-import { greyValues } from '../intake/modality.ts';
-import { nodeIntakeEnv } from '../platform/node.ts';
 import { loadCheckpoint } from '../training/checkpoint.ts';
 import { pointingTrials } from './pointingTrials.ts';
-import type { EvalItem } from './testSet.ts';
-
-/** The volume of an evaluation item: regenerated for a fresh test set, read from its files otherwise. */
-async function itemVolume(item: EvalItem): Promise<{ modality: Float32Array; grid: Grid }> {
-  if (item.seed !== undefined && item.index !== undefined) {
-    const s = generateStudy(item.seed, item.index);
-    return { modality: studyModality(s), grid: studyGrid(s) };
-  }
-  if (!item.files) throw new Error(`${item.id}: no image to read`);
-  const files = await Promise.all(item.files.map(async (f) => ({ name: f, bytes: new Uint8Array(await readFile(f)) })));
-  const v = await openStudy(files, nodeIntakeEnv());
-  return { modality: greyValues(v.modality, v.samplesPerPixel), grid: { depth: v.depth, height: v.height, width: v.width } };
-}
+import { itemVolume } from './testSet.ts';
 
 /** A training output (float32 checkpoint) or an exported directory (uint8 weights, int8 index). */
 export async function loadRetrievalModel(dir: string): Promise<{ summarizer: Summarizer; params: number }> {

@@ -7,7 +7,11 @@ import { dirname, join } from 'node:path';
 import { extractFacts } from '../corpus/factExtractor.ts';
 import type { Fact, FindingTruth } from '../corpus/schema.ts';
 import type { Split } from '../corpus/splits.ts';
-import { generateStudy } from '../corpus/study.ts';
+import { generateStudy, studyGrid, studyModality } from '../corpus/study.ts';
+import type { Grid } from '../inference/preprocess.ts';
+import { openStudy } from '../intake/intake.ts';
+import { greyValues } from '../intake/modality.ts';
+import { nodeIntakeEnv } from '../platform/node.ts';
 import type { TextOmission } from '../corpus/findingsText.ts';
 import { readManifest } from '../dataset/manifest.ts';
 
@@ -26,6 +30,20 @@ export interface EvalItem {
   /** Generated in memory (fresh test sets): the study itself, so models need not read files. */
   seed?: number;
   index?: number;
+  /** The manifest's split, where it names one. */
+  split?: Split;
+}
+
+/** The volume of an item: regenerated for a fresh test set, read from its files otherwise. */
+export async function itemVolume(item: EvalItem): Promise<{ modality: Float32Array; grid: Grid }> {
+  if (item.seed !== undefined && item.index !== undefined) {
+    const s = generateStudy(item.seed, item.index);
+    return { modality: studyModality(s), grid: studyGrid(s) };
+  }
+  if (!item.files) throw new Error(`${item.id}: no image to read`);
+  const files = await Promise.all(item.files.map(async (f) => ({ name: f, bytes: new Uint8Array(await readFile(f)) })));
+  const v = await openStudy(files, nodeIntakeEnv());
+  return { modality: greyValues(v.modality, v.samplesPerPixel), grid: { depth: v.depth, height: v.height, width: v.width } };
 }
 
 export async function corpusSplit(corpusDir: string, split: Split): Promise<EvalItem[]> {
@@ -51,6 +69,7 @@ export async function manifestItems(path: string): Promise<EvalItem[]> {
         summary: e.summary,
         facts: e.facts ?? extractFacts(e.summary),
         files: e.files,
+        ...(e.split ? { split: e.split } : {}),
         ...(truth ? { findings: truth.findings, ...(truth.omission ? { omission: truth.omission } : {}) } : {}),
       };
     }),

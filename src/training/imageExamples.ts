@@ -3,7 +3,8 @@
  * windows (quantised to bytes to keep thousands in memory), the per-region finding-type targets from the
  * voxel labels, and the study's class for the retriever's center loss.
  */
-import { FINDING_TYPES } from '../corpus/schema.ts';
+import { FINDING_TYPES, type Fact, type FindingTruth } from '../corpus/schema.ts';
+import { boxRegions } from '../eval/pointing.ts';
 import { studyGrid, studyModality, type Study } from '../corpus/study.ts';
 import { regionGrid, toPatchOrder, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { encoderInput, type Grid } from '../inference/preprocess.ts';
@@ -37,17 +38,48 @@ export function regionTargets(labels: Uint8Array, labelTypes: number[], volume: 
   return out;
 }
 
-export function imageExample(study: Study, c: ImageEncoderConfig): ImageExample {
-  const volume = studyGrid(study);
-  const input = encoderInput(studyModality(study), volume, c.grid);
+/** The encoder's input for a volume, quantised to bytes, in patch order. */
+function encoderBytes(modality: Float32Array, volume: Grid, c: ImageEncoderConfig): Uint8Array {
+  const input = encoderInput(modality, volume, c.grid);
   const image = new Uint8Array(input.length);
   for (let i = 0; i < input.length; i++) image[i] = Math.round(input[i]! * 255);
+  return toPatchOrder(image, c);
+}
+
+/** The center loss's class: the first fact's finding type, or "normal". */
+function categoryOf(facts: Fact[]): number {
+  const first = facts[0]?.finding ?? 'normal';
+  return first === 'normal' ? FINDING_TYPES.length : FINDING_TYPES.indexOf(first);
+}
+
+/** A corpus study: region targets from its voxel labels. */
+export function imageExample(study: Study, c: ImageEncoderConfig): ImageExample {
+  const volume = studyGrid(study);
   const labelTypes = study.findings.map((f) => FINDING_TYPES.indexOf(f.type));
-  const first = study.facts[0]!.finding;
   return {
     id: study.id,
-    image: toPatchOrder(image, c),
+    image: encoderBytes(studyModality(study), volume, c),
     regionTargets: regionTargets(study.labels, labelTypes, volume, regionGrid(c), c.findingTypes),
-    category: first === 'normal' ? FINDING_TYPES.length : FINDING_TYPES.indexOf(first),
+    category: categoryOf(study.facts),
   };
+}
+
+/** Marks the regions each finding's per-slice boxes overlap, by type and as "any" (data without voxel labels). */
+export function boxTargets(findings: readonly FindingTruth[], volume: Grid, regions: Grid, types: number): Uint8Array {
+  const shape: [number, number, number] = [regions.depth, regions.height, regions.width];
+  const out = new Uint8Array(regions.depth * regions.height * regions.width * (types + 1));
+  for (const f of findings) {
+    const hit = boxRegions(shape, volume, f.boxes);
+    hit.forEach((on, r) => {
+      if (!on) return;
+      out[r * (types + 1) + FINDING_TYPES.indexOf(f.type)] = 1;
+      out[r * (types + 1) + types] = 1;
+    });
+  }
+  return out;
+}
+
+/** A study from a dataset manifest: region targets from its ground-truth boxes, where it has them. */
+export function volumeExample(id: string, modality: Float32Array, volume: Grid, findings: readonly FindingTruth[], facts: Fact[], c: ImageEncoderConfig): ImageExample {
+  return { id, image: encoderBytes(modality, volume, c), regionTargets: boxTargets(findings, volume, regionGrid(c), c.findingTypes), category: categoryOf(facts) };
 }

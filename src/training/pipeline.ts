@@ -12,7 +12,7 @@ import { findingMentions } from '../corpus/findingMentions.ts';
 import { studyGrid } from '../corpus/study.ts';
 import { boxRegions } from '../eval/pointing.ts';
 import type { Grid } from '../inference/preprocess.ts';
-import type { Split } from '../corpus/splits.ts';
+import { splitOfId, type Split } from '../corpus/splits.ts';
 import { initImageEncoder, regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import type { RetrieverConfig } from '../inference/models/retriever.ts';
@@ -22,9 +22,10 @@ import { disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { BOS_ID, buildTokenizerJson, EOS_ID, loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { cacheImageFeatures, type ImageFeatures } from './features.ts';
-import { imageExample, type ImageExample } from './imageExamples.ts';
+import { imageExample, volumeExample, type ImageExample } from './imageExamples.ts';
 import { pretrainImageEncoder } from './pretrainImage.ts';
 import { mapSplit } from './studies.ts';
+import { itemVolume, manifestItems } from '../eval/testSet.ts';
 import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import { rankPassages, trainRetriever } from './trainRetriever.ts';
@@ -37,11 +38,14 @@ import { rankPassages, trainRetriever } from './trainRetriever.ts';
 export const ABLATIONS = ['no-retrieval', 'random-image', 'fixed-beta'] as const;
 export type Ablation = (typeof ABLATIONS)[number];
 
+/** What to train on: the first n studies of a corpus seed (rendered in memory), or a dataset manifest. */
+export type TrainingData = { kind: 'corpus'; n: number; size: number } | { kind: 'manifest'; path: string };
+
 export interface PipelineOptions {
   ablation?: Ablation;
+  /** Seeds the corpus (for corpus data), the initialisation and the batch order. */
   seed: number;
-  n: number;
-  size: number;
+  data: TrainingData;
   out: string;
   image: ImageEncoderConfig;
   imageSteps: number;
@@ -71,22 +75,36 @@ interface StudyRecord {
   volume: Grid;
 }
 
-function studies(o: PipelineOptions, split: Split): StudyRecord[] {
-  const tick = o.progress(`rendering ${split} studies`, o.n);
-  return mapSplit(o.seed, o.n, split, o.size, (s) => ({ id: s.id, image: imageExample(s, o.image), text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts, findings: s.findings, volume: studyGrid(s) }), tick);
+async function studies(o: PipelineOptions, split: Split): Promise<StudyRecord[]> {
+  const data = o.data;
+  if (data.kind === 'corpus') {
+    const tick = o.progress(`rendering ${split} studies`, data.n);
+    return mapSplit(o.seed, data.n, split, data.size, (s) => ({ id: s.id, image: imageExample(s, o.image), text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts, findings: s.findings, volume: studyGrid(s) }), tick);
+  }
+  const items = (await manifestItems(data.path)).filter((item) => (item.split ?? splitOfId(item.id)) === split);
+  const tick = o.progress(`reading ${split} studies`, items.length);
+  const out: StudyRecord[] = [];
+  for (const item of items) {
+    const { modality, grid } = await itemVolume(item);
+    const findings = item.findings ?? [];
+    out.push({ id: item.id, image: volumeExample(item.id, modality, grid, findings, item.facts, o.image), text: item.text, clinical: item.clinical, summary: item.summary, facts: item.facts, findings, volume: grid });
+    tick(out.length);
+  }
+  return out;
 }
 
 export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
-  const train = studies(o, 'train');
-  const val = studies(o, 'val');
+  const train = await studies(o, 'train');
+  const val = await studies(o, 'val');
+  if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
 
   // Stage 1: the image encoder (its best checkpoint is reused when a run left one).
   let image = (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
   if (image) o.log('image encoder: using the saved best checkpoint');
-  else if (o.ablation === 'random-image') {
+  else if (o.ablation === 'random-image' || !train.some((s) => s.findings.length > 0)) {
     image = initImageEncoder(o.image, o.seed);
-    await saveCheckpoint(o.out, 'image-encoder.best', image, { ablation: o.ablation });
-    o.log('image encoder: seeded random initialisation, not pretrained (ablation)');
+    await saveCheckpoint(o.out, 'image-encoder.best', image, { pretrained: false });
+    o.log(o.ablation ? 'image encoder: seeded random initialisation, not pretrained (ablation)' : 'image encoder: no ground-truth boxes in this data, so no pretraining (random initialisation, frozen)');
   } else {
     const tick = o.progress('image encoder', o.imageSteps);
     image = await pretrainImageEncoder(train.map((s) => s.image), val.map((s) => s.image), {
@@ -170,7 +188,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     log: o.log,
   });
 
-  const config: ModelConfig = { name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `seed ${o.seed}, n ${o.n} (train split: ${train.length})` };
+  const config: ModelConfig = { name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`} (train split: ${train.length})` };
   const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
   const all: Weights = { ...imageBest, ...(await best('retriever.best', textWeights)), ...(await best('decoder.best', decoderWeights)) };

@@ -6,12 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateStudy, studyModality } from '../../src/corpus/study.ts';
 import { loadRetrievalModel } from '../../src/eval/models.ts';
+import { itemVolume } from '../../src/eval/testSet.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { exportModel } from '../../src/training/exportModel.ts';
 import { trainPipeline } from '../../src/training/pipeline.ts';
@@ -26,7 +28,7 @@ describe('training smoke test', () => {
     const out = mkdtempSync(join(tmpdir(), 'tuwen-train-'));
     const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [] };
     await trainPipeline({
-      seed: 77, n: 40, size: 64, out,
+      seed: 77, data: { kind: 'corpus', n: 40, size: 64 }, out,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 12, batch: 4, evalEvery: 6,
       progress: () => () => {},
@@ -64,5 +66,32 @@ describe('training smoke test', () => {
     const again = await int8.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 1, lengthPenalty: 0, maxLength: 12 });
     expect(again.tokens.length).toBeGreaterThan(0);
     int8.dispose();
+  }, 180_000);
+});
+
+describe('training on a dataset manifest', () => {
+  it('reads the studies a manifest lists (boxes → region targets), trains, and the model decodes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tuwen-manifest-'));
+    execFileSync('npx', ['tuwen', 'corpus', '--seed', '5', '--n', '24', '--size', '64', '--out', join(dir, 'corpus')], { stdio: 'ignore' });
+    // One manifest for the train and val studies (a user's data comes as one file).
+    const lines = ['train', 'val'].map((split) => readFileSync(join(dir, 'corpus', `manifest.${split}.jsonl`), 'utf8')).join('');
+    writeFileSync(join(dir, 'corpus', 'manifest.jsonl'), lines);
+    const out = join(dir, 'model');
+    const logs: string[] = [];
+    const config = await trainPipeline({
+      seed: 5, data: { kind: 'manifest', path: join(dir, 'corpus', 'manifest.jsonl') }, out,
+      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
+      imageSteps: 6, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 6, decoderSteps: 6, batch: 4, evalEvery: 3,
+      progress: () => () => {},
+      log: (l) => logs.push(l),
+    });
+    expect(config.trainedOn).toMatch(/manifest/);
+    expect(logs.some((l) => l.startsWith('image encoder: ') && l.includes('parameters'))).toBe(true); // pretrained (the corpus has boxes)
+    const { summarizer } = await loadRetrievalModel(out);
+    const files = readdirSync(join(dir, 'corpus', 'studies', 'S5-00000')).map((f) => join(dir, 'corpus', 'studies', 'S5-00000', f));
+    const volume = await itemVolume({ id: 'x', text: '', clinical: '', summary: '', facts: [], files });
+    const result = await summarizer.summarize({ ...volume, text: '右肺上叶见一结节' }, { beamSize: 1, lengthPenalty: 0, maxLength: 6 });
+    expect(result.tokens.length).toBeGreaterThan(0);
+    summarizer.dispose();
   }, 180_000);
 });
