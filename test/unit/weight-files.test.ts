@@ -1,4 +1,4 @@
-/** Weight files: float32 round trip exact, uint8 within half a step, decoded by tf.io itself. */
+/** Weight files: float32 round trip exact, uint8 within half a step (small tensors kept float32), decoded by tf.io itself. */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { decodeWeightFile, encodeWeightFile, quantizeUint8 } from '../../src/inference/models/weightFiles.ts';
@@ -14,12 +14,13 @@ describe('weight files', () => {
   it('round-trips a weight map in float32 exactly and in uint8 within scale / 2', async () => {
     await tf.setBackend('cpu');
     const b = new WeightBuilder(4);
-    b.kernel('a.kernel', [3, 5]);
+    b.kernel('a.kernel', [32, 40]);
     b.zeros('a.bias', [5]);
     const exact = decodeWeightFile(encodeWeightFile(b.weights, false));
     expect(Array.from(exact['a.kernel']!.dataSync())).toEqual(Array.from(b.weights['a.kernel']!.dataSync()));
     const file = encodeWeightFile(b.weights, true);
-    expect(file.data.length).toBe(15 + 5); // one byte per value
+    expect(file.data.length).toBe(32 * 40 + 5 * 4); // one byte per kernel value; the small bias stays float32
+    expect(file.specs.find((s) => s.name === 'a.bias')!.quantization).toBeUndefined();
     const spec = file.specs.find((s) => s.name === 'a.kernel')!;
     const q = decodeWeightFile(file);
     const original = b.weights['a.kernel']!.dataSync();

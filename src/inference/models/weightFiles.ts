@@ -29,14 +29,20 @@ export function quantizeUint8(values: Float32Array): { bytes: Uint8Array; min: n
   return { bytes, min, scale };
 }
 
-/** Serialises weights in name order; `quantize` stores uint8 instead of float32. */
+/**
+ * Tensors smaller than this stay float32 when quantising: biases, gates and the like are the most
+ * sensitive to rounding and together weigh a few kilobytes.
+ */
+export const QUANTIZE_MIN_VALUES = 1024;
+
+/** Serialises weights in name order; `quantize` stores uint8 instead of float32 (for tensors of ≥ QUANTIZE_MIN_VALUES values). */
 export function encodeWeightFile(weights: Weights, quantize: boolean): WeightFile {
   const specs: WeightSpec[] = [];
   const chunks: Uint8Array[] = [];
   for (const name of Object.keys(weights).sort()) {
     const t = weights[name]!;
     const values = t.dataSync() as Float32Array;
-    if (quantize) {
+    if (quantize && values.length >= QUANTIZE_MIN_VALUES) {
       const q = quantizeUint8(values);
       specs.push({ name, shape: t.shape, dtype: 'float32', quantization: { dtype: 'uint8', min: q.min, scale: q.scale } });
       chunks.push(q.bytes);
