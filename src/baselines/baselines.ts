@@ -36,6 +36,8 @@ export interface Prediction {
 
 export interface EvalModel {
   name: string;
+  /** Set for the retrieval model and its ablations: the variant's name in the ablation table. */
+  ablation?: string;
   kind: string;
   /** What the model learned from, in words (for the report). */
   trainedOn: string;

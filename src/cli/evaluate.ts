@@ -110,6 +110,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   const scores = evaluate(items, predictions, { chars: charTokens, jieba: jiebaTokens });
   await saveResult(values.reports!, {
     model: model.name,
+    ...(model.ablation ? { ablation: model.ablation } : {}),
     kind: model.kind,
     modelDir: basename(resolve(values.model)),
     trainedOn: model.trainedOn,

@@ -18,29 +18,39 @@ import { pointingTrials } from './pointingTrials.ts';
 import { itemVolume } from './testSet.ts';
 
 /** A training output (float32 checkpoint) or an exported directory (uint8 weights, int8 index). */
-export async function loadRetrievalModel(dir: string): Promise<{ summarizer: Summarizer; params: number }> {
+export async function loadRetrievalModel(dir: string): Promise<{ summarizer: Summarizer; params: number; quantized: boolean }> {
   const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ModelConfig;
   const checkpoint = await loadCheckpoint(dir, 'model');
   if (!checkpoint) {
     const read = async (f: string) => (existsSync(join(dir, f)) ? new Uint8Array(await readFile(join(dir, f))) : undefined);
     const summarizer = loadExportedModel((await readModelFiles(read)).files);
-    return { summarizer, params: summarizer.params };
+    return { summarizer, params: summarizer.params, quantized: true };
   }
   const tokenizer = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as object;
   const passages = await readJsonl<Passage>(join(dir, 'passages.jsonl'));
   const summarizer = createSummarizer(config, checkpoint.weights, tokenizer, passages);
-  return { summarizer, params: summarizer.params };
+  return { summarizer, params: summarizer.params, quantized: false };
 }
+
+/** Report names of the model and its ablations (ModelConfig.name is "retrieval" or "retrieval-<ablation>"). */
+const VARIANTS: Record<string, string> = {
+  retrieval: 'full model',
+  'retrieval-no-retrieval': 'without retrieved passages',
+  'retrieval-random-image': 'without image pretraining (random frozen encoder)',
+  'retrieval-fixed-beta': 'without adaptive fusion (β = 0.5)',
+};
 
 export async function loadEvalModel(dir: string): Promise<EvalModel> {
   const { kind } = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { kind: string };
   if (kind !== 'retrieval') return loadBaseline(dir);
   if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start');
   installFastMatMulGradient();
-  const { summarizer, params } = await loadRetrievalModel(dir);
+  const { summarizer, params, quantized } = await loadRetrievalModel(dir);
   const c = summarizer.config;
+  const variant = `${VARIANTS[c.name] ?? c.name}, ${quantized ? 'int8' : 'fp32'}`;
   return {
-    name: 'Retrieval model (retriever + attention LSTM + β)',
+    name: `Retrieval model (${variant})`,
+    ablation: variant,
     kind,
     trainedOn: c.trainedOn,
     params,
