@@ -6,6 +6,8 @@ import { expect, type Page } from '@playwright/test';
 
 export const FIXTURES = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 export const SCREENSHOTS = fileURLToPath(new URL('../test-results/screens/', import.meta.url));
+/** The README's screenshots: written by the end-to-end run when TUWEN_README_SHOTS=1 (then checked in). */
+export const README_SHOTS = process.env.TUWEN_README_SHOTS === '1' ? fileURLToPath(new URL('../docs/screenshots/', import.meta.url)) : undefined;
 
 /** Drops files on the drop zone the way a browser does: a drop event carrying a DataTransfer. */
 export async function dropFiles(page: Page, files: { name: string; bytes: Buffer }[]): Promise<void> {

@@ -8,7 +8,7 @@ import dcmjs from 'dcmjs';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectErrors, openApp, SCREENSHOTS } from './helpers.ts';
+import { collectErrors, openApp, README_SHOTS, SCREENSHOTS } from './helpers.ts';
 
 const SAMPLES = JSON.parse(readFileSync('public/samples/index.json', 'utf8')) as { id: string; files: string[]; clinical: string; text: string }[];
 /** The demo study with findings used throughout (the second one; the first is normal). */
@@ -73,6 +73,10 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   await page.keyboard.press('ArrowRight');
   await expect(page.locator('.token').nth(first + 1)).toHaveAttribute('aria-pressed', 'true');
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-page.png'), fullPage: true });
+  if (README_SHOTS) {
+    await page.screenshot({ path: join(README_SHOTS, 'summary-page.png') });
+    await page.getByTestId('viewer').screenshot({ path: join(README_SHOTS, 'summary-heatmap.png') });
+  }
 
   // Exports: JSON, PNG, DICOM SR.
   const saved = async (testId: string) => {

@@ -43,8 +43,20 @@ describe('training smoke test', () => {
     expect(params).toBeGreaterThan(10_000);
     const s = generateStudy(78, 0, { size: 64 });
     const modality = studyModality(s);
+    const input = { modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text };
     const before = tf.memory().numTensors;
-    const result = await summarizer.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 2, lengthPenalty: 0.7, maxLength: 12 });
+    const result = await summarizer.summarize(input, { beamSize: 2, lengthPenalty: 0.7, maxLength: 12 });
+    expect(tf.memory().numTensors).toBe(before);
+    // 50 summaries (greedy and beam, a cancelled one too) leave no tensor behind; the same input gives the same tokens.
+    const ids = (r: { tokens: { id: number }[] }) => r.tokens.map((t) => t.id);
+    const first = ids(await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0, maxLength: 12 }));
+    for (let i = 0; i < 48; i++) {
+      const again = await summarizer.summarize(input, { beamSize: 1 + (i % 3), lengthPenalty: 0.7, maxLength: 12 });
+      if (i % 3 === 0) expect(ids(again)).toEqual(first);
+    }
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0, maxLength: 12, signal: aborted.signal })).rejects.toThrow(/cancelled/);
     expect(tf.memory().numTensors).toBe(before);
     expect(result.tokens.length).toBeGreaterThan(0);
     for (const t of result.tokens) {
