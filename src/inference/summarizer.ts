@@ -14,6 +14,7 @@ import { encodeText, type TextEncoderConfig } from './models/textEncoder.ts';
 import { countParams, disposeWeights, type Weights } from './models/weights.ts';
 import { encoderInput, type Grid } from './preprocess.ts';
 import { padBatch } from './textBatch.ts';
+import { contextIds } from './decoderContext.ts';
 
 export interface ModelConfig {
   name: string;
@@ -113,17 +114,17 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     tf.dispose([query, scoresTensor]);
     const ranked = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
     const picked = ranked.slice(0, k);
-    const contextIds = [...picked.flatMap((p) => passageIds[p]!), ...inputIds].slice(0, config.text.maxLength);
-    const context: SummaryContext = {
+    const context = contextIds(picked.map((p) => passageIds[p]!), inputIds, config.text.maxLength);
+    const summaryContext: SummaryContext = {
       passages: ranked.slice(0, Math.max(k, 10)).map((p) => ({ passage: passages[p]!, score: scores[p]! })),
       k,
-      contextTokens: tokenizer.tokens(contextIds),
-      passageTokenCounts: picked.map((p) => passageIds[p]!.length),
+      contextTokens: tokenizer.tokens(context.ids),
+      passageTokenCounts: context.passageCounts,
       regionShape: [region.depth, region.height, region.width],
     };
     const retrieved = performance.now();
-    options.onRetrieved?.(context, { encode: encoded - started, retrieve: retrieved - encoded });
-    const { ids, mask } = padBatch([contextIds], config.text.maxLength);
+    options.onRetrieved?.(summaryContext, { encode: encoded - started, retrieve: retrieved - encoded });
+    const { ids, mask } = padBatch([context.ids], config.text.maxLength);
     const tokens = tf.tidy(() => encodeText(weights, config.text, ids, mask).tokens);
     const ctx = prepareContext(weights, regions, tokens, ids, mask, config.decoder);
     const withText = (r: TokenRecord): SummaryToken => ({ ...r, text: tokenizer.tokens([r.id])[0]! });
@@ -136,7 +137,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       const texts = tokenizer.tokens(records.map((r) => r.id));
       const done = performance.now();
       return {
-        ...context,
+        ...summaryContext,
         tokens: records.map((r, i) => ({ ...r, text: texts[i]! })),
         summary: detokenize(texts),
         timings: { encode: encoded - started, retrieve: retrieved - encoded, decode: done - retrieved, tokens: records.length },

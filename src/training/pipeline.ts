@@ -13,6 +13,7 @@ import { studyGrid } from '../corpus/study.ts';
 import { boxRegions } from '../eval/pointing.ts';
 import type { Grid } from '../inference/preprocess.ts';
 import { splitOfId, type Split } from '../corpus/splits.ts';
+import { contextIds } from '../inference/decoderContext.ts';
 import { initImageEncoder, regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import type { RetrieverConfig } from '../inference/models/retriever.ts';
@@ -166,7 +167,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
       const picked = ranked.filter((p) => encoded[p]!.source !== records[i]!.id).slice(0, k);
       return {
         features: e.features,
-        contextIds: [...picked.flatMap((p) => encoded[p]!.ids), ...e.inputIds].slice(0, text.maxLength),
+        contextIds: contextIds(picked.map((p) => encoded[p]!.ids), e.inputIds, text.maxLength).ids,
         summaryIds: [BOS_ID, ...e.summaryIds, EOS_ID],
         attentionTargets: attentionTargets(e.summaryIds, records[i]!),
       };

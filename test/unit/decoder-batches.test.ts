@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { findingMentions } from '../../src/corpus/findingMentions.ts';
 import { Random } from '../../src/corpus/random.ts';
 import type { FindingTruth } from '../../src/corpus/schema.ts';
+import { contextIds } from '../../src/inference/decoderContext.ts';
 import { lengthBatches } from '../../src/training/trainDecoder.ts';
 
 describe('length batches', () => {
@@ -27,5 +28,13 @@ describe('finding mentions', () => {
     const named = findingMentions(tokens, [mass]);
     const marked = tokens.filter((_, i) => named[i] === mass).join('');
     expect(marked).toBe('左肺下叶占位性病变');
+  });
+});
+
+describe('decoder context', () => {
+  it('keeps the whole input text and gives the passages the room left, in rank order', () => {
+    expect(contextIds([[1, 2, 3], [4, 5]], [9, 9], 10)).toEqual({ ids: [1, 2, 3, 4, 5, 9, 9], passageCounts: [3, 2] });
+    expect(contextIds([[1, 2, 3], [4, 5]], [9, 9, 9, 9, 9, 9], 10)).toEqual({ ids: [1, 2, 3, 4, 9, 9, 9, 9, 9, 9], passageCounts: [3, 1] });
+    expect(contextIds([[1, 2]], Array(12).fill(9), 10)).toEqual({ ids: Array(10).fill(9), passageCounts: [0] });
   });
 });
