@@ -17,6 +17,8 @@ export class IntakeError extends Error {
   constructor(
     readonly code: IntakeErrorCode,
     message: string,
+    /** What was thrown underneath (a parser's string, a codec's number, a bug's TypeError), if anything. */
+    readonly underlying?: unknown,
   ) {
     super(message);
     this.name = 'IntakeError';
@@ -27,8 +29,8 @@ export class IntakeError extends Error {
 export function toIntakeError(err: unknown, fallback: IntakeErrorCode = 'decode-failed'): IntakeError {
   if (err instanceof IntakeError) return err;
   if (err instanceof RangeError) {
-    return new IntakeError('volume-too-large', `not enough memory for this image (${err.message})`);
+    return new IntakeError('volume-too-large', `not enough memory for this image (${err.message})`, err);
   }
   const text = err instanceof Error ? err.message : String(err);
-  return new IntakeError(fallback, text);
+  return new IntakeError(fallback, text, err);
 }

@@ -31,7 +31,7 @@ export async function decodeFile(file: InputFile, env: IntakeEnv): Promise<Decod
     return { source: 'dicom', fileName: file.name, header: parsed.header, stored: await decodePixels(parsed) };
   } catch (err) {
     const e = toIntakeError(err);
-    throw e.message.includes(file.name) ? e : new IntakeError(e.code, `${file.name}: ${e.message}`);
+    throw e.message.includes(file.name) ? e : new IntakeError(e.code, `${file.name}: ${e.message}`, e.underlying);
   }
 }
 

@@ -77,9 +77,11 @@ function str(ds: DataSet, tag: string): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
+/** The index-th value of a DS/IS element. Not dicom-parser's floatString: it throws when the index is past the values (seen by the fuzz test). */
 function num(ds: DataSet, tag: string, index = 0): number | undefined {
-  const v = ds.floatString(tag, index);
-  return v === undefined || Number.isNaN(v) ? undefined : v;
+  const part = ds.string(tag)?.split('\\')[index];
+  const v = part === undefined ? NaN : parseFloat(part);
+  return Number.isNaN(v) ? undefined : v;
 }
 
 function nums<N extends number>(ds: DataSet, tag: string, n: N): number[] | undefined {
