@@ -17,6 +17,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}/tuwen/`,
     viewport: { width: 1280, height: 720 },
+    // The service worker would answer from its cache and hide routed or missing files; offline.spec.ts allows it.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: CHROMIUM_PATH,
       args: CHROMIUM_ARGS,

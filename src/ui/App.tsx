@@ -12,6 +12,7 @@ import { TagsPanel } from './components/TagsPanel.tsx';
 import { TextPanel } from './components/TextPanel.tsx';
 import { Viewer } from './components/Viewer.tsx';
 import { ViewerControls } from './components/ViewerControls.tsx';
+import { applyUpdate, registerServiceWorker } from './registerServiceWorker.ts';
 import { useStore } from './store.ts';
 import { useMessages } from './useMessages.ts';
 
@@ -35,11 +36,13 @@ export function App() {
   const setLang = useStore((s) => s.setLang);
   const initBackend = useStore((s) => s.initBackend);
   const loadModel = useStore((s) => s.loadModel);
+  const updateReady = useStore((s) => s.updateReady);
 
   // The backend first (the model's tensors live on it), then the model.
   useEffect(() => {
     void initBackend(preferredBackends()).then(() => loadModel(modelBase()));
   }, [initBackend, loadModel]);
+  useEffect(() => registerServiceWorker(() => useStore.setState({ updateReady: true })), []);
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
@@ -55,6 +58,14 @@ export function App() {
           {t.language}
         </button>
       </header>
+      {updateReady && (
+        <div className="update" role="status" data-testid="update">
+          {t.updateReady}{' '}
+          <button type="button" onClick={applyUpdate}>
+            {t.reload}
+          </button>
+        </div>
+      )}
       <main className="layout">
         <div className="left">
           <DropZone />

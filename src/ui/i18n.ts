@@ -108,6 +108,8 @@ const zh = {
   exportPng: 'PNG',
   exportSr: 'DICOM SR',
   disclaimer: '模型仅在合成数据上训练，结果不可用于临床诊断。',
+  updateReady: '新版本已就绪。',
+  reload: '重新载入',
 };
 
 export type Messages = typeof zh;
@@ -217,6 +219,8 @@ const en: Messages = {
   exportPng: 'PNG',
   exportSr: 'DICOM SR',
   disclaimer: 'Trained on synthetic data only; not for clinical use.',
+  updateReady: 'A new version is ready.',
+  reload: 'Reload',
 };
 
 export const MESSAGES: Record<Lang, Messages> = { zh, en };

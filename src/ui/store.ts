@@ -60,6 +60,8 @@ export interface BackendState {
 export interface AppSlice {
   lang: Lang;
   backend: BackendState;
+  /** A new version of the app is installed and waiting (service worker). */
+  updateReady: boolean;
   setLang: (lang: Lang) => void;
   initBackend: (preferred: BackendName[]) => Promise<void>;
 }
@@ -210,6 +212,7 @@ const createTextSlice: Slice<TextSlice> = (set, get) => ({
 const createAppSlice: Slice<AppSlice> = (set) => ({
   lang: 'zh',
   backend: { skipped: [] },
+  updateReady: false,
   setLang: (lang) => set({ lang }),
   async initBackend(preferred) {
     try {

@@ -1,0 +1,43 @@
+/**
+ * Offline and private (issue 7): after one visit the page works with the network off — reload, open a
+ * demo study, summarise; and every request made while loading, decoding and summarising goes to the
+ * page's own origin.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { openApp } from './helpers.ts';
+
+test.use({ serviceWorkers: 'allow' });
+
+async function summarise(page: Page): Promise<number> {
+  await page.locator('.samples button').nth(1).click();
+  await expect(page.getByTestId('viewer')).toHaveAttribute('aria-label', /\d+\/\d+/);
+  await expect(page.getByTestId('generate')).toBeEnabled({ timeout: 90_000 });
+  await page.locator('input[type=number]').last().fill('12');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 110_000 });
+  return page.locator('.token').count();
+}
+
+test('no egress: every request (page, worker, service worker) stays on the page’s origin', async ({ page, context, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const requests = new Set<string>();
+  context.on('request', (r) => requests.add(r.url()));
+  page.on('request', (r) => requests.add(r.url()));
+  await openApp(page, '?backend=wasm');
+  expect(await summarise(page)).toBeGreaterThan(0);
+  const urls = [...requests];
+  expect(urls.length).toBeGreaterThan(10);
+  expect(urls.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
+});
+
+test('offline after the first visit: reload with the network off, open a demo study, summarise', async ({ page, context }) => {
+  await openApp(page, '?backend=wasm');
+  // The service worker has cached the whole build (one atomic addAll) and controls the page.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
+  expect(await summarise(page)).toBeGreaterThan(0);
+  await page.screenshot({ path: 'test-results/screens/offline-summary.png' });
+});

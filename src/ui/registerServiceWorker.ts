@@ -1,0 +1,27 @@
+/**
+ * Registers the service worker (production builds only: dev serves from source) and reports a waiting
+ * new version, so the page can offer to update; `applyUpdate` lets it take over and reloads once it has.
+ */
+let waiting: ServiceWorker | undefined;
+
+export function registerServiceWorker(onUpdateReady: () => void): void {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  const watch = (registration: ServiceWorkerRegistration) => {
+    const found = () => {
+      // A new version is waiting only when an old one controls this page (the first install is not an update).
+      if (registration.waiting && navigator.serviceWorker.controller) {
+        waiting = registration.waiting;
+        onUpdateReady();
+      }
+    };
+    found();
+    registration.addEventListener('updatefound', () => registration.installing?.addEventListener('statechange', found));
+  };
+  navigator.serviceWorker.register(new URL('sw.js', document.baseURI), { type: 'module' }).then(watch, (err: unknown) => console.warn('service worker not registered:', err));
+}
+
+export function applyUpdate(): void {
+  if (!waiting) return;
+  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+  waiting.postMessage('skip-waiting');
+}
