@@ -9,8 +9,9 @@ test('CT_small opens in lung window; presets change the pixels; no uncaught erro
   await expect(page.getByTestId('tags')).toContainText('128 × 128');
   await expect(page.getByTestId('preset-lung')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('viewer')).toHaveAttribute('aria-label', /CT/);
+  // An image, not a blank canvas (cornerstone draws on the next animation frame).
+  await expect.poll(async () => (await viewerPixels(page)).std).toBeGreaterThan(10);
   const lung = await viewerPixels(page);
-  expect(lung.std).toBeGreaterThan(10); // an image, not a blank canvas
   await page.screenshot({ path: `${SCREENSHOTS}ct-lung.png` });
 
   await page.getByTestId('preset-mediastinum').click();

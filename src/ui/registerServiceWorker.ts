@@ -17,7 +17,11 @@ export function registerServiceWorker(onUpdateReady: () => void): void {
     found();
     registration.addEventListener('updatefound', () => registration.installing?.addEventListener('statechange', found));
   };
-  navigator.serviceWorker.register(new URL('sw.js', document.baseURI), { type: 'module' }).then(watch, (err: unknown) => console.warn('service worker not registered:', err));
+  // A browser that blocks service workers (a policy, or a test harness) may resolve with no registration.
+  navigator.serviceWorker.register(new URL('sw.js', document.baseURI), { type: 'module' }).then(
+    (registration: ServiceWorkerRegistration | undefined) => registration && watch(registration),
+    (err: unknown) => console.warn('service worker not registered:', err),
+  );
 }
 
 export function applyUpdate(): void {
