@@ -41,3 +41,38 @@ test('offline after the first visit: reload with the network off, open a demo st
   expect(await summarise(page)).toBeGreaterThan(0);
   await page.screenshot({ path: 'test-results/screens/offline-summary.png' });
 });
+
+test('50 summaries in one page: worker tensors flat, page heap within 16 MB', async ({ page }) => {
+  await openApp(page, '?backend=wasm');
+  await summarise(page);
+  const heap = () => page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
+  const tensors = async () => Number(await page.getByTestId('tokens').getAttribute('data-tensors'));
+  const run = async () => {
+    await page.getByTestId('generate').click();
+    await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  };
+  for (let i = 0; i < 4; i++) await run();
+  const start = { tensors: await tensors(), heap: await heap() };
+  for (let i = 0; i < 46; i++) await run();
+  const end = { tensors: await tensors(), heap: await heap() };
+  console.log(`50 summaries: worker tensors ${start.tensors} → ${end.tensors}; page JS heap ${(start.heap / 2 ** 20).toFixed(1)} → ${(end.heap / 2 ** 20).toFixed(1)} MiB`);
+  expect(end.tensors).toBe(start.tensors);
+  expect(end.heap - start.heap).toBeLessThan(16 * 2 ** 20);
+});
+
+test('the worker crashes: it restarts with the backend, model and study; image and text stay; summaries work', async ({ page }) => {
+  await openApp(page, '?backend=wasm');
+  await summarise(page);
+  const text = await page.getByTestId('text').inputValue();
+  // An uncaught error inside the worker, as a crash or an out-of-memory abort would raise.
+  await page.workers()[0]!.evaluate(() => setTimeout(() => {
+    throw new Error('simulated worker crash');
+  }));
+  await expect(page.getByTestId('restarts')).toHaveAttribute('data-restarts', '1', { timeout: 60_000 });
+  await expect(page.getByTestId('text')).toHaveValue(text);
+  await expect(page.getByTestId('viewer')).toHaveAttribute('aria-label', /\d+\/\d+/);
+  await expect(page.getByTestId('generate')).toBeEnabled({ timeout: 60_000 });
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  expect(await page.locator('.token').count()).toBeGreaterThan(0);
+});

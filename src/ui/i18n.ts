@@ -109,6 +109,7 @@ const zh = {
   exportSr: 'DICOM SR',
   disclaimer: '模型仅在合成数据上训练，结果不可用于临床诊断。',
   updateReady: '新版本已就绪。',
+  workerRestarted: '计算线程已自动重启',
   reload: '重新载入',
 };
 
@@ -220,6 +221,7 @@ const en: Messages = {
   exportSr: 'DICOM SR',
   disclaimer: 'Trained on synthetic data only; not for clinical use.',
   updateReady: 'A new version is ready.',
+  workerRestarted: 'worker restarted',
   reload: 'Reload',
 };
 

@@ -13,7 +13,25 @@ import type { Lang } from './i18n.ts';
 import { CT_PRESETS, dragVoi, initialVoi, type PresetId, type Voi } from './viewer/windowPresets.ts';
 import { WorkerClient } from './workerClient.ts';
 
-const worker = new WorkerClient(() => new Worker(new URL('../workers/tuwen.worker.ts', import.meta.url), { type: 'module', name: 'tuwen' }));
+/** What a fresh worker needs to be where the old one was: backend, model, the open study's files. */
+const session: { preferred?: BackendName[]; modelBase?: string; files?: File[] } = {};
+
+const worker = new WorkerClient(
+  () => new Worker(new URL('../workers/tuwen.worker.ts', import.meta.url), { type: 'module', name: 'tuwen' }),
+  () => void restoreWorker(),
+);
+
+/** After a worker crash (or running out of memory): the same backend, model and study in the new one; the page keeps its view and text. */
+async function restoreWorker(): Promise<void> {
+  const { initBackend, loadModel } = useStore.getState();
+  if (session.preferred) await initBackend(session.preferred);
+  if (session.modelBase) await loadModel(session.modelBase);
+  if (session.files) {
+    const payload = await Promise.all(session.files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+    await worker.request({ type: 'open', files: payload }, 'opened', payload.map((p) => p.bytes)).catch(() => undefined);
+  }
+  useStore.setState({ restarts: useStore.getState().restarts + 1 });
+}
 
 export interface StudySlice {
   study?: StudyView;
@@ -62,6 +80,8 @@ export interface AppSlice {
   backend: BackendState;
   /** A new version of the app is installed and waiting (service worker). */
   updateReady: boolean;
+  /** Times the worker crashed and was restored. */
+  restarts: number;
   setLang: (lang: Lang) => void;
   initBackend: (preferred: BackendName[]) => Promise<void>;
 }
@@ -96,6 +116,8 @@ export interface SummaryState {
   regionShape?: [number, number, number];
   timings?: SummaryTimingsView;
   summary?: string;
+  /** The worker's tfjs memory after it (for leak checks). */
+  memory?: { tensors: number; bytes: number };
   /** The settings and text it was made with (for exports). */
   settings?: SummarySettings;
   text?: string;
@@ -136,6 +158,7 @@ const createStudySlice: Slice<StudySlice> = (set, get) => ({
       const { study } = await worker.request({ type: 'open', files: payload }, 'opened', payload.map((p) => p.bytes), (event) => {
         if (event.type === 'progress') set({ loading: { stage: event.stage, done: event.done, total: event.total, file: event.file } });
       });
+      session.files = files;
       const h = study.header;
       const modalityRange = { min: study.stats.min, max: study.stats.max };
       set({
@@ -213,8 +236,10 @@ const createAppSlice: Slice<AppSlice> = (set) => ({
   lang: 'zh',
   backend: { skipped: [] },
   updateReady: false,
+  restarts: 0,
   setLang: (lang) => set({ lang }),
   async initBackend(preferred) {
+    session.preferred = preferred;
     try {
       const ready = await worker.request({ type: 'init-backend', preferred }, 'backend-ready');
       set({ backend: { backend: ready.backend, skipped: ready.skipped, selfTest: ready.selfTest, gflops: ready.gflops, ms: ready.ms } });
@@ -237,6 +262,7 @@ const createSummarySlice: Slice<SummarySlice> = (set, get) => ({
   summary: EMPTY_SUMMARY,
   settings: { beamSize: 1, lengthPenalty: 0.7, k: 3, maxLength: 96 },
   async loadModel(base) {
+    session.modelBase = base;
     set({ model: { status: 'loading', loaded: 0 } });
     try {
       const ready = await worker.request({ type: 'load-model', base }, 'model-ready', [], (event) => {
@@ -269,7 +295,7 @@ const createSummarySlice: Slice<SummarySlice> = (set, get) => ({
         },
         run.signal,
       );
-      update({ status: 'done', summary: done.summary, timings: { ...get().summary.timings, ...done.timings } });
+      update({ status: 'done', summary: done.summary, timings: { ...get().summary.timings, ...done.timings }, memory: done.memory });
     } catch (err) {
       const error = isWorkerError(err) ? err : { code: 'internal' as const, message: String(err) };
       update(error.code === 'cancelled' ? { status: 'cancelled' } : { status: 'error', error });

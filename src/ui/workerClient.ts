@@ -20,7 +20,11 @@ export class WorkerClient {
   private nextId = 1;
   private pending = new Map<number, Pending>();
 
-  constructor(private readonly create: () => Worker) {
+  /** `onRestart` runs after a crash replaced the worker, so the caller can restore its state there. */
+  constructor(
+    private readonly create: () => Worker,
+    private readonly onRestart: () => void = () => {},
+  ) {
     this.worker = this.start();
   }
 
@@ -38,6 +42,7 @@ export class WorkerClient {
     this.worker.terminate();
     this.worker = this.start();
     for (const p of failed) p.reject({ code: 'internal', message: `worker crashed: ${reason}` });
+    this.onRestart();
   }
 
   /**

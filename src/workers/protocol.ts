@@ -115,5 +115,12 @@ export type WorkerEvent =
       timings: SummaryTimingsView;
     }
   | TokenEvent
-  | { type: 'summary-done'; requestId: number; summary: string; timings: SummaryTimingsView }
+  | {
+      type: 'summary-done';
+      requestId: number;
+      summary: string;
+      timings: SummaryTimingsView;
+      /** The worker's tfjs memory after the summary (a leak shows as growth across summaries). */
+      memory: { tensors: number; bytes: number };
+    }
   | { type: 'error'; requestId: number; error: WorkerError };

@@ -168,7 +168,8 @@ async function summarize(requestId: number, text: string, settings: SummarySetti
         },
       },
     );
-    post({ type: 'summary-done', requestId, summary: result.summary, timings: { ...result.timings, firstToken: firstToken ?? result.timings.encode + result.timings.retrieve } });
+    const memory = tf.memory();
+    post({ type: 'summary-done', requestId, summary: result.summary, timings: { ...result.timings, firstToken: firstToken ?? result.timings.encode + result.timings.retrieve }, memory: { tensors: memory.numTensors, bytes: memory.numBytes } });
   } finally {
     running.delete(requestId);
   }

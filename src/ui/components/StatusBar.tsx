@@ -6,6 +6,7 @@ export function StatusBar() {
   const t = useMessages();
   const backend = useStore((s) => s.backend);
   const study = useStore((s) => s.study);
+  const restarts = useStore((s) => s.restarts);
   const name = backend.error ? `✗ ${backend.error}` : (backend.backend ?? t.backendStarting);
   return (
     <footer className="status" data-testid="status">
@@ -26,6 +27,11 @@ export function StatusBar() {
       {backend.gflops !== undefined && (
         <span data-testid="gflops" data-gflops={backend.gflops}>
           matMul {backend.gflops.toFixed(1)} GFLOP/s
+        </span>
+      )}
+      {restarts > 0 && (
+        <span className="fallback" data-testid="restarts" data-restarts={restarts}>
+          {t.workerRestarted} ×{restarts}
         </span>
       )}
       {study && (

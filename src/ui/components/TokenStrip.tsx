@@ -11,6 +11,7 @@ export function TokenStrip() {
   const t = useMessages();
   const tokens = useStore((s) => s.summary.tokens);
   const status = useStore((s) => s.summary.status);
+  const memory = useStore((s) => s.summary.memory);
   const selected = useStore((s) => s.selected);
   const shape = useStore((s) => s.summary.regionShape);
   const select = useStore((s) => s.selectToken);
@@ -26,7 +27,7 @@ export function TokenStrip() {
 
   return (
     <div>
-      <p className="tokens" data-testid="tokens" data-status={status} data-count={tokens.length} onKeyDown={onKeyDown} aria-live="polite">
+      <p className="tokens" data-testid="tokens" data-status={status} data-count={tokens.length} data-tensors={memory?.tensors} onKeyDown={onKeyDown} aria-live="polite">
         {tokens.map((token, i) => (
           <button
             key={i}
