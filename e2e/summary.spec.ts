@@ -132,3 +132,15 @@ test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
   expect(onGpu).toEqual(onWasm);
 });
+
+test('WebGPU device lost: the worker falls back to wasm, reloads the model, and summaries go on', async ({ page }) => {
+  await openSampleWithModel(page, '?backend=webgpu');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  await page.locator('input[type=number]').last().fill('4');
+  const before = await generate(page);
+  // tfjs keeps its engine on the global object; destroying its device is what a GPU reset does to it.
+  await page.workers()[0]!.evaluate(() => (self as unknown as { _tfengine: { backend: { device: GPUDevice } } })._tfengine.backend.device.destroy());
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
+  await expect(page.getByTestId('status')).toContainText('device lost');
+  expect(await generate(page)).toEqual(before);
+});

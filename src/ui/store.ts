@@ -19,6 +19,12 @@ const session: { preferred?: BackendName[]; modelBase?: string; files?: File[] }
 const worker = new WorkerClient(
   () => new Worker(new URL('../workers/tuwen.worker.ts', import.meta.url), { type: 'module', name: 'tuwen' }),
   () => void restoreWorker(),
+  (event) => {
+    if (event.type === 'backend-lost') {
+      const { backend } = useStore.getState();
+      useStore.setState({ backend: { ...backend, backend: event.backend, skipped: [...backend.skipped, { backend: 'webgpu', reason: `device lost: ${event.reason}` }] } });
+    }
+  },
 );
 
 /** After a worker crash (or running out of memory): the same backend, model and study in the new one; the page keeps its view and text. */

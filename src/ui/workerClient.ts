@@ -24,13 +24,19 @@ export class WorkerClient {
   constructor(
     private readonly create: () => Worker,
     private readonly onRestart: () => void = () => {},
+    /** Events the worker sends unasked (requestId 0), such as a lost GPU. */
+    private readonly onUnasked: Listener = () => {},
   ) {
     this.worker = this.start();
   }
 
   private start(): Worker {
     const worker = this.create();
-    worker.onmessage = (message: MessageEvent<WorkerEvent>) => this.pending.get(message.data.requestId)?.onEvent(message.data);
+    worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
+      const event = message.data;
+      if (event.requestId === 0) this.onUnasked(event);
+      else this.pending.get(event.requestId)?.onEvent(event);
+    };
     worker.onerror = (event) => this.crashed(event.message || 'the worker stopped unexpectedly');
     return worker;
   }

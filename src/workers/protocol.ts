@@ -123,4 +123,6 @@ export type WorkerEvent =
       /** The worker's tfjs memory after the summary (a leak shows as growth across summaries). */
       memory: { tensors: number; bytes: number };
     }
+  /** Unasked (requestId 0): the WebGPU device was lost; the worker now runs on `backend` with the model reloaded. */
+  | { type: 'backend-lost'; requestId: 0; backend: BackendName; reason: string }
   | { type: 'error'; requestId: number; error: WorkerError };

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { matMulThroughput, selectBackend, selfTest } from '../inference/backend.ts';
-import { loadExportedModel } from '../inference/exportedModel.ts';
+import { loadExportedModel, type ExportedFiles } from '../inference/exportedModel.ts';
 import { ModelFileError, readModelFiles, type ByteSource } from '../inference/modelFiles.ts';
 import type { Grid } from '../inference/preprocess.ts';
 import type { Summarizer } from '../inference/summarizer.ts';
@@ -25,6 +25,10 @@ const env = browserIntakeEnv();
 /** The last opened study, as the summarizer reads it. */
 let current: { modality: Float32Array; grid: Grid } | undefined;
 let model: Summarizer | undefined;
+/** The loaded model's verified files, kept to rebuild it on another backend if the GPU goes away. */
+let modelFiles: ExportedFiles | undefined;
+/** Settles once the worker is usable again after a lost WebGPU device (wasm, model reloaded). */
+let recovering: Promise<void> | undefined;
 /** Summaries in flight, by request id, so that 'cancel' can stop them. */
 const running = new Map<number, AbortController>();
 
@@ -74,9 +78,26 @@ async function open(requestId: number, files: { name: string; bytes: ArrayBuffer
 async function initBackend(requestId: number, preferred: Parameters<typeof selectBackend>[0]): Promise<void> {
   const started = performance.now();
   const choice = await selectBackend(preferred);
+  if (choice.backend === 'webgpu') watchDevice();
   const result = await selfTest();
   const ms = performance.now() - started;
   post({ type: 'backend-ready', requestId, ...choice, selfTest: Array.from(result), gflops: await matMulThroughput(), ms });
+}
+
+/**
+ * A lost WebGPU device (driver reset, GPU removed, out of GPU memory) takes every tensor with it: switch to
+ * wasm, rebuild the model there from its files, tell the page. A summary that was running is re-run.
+ */
+function watchDevice(): void {
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  void device?.lost.then((info) => {
+    recovering = (async () => {
+      model = undefined;
+      await tf.setBackend('wasm');
+      if (modelFiles) model = loadExportedModel(modelFiles);
+      post({ type: 'backend-lost', requestId: 0, backend: 'wasm', reason: info.message || info.reason });
+    })();
+  });
 }
 
 /** fetch as a byte source: 404 (or a server's HTML fallback page) is a missing file; bytes are counted as they arrive. */
@@ -119,6 +140,7 @@ async function loadModel(requestId: number, base: string): Promise<void> {
   model?.dispose();
   model = undefined;
   const loaded = loadExportedModel(files);
+  modelFiles = files;
   // Warm-up: one short summary of a blank slice compiles the backend's kernels before the user waits on them.
   const g = loaded.config.image.grid;
   await loaded.summarize({ modality: new Float32Array(g.height * g.width).fill(-1000), grid: { depth: 1, height: g.height, width: g.width }, text: '' }, { beamSize: 1, lengthPenalty: 0, maxLength: 2 });
@@ -127,6 +149,18 @@ async function loadModel(requestId: number, base: string): Promise<void> {
 }
 
 async function summarize(requestId: number, text: string, settings: SummarySettings): Promise<void> {
+  try {
+    return await summarizeOnce(requestId, text, settings);
+  } catch (err) {
+    // The device went away mid-summary: once the worker is back on wasm, run it again.
+    if (!recovering || (err instanceof DOMException && err.name === 'AbortError')) throw err;
+    await recovering;
+    return summarizeOnce(requestId, text, settings);
+  }
+}
+
+async function summarizeOnce(requestId: number, text: string, settings: SummarySettings): Promise<void> {
+  if (recovering) await recovering;
   if (!model) throw new CodedError('no-model', 'the model is not loaded');
   if (!current) throw new CodedError('no-study', 'open an image first');
   const controller = new AbortController();
