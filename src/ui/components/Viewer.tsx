@@ -97,6 +97,7 @@ export function Viewer() {
         ref={element}
         className="viewer"
         data-testid="viewer"
+        data-study-key={studyKey}
         tabIndex={0}
         role="img"
         aria-label={study ? `${study.header.modality ?? ''} ${t.slice} ${slice + 1}/${study.depth}` : t.noStudy}
