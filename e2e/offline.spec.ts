@@ -4,6 +4,7 @@
  * page's own origin.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { openApp } from './helpers.ts';
 
 test.use({ serviceWorkers: 'allow' });
@@ -75,4 +76,22 @@ test('the worker crashes: it restarts with the backend, model and study; image a
   await page.getByTestId('generate').click();
   await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   expect(await page.locator('.token').count()).toBeGreaterThan(0);
+});
+
+test('a new deployment: the page offers the update and reloads into it', async ({ page }) => {
+  await openApp(page, '?backend=wasm');
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
+  // "Deploy" a new version: the service worker's bytes change (as they do when any file's content does).
+  const sw = 'dist/sw.js';
+  const original = readFileSync(sw, 'utf8');
+  try {
+    writeFileSync(sw, original.replace(/"version\\":\\"([0-9a-f]+)\\"/, '"version\\":\\"0000000000000000\\"'));
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+    await expect(page.getByTestId('update')).toBeVisible({ timeout: 60_000 });
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('update').getByRole('button').click()]);
+    await expect.poll(() => page.evaluate(() => caches.keys()), { timeout: 30_000 }).toEqual(['tuwen-0000000000000000']);
+  } finally {
+    writeFileSync(sw, original);
+  }
 });
