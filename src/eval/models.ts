@@ -38,6 +38,7 @@ const VARIANTS: Record<string, string> = {
   'retrieval-no-retrieval': 'without retrieved passages',
   'retrieval-random-image': 'without image pretraining (random frozen encoder)',
   'retrieval-fixed-beta': 'without adaptive fusion (β = 0.5)',
+  'retrieval-no-text-feeding': 'without text feeding (paper A as written)',
 };
 
 export async function loadEvalModel(dir: string): Promise<EvalModel> {
@@ -47,7 +48,10 @@ export async function loadEvalModel(dir: string): Promise<EvalModel> {
   installFastMatMulGradient();
   const { summarizer, params, quantized } = await loadRetrievalModel(dir);
   const c = summarizer.config;
-  const variant = `${VARIANTS[c.name] ?? c.name}, ${quantized ? 'int8' : 'fp32'}`;
+  // Models trained before text feeding existed (or with it ablated) say so.
+  const base = c.name === 'retrieval' && !c.decoder.textFeeding ? VARIANTS['retrieval-no-text-feeding']! : (VARIANTS[c.name] ?? c.name);
+  const noFeeding = !c.decoder.textFeeding && !base.includes('text feeding') ? ', without text feeding' : '';
+  const variant = `${base}${noFeeding}, ${quantized ? 'int8' : 'fp32'}`;
   return {
     name: `Retrieval model (${variant})`,
     ablation: variant,

@@ -47,7 +47,7 @@ const score = (b: Beam, alpha: number) => b.logProb / Math.max(1, b.tokens.lengt
 export async function decode(w: Weights, ctx: DecoderContext, options: DecodeOptions): Promise<TokenRecord[]> {
   let beams: Beam[] = [{ tokens: [], logProb: 0, state: initialState(w, ctx), done: false }];
   const freeAll = () => {
-    for (const b of beams) tf.dispose([b.state.h, b.state.c]);
+    for (const b of beams) tf.dispose(Object.values(b.state));
   };
   for (let t = 0; t < options.maxLength && beams.some((b) => !b.done); t++) {
     if (options.signal?.aborted) {
@@ -77,8 +77,8 @@ export async function decode(w: Weights, ctx: DecoderContext, options: DecodeOpt
     candidates.sort((a, b) => score(b, options.lengthPenalty) - score(a, options.lengthPenalty));
     const kept = candidates.slice(0, options.beamSize);
     // Free the states no surviving beam uses.
-    const alive = new Set(kept.flatMap((b) => [b.state.h, b.state.c]));
-    for (const b of [...beams, ...candidates]) for (const s of [b.state.h, b.state.c]) if (!alive.has(s) && !s.isDisposed) s.dispose();
+    const alive = new Set(kept.flatMap((b) => Object.values(b.state)));
+    for (const b of [...beams, ...candidates]) for (const s of Object.values(b.state)) if (!alive.has(s) && !s.isDisposed) s.dispose();
     beams = kept;
     const only = beams[0]!;
     if (options.beamSize === 1 && !only.done) options.onToken?.(only.tokens[only.tokens.length - 1]!, only.tokens.length - 1);

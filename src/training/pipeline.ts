@@ -32,11 +32,11 @@ import { embedTexts } from '../inference/models/retriever.ts';
 import { rankPassages, trainRetriever } from './trainRetriever.ts';
 
 /**
- * Ablations of paper A's model, trained the same way: without retrieved passages in the decoder's context;
+ * Ablations of the model, trained the same way: without retrieved passages in the decoder's context;
  * with the image encoder left at its seeded random initialisation (no pretraining, frozen as usual);
- * with β fixed at 0.5 instead of the adaptive gate.
+ * with β fixed at 0.5 instead of the adaptive gate; without text feeding (paper A's decoder as written).
  */
-export const ABLATIONS = ['no-retrieval', 'random-image', 'fixed-beta'] as const;
+export const ABLATIONS = ['no-retrieval', 'random-image', 'fixed-beta', 'no-text-feeding'] as const;
 export type Ablation = (typeof ABLATIONS)[number];
 
 /** What to train on: the first n studies of a corpus seed (rendered in memory), or a dataset manifest. */
@@ -177,7 +177,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   index.dispose();
 
   // Stage 3: the fusion decoder.
-  const decoder: FusionDecoderConfig = { vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: text.width, attention: 64, ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}) };
+  const decoder: FusionDecoderConfig = { vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: text.width, attention: 64, textFeeding: o.ablation !== 'no-text-feeding', ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}) };
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);
   const decoderWeights = await trainDecoder(trainDec, valDec, textWeights, {

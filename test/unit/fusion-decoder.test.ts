@@ -41,7 +41,7 @@ describe('fusion decoder', () => {
     out.beta.dataSync().forEach((b) => expect(b > 0 && b < 1).toBe(true));
     expect(out.visualAttention.shape).toEqual([2, 4]);
     expect(out.textAttention.arraySync().map((row) => row[4])).toEqual([0, 0]);
-    tf.dispose([out.probs, out.state.h, out.state.c, out.visualAttention, out.textAttention, out.beta, s0.h, s0.c]);
+    tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
     disposeContext(ctx);
     expect(tf.memory().numTensors).toBe(before);
     disposeWeights(w);

@@ -4,20 +4,23 @@
  * generated word distribution with a copy distribution over those tokens.
  *
  *   v_y = ATT(g_{y−1}, regions)                          visual context            (eq. 12)
- *   g_y = LSTM([emb(x_{y−1}); v_y], g_{y−1})                                        (eq. 13)
- *   o_y = softmax(W_o g_y + b_o)                         generated distribution    (eq. 14)
+ *   g_y = LSTM([emb(x_{y−1}); v_y; e_{y−1}], g_{y−1})                               (eq. 13)
  *   (a_y, e_y) = ATT(g_y, retrieved tokens)              text attention, context   (eq. 15)
+ *   o_y = softmax(W_o [g_y; e_y] + b_o)                  generated distribution    (eq. 14)
  *   w_y = Σ_t a_y[t] · onehot(id_t)                      copy distribution         (eq. 17)
  *   β_y = σ(W_e e_y + W_g g_y + b_β)                     fusion gate               (eq. 16)
  *   p_y = (1 − β_y) o_y + β_y w_y                                                  (eq. 18)
  *
+ * With `textFeeding` the text context e enters the LSTM (input feeding, as in pointer-generator networks)
+ * and the generated distribution; without it (paper A as written: g_y = LSTM([emb; v_y]), o_y from g_y
+ * alone) the generator never sees the input text and can only copy from it — kept as an ablation.
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
  * search, the CLI and the worker.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastTanh } from '../tf/fastGradients.ts';
-import { dense, embed } from './ops.ts';
+import { dense, embed, maskedMean } from './ops.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface FusionDecoderConfig {
@@ -33,6 +36,8 @@ export interface FusionDecoderConfig {
   attention: number;
   /** Ablation "without adaptive fusion": β held at this value instead of eq. 16. */
   fixedBeta?: number;
+  /** The text context feeds the LSTM and the generated distribution (see above). */
+  textFeeding?: boolean;
 }
 
 /** Added inside the log: a target the mixture gives probability 0 must not make the loss infinite. */
@@ -48,9 +53,10 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.kernel('dec.att_img.regions', [c.regionDim, c.attention]);
   b.kernel('dec.att_img.hidden', [c.hidden, c.attention]);
   b.kernel('dec.att_img.score', [c.attention, 1]);
-  b.kernel('dec.lstm.kernel', [c.embed + c.regionDim + c.hidden, 4 * c.hidden]);
+  const fed = c.textFeeding ? c.tokenDim : 0;
+  b.kernel('dec.lstm.kernel', [c.embed + c.regionDim + fed + c.hidden, 4 * c.hidden]);
   b.zeros('dec.lstm.bias', [4 * c.hidden]);
-  b.kernel('dec.out.kernel', [c.hidden, c.vocab]);
+  b.kernel('dec.out.kernel', [c.hidden + fed, c.vocab]);
   b.zeros('dec.out.bias', [c.vocab]);
   b.kernel('dec.att_txt.tokens', [c.tokenDim, c.attention]);
   b.kernel('dec.att_txt.hidden', [c.hidden, c.attention]);
@@ -74,12 +80,15 @@ export type DecoderContext = {
   /** 0 for padding tokens, 1 otherwise. */
   tokenMask: tf.Tensor2D; // [B, T]
   fixedBeta?: number;
+  textFeeding: boolean;
 };
 
 // Types, not interfaces: tf.tidy returns them, and only type aliases satisfy its TensorContainer.
 export type DecoderState = {
   h: tf.Tensor2D; // [B, H]
   c: tf.Tensor2D; // [B, H]
+  /** The previous step's text context e_{y−1}. */
+  e: tf.Tensor2D; // [B, tokenDim]
 };
 
 export type StepOutput = {
@@ -91,7 +100,7 @@ export type StepOutput = {
 };
 
 /** Builds the context: regions with their positions, projections of regions and tokens, the copy map, the mask. */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokens: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta'>): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokens: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding'>): DecoderContext {
   return tf.tidy(() => {
     const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const [b, r, rd] = regions.shape;
@@ -99,7 +108,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokens: tf.Ten
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
-    return { regions, regionKeys, tokens, tokenKeys, copyMap, tokenMask, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }) };
+    return { regions, regionKeys, tokens, tokenKeys, copyMap, tokenMask, textFeeding: c.textFeeding === true, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }) };
   });
 }
 
@@ -108,11 +117,11 @@ export function disposeContext(ctx: DecoderContext): void {
   tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokenKeys, ctx.copyMap]);
 }
 
-/** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM). */
+/** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token. */
 export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
   return tf.tidy(() => {
     const mean = tf.mean(ctx.regions, 1) as tf.Tensor2D; // [B, regionDim]
-    return { h: fastTanh(dense(w, 'dec.init_h', mean)) as tf.Tensor2D, c: fastTanh(dense(w, 'dec.init_c', mean)) as tf.Tensor2D };
+    return { h: fastTanh(dense(w, 'dec.init_h', mean)) as tf.Tensor2D, c: fastTanh(dense(w, 'dec.init_c', mean)) as tf.Tensor2D, e: maskedMean(ctx.tokens, ctx.tokenMask) };
   });
 }
 
@@ -128,7 +137,7 @@ function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wHidden:
 }
 
 /** One LSTM cell step; gates i, f, g, o in that order along the last axis. */
-function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): DecoderState {
+function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): { h: tf.Tensor2D; c: tf.Tensor2D } {
   const z = tf.add(tf.matMul(tf.concat([x, s.h], 1), w['dec.lstm.kernel'] as tf.Tensor2D), w['dec.lstm.bias']!); // [B, 4H]
   const [i, f, g, o] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
   const c = tf.add(tf.mul(tf.sigmoid(f), s.c), tf.mul(tf.sigmoid(i), fastTanh(g))) as tf.Tensor2D;
@@ -140,9 +149,10 @@ export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Deco
   return tf.tidy(() => {
     const visual = attend(ctx.regionKeys, ctx.regions, s.h, w['dec.att_img.hidden'] as tf.Tensor2D, w['dec.att_img.score'] as tf.Tensor2D); // eq. 12
     const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
-    const state = lstmCell(w, tf.concat([embedded, visual.context], 1), s); // eq. 13
-    const generated = tf.softmax(dense(w, 'dec.out', state.h)) as tf.Tensor2D; // eq. 14, [B, V]
-    const text = attend(ctx.tokenKeys, ctx.tokens, state.h, w['dec.att_txt.hidden'] as tf.Tensor2D, w['dec.att_txt.score'] as tf.Tensor2D, ctx.tokenMask); // eq. 15
+    const cell = lstmCell(w, tf.concat(ctx.textFeeding ? [embedded, visual.context, s.e] : [embedded, visual.context], 1), s); // eq. 13
+    const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, w['dec.att_txt.score'] as tf.Tensor2D, ctx.tokenMask); // eq. 15
+    const generated = tf.softmax(dense(w, 'dec.out', ctx.textFeeding ? tf.concat([cell.h, text.context], 1) : cell.h)) as tf.Tensor2D; // eq. 14, [B, V]
+    const state: DecoderState = { ...cell, e: text.context };
     const copied = tf.squeeze(tf.matMul(tf.expandDims(text.weights, 1), ctx.copyMap), [1]) as tf.Tensor2D; // eq. 17, [B, V]
     const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
     const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
