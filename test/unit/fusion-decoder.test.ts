@@ -121,3 +121,24 @@ describe('fusion decoder', () => {
     disposeWeights(w);
   });
 });
+
+describe('text feeding', () => {
+  it('without copying (β = 0) the generated distribution depends on the context tokens only with text feeding', () => {
+    const probsFor = (textFeeding: boolean, tokenScale: number) =>
+      tf.tidy(() => {
+        const c = { ...config, textFeeding, fixedBeta: 0 };
+        const w = initFusionDecoder(c, 9);
+        const t = toyBatch();
+        const ctx = prepareContext(w, t.regions, tf.mul(t.tokens, tokenScale) as tf.Tensor3D, t.ids, t.mask, c);
+        const s0 = initialState(w, ctx);
+        const first = step(w, ctx, tf.tensor1d([2, 2]), s0);
+        const second = step(w, ctx, tf.tensor1d([5, 4]), first.state); // e₁ from step one now feeds the LSTM
+        const out = Array.from(second.probs.dataSync());
+        disposeWeights(w);
+        return out;
+      });
+    const differs = (a: number[], b: number[]) => a.some((v, i) => Math.abs(v - b[i]!) > 1e-6);
+    expect(differs(probsFor(true, 1), probsFor(true, 3))).toBe(true);
+    expect(differs(probsFor(false, 1), probsFor(false, 3))).toBe(false);
+  });
+});
