@@ -74,7 +74,7 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   await expect(page.locator('.token').nth(first + 1)).toHaveAttribute('aria-pressed', 'true');
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-page.png'), fullPage: true });
   if (README_SHOTS) {
-    await page.screenshot({ path: join(README_SHOTS, 'summary-page.png') });
+    await page.screenshot({ path: join(README_SHOTS, 'summary-page.png'), fullPage: true });
     await page.getByTestId('viewer').screenshot({ path: join(README_SHOTS, 'summary-heatmap.png') });
   }
 
