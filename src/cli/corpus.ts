@@ -30,7 +30,7 @@ export async function corpusCommand(args: string[]): Promise<number> {
     out: values.out,
     size: intOption(values.size, 'size', 16),
     incompleteShare,
-    onProgress: (done, total) => bar.update(done),
+    onProgress: (done) => bar.update(done),
   });
   process.stdout.write(`${JSON.stringify({ out: values.out, ...counts, seconds: +((performance.now() - started) / 1000).toFixed(1) })}\n`);
   return 0;
