@@ -2,8 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodeImage, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { Weights } from '../inference/models/weights.ts';
-import type { ImageExample } from './imageExamples.ts';
-import { imageBatch } from './pretrainImage.ts';
+import { imageBatch, type ImageExample } from './imageExamples.ts';
 
 export interface ImageFeatures {
   /** regions × width, row-major. */

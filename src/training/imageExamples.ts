@@ -3,6 +3,8 @@
  * windows (quantised to bytes to keep thousands in memory), the per-region finding-type targets from the
  * voxel labels, and the study's class for the retriever's center loss.
  */
+import * as tf from '@tensorflow/tfjs';
+import { concatTyped } from '../inference/arrays.ts';
 import { FINDING_TYPES, type Fact, type FindingTruth } from '../corpus/schema.ts';
 import { boxRegions } from '../eval/pointing.ts';
 import { studyGrid, studyModality, type Study } from '../corpus/study.ts';
@@ -82,4 +84,12 @@ export function boxTargets(findings: readonly FindingTruth[], volume: Grid, regi
 /** A study from a dataset manifest: region targets from its ground-truth boxes, where it has them. */
 export function volumeExample(id: string, modality: Float32Array, volume: Grid, findings: readonly FindingTruth[], facts: Fact[], c: ImageEncoderConfig): ImageExample {
   return { id, image: encoderBytes(modality, volume, c), regionTargets: boxTargets(findings, volume, regionGrid(c), c.findingTypes), category: categoryOf(facts) };
+}
+
+/** Patch-ordered volumes [B, voxels·channels] in 0–1 (pretraining and the feature cache). */
+export function imageBatch(examples: ImageExample[]): tf.Tensor2D {
+  return tf.tidy(() => {
+    const flat = concatTyped(examples.map((e) => e.image), (n) => new Uint8Array(n));
+    return tf.div(tf.tensor2d(flat, [examples.length, flat.length / examples.length], 'float32'), 255) as tf.Tensor2D;
+  });
 }

@@ -12,7 +12,7 @@ import { encodeImage, initImageEncoder, regionGrid, regionLogits, type ImageEnco
 import { countParams, disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import type { ImageExample } from './imageExamples.ts';
+import { imageBatch, type ImageExample } from './imageExamples.ts';
 import type { StageOptions } from './stageOptions.ts';
 
 export interface PretrainOptions extends StageOptions {
@@ -28,14 +28,6 @@ interface TrainerState {
   step: number;
   best: number;
   history: { step: number; train: number; val: number; f1: number }[];
-}
-
-/** Patch-ordered volumes [B, voxels·channels] in 0–1 (shared with the feature cache). */
-export function imageBatch(examples: ImageExample[]): tf.Tensor2D {
-  return tf.tidy(() => {
-    const flat = concatTyped(examples.map((e) => e.image), (n) => new Uint8Array(n));
-    return tf.div(tf.tensor2d(flat, [examples.length, flat.length / examples.length], 'float32'), 255) as tf.Tensor2D;
-  });
 }
 
 function batchTensors(examples: ImageExample[], c: ImageEncoderConfig): { x: tf.Tensor2D; y: tf.Tensor5D } {
