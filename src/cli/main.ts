@@ -5,6 +5,8 @@ import { baselineCommand, evalCommand, metricsCommand } from './evaluate.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
 import { summarizeCommand } from './summarize.ts';
 import { exportCommand, trainCommand } from './train.ts';
+import { trainGenerativeCommand } from './trainGenerative.ts';
+import { fineTuneRewardCommand } from './fineTuneReward.ts';
 
 const USAGE = `usage: tuwen <command> [options]
 
@@ -30,6 +32,15 @@ commands:
                                train the retrieval model (wasm) on the corpus or a dataset manifest: image
                                pretraining only, or every stage (image, retriever, decoder) into a model
                                directory
+  train-generative --stage mle|adversarial --from RETRIEVAL_DIR --out DIR [--init MLE_DIR]
+        [--steps 1500 --batch 16 --lr 0.001 --s 0.5 --samples 4 --mle-weight 0.5
+        --discriminator-warmup 50 --cache models/study-cache --seed 1 --n 2000]
+                               LFMGAN: the GPT-2-style generator by maximum likelihood, then adversarial
+                               training with a RoBERTa-style discriminator (reward s·MaliGAN + (1 − s)·cos)
+  finetune-reward --from RETRIEVAL_DIR --out DIR [--alpha 0.5 --steps 200 --batch 16 --lr 0.0002
+        --mle-weight 0 --discriminator-warmup 30 --cache models/study-cache]
+                               paper B: policy-gradient fine-tuning of the retrieval decoder with
+                               r = α·D(real) + (1 − α)·CIDEr-D and a self-critical (greedy) baseline
   summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--json]
                                summarise a study (DICOM files, a series, or a picture) with its text
   export --model DIR --out public/models/NAME
@@ -63,6 +74,10 @@ async function main(argv: string[]): Promise<number> {
       return evalCommand(rest);
     case 'train':
       return trainCommand(rest);
+    case 'train-generative':
+      return trainGenerativeCommand(rest);
+    case 'finetune-reward':
+      return fineTuneRewardCommand(rest);
     case 'export':
       return exportCommand(rest);
     case 'summarize':

@@ -38,3 +38,24 @@ export class ProgressBar {
     }
   }
 }
+
+/** A training run's log (stderr and DIR/train.log, timestamped) and progress bars; `flush` waits for the writes. */
+export async function trainingLog(dir: string): Promise<{ log: (line: string) => void; progress: (label: string, total: number) => (done: number, extra?: string) => void; flush: () => Promise<void> }> {
+  const { appendFile, mkdir } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  await mkdir(dir, { recursive: true });
+  const pending: Promise<void>[] = [];
+  return {
+    log: (line) => {
+      process.stderr.write(`\n${line}\n`);
+      pending.push(appendFile(join(dir, 'train.log'), `${new Date().toISOString()} ${line}\n`));
+    },
+    progress: (label, total) => {
+      const bar = new ProgressBar(label, total);
+      return (done, extra) => bar.update(done, extra);
+    },
+    flush: async () => {
+      await Promise.all(pending);
+    },
+  };
+}

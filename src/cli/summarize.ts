@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadRetrievalModel } from '../eval/models.ts';
+import { loadModelDir } from '../eval/models.ts';
 import { openStudy } from '../intake/intake.ts';
 import { greyValues } from '../intake/modality.ts';
 import { nodeIntakeEnv } from '../platform/node.ts';
@@ -24,13 +24,13 @@ export async function summarizeCommand(args: string[]): Promise<number> {
   const files = await Promise.all(positionals.map(async (p) => ({ name: basename(p), bytes: new Uint8Array(await readFile(p)) })));
   const volume = await openStudy(files, nodeIntakeEnv());
   const modality = greyValues(volume.modality, volume.samplesPerPixel);
-  const { summarizer } = await loadRetrievalModel(values.model);
+  const { summarizer } = await loadModelDir(values.model);
   const result = await summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, { beamSize: beam, lengthPenalty: 0.7 });
   if (values.json) {
     for (const t of result.tokens) {
       process.stdout.write(`${JSON.stringify({ token: t.text, id: t.id, beta: t.beta, visualAttention: Array.from(t.visualAttention), textAttention: Array.from(t.textAttention) })}\n`);
     }
-    process.stdout.write(`${JSON.stringify({ summary: result.summary, passages: result.passages.slice(0, summarizer.config.k).map((p) => ({ id: p.passage.id, score: p.score, text: p.passage.text })), regionShape: result.regionShape })}\n`);
+    process.stdout.write(`${JSON.stringify({ summary: result.summary, passages: result.passages.slice(0, result.k).map((p) => ({ id: p.passage.id, score: p.score, text: p.passage.text })), regionShape: result.regionShape })}\n`);
   } else process.stdout.write(`${result.summary}\n`);
   summarizer.dispose();
   return 0;

@@ -1,8 +1,6 @@
 /** `tuwen train --stage image|all …`: the retrieval model's training, stage 1 alone or every stage. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_IMAGE_ENCODER } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
@@ -13,7 +11,7 @@ import { ABLATIONS, trainPipeline, type Ablation } from '../training/pipeline.ts
 import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { mapSplit } from '../training/studies.ts';
 import { UsageError } from './corpus.ts';
-import { ProgressBar } from './progress.ts';
+import { ProgressBar, trainingLog } from './progress.ts';
 
 
 export async function trainCommand(args: string[]): Promise<number> {
@@ -50,30 +48,21 @@ export async function trainCommand(args: string[]): Promise<number> {
   };
   if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start; training on cpu would take hours');
   installFastMatMulGradient();
-  await mkdir(values.out, { recursive: true });
-  const logFile = join(values.out, 'train.log');
-  const log = async (line: string) => {
-    process.stderr.write(`\n${line}\n`);
-    await appendFile(logFile, `${new Date().toISOString()} ${line}\n`);
-  };
+  const { log, progress, flush } = await trainingLog(values.out);
   const seed = num('seed');
   const n = num('n');
   const size = num('size');
   if (values.stage === 'all') {
     const started = performance.now();
-    const pending: Promise<void>[] = [];
     const data = values.manifest ? { kind: 'manifest' as const, path: values.manifest } : { kind: 'corpus' as const, n, size };
     const config = await trainPipeline({
       seed, data, out: values.out, image: DEFAULT_IMAGE_ENCODER, ...(ablation ? { ablation } : {}),
       imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
-      progress: (label, total) => {
-        const bar = new ProgressBar(label, total);
-        return (done, extra) => bar.update(done, extra);
-      },
-      log: (line) => void pending.push(log(line)),
+      progress,
+      log,
     });
-    pending.push(log(`trained ${config.name} in ${((performance.now() - started) / 60000).toFixed(1)} min`));
-    await Promise.all(pending);
+    log(`trained ${config.name} in ${((performance.now() - started) / 60000).toFixed(1)} min`);
+    await flush();
     return 0;
   }
   const prep = new ProgressBar('rendering studies', n * 2);
@@ -81,7 +70,6 @@ export async function trainCommand(args: string[]): Promise<number> {
   const val = mapSplit(seed, n, 'val', size, (s) => imageExample(s, DEFAULT_IMAGE_ENCODER), (d) => prep.update(n + d));
   const steps = num('steps');
   const bar = new ProgressBar('image encoder', steps);
-  const pending: Promise<void>[] = [];
   const weights = await pretrainImageEncoder(train, val, {
     encoder: DEFAULT_IMAGE_ENCODER,
     steps,
@@ -94,9 +82,9 @@ export async function trainCommand(args: string[]): Promise<number> {
     out: values.out,
     resume: values.resume!,
     onStep: (step, loss) => bar.update(step, `loss ${loss.toFixed(4)}`),
-    log: (line) => void pending.push(log(line)),
+    log,
   });
-  await Promise.all(pending);
+  await flush();
   disposeWeights(weights);
   return 0;
 }

@@ -8,6 +8,7 @@ import { bleuFromStats, bleuStats } from './bleu.ts';
 import { bootstrap, mean, type Interval } from './bootstrap.ts';
 import { ciderD, documentFrequencies, type DocumentFrequencies } from './ciderD.ts';
 import { atomCounts, factScores, lobeCorrect, type AtomKind, type Prf } from './factScores.ts';
+import { diversity, type Diversity } from './diversity.ts';
 import { meteor } from './meteor.ts';
 import { firstRelevantRank, meanReciprocalRank, recallAt } from './retrievalScores.ts';
 import { rougeL } from './rouge.ts';
@@ -38,6 +39,8 @@ export interface Scores {
   mrr: Interval | null;
   /** Filled in by models with attention (the pointing game needs it). */
   pointingGame: (Interval & { n: number }) | null;
+  /** Of the predictions and, for comparison, of the references (characters). */
+  diversity: { predictions: Diversity; references: Diversity };
 }
 
 export function captionScores(hyps: string[][], refs: string[][], freq?: DocumentFrequencies): CaptionScores {
@@ -82,6 +85,7 @@ export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize:
     recallAt10: retrieval((r) => recallAt(r, 10)),
     mrr: retrieval(meanReciprocalRank),
     pointingGame: pointingScore(predictions),
+    diversity: { predictions: diversity(predictions.map((p) => tokenize.chars(p.summary))), references: diversity(refsChars) },
   };
 }
 
@@ -110,5 +114,8 @@ export function headline(s: Scores): Record<string, number | null> {
     meteor: s.chars.meteor.value,
     rougeL: s.chars.rougeL.value,
     ciderD: s.chars.ciderD.value,
+    distinct1: s.diversity.predictions.distinct1,
+    distinct2: s.diversity.predictions.distinct2,
+    seqRep4: s.diversity.predictions.seqRep4,
   };
 }

@@ -1,4 +1,4 @@
-/** Any model directory as an evaluation model: the baselines, or the retrieval model run through its summarizer. */
+/** Any model directory as an evaluation model: the baselines, or the retrieval or generative model run through its summarizer. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { loadBaseline, type EvalModel } from '../baselines/baselines.ts';
 import type { Passage } from '../corpus/passages.ts';
 import { readJsonl } from '../dataset/jsonl.ts';
-import { decoderStepFlops } from '../inference/models/fusionDecoder.ts';
+import { contextEncoderFlops, decoderStepFlops } from '../inference/models/fusionDecoder.ts';
+import { generatorFlops } from '../inference/models/generator.ts';
+import { createGenerativeSummarizer, type GenerativeModelConfig } from '../inference/generativeSummarizer.ts';
 import { imageEncoderFlops } from '../inference/models/imageEncoder.ts';
 import { loadExportedModel } from '../inference/exportedModel.ts';
 import { readModelFiles } from '../inference/modelFiles.ts';
@@ -17,9 +19,9 @@ import { loadCheckpoint } from '../training/checkpoint.ts';
 import { pointingTrials } from './pointingTrials.ts';
 import { itemVolume } from './testSet.ts';
 
-/** A training output (float32 checkpoint) or an exported directory (uint8 weights, int8 index). */
-export async function loadRetrievalModel(dir: string): Promise<{ summarizer: Summarizer; params: number; quantized: boolean }> {
-  const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ModelConfig;
+/** A training output (float32 checkpoint) or an exported directory (uint8 weights, int8 index) of either model kind. */
+export async function loadModelDir(dir: string): Promise<{ summarizer: Summarizer; params: number; quantized: boolean }> {
+  const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ModelConfig | GenerativeModelConfig;
   const checkpoint = await loadCheckpoint(dir, 'model');
   if (!checkpoint) {
     const read = async (f: string) => (existsSync(join(dir, f)) ? new Uint8Array(await readFile(join(dir, f))) : undefined);
@@ -27,8 +29,10 @@ export async function loadRetrievalModel(dir: string): Promise<{ summarizer: Sum
     return { summarizer, params: summarizer.params, quantized: true };
   }
   const tokenizer = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as object;
-  const passages = await readJsonl<Passage>(join(dir, 'passages.jsonl'));
-  const summarizer = createSummarizer(config, checkpoint.weights, tokenizer, passages);
+  const summarizer =
+    config.kind === 'generative'
+      ? createGenerativeSummarizer(config, checkpoint.weights, tokenizer)
+      : createSummarizer(config, checkpoint.weights, tokenizer, await readJsonl<Passage>(join(dir, 'passages.jsonl')));
   return { summarizer, params: summarizer.params, quantized: false };
 }
 
@@ -41,32 +45,46 @@ const VARIANTS: Record<string, string> = {
   'retrieval-no-text-feeding': 'without text feeding (paper A as written)',
 };
 
+/** The report's name of a model variant, and its FLOPs per summary. */
+function describe(c: ModelConfig | GenerativeModelConfig, quantized: boolean): { name: string; variant: string; flops: number } {
+  const precision = quantized ? 'int8' : 'fp32';
+  if (c.kind === 'generative') {
+    const t = c.training;
+    const how = t.adversarialSteps > 0 ? `adversarial, s = ${t.s}` : 'maximum likelihood only';
+    // The memory once (~120 input-text tokens), then ~60 cached decoding steps.
+    return { name: `Generative model LFMGAN (${how}, ${precision})`, variant: `LFMGAN, ${how}, ${precision}`, flops: imageEncoderFlops(c.image) + generatorFlops(c.generator, 120, 60) };
+  }
+  const reward = c.reward ? `, reward fine-tuned (α = ${c.reward.alpha})` : '';
+  const base = VARIANTS[c.name.replace(/-reward.*$/, '')] ?? c.name;
+  // Models trained before text feeding existed (or with it ablated) say so.
+  const noFeeding = !c.decoder.textFeeding && !base.includes('text feeding') ? ', without text feeding' : '';
+  const variant = `${base}${noFeeding}${reward}, ${precision}`;
+  // Image encoder and context encoder once, then ~60 decoding steps over the regions and ~200 context tokens.
+  return { name: `Retrieval model (${variant})`, variant, flops: imageEncoderFlops(c.image) + contextEncoderFlops(c.decoder, 200) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200) };
+}
+
 export async function loadEvalModel(dir: string): Promise<EvalModel> {
   const { kind } = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { kind: string };
-  if (kind !== 'retrieval') return loadBaseline(dir);
+  if (kind !== 'retrieval' && kind !== 'generative') return loadBaseline(dir);
   if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start');
   installFastMatMulGradient();
-  const { summarizer, params, quantized } = await loadRetrievalModel(dir);
+  const { summarizer, params, quantized } = await loadModelDir(dir);
   const c = summarizer.config;
-  // Models trained before text feeding existed (or with it ablated) say so.
-  const base = c.name === 'retrieval' && !c.decoder.textFeeding ? VARIANTS['retrieval-no-text-feeding']! : (VARIANTS[c.name] ?? c.name);
-  const noFeeding = !c.decoder.textFeeding && !base.includes('text feeding') ? ', without text feeding' : '';
-  const variant = `${base}${noFeeding}, ${quantized ? 'int8' : 'fp32'}`;
+  const { name, variant, flops } = describe(c, quantized);
   return {
-    name: `Retrieval model (${variant})`,
+    name,
     ablation: variant,
     kind,
     trainedOn: c.trainedOn,
     params,
-    // Image encoder once, then ~60 decoding steps over the regions and ~200 context tokens.
-    flopsPerSummary: imageEncoderFlops(c.image) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200),
+    flopsPerSummary: flops,
     async predict(item) {
       const volume = await itemVolume(item);
       const input: SummarizeInput = { ...volume, text: `${item.clinical}${item.text}` };
       const result = await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0 });
       return {
         summary: result.summary,
-        ranked: result.passages.map((p) => p.passage),
+        ...(result.passages.length > 0 ? { ranked: result.passages.map((p) => p.passage) } : {}),
         ...(item.findings ? { pointing: pointingTrials(result.tokens, result.regionShape, volume.grid, item.findings) } : {}),
       };
     },

@@ -58,6 +58,17 @@ function clinicalTable(rows: ResultRecord[]): string {
   return [head, ...rows.map((r) => `| ${r.model} | ${kinds.map((k) => (100 * r.scores.perKind[k].f1).toFixed(1)).join(' | ')} | ${pct(r.scores.recallAt1)} | ${pct(r.scores.recallAt10)} | ${raw(r.scores.mrr)} |`)].join('\n');
 }
 
+/** Diversity and repetition of the predictions (results stored before these existed show —). */
+function diversityTable(rows: ResultRecord[]): string {
+  const head = '| model | distinct-1 | distinct-2 | seq-rep-4 (lower: less repetition) |\n| --- | --- | --- | --- |';
+  const of = (r: ResultRecord) => (r.scores as Partial<Scores>).diversity;
+  const cell = (r: ResultRecord, k: 'distinct1' | 'distinct2' | 'seqRep4') => (of(r) ? (100 * of(r)!.predictions[k]).toFixed(1) : '—');
+  const refs = rows.map(of).find((d) => d)?.references;
+  const body = rows.map((r) => `| ${r.model} | ${cell(r, 'distinct1')} | ${cell(r, 'distinct2')} | ${cell(r, 'seqRep4')} |`);
+  const reference = refs ? [`| *reference summaries* | *${(100 * refs.distinct1).toFixed(1)}* | *${(100 * refs.distinct2).toFixed(1)}* | *${(100 * refs.seqRep4).toFixed(1)}* |`] : [];
+  return [head, ...body, ...reference].join('\n');
+}
+
 /** Paper A Table 2: parameters and FLOPs per model. */
 function costTable(rows: ResultRecord[]): string {
   const seen = new Map(rows.map((r) => [r.model, r]));
@@ -76,7 +87,7 @@ export async function writeReports(dir: string): Promise<string> {
     await writeFile(join(dir, `facts-${file}`), barChart({ title: `Fact F1 on ${set}`, labels: rows.map((r) => r.model), values: rows.map((r) => r.scores.factF1.value) }));
     const ablations = rows.filter((r) => r.ablation);
     sections.push(
-      `## Test set: ${set} (${rows[0]!.scores.n} studies)\n\nCharacter tokens; scores × 100 except CIDEr-D; 95 % bootstrap intervals in brackets.\n\n${mainTable(rows)}\n\n![CIDEr-D](${file}) ![fact F1](facts-${file})\n\n### jieba words\n\n${jiebaTable(rows)}\n\n### Clinical facts per kind and retrieval\n\n${clinicalTable(rows)}` +
+      `## Test set: ${set} (${rows[0]!.scores.n} studies)\n\nCharacter tokens; scores × 100 except CIDEr-D; 95 % bootstrap intervals in brackets.\n\n${mainTable(rows)}\n\n![CIDEr-D](${file}) ![fact F1](facts-${file})\n\n### jieba words\n\n${jiebaTable(rows)}\n\n### Clinical facts per kind and retrieval\n\n${clinicalTable(rows)}\n\n### Diversity and repetition (characters, × 100)\n\n${diversityTable(rows)}` +
         (ablations.length ? `\n\n### Ablations\n\n${mainTable(ablations)}` : ''),
     );
   }

@@ -1,18 +1,33 @@
 /**
- * Decoding with the fusion decoder's shared step: greedy and beam search (size, length penalty, maximum
- * length). Each generated token comes with its β, its attention over image regions and over the
- * retrieved and input-text tokens — what the page shows per token.
+ * Decoding with a model's shared step: greedy and beam search (size, length penalty, maximum length).
+ * Each generated token comes with its β (the fusion decoder's; null for a model without one), its
+ * attention over image regions and over the context tokens — what the page shows per token.
  *
  * Asynchronous: values are read with `await data()` (WebGPU has no synchronous read), which also lets a
  * worker see a cancel message between steps. Greedy decoding reports each token as it is chosen.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initialState, step, type DecoderContext, type DecoderState } from './models/fusionDecoder.ts';
+import { initialState, step, type DecoderContext } from './models/fusionDecoder.ts';
 import type { Weights } from './models/weights.ts';
+
+/** A decoder's recurrent state: any named tensors, one row per sequence. */
+export type StepState = Record<string, tf.Tensor>;
+
+/** One decoding step of one sequence: the next-token distribution [1, V] and what the page shows. */
+export interface Stepper<S extends StepState> {
+  initial(): S;
+  step(prev: tf.Tensor1D, state: S): { probs: tf.Tensor2D; state: S; visualAttention: tf.Tensor2D; textAttention: tf.Tensor2D; beta?: tf.Tensor1D };
+}
+
+/** The fusion decoder as a stepper over one prepared context. */
+export function fusionStepper(w: Weights, ctx: DecoderContext): Stepper<ReturnType<typeof initialState>> {
+  return { initial: () => initialState(w, ctx), step: (prev, state) => step(w, ctx, prev, state) };
+}
 
 export interface TokenRecord {
   id: number;
-  beta: number;
+  /** The fusion gate β (eq. 16); null for a model without one (the generative model). */
+  beta: number | null;
   /** Attention over image regions (sums to 1). */
   visualAttention: Float32Array;
   /** Attention over the context tokens (retrieved passages, then the input text; sums to 1). */
@@ -34,18 +49,18 @@ export interface DecodeOptions {
   signal?: AbortSignal;
 }
 
-interface Beam {
+interface Beam<S extends StepState> {
   tokens: TokenRecord[];
   logProb: number;
-  state: DecoderState;
+  state: S;
   done: boolean;
 }
 
-const score = (b: Beam, alpha: number) => b.logProb / Math.max(1, b.tokens.length) ** alpha;
+const score = (b: Beam<StepState>, alpha: number) => b.logProb / Math.max(1, b.tokens.length) ** alpha;
 
-/** Decodes one study (batch of 1 in the context). The returned tokens exclude BOS and EOS. */
-export async function decode(w: Weights, ctx: DecoderContext, options: DecodeOptions): Promise<TokenRecord[]> {
-  let beams: Beam[] = [{ tokens: [], logProb: 0, state: initialState(w, ctx), done: false }];
+/** Decodes one study (batch of 1 in the stepper). The returned tokens exclude BOS and EOS. */
+export async function decode<S extends StepState>(model: Stepper<S>, options: DecodeOptions): Promise<TokenRecord[]> {
+  let beams: Beam<S>[] = [{ tokens: [], logProb: 0, state: model.initial(), done: false }];
   const freeAll = () => {
     for (const b of beams) tf.dispose(Object.values(b.state));
   };
@@ -54,17 +69,17 @@ export async function decode(w: Weights, ctx: DecoderContext, options: DecodeOpt
       freeAll();
       throw new DOMException('decoding cancelled', 'AbortError');
     }
-    const candidates: Beam[] = [];
+    const candidates: Beam<S>[] = [];
     for (const beam of beams) {
       if (beam.done) {
         candidates.push(beam);
         continue;
       }
       const prev = tf.tensor1d([beam.tokens.length ? beam.tokens[beam.tokens.length - 1]!.id : options.bos]);
-      const out = step(w, ctx, prev, beam.state);
-      const [probs, betas, visual, text] = (await Promise.all([out.probs.data(), out.beta.data(), out.visualAttention.data(), out.textAttention.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array];
-      const beta = betas[0]!;
-      tf.dispose([prev, out.probs, out.beta, out.visualAttention, out.textAttention]);
+      const out = model.step(prev, beam.state);
+      const [probs, visual, text, betas] = (await Promise.all([out.probs.data(), out.visualAttention.data(), out.textAttention.data(), out.beta?.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array | undefined];
+      const beta = betas ? betas[0]! : null;
+      tf.dispose([prev, out.probs, out.visualAttention, out.textAttention, ...(out.beta ? [out.beta] : [])]);
       // The k most probable continuations of this beam.
       const order = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
       for (const id of order) {

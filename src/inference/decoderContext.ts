@@ -2,7 +2,7 @@
  * The decoder's context tokens: the retrieved passages' tokens, then the input text's. The input text is
  * never cut (it holds the facts to copy); the passages share the room left, in rank order.
  */
-export function contextIds(passages: number[][], input: number[], maxLength: number): { ids: number[]; passageCounts: number[] } {
+export function contextIds(passages: number[][], input: number[], maxLength: number): { ids: number[]; passageCounts: number[]; inputStart: number } {
   const text = input.slice(0, maxLength);
   let room = maxLength - text.length;
   const passageCounts: number[] = [];
@@ -13,5 +13,5 @@ export function contextIds(passages: number[][], input: number[], maxLength: num
     passageCounts.push(part.length);
     room -= part.length;
   }
-  return { ids: [...ids, ...text], passageCounts };
+  return { ids: [...ids, ...text], passageCounts, inputStart: ids.length };
 }

@@ -3,10 +3,12 @@
  * worker, the file system in Node — checking each against manifest.json: present, the listed size, the
  * listed SHA-256. A missing or corrupt file is named in a ModelFileError, never half-loaded.
  */
-import type { ExportedFiles } from './exportedModel.ts';
+import { MODEL_FILES, type ExportedFiles } from './exportedModel.ts';
 
 export interface ModelManifest {
   model: string;
+  /** Absent in manifests written before the generative model existed: retrieval. */
+  kind?: 'retrieval' | 'generative';
   files: { path: string; bytes: number; sha256: string }[];
 }
 
@@ -23,7 +25,6 @@ export class ModelFileError extends Error {
 /** Reads one file; undefined when it does not exist. `onBytes` reports bytes as they arrive. */
 export type ByteSource = (path: string, onBytes: (received: number) => void) => Promise<Uint8Array | undefined>;
 
-const REQUIRED = ['config.json', 'weights.json', 'weights.bin', 'tokenizer.json', 'passages.json', 'index.bin', 'index-scales.bin'] as const;
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
@@ -41,7 +42,9 @@ export async function readModelFiles(read: ByteSource, onProgress: (loaded: numb
   } catch (err) {
     throw new ModelFileError('model-corrupt', `manifest.json cannot be read: ${(err as Error).message}`);
   }
-  for (const name of REQUIRED) if (!manifest.files.some((f) => f.path === name)) throw new ModelFileError('model-corrupt', `manifest.json does not list ${name}`);
+  const kind = manifest.kind ?? 'retrieval';
+  if (!(kind in MODEL_FILES)) throw new ModelFileError('model-corrupt', `manifest.json names an unknown model kind "${kind}"`);
+  for (const name of MODEL_FILES[kind]) if (!manifest.files.some((f) => f.path === name)) throw new ModelFileError('model-corrupt', `manifest.json does not list ${name}`);
   const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
   let done = 0;
   const contents = new Map<string, Uint8Array>();
@@ -62,9 +65,9 @@ export async function readModelFiles(read: ByteSource, onProgress: (loaded: numb
       weightsJson: text('weights.json'),
       weightsBin: contents.get('weights.bin')!,
       tokenizer: text('tokenizer.json'),
-      passages: text('passages.json'),
-      index: contents.get('index.bin')!,
-      indexScales: contents.get('index-scales.bin')!,
+      ...(contents.has('passages.json') ? { passages: text('passages.json') } : {}),
+      ...(contents.has('index.bin') ? { index: contents.get('index.bin')! } : {}),
+      ...(contents.has('index-scales.bin') ? { indexScales: contents.get('index-scales.bin')! } : {}),
     },
   };
 }

@@ -6,17 +6,21 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Passage } from '../corpus/passages.ts';
 import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '../text/tokenizer.ts';
-import { decode, type TokenRecord } from './decode.ts';
-import { disposeContext, prepareContext, type FusionDecoderConfig } from './models/fusionDecoder.ts';
-import { encodeImage, regionGrid, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
+import { decode, fusionStepper, type TokenRecord } from './decode.ts';
+import { contextSegments, disposeContext, prepareContext, type FusionDecoderConfig } from './models/fusionDecoder.ts';
+import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { embedTexts, queryVector, type RetrieverConfig } from './models/retriever.ts';
 import { encodeText, type TextEncoderConfig } from './models/textEncoder.ts';
 import { countParams, disposeWeights, type Weights } from './models/weights.ts';
-import { encoderInput, type Grid } from './preprocess.ts';
+import type { Grid } from './preprocess.ts';
+import type { GenerativeModelConfig } from './generativeSummarizer.ts';
+import { studyRegions } from './studyRegions.ts';
 import { padBatch } from './textBatch.ts';
 import { contextIds } from './decoderContext.ts';
 
+/** The retrieval model's configuration (config.json of a retrieval model directory). */
 export interface ModelConfig {
+  kind: 'retrieval';
   name: string;
   image: ImageEncoderConfig;
   text: TextEncoderConfig;
@@ -26,6 +30,8 @@ export interface ModelConfig {
   k: number;
   maxSummary: number;
   trainedOn: string;
+  /** Set when the decoder was fine-tuned with paper B's reward r = α·d + (1 − α)·e. */
+  reward?: { alpha: number; evaluator: 'cider-d'; steps: number };
 }
 
 export interface SummarizeInput {
@@ -77,8 +83,9 @@ export interface SummaryResult extends SummaryContext {
   timings: SummaryTimings;
 }
 
+/** What the page, the CLI and the evaluation need of either model. */
 export interface Summarizer {
-  config: ModelConfig;
+  config: ModelConfig | GenerativeModelConfig;
   /** Learned parameters. */
   params: number;
   summarize(input: SummarizeInput, options: SummarizeOptions): Promise<SummaryResult>;
@@ -100,10 +107,8 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const k = options.k ?? config.k;
     const started = performance.now();
     const inputIds = tokenizer.encode(input.text).slice(0, config.text.maxLength);
-    const x = toPatchOrder(encoderInput(input.modality, input.grid, config.image.grid), config.image);
     const { regions, query } = tf.tidy(() => {
-      const features = encodeImage(weights, config.image, tf.tensor2d(x, [1, x.length])); // [1, D', H', W', C]
-      const flat = tf.reshape(features, [1, -1, config.image.widths[2]]) as tf.Tensor3D; // [1, R, C]
+      const flat = studyRegions(weights, config.image, input); // [1, R, C]
       const { ids, mask } = padBatch([inputIds], config.text.maxLength);
       const query = queryVector(weights, tf.mean(flat, 1) as tf.Tensor2D, encodeText(weights, config.text, ids, mask).pooled);
       return { regions: flat, query: tf.squeeze(query, [0]) as tf.Tensor1D };
@@ -125,11 +130,11 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const retrieved = performance.now();
     options.onRetrieved?.(summaryContext, { encode: encoded - started, retrieve: retrieved - encoded });
     const { ids, mask } = padBatch([context.ids], config.text.maxLength);
-    const tokens = tf.tidy(() => encodeText(weights, config.text, ids, mask).tokens);
-    const ctx = prepareContext(weights, regions, tokens, ids, mask, config.decoder);
+    const segments = contextSegments([context.inputStart], ids.shape[1]);
+    const ctx = prepareContext(weights, regions, ids, mask, segments, config.decoder);
     const withText = (r: TokenRecord): SummaryToken => ({ ...r, text: tokenizer.tokens([r.id])[0]! });
     try {
-      const records = await decode(weights, ctx, {
+      const records = await decode(fusionStepper(weights, ctx), {
         bos: BOS_ID, eos: EOS_ID, maxLength: options.maxLength ?? config.maxSummary, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
         ...(options.signal ? { signal: options.signal } : {}),
         onToken: (r, i) => options.onToken?.(withText(r), i),
@@ -144,7 +149,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       };
     } finally {
       disposeContext(ctx);
-      tf.dispose([regions, tokens, ids, mask]);
+      tf.dispose([regions, segments, ids, mask]);
     }
   }
 

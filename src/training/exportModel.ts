@@ -1,7 +1,8 @@
 /**
  * Export for the browser: uint8-quantised weights in tfjs's weights-manifest format (the `quantization`
- * field lets tf.io decode them), the config, tokenizer.json, the passage index (int8 unit vectors with a
- * per-vector scale, plus the texts), and manifest.json with each file's size and SHA-256.
+ * field lets tf.io decode them), the config, tokenizer.json, for the retrieval model the passage index
+ * (int8 unit vectors with a per-vector scale, plus the texts), and manifest.json with the model's kind
+ * and each file's size and SHA-256.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import type { Passage } from '../corpus/passages.ts';
 import { readJsonl } from '../dataset/jsonl.ts';
 import { encodeWeightFile } from '../inference/models/weightFiles.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
+import type { GenerativeModelConfig } from '../inference/generativeSummarizer.ts';
 import { loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint } from './checkpoint.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
@@ -36,27 +38,25 @@ export function quantizeRows(values: Float32Array, dim: number): { data: Int8Arr
 }
 
 export async function exportModel(modelDir: string, out: string): Promise<ExportedFile[]> {
-  const config = JSON.parse(await readFile(join(modelDir, 'config.json'), 'utf8')) as ModelConfig & { kind: string };
+  const config = JSON.parse(await readFile(join(modelDir, 'config.json'), 'utf8')) as ModelConfig | GenerativeModelConfig;
   const checkpoint = await loadCheckpoint(modelDir, 'model');
   if (!checkpoint) throw new Error(`${modelDir}: no model weights`);
   const tokenizerText = await readFile(join(modelDir, 'tokenizer.json'), 'utf8');
-  const passages = await readJsonl<Passage>(join(modelDir, 'passages.jsonl'));
-  const tokenizer = loadTokenizer(JSON.parse(tokenizerText) as object);
-  const index = embedTexts(checkpoint.weights, config.text, passages.map((p) => tokenizer.encode(p.text)));
-  const vectors = quantizeRows(index.dataSync() as Float32Array, index.shape[1]);
-  index.dispose();
+  const files: Record<string, Uint8Array | string> = { 'config.json': JSON.stringify(config, null, 1) + '\n', 'tokenizer.json': tokenizerText };
+  if (config.kind !== 'generative') {
+    const passages = await readJsonl<Passage>(join(modelDir, 'passages.jsonl'));
+    const tokenizer = loadTokenizer(JSON.parse(tokenizerText) as object);
+    const index = embedTexts(checkpoint.weights, config.text, passages.map((p) => tokenizer.encode(p.text)));
+    const vectors = quantizeRows(index.dataSync() as Float32Array, index.shape[1]);
+    index.dispose();
+    files['passages.json'] = JSON.stringify(passages) + '\n';
+    files['index.bin'] = new Uint8Array(vectors.data.buffer);
+    files['index-scales.bin'] = new Uint8Array(vectors.scales.buffer);
+  }
   const weights = encodeWeightFile(checkpoint.weights, true);
   Object.values(checkpoint.weights).forEach((w) => w.dispose());
-
-  const files: Record<string, Uint8Array | string> = {
-    'config.json': JSON.stringify(config, null, 1) + '\n',
-    'weights.bin': weights.data,
-    'weights.json': JSON.stringify([{ paths: ['weights.bin'], weights: weights.specs }]) + '\n',
-    'tokenizer.json': tokenizerText,
-    'passages.json': JSON.stringify(passages) + '\n',
-    'index.bin': new Uint8Array(vectors.data.buffer),
-    'index-scales.bin': new Uint8Array(vectors.scales.buffer),
-  };
+  files['weights.bin'] = weights.data;
+  files['weights.json'] = JSON.stringify([{ paths: ['weights.bin'], weights: weights.specs }]) + '\n';
   await mkdir(out, { recursive: true });
   const listed: ExportedFile[] = [];
   for (const [path, content] of Object.entries(files)) {
@@ -64,6 +64,6 @@ export async function exportModel(modelDir: string, out: string): Promise<Export
     await writeFile(join(out, path), bytes);
     listed.push({ path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
-  await writeFile(join(out, 'manifest.json'), JSON.stringify({ model: config.name, files: listed }, null, 1) + '\n');
+  await writeFile(join(out, 'manifest.json'), JSON.stringify({ model: config.name, kind: config.kind ?? 'retrieval', files: listed }, null, 1) + '\n');
   return listed;
 }

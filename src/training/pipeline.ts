@@ -13,7 +13,6 @@ import { studyGrid } from '../corpus/study.ts';
 import { boxRegions } from '../eval/pointing.ts';
 import type { Grid } from '../inference/preprocess.ts';
 import { splitOfId, type Split } from '../corpus/splits.ts';
-import { contextIds } from '../inference/decoderContext.ts';
 import { initImageEncoder, regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import type { RetrieverConfig } from '../inference/models/retriever.ts';
@@ -29,7 +28,8 @@ import { mapSplit } from './studies.ts';
 import { itemVolume, manifestItems } from '../eval/testSet.ts';
 import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
-import { rankPassages, trainRetriever } from './trainRetriever.ts';
+import { trainRetriever } from './trainRetriever.ts';
+import { studyContexts } from './decoderContexts.ts';
 
 /**
  * Ablations of the model, trained the same way: without retrieved passages in the decoder's context;
@@ -151,7 +151,6 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   // Each study's context: its top-k passages from other studies, then its own input text.
   const k = o.ablation === 'no-retrieval' ? 0 : 3;
   const index = embedTexts(textWeights, text, encoded.map((p) => p.ids));
-  // k + 2 ranked, so that k remain once the study's own summary and findings passages are dropped.
   const r = regionGrid(o.image);
   const regionShape: [number, number, number] = [r.depth, r.height, r.width];
   const regionCount = r.depth * r.height * r.width;
@@ -162,12 +161,11 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     return out;
   };
   const withContext = (exs: typeof trainExamples, records: StudyRecord[]) =>
-    rankPassages(textWeights, text, index, exs, k + 2).map((ranked, i) => {
+    studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
-      const picked = ranked.filter((p) => encoded[p]!.source !== records[i]!.id).slice(0, k);
       return {
         features: e.features,
-        contextIds: contextIds(picked.map((p) => encoded[p]!.ids), e.inputIds, text.maxLength).ids,
+        ...context,
         summaryIds: [BOS_ID, ...e.summaryIds, EOS_ID],
         attentionTargets: attentionTargets(e.summaryIds, records[i]!),
       };
@@ -177,11 +175,16 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   index.dispose();
 
   // Stage 3: the fusion decoder.
-  const decoder: FusionDecoderConfig = { vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: text.width, attention: 64, textFeeding: o.ablation !== 'no-text-feeding', ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}) };
+  const decoder: FusionDecoderConfig = {
+    vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: 64, attention: 64,
+    contextEncoder: { dilations: [1, 2, 4, 8], maxLength: text.maxLength },
+    textFeeding: o.ablation !== 'no-text-feeding',
+    ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
+  };
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);
-  const decoderWeights = await trainDecoder(trainDec, valDec, textWeights, {
-    decoder, text, maxSummary, attentionWeight: 1, steps: o.decoderSteps, batch: 16, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
+  const decoderWeights = await trainDecoder(trainDec, valDec, {
+    decoder, maxSummary, attentionWeight: 1, steps: o.decoderSteps, batch: 16, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);
@@ -189,12 +192,12 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     log: o.log,
   });
 
-  const config: ModelConfig = { name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`} (train split: ${train.length})` };
+  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`} (train split: ${train.length})` };
   const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
   const all: Weights = { ...imageBest, ...(await best('retriever.best', textWeights)), ...(await best('decoder.best', decoderWeights)) };
   await saveCheckpoint(o.out, 'model', all, { config });
-  await writeFile(join(o.out, 'config.json'), JSON.stringify({ kind: 'retrieval', ...config }, null, 1) + '\n');
+  await writeFile(join(o.out, 'config.json'), JSON.stringify(config, null, 1) + '\n');
   await writeFile(join(o.out, 'tokenizer.json'), JSON.stringify(tokenizerJson) + '\n');
   await writeFile(join(o.out, 'passages.jsonl'), toJsonl(encoded.map(({ ids: _ids, ...p }) => p)));
   return config;

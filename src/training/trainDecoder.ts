@@ -1,14 +1,13 @@
 /**
- * Stage 3: the fusion decoder, teacher-forced on the summaries, with frozen image features and a frozen
- * text encoder (from stage 2) providing the features of the context tokens: the top-k retrieved passages
- * (never the study's own) followed by the study's input text.
+ * Stage 3: the fusion decoder, teacher-forced on the summaries, with frozen image features; its context
+ * tokens — the top-k retrieved passages (never the study's own) followed by the study's input text — are
+ * encoded by the decoder's own context encoder, trained here with the rest of it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Random } from '../corpus/random.ts';
-import { disposeContext, initFusionDecoder, prepareContext, teacherForcedLoss, type FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
-import { encodeText, type TextEncoderConfig } from '../inference/models/textEncoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, prepareContext, teacherForcedLoss, type FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import { countParams, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { saveCheckpoint } from './checkpoint.ts';
@@ -21,6 +20,8 @@ export interface DecoderExample {
   features: ImageFeatures;
   /** Retrieved passages' tokens, then the input text's. */
   contextIds: number[];
+  /** Where the input text starts in contextIds. */
+  inputStart: number;
   /** [BOS] summary [EOS]. */
   summaryIds: number[];
   /** Where the attention belongs while each target token (summary tokens, then EOS) is produced: targets × regions, 1 on the regions of the finding the token names; absent where the data has no boxes. */
@@ -29,19 +30,18 @@ export interface DecoderExample {
 
 export interface DecoderTrainingOptions extends StageOptions {
   decoder: FusionDecoderConfig;
-  text: TextEncoderConfig;
   maxSummary: number;
   /** λ of the attention supervision (0: none). */
   attentionWeight: number;
 }
 
-/** The tensors one batch needs; context token features come from the frozen text encoder. */
-export function decoderBatch(textWeights: Weights, o: Pick<DecoderTrainingOptions, 'text' | 'maxSummary'>, part: DecoderExample[]) {
+/** The tensors one batch needs. */
+export function decoderBatch(o: Pick<DecoderTrainingOptions, 'decoder' | 'maxSummary'>, part: DecoderExample[]) {
   return tf.tidy(() => {
     const f = part[0]!.features;
     const regions = tf.tensor3d(regionValues(part.map((e) => e.features)), [part.length, f.regionCount, f.width]);
-    const context = padBatch(part.map((e) => e.contextIds), o.text.maxLength);
-    const tokens = encodeText(textWeights, o.text, context.ids, context.mask).tokens;
+    const context = padBatch(part.map((e) => e.contextIds), o.decoder.contextEncoder.maxLength);
+    const segments = contextSegments(part.map((e) => e.inputStart), context.ids.shape[1]);
     const summary = padBatch(part.map((e) => e.summaryIds), o.maxSummary + 1);
     const length = summary.ids.shape[1] - 1;
     const inputs = tf.slice(summary.ids, [0, 0], [-1, length]) as tf.Tensor2D;
@@ -54,7 +54,7 @@ export function decoderBatch(textWeights: Weights, o: Pick<DecoderTrainingOption
       if (t) looks.set(t, b * length * f.regionCount);
     });
     const attention = tf.tensor3d(looks, [part.length, length, f.regionCount]);
-    return { regions, tokens, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention };
+    return { regions, segments, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention };
   });
 }
 
@@ -73,9 +73,9 @@ export function lengthBatches(rand: Random, lengths: number[], batch: number): n
   return rand.shuffle(out);
 }
 
-function batchLoss(w: Weights, textWeights: Weights, o: DecoderTrainingOptions, part: DecoderExample[]): number {
-  const b = decoderBatch(textWeights, o, part);
-  const ctx = prepareContext(w, b.regions, b.tokens, b.tokenIds, b.tokenMask, o.decoder);
+function batchLoss(w: Weights, o: DecoderTrainingOptions, part: DecoderExample[]): number {
+  const b = decoderBatch(o, part);
+  const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder);
   const loss = teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab);
   const value = loss.dataSync()[0]!;
   disposeContext(ctx);
@@ -83,7 +83,7 @@ function batchLoss(w: Weights, textWeights: Weights, o: DecoderTrainingOptions, 
   return value;
 }
 
-export async function trainDecoder(train: DecoderExample[], val: DecoderExample[], textWeights: Weights, o: DecoderTrainingOptions): Promise<Weights> {
+export async function trainDecoder(train: DecoderExample[], val: DecoderExample[], o: DecoderTrainingOptions): Promise<Weights> {
   const w = initFusionDecoder(o.decoder, o.seed);
   o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries`);
   const optimizer = tf.train.adam(o.learningRate);
@@ -97,10 +97,10 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
   const supervise = o.attentionWeight > 0 && train.some((e) => e.attentionTargets);
   for (let step = 1; step <= o.steps; step++) {
     if (batches.length === 0) batches = lengthBatches(rand, lengths, Math.min(o.batch, train.length));
-    const b = decoderBatch(textWeights, o, batches.pop()!.map((i) => train[i]!));
+    const b = decoderBatch(o, batches.pop()!.map((i) => train[i]!));
     const loss = optimizer.minimize(
       () => {
-        const ctx = prepareContext(w, b.regions, b.tokens, b.tokenIds, b.tokenMask, o.decoder);
+        const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder);
         const attention = supervise ? { targets: b.attention, weight: o.attentionWeight } : undefined;
         return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, attention);
       },
@@ -113,7 +113,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
     o.onStep(step, running);
     if (step % o.evalEvery === 0 || step === o.steps) {
       let total = 0;
-      for (let i = 0; i < val.length; i += o.batch) total += batchLoss(w, textWeights, o, val.slice(i, i + o.batch)) * Math.min(o.batch, val.length - i);
+      for (let i = 0; i < val.length; i += o.batch) total += batchLoss(w, o, val.slice(i, i + o.batch)) * Math.min(o.batch, val.length - i);
       const v = total / val.length;
       history.push({ step, train: running, val: v });
       o.log(`decoder step ${step}: train ${running.toFixed(4)}, validation ${v.toFixed(4)}`);

@@ -97,7 +97,8 @@ export interface TokenView {
   text: string;
   /** Milliseconds since decoding began. */
   ms: number;
-  beta: number;
+  /** null: the model has no fusion gate (generative). */
+  beta: number | null;
   visual: Float32Array;
   passageWeights: Float32Array[];
   textWeights: Float32Array;

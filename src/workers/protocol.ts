@@ -80,7 +80,8 @@ export interface TokenEvent {
   token: string;
   /** Milliseconds since decoding began, when this token was ready. */
   ms: number;
-  beta: number;
+  /** The fusion gate; null for the generative model, which has none. */
+  beta: number | null;
   /** Attention over image regions: slices × grid rows × grid columns, normalised to sum 1. */
   visualAttention: { shape: [number, number, number]; weights: Float32Array };
   /** Per retrieved passage, weights over its tokens; then the input text's token weights. */

@@ -33,8 +33,8 @@ describe('finding mentions', () => {
 
 describe('decoder context', () => {
   it('keeps the whole input text and gives the passages the room left, in rank order', () => {
-    expect(contextIds([[1, 2, 3], [4, 5]], [9, 9], 10)).toEqual({ ids: [1, 2, 3, 4, 5, 9, 9], passageCounts: [3, 2] });
-    expect(contextIds([[1, 2, 3], [4, 5]], [9, 9, 9, 9, 9, 9], 10)).toEqual({ ids: [1, 2, 3, 4, 9, 9, 9, 9, 9, 9], passageCounts: [3, 1] });
-    expect(contextIds([[1, 2]], Array(12).fill(9), 10)).toEqual({ ids: Array(10).fill(9), passageCounts: [0] });
+    expect(contextIds([[1, 2, 3], [4, 5]], [9, 9], 10)).toEqual({ ids: [1, 2, 3, 4, 5, 9, 9], passageCounts: [3, 2], inputStart: 5 });
+    expect(contextIds([[1, 2, 3], [4, 5]], [9, 9, 9, 9, 9, 9], 10)).toEqual({ ids: [1, 2, 3, 4, 9, 9, 9, 9, 9, 9], passageCounts: [3, 1], inputStart: 4 });
+    expect(contextIds([[1, 2]], Array(12).fill(9), 10)).toEqual({ ids: Array(10).fill(9), passageCounts: [0], inputStart: 0 });
   });
 });

@@ -47,7 +47,7 @@ describe('CLI', () => {
     tuwen('baseline', '--kind', 'nearest', '--seed', '5', '--n', '30', '--out', join(dir, 'nearest'));
     const out = tuwen('eval', '--model', join(dir, 'nearest'), '--seed', '6', '--n', '12', '--json', '--reports', join(dir, 'reports')).trim().split('\n');
     const last = JSON.parse(out[out.length - 1]!) as Record<string, number | null>;
-    expect(Object.keys(last).sort()).toEqual(['bleu1', 'bleu2', 'bleu3', 'bleu4', 'ciderD', 'factF1', 'lobeAccImageOnly', 'meteor', 'pointingGame', 'recallAt5', 'rougeL'].sort());
+    expect(Object.keys(last).sort()).toEqual(['bleu1', 'bleu2', 'bleu3', 'bleu4', 'ciderD', 'distinct1', 'distinct2', 'factF1', 'lobeAccImageOnly', 'meteor', 'pointingGame', 'recallAt5', 'rougeL', 'seqRep4'].sort());
     expect(last.recallAt5).toBeGreaterThan(0);
     expect(last.pointingGame).toBeNull();
     expect(readFileSync(join(dir, 'reports', 'README.md'), 'utf8')).toMatch(/Nearest training summary/);

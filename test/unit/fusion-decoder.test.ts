@@ -2,12 +2,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { disposeContext, initFusionDecoder, initialState, prepareContext, step, teacherForcedLoss, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, step, teacherForcedLoss, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights } from '../../src/inference/models/weights.ts';
-import { decode } from '../../src/inference/decode.ts';
+import { decode, fusionStepper } from '../../src/inference/decode.ts';
 
-const config: FusionDecoderConfig = { vocab: 12, embed: 8, hidden: 16, regionDim: 6, regions: 4, tokenDim: 8, attention: 8 };
+const config: FusionDecoderConfig = { vocab: 12, embed: 8, hidden: 16, regionDim: 6, regions: 4, tokenDim: 8, attention: 8, contextEncoder: { dilations: [1, 2], maxLength: 8 } };
 
 beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
@@ -18,13 +18,13 @@ beforeAll(async () => {
 function toyBatch() {
   const ids = tf.tensor2d([[5, 7, 9, 3, 0], [4, 6, 8, 10, 0]]);
   const mask = tf.tensor2d([[1, 1, 1, 1, 0], [1, 1, 1, 1, 0]]);
-  // Token features: a position code, so attention can find "the next token to copy".
-  const tokens = tf.tidy(() => tf.tile(tf.expandDims(tf.oneHot(tf.range(0, 5, 1, 'int32'), 8).asType('float32'), 0), [2, 1, 1])) as tf.Tensor3D;
+  // The first token of each row stands for a retrieved passage, the rest for the input text.
+  const segments = contextSegments([1, 1], 5);
   const regions = tf.randomNormal([2, 4, 6], 0, 1, 'float32', 5) as tf.Tensor3D;
   const inputs = tf.tensor2d([[2, 5, 7, 9], [2, 4, 6, 8]]); // BOS (2), then the copied ids
   const targets = tf.tensor2d([[5, 7, 9, 3], [4, 6, 8, 10]]);
   const targetMask = tf.ones([2, 4]) as tf.Tensor2D;
-  return { ids, mask, tokens, regions, inputs, targets, targetMask };
+  return { ids, mask, segments, regions, inputs, targets, targetMask };
 }
 
 describe('fusion decoder', () => {
@@ -33,7 +33,7 @@ describe('fusion decoder', () => {
     const t = toyBatch();
     const bos = tf.tensor1d([2, 2]);
     const before = tf.memory().numTensors;
-    const ctx = prepareContext(w, t.regions, t.tokens, t.ids, t.mask, config);
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
     const s0 = initialState(w, ctx);
     const out = step(w, ctx, bos, s0);
     expect(out.probs.shape).toEqual([2, 12]);
@@ -50,7 +50,7 @@ describe('fusion decoder', () => {
   it("learns to copy the retrieved tokens: the loss falls and β rises", async () => {
     const w = initFusionDecoder(config, 2);
     const t = toyBatch();
-    const ctx = prepareContext(w, t.regions, t.tokens, t.ids, t.mask, config);
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
     const loss = () => teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab);
     const meanBeta = () =>
       tf.tidy(() => {
@@ -68,17 +68,17 @@ describe('fusion decoder', () => {
     disposeContext(ctx);
 
     // Greedy and beam search on the first study alone write what it learned to copy; nothing leaks.
-    const one = tf.tidy(() => ({ regions: tf.slice(t.regions, [0, 0, 0], [1, -1, -1]), tokens: tf.slice(t.tokens, [0, 0, 0], [1, -1, -1]), ids: tf.slice(t.ids, [0, 0], [1, -1]), mask: tf.slice(t.mask, [0, 0], [1, -1]) }));
-    const single = prepareContext(w, one.regions as tf.Tensor3D, one.tokens as tf.Tensor3D, one.ids as tf.Tensor2D, one.mask as tf.Tensor2D, config);
+    const one = tf.tidy(() => ({ regions: tf.slice(t.regions, [0, 0, 0], [1, -1, -1]), ids: tf.slice(t.ids, [0, 0], [1, -1]), mask: tf.slice(t.mask, [0, 0], [1, -1]), segments: tf.slice(t.segments, [0, 0], [1, -1]) }));
+    const single = prepareContext(w, one.regions as tf.Tensor3D, one.ids as tf.Tensor2D, one.mask as tf.Tensor2D, one.segments as tf.Tensor2D, config);
     const before = tf.memory().numTensors;
     const options = { bos: 2, eos: 11, maxLength: 4, beamSize: 1, lengthPenalty: 0 };
-    const greedy = await decode(w, single, options);
+    const greedy = await decode(fusionStepper(w, single), options);
     expect(greedy.map((r) => r.id)).toEqual([5, 7, 9, 3]);
     expect(greedy[0]!.visualAttention).toHaveLength(4);
     expect(greedy[0]!.textAttention[4]).toBe(0);
-    const beam = await decode(w, single, { ...options, beamSize: 3, lengthPenalty: 0.7 });
+    const beam = await decode(fusionStepper(w, single), { ...options, beamSize: 3, lengthPenalty: 0.7 });
     expect(beam.map((r) => r.id)).toEqual([5, 7, 9, 3]);
-    expect((await decode(w, single, options)).map((r) => r.id)).toEqual(greedy.map((r) => r.id)); // same input, same tokens
+    expect((await decode(fusionStepper(w, single), options)).map((r) => r.id)).toEqual(greedy.map((r) => r.id)); // same input, same tokens
     expect(tf.memory().numTensors).toBe(before);
     disposeContext(single);
     disposeWeights(w);
@@ -87,7 +87,7 @@ describe('fusion decoder', () => {
   it('supervised attention: the loss adds −log(mass on the named regions), and training moves the attention there', () => {
     const w = initFusionDecoder(config, 4);
     const t = toyBatch();
-    const ctx = prepareContext(w, t.regions, t.tokens, t.ids, t.mask, config);
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
     // Study 0's second and third tokens name region 2; study 1's first token names regions 0 and 3.
     const targets = tf.tidy(() => {
       const m = tf.buffer([2, 4, 4]);
@@ -124,12 +124,13 @@ describe('fusion decoder', () => {
 
 describe('text feeding', () => {
   it('without copying (β = 0) the generated distribution depends on the context tokens only with text feeding', () => {
-    const probsFor = (textFeeding: boolean, tokenScale: number) =>
+    const probsFor = (textFeeding: boolean, otherIds: boolean) =>
       tf.tidy(() => {
         const c = { ...config, textFeeding, fixedBeta: 0 };
         const w = initFusionDecoder(c, 9);
         const t = toyBatch();
-        const ctx = prepareContext(w, t.regions, tf.mul(t.tokens, tokenScale) as tf.Tensor3D, t.ids, t.mask, c);
+        const ids = otherIds ? tf.tensor2d([[6, 6, 9, 1, 0], [3, 3, 8, 7, 0]]) : t.ids;
+        const ctx = prepareContext(w, t.regions, ids, t.mask, t.segments, c);
         const s0 = initialState(w, ctx);
         const first = step(w, ctx, tf.tensor1d([2, 2]), s0);
         const second = step(w, ctx, tf.tensor1d([5, 4]), first.state); // e₁ from step one now feeds the LSTM
@@ -138,7 +139,7 @@ describe('text feeding', () => {
         return out;
       });
     const differs = (a: number[], b: number[]) => a.some((v, i) => Math.abs(v - b[i]!) > 1e-6);
-    expect(differs(probsFor(true, 1), probsFor(true, 3))).toBe(true);
-    expect(differs(probsFor(false, 1), probsFor(false, 3))).toBe(false);
+    expect(differs(probsFor(true, false), probsFor(true, true))).toBe(true);
+    expect(differs(probsFor(false, false), probsFor(false, true))).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateStudy, studyModality } from '../../src/corpus/study.ts';
-import { loadRetrievalModel } from '../../src/eval/models.ts';
+import { loadModelDir } from '../../src/eval/models.ts';
 import { itemVolume } from '../../src/eval/testSet.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { exportModel } from '../../src/training/exportModel.ts';
@@ -30,7 +30,7 @@ describe('training smoke test', () => {
     await trainPipeline({
       seed: 77, data: { kind: 'corpus', n: 40, size: 64 }, out,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
-      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 12, batch: 4, evalEvery: 6,
+      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
       progress: () => () => {},
       log: () => {},
       onLoss: (stage, _, loss) => losses[stage]!.push(loss),
@@ -39,7 +39,7 @@ describe('training smoke test', () => {
       const l = losses[stage]!;
       expect(l[l.length - 1], stage).toBeLessThan(l[0]!);
     }
-    const { summarizer, params } = await loadRetrievalModel(out);
+    const { summarizer, params } = await loadModelDir(out);
     expect(params).toBeGreaterThan(10_000);
     const s = generateStudy(78, 0, { size: 64 });
     const modality = studyModality(s);
@@ -74,7 +74,7 @@ describe('training smoke test', () => {
     expect(files.map((f) => f.path).sort()).toEqual(['config.json', 'index-scales.bin', 'index.bin', 'passages.json', 'tokenizer.json', 'weights.bin', 'weights.json']);
     const manifest = JSON.parse(readFileSync(join(exported, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
     for (const f of manifest.files) expect(createHash('sha256').update(readFileSync(join(exported, f.path))).digest('hex')).toBe(f.sha256);
-    const int8 = (await loadRetrievalModel(exported)).summarizer;
+    const int8 = (await loadModelDir(exported)).summarizer;
     const again = await int8.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 1, lengthPenalty: 0, maxLength: 12 });
     expect(again.tokens.length).toBeGreaterThan(0);
     int8.dispose();
@@ -99,7 +99,7 @@ describe('training on a dataset manifest', () => {
     });
     expect(config.trainedOn).toMatch(/manifest/);
     expect(logs.some((l) => l.startsWith('image encoder: ') && l.includes('parameters'))).toBe(true); // pretrained (the corpus has boxes)
-    const { summarizer } = await loadRetrievalModel(out);
+    const { summarizer } = await loadModelDir(out);
     const files = readdirSync(join(dir, 'corpus', 'studies', 'S5-00000')).map((f) => join(dir, 'corpus', 'studies', 'S5-00000', f));
     const volume = await itemVolume({ id: 'x', text: '', clinical: '', summary: '', facts: [], files });
     const result = await summarizer.summarize({ ...volume, text: '右肺上叶见一结节' }, { beamSize: 1, lengthPenalty: 0, maxLength: 6 });

@@ -11,6 +11,13 @@
  *   β_y = σ(W_e e_y + W_g g_y + b_β)                     fusion gate               (eq. 16)
  *   p_y = (1 − β_y) o_y + β_y w_y                                                  (eq. 18)
  *
+ * The context tokens — the retrieved passages', then the input text's — are encoded by the decoder's own
+ * context encoder, trained with the decoder: token, position and segment (passage / input text)
+ * embeddings, then residual dilated convolutions (dilations 1, 2, 4, 8: each token sees ±15 neighbours,
+ * about a clause), then LayerNorm. The retriever's encoder is trained for pooled vectors, and its token
+ * features do not say which clause a token sits in, which is what copying a size or a lobe needs.
+ * (Transformer blocks did the same job at 0.9 s per block per training step — too slow here.)
+ *
  * With `textFeeding` the text context e enters the LSTM (input feeding, as in pointer-generator networks)
  * and the generated distribution; without it (paper A as written: g_y = LSTM([emb; v_y]), o_y from g_y
  * alone) the generator never sees the input text and can only copy from it — kept as an ablation.
@@ -20,7 +27,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastTanh } from '../tf/fastGradients.ts';
-import { dense, embed, maskedMean } from './ops.ts';
+import { dense, embed, gelu, maskedMean } from './ops.ts';
+import { neighbours } from './textEncoder.ts';
+import { initLayerNorm, layerNorm } from './transformer.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface FusionDecoderConfig {
@@ -31,8 +40,10 @@ export interface FusionDecoderConfig {
   regionDim: number;
   /** Number of image regions (the encoder's region grid, flattened). */
   regions: number;
-  /** Feature size of a retrieved or input-text token (the text encoder's width). */
+  /** Feature size of a context token (the context encoder's width). */
   tokenDim: number;
+  /** The decoder's encoder of its context tokens: one residual convolution block per dilation. */
+  contextEncoder: { dilations: number[]; maxLength: number };
   attention: number;
   /** Ablation "without adaptive fusion": β held at this value instead of eq. 16. */
   fixedBeta?: number;
@@ -65,6 +76,15 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.kernel('dec.gate.hidden', [c.hidden, 1]);
   b.zeros('dec.gate.bias', [1]);
   b.kernel('dec.region_pos', [c.regions, c.regionDim]);
+  const e = c.contextEncoder;
+  b.kernel('dec.ctx.embed', [c.vocab, c.tokenDim]);
+  b.kernel('dec.ctx.position', [e.maxLength, c.tokenDim]);
+  b.kernel('dec.ctx.segment', [2, c.tokenDim]);
+  e.dilations.forEach((_, i) => {
+    b.kernel(`dec.ctx.block${i}.kernel`, [3 * c.tokenDim, c.tokenDim]);
+    b.zeros(`dec.ctx.block${i}.bias`, [c.tokenDim]);
+  });
+  initLayerNorm(b, 'dec.ctx.ln', c.tokenDim);
   return b.weights;
 }
 
@@ -73,7 +93,7 @@ export type DecoderContext = {
   regions: tf.Tensor3D; // [B, R, regionDim]
   /** Regions projected for attention (hoisted out of the time loop). */
   regionKeys: tf.Tensor3D; // [B, R, A]
-  tokens: tf.Tensor3D; // [B, T, tokenDim]   retrieved passages' and input text's tokens
+  tokens: tf.Tensor3D; // [B, T, tokenDim]   retrieved passages' and input text's tokens, encoded
   tokenKeys: tf.Tensor3D; // [B, T, A]
   /** Where each retrieved token's attention goes in the vocabulary (padding rows are all zero). */
   copyMap: tf.Tensor3D; // [B, T, V]
@@ -99,10 +119,35 @@ export type StepOutput = {
   beta: tf.Tensor1D; // [B]
 };
 
-/** Builds the context: regions with their positions, projections of regions and tokens, the copy map, the mask. */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokens: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding'>): DecoderContext {
+/** Segment ids [B, T] of padded context rows: 0 for passage tokens, 1 from each row's input text on. */
+export function contextSegments(inputStarts: number[], length: number): tf.Tensor2D {
+  const s = new Int32Array(inputStarts.length * length);
+  inputStarts.forEach((start, b) => s.fill(1, b * length + Math.min(start, length), (b + 1) * length));
+  return tf.tensor2d(s, [inputStarts.length, length], 'int32');
+}
+
+/** The context encoder: ids [B, T] with their mask and segments → token features [B, T, tokenDim]. */
+export function encodeContext(w: Weights, c: Pick<FusionDecoderConfig, 'contextEncoder'>, ids: tf.Tensor2D, mask: tf.Tensor2D, segments: tf.Tensor2D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [, t] = ids.shape;
+    const e = c.contextEncoder;
+    if (t > e.maxLength) throw new Error(`context of ${t} tokens is longer than the decoder's ${e.maxLength}`);
+    const position = tf.slice(w['dec.ctx.position']!, [0, 0], [t, -1]);
+    const m = tf.expandDims(mask, 2); // [B, T, 1]
+    let h = tf.mul(tf.add(tf.add(embed(w['dec.ctx.embed'] as tf.Tensor2D, ids), position), embed(w['dec.ctx.segment'] as tf.Tensor2D, segments)), m) as tf.Tensor3D; // [B, T, D]
+    // Padding stays zero, so it never leaks into its neighbours' features.
+    e.dilations.forEach((d, i) => {
+      h = tf.mul(tf.add(h, gelu(dense(w, `dec.ctx.block${i}`, neighbours(h, d)))), m) as tf.Tensor3D;
+    });
+    return tf.mul(layerNorm(w, 'dec.ctx.ln', h), m) as tf.Tensor3D; // [B, T, D]
+  });
+}
+
+/** Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the mask. */
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'contextEncoder'>): DecoderContext {
   return tf.tidy(() => {
     const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
+    const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
     const [b, r, rd] = regions.shape;
     const [, t, td] = tokens.shape;
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
@@ -112,9 +157,9 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokens: tf.Ten
   });
 }
 
-/** Frees what prepareContext made (the caller's features, tokens and mask stay). */
+/** Frees what prepareContext made (the caller's features, ids, mask and segments stay). */
 export function disposeContext(ctx: DecoderContext): void {
-  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokenKeys, ctx.copyMap]);
+  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ctx.copyMap]);
 }
 
 /** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token. */
@@ -171,27 +216,37 @@ export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Deco
 export type AttentionSupervision = { targets: tf.Tensor3D; weight: number };
 
 /**
- * Teacher-forced negative log-likelihood of target sequences [B, L] (starting after BOS), averaged over
- * non-padding positions; ε inside the log keeps it finite. With `attention`, plus its supervision term.
+ * Teacher-forced log p(target) per position [B, L] (inputs start with BOS; ε inside the log keeps it
+ * finite) and the visual attention of every step [B, L, R].
  */
-export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, targetMask: tf.Tensor2D, vocab: number, attention?: AttentionSupervision): tf.Scalar {
+export function tokenLogProbs(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, vocab: number): { logProbs: tf.Tensor2D; looks: tf.Tensor3D } {
   return tf.tidy(() => {
     const [, length] = inputs.shape;
     let state = initialState(w, ctx);
-    const losses: tf.Tensor1D[] = [];
+    const logProbs: tf.Tensor1D[] = [];
     const looks: tf.Tensor2D[] = [];
     for (let y = 0; y < length; y++) {
       const prev = tf.squeeze(tf.slice(inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D;
       const out = step(w, ctx, prev, state);
       state = out.state;
       const target = tf.oneHot(tf.cast(tf.squeeze(tf.slice(targets, [0, y], [-1, 1]), [1]), 'int32'), vocab); // [B, V]
-      losses.push(tf.neg(tf.log(tf.add(tf.sum(tf.mul(out.probs, target), 1), LOG_EPSILON))) as tf.Tensor1D); // [B]
-      if (attention) looks.push(out.visualAttention);
+      logProbs.push(tf.log(tf.add(tf.sum(tf.mul(out.probs, target), 1), LOG_EPSILON)) as tf.Tensor1D); // [B]
+      looks.push(out.visualAttention);
     }
-    const perToken = tf.stack(losses, 1); // [B, L]
-    const nll = tf.div(tf.sum(tf.mul(perToken, targetMask)), tf.maximum(tf.sum(targetMask), 1)) as tf.Scalar;
+    return { logProbs: tf.stack(logProbs, 1) as tf.Tensor2D, looks: tf.stack(looks, 1) as tf.Tensor3D };
+  });
+}
+
+/**
+ * Teacher-forced negative log-likelihood of target sequences [B, L] (starting after BOS), averaged over
+ * non-padding positions. With `attention`, plus its supervision term.
+ */
+export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, targetMask: tf.Tensor2D, vocab: number, attention?: AttentionSupervision): tf.Scalar {
+  return tf.tidy(() => {
+    const { logProbs, looks } = tokenLogProbs(w, ctx, inputs, targets, vocab);
+    const nll = tf.div(tf.neg(tf.sum(tf.mul(logProbs, targetMask))), tf.maximum(tf.sum(targetMask), 1)) as tf.Scalar;
     if (!attention) return nll;
-    const mass = tf.sum(tf.mul(tf.stack(looks, 1), attention.targets), 2); // [B, L]
+    const mass = tf.sum(tf.mul(looks, attention.targets), 2); // [B, L]
     const supervised = tf.cast(tf.greater(tf.sum(attention.targets, 2), 0), 'float32'); // [B, L]
     const missed = tf.div(tf.sum(tf.mul(tf.neg(tf.log(tf.add(mass, LOG_EPSILON))), supervised)), tf.maximum(tf.sum(supervised), 1));
     return tf.add(nll, tf.mul(missed, attention.weight)) as tf.Scalar;
@@ -209,4 +264,9 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
     contextTokens * c.vocab + // copy distribution
     c.tokenDim + c.hidden; // gate
   return 2 * mac;
+}
+
+/** FLOPs of encoding the context once per summary (its convolution blocks). */
+export function contextEncoderFlops(c: FusionDecoderConfig, contextTokens: number): number {
+  return c.contextEncoder.dilations.length * 2 * contextTokens * 3 * c.tokenDim * c.tokenDim;
 }

@@ -31,13 +31,16 @@ export function initTextEncoder(c: TextEncoderConfig, seed: number): Weights {
   return b.weights;
 }
 
-/** [h_{t−1}; h_t; h_{t+1}] with zeros beyond the ends: [B, T, D] → [B, T, 3D]. */
-function neighbours(h: tf.Tensor3D): tf.Tensor3D {
-  const [b, t, d] = h.shape;
-  const zero = tf.zeros([b, 1, d]);
-  const before = tf.concat([zero, tf.slice(h, [0, 0, 0], [b, t - 1, d])], 1);
-  const after = tf.concat([tf.slice(h, [0, 1, 0], [b, t - 1, d]), zero], 1);
-  return tf.concat([before, h, after], 2) as tf.Tensor3D;
+/** [h_{t−d}; h_t; h_{t+d}] with zeros beyond the ends: [B, T, D] → [B, T, 3D] (d: the dilation). */
+export function neighbours(h: tf.Tensor3D, d = 1): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [b, t, width] = h.shape;
+    const shift = Math.min(d, t);
+    const zero = tf.zeros([b, shift, width]);
+    const before = tf.concat([zero, tf.slice(h, [0, 0, 0], [b, t - shift, width])], 1);
+    const after = tf.concat([tf.slice(h, [0, shift, 0], [b, t - shift, width]), zero], 1);
+    return tf.concat([before, h, after], 2) as tf.Tensor3D;
+  });
 }
 
 /** ids [B, T] (padding masked by mask [B, T]) → token features [B, T, D] and pooled [B, D]. */

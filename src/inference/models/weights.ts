@@ -34,6 +34,10 @@ export class WeightBuilder {
     return this.add(name, tf.zeros(shape));
   }
 
+  ones(name: string, shape: number[]): tf.Variable {
+    return this.add(name, tf.ones(shape));
+  }
+
   private add(name: string, value: tf.Tensor): tf.Variable {
     if (this.weights[name]) throw new Error(`weight ${name} defined twice`);
     // tfjs variable names are global to the engine; the map key is the name, so two models can coexist.

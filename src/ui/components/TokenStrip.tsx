@@ -1,8 +1,9 @@
 /**
  * The summary as tokens coloured by β, streamed as they come; hover, click or ←→ selects a token (its
- * heatmap and text weights show elsewhere). A legend explains the colours.
+ * heatmap and text weights show elsewhere). A legend explains the colours; a model without β (the
+ * generative one) gets neutral tokens and a note saying so.
  */
-import { betaColor } from '../summary/colors.ts';
+import { betaColor, NO_BETA_COLOR } from '../summary/colors.ts';
 import { peakRegion } from '../../eval/pointing.ts';
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
@@ -33,15 +34,15 @@ export function TokenStrip() {
             key={i}
             type="button"
             className="token"
-            style={{ background: betaColor(token.beta) }}
+            style={{ background: token.beta === null ? NO_BETA_COLOR : betaColor(token.beta) }}
             aria-pressed={selected === i}
-            aria-label={`${token.text.replace(/^##/, '')} β=${token.beta.toFixed(2)}`}
-            title={`β = ${token.beta.toFixed(3)}`}
+            aria-label={token.beta === null ? token.text.replace(/^##/, '') : `${token.text.replace(/^##/, '')} β=${token.beta.toFixed(2)}`}
+            title={token.beta === null ? t.noBeta : `β = ${token.beta.toFixed(3)}`}
             tabIndex={selected === i || (selected === undefined && i === 0) ? 0 : -1}
             onMouseEnter={() => select(i)}
             onFocus={() => select(i)}
             onClick={() => select(i)}
-            data-beta={token.beta}
+            data-beta={token.beta ?? undefined}
             data-ms={token.ms.toFixed(2)}
             data-peak={shape && Object.values(peakRegion(token.visual, shape)).join('-')}
           >
@@ -50,12 +51,18 @@ export function TokenStrip() {
         ))}
         {status === 'running' && <span className="cursor" aria-hidden="true" />}
       </p>
-      <div className="legend" data-testid="beta-legend">
-        <span>{t.fromGenerator}</span>
-        <span className="scale" aria-hidden="true" style={{ background: `linear-gradient(90deg, ${betaColor(0)}, ${betaColor(1)})` }} />
-        <span>{t.fromRetrieved}</span>
-        <small>{t.betaLegend}</small>
-      </div>
+      {tokens.some((token) => token.beta === null) ? (
+        <div className="legend" data-testid="no-beta-note">
+          <small>{t.noBeta}</small>
+        </div>
+      ) : (
+        <div className="legend" data-testid="beta-legend">
+          <span>{t.fromGenerator}</span>
+          <span className="scale" aria-hidden="true" style={{ background: `linear-gradient(90deg, ${betaColor(0)}, ${betaColor(1)})` }} />
+          <span>{t.fromRetrieved}</span>
+          <small>{t.betaLegend}</small>
+        </div>
+      )}
       <small className="hint">{t.tokenHelp}</small>
     </div>
   );

@@ -10,6 +10,9 @@ export function betaColor(beta: number): string {
   return `rgb(${r}, ${g}, ${b})`;
 }
 
+/** A token of a model without β (the generative one): one neutral colour. */
+export const NO_BETA_COLOR = 'rgb(226, 232, 240)';
+
 /** Attention weight relative to the largest, in [0, 1] → RGBA bytes: transparent → red → yellow. */
 export function heatRgba(relative: number): [number, number, number, number] {
   const t = Math.min(1, Math.max(0, relative));

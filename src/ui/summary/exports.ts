@@ -7,7 +7,7 @@ export interface SummaryExport {
   settings: SummaryState['settings'];
   regionShape: SummaryState['regionShape'];
   passages: { id: string; score: number; text: string; inContext: boolean }[];
-  tokens: { index: number; token: string; beta: number; visualAttention: number[]; passageWeights: number[][]; textWeights: number[] }[];
+  tokens: { index: number; token: string; beta: number | null; visualAttention: number[]; passageWeights: number[][]; textWeights: number[] }[];
   model: string;
   createdAt: string;
 }

@@ -1,0 +1,51 @@
+/** `tuwen finetune-reward --from DIR --out DIR --alpha A …`: paper B's reward fine-tuning of the retrieval decoder. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { parseArgs } from 'node:util';
+import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
+import { fineTuneRetrievalModel } from '../training/rewardPipeline.ts';
+import { UsageError } from './corpus.ts';
+import { trainingLog } from './progress.ts';
+
+export async function fineTuneRewardCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: 'string' },
+      out: { type: 'string' },
+      alpha: { type: 'string', default: '0.5' },
+      cache: { type: 'string', default: 'models/study-cache' },
+      seed: { type: 'string', default: '1' },
+      n: { type: 'string', default: '2000' },
+      size: { type: 'string', default: '256' },
+      steps: { type: 'string', default: '200' },
+      batch: { type: 'string', default: '16' },
+      lr: { type: 'string', default: '0.0002' },
+      'eval-every': { type: 'string', default: '20' },
+      'mle-weight': { type: 'string', default: '0' },
+      'discriminator-warmup': { type: 'string', default: '30' },
+    },
+  });
+  if (!values.from || !values.out) throw new UsageError('--from RETRIEVAL_MODEL_DIR and --out DIR are required');
+  const num = (name: keyof typeof values, min = 0, strict = true) => {
+    const v = Number(values[name]);
+    if (!Number.isFinite(v) || (strict ? v <= min : v < min)) throw new UsageError(`--${name} must be a number ${strict ? '>' : '≥'} ${min}`);
+    return v;
+  };
+  const alpha = num('alpha', 0, false);
+  if (alpha > 1) throw new UsageError('--alpha must lie in [0, 1]');
+  if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start; training on cpu would take hours');
+  installFastMatMulGradient();
+  const { log, progress, flush } = await trainingLog(values.out);
+  const started = performance.now();
+  const config = await fineTuneRetrievalModel({
+    from: values.from, out: values.out, cache: values.cache!, alpha,
+    data: { seed: num('seed'), n: num('n'), size: num('size') },
+    steps: num('steps'), batch: num('batch'), learningRate: num('lr'), evalEvery: num('eval-every'),
+    mleWeight: num('mle-weight', 0, false), discriminatorWarmup: num('discriminator-warmup', 0, false),
+    progress, log,
+  });
+  log(`fine-tuned ${config.name} (α = ${alpha}) in ${((performance.now() - started) / 60000).toFixed(1)} min`);
+  await flush();
+  return 0;
+}

@@ -1,0 +1,62 @@
+/**
+ * The generative model (LFMGAN's generator) as a Summarizer: volume + text in, summary tokens out, each
+ * with the generator's cross-attention over the image regions and over the input text. No passages are
+ * retrieved (k = 0) and there is no fusion gate (β is null). Platform-free, like the retrieval summarizer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { detokenize, EOS_ID, BOS_ID, loadTokenizer } from '../text/tokenizer.ts';
+import { decode } from './decode.ts';
+import { disposeMemory, generatorMemory, generatorStepper, type GeneratorConfig } from './models/generator.ts';
+import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
+import { countParams, disposeWeights, type Weights } from './models/weights.ts';
+import { padBatch } from './textBatch.ts';
+import { studyRegions } from './studyRegions.ts';
+import type { SummarizeInput, SummarizeOptions, Summarizer, SummaryContext, SummaryResult } from './summarizer.ts';
+
+export interface GenerativeModelConfig {
+  kind: 'generative';
+  /** "lfmgan" (adversarially trained) or "lfmgan-mle". */
+  name: string;
+  image: ImageEncoderConfig;
+  generator: GeneratorConfig;
+  maxSummary: number;
+  trainedOn: string;
+  /** How it was trained: stages and the reward mix s. */
+  training: { mleSteps: number; adversarialSteps: number; s?: number; samples?: number; mleWeight?: number };
+}
+
+export function createGenerativeSummarizer(config: GenerativeModelConfig, weights: Weights, tokenizerJson: object): Summarizer {
+  const tokenizer = loadTokenizer(tokenizerJson);
+  const region = regionGrid(config.image);
+  const c = config.generator;
+
+  async function summarize(input: SummarizeInput, options: SummarizeOptions): Promise<SummaryResult> {
+    const started = performance.now();
+    const inputIds = tokenizer.encode(input.text).slice(0, c.maxText);
+    const text = padBatch([inputIds], c.maxText);
+    const regions = studyRegions(weights, config.image, input);
+    const memory = generatorMemory(weights, c, regions, text.ids, text.mask);
+    tf.dispose([regions, text.ids, text.mask]);
+    const encoded = performance.now();
+    const context: SummaryContext = { passages: [], k: 0, contextTokens: tokenizer.tokens(inputIds), passageTokenCounts: [], regionShape: [region.depth, region.height, region.width] };
+    options.onRetrieved?.(context, { encode: encoded - started, retrieve: 0 });
+    try {
+      const records = await decode(generatorStepper(weights, c, memory), {
+        bos: BOS_ID, eos: EOS_ID, maxLength: Math.min(options.maxLength ?? config.maxSummary, c.maxSummary - 1), beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onToken: (r, i) => options.onToken?.({ ...r, text: tokenizer.tokens([r.id])[0]! }, i),
+      });
+      const texts = tokenizer.tokens(records.map((r) => r.id));
+      return {
+        ...context,
+        tokens: records.map((r, i) => ({ ...r, text: texts[i]! })),
+        summary: detokenize(texts),
+        timings: { encode: encoded - started, retrieve: 0, decode: performance.now() - encoded, tokens: records.length },
+      };
+    } finally {
+      disposeMemory(memory);
+    }
+  }
+
+  return { config, params: countParams(weights), summarize, dispose: () => disposeWeights(weights) };
+}

@@ -1,0 +1,53 @@
+/**
+ * Paper B's reward fine-tuning of a trained retrieval model's decoder: the same studies (cached features),
+ * the same retrieved contexts, the decoder fine-tuned with r = α·d + (1 − α)·CIDEr-D; everything else
+ * (image encoder, retriever, passages) kept. Writes a retrieval model directory.
+ */
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Passage } from '../corpus/passages.ts';
+import { readJsonl } from '../dataset/jsonl.ts';
+import { documentFrequencies } from '../eval/ciderD.ts';
+import { charTokens } from '../eval/tokenize.ts';
+import type { DiscriminatorConfig } from '../inference/models/discriminator.ts';
+import { embedTexts } from '../inference/models/retriever.ts';
+import type { ModelConfig } from '../inference/summarizer.ts';
+import { BOS_ID, detokenize, EOS_ID, loadTokenizer } from '../text/tokenizer.ts';
+import { saveCheckpoint } from './checkpoint.ts';
+import { studyContexts } from './decoderContexts.ts';
+import { loadRetrievalCheckpoint, pickWeights, studySplits, type GenerativeOptions } from './generativePipeline.ts';
+import { fineTuneWithReward } from './rewardFineTune.ts';
+
+export interface RewardPipelineOptions extends Pick<GenerativeOptions, 'from' | 'out' | 'cache' | 'data' | 'steps' | 'batch' | 'learningRate' | 'evalEvery' | 'mleWeight' | 'discriminatorWarmup' | 'progress' | 'log'> {
+  alpha: number;
+}
+
+export async function fineTuneRetrievalModel(o: RewardPipelineOptions): Promise<ModelConfig> {
+  const { config, weights, tokenizerJson } = await loadRetrievalCheckpoint(o.from);
+  const tokenizer = loadTokenizer(tokenizerJson);
+  const { train } = await studySplits(o, config.image, pickWeights(weights, 'img.'));
+  const passages = (await readJsonl<Passage>(join(o.from, 'passages.jsonl'))).map((p) => ({ ...p, ids: tokenizer.encode(p.text) }));
+  const index = embedTexts(weights, config.text, passages.map((p) => p.ids));
+  const studies = train.map((s) => ({ id: s.id, features: s.features, inputIds: tokenizer.encode(`${s.clinical}${s.text}`), summaryIds: tokenizer.encode(s.summary) }));
+  const contexts = studyContexts(weights, config.text, index, passages, studies, config.k);
+  index.dispose();
+  const examples = studies.map((s, i) => ({ features: s.features, ...contexts[i]!, summaryIds: [BOS_ID, ...s.summaryIds, EOS_ID] }));
+  const frequencies = documentFrequencies(train.map((s) => [charTokens(s.summary)]));
+  const discriminator: DiscriminatorConfig = { vocab: tokenizer.vocabSize, width: 96, layers: 2, heads: 4, mlp: 192, maxSummary: config.maxSummary, regionDim: config.image.widths[2] };
+  const tick = o.progress(`reward fine-tuning (α = ${o.alpha})`, o.steps);
+  const decoder = pickWeights(weights, 'dec.');
+  const { discriminator: d, history } = await fineTuneWithReward(decoder, examples, {
+    decoder: config.decoder, discriminator, maxSummary: config.maxSummary, alpha: o.alpha, mleWeight: o.mleWeight, discriminatorWarmup: o.discriminatorWarmup,
+    tokens: (ids) => charTokens(detokenize(tokenizer.tokens(ids))), frequencies, // as the evaluation scores summaries
+    steps: o.steps, batch: o.batch, learningRate: o.learningRate, evalEvery: o.evalEvery, seed: o.data.seed, out: o.out, log: o.log,
+    onStep: (s, l) => tick(Math.max(0, s), `D loss ${l.toFixed(4)}`),
+  });
+  const tuned: ModelConfig = { ...config, name: `${config.name}-reward`, reward: { alpha: o.alpha, evaluator: 'cider-d', steps: o.steps } };
+  await saveCheckpoint(o.out, 'model', weights, { config: tuned });
+  await saveCheckpoint(o.out, 'discriminator', d, { history });
+  await writeFile(join(o.out, 'reward-history.json'), JSON.stringify(history, null, 1) + '\n');
+  await writeFile(join(o.out, 'config.json'), JSON.stringify(tuned, null, 1) + '\n');
+  await copyFile(join(o.from, 'tokenizer.json'), join(o.out, 'tokenizer.json'));
+  await copyFile(join(o.from, 'passages.jsonl'), join(o.out, 'passages.jsonl'));
+  return tuned;
+}
