@@ -103,6 +103,54 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   expect(errors).toEqual([]);
 });
 
+test('mode switch: the generative LFMGAN model summarises with its cross-attention heatmap and no β; the CLI agrees', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openSampleWithModel(page, '?backend=wasm');
+  const retrieval = await generate(page);
+  await expect(page.getByTestId('beta-legend')).toBeVisible();
+
+  await page.getByTestId('model-select').selectOption('lfmgan');
+  await expect(page.getByTestId('generate')).toBeEnabled({ timeout: 90_000 });
+  await expect(page.getByTestId('model-name')).toHaveAttribute('data-kind', 'generative');
+  await expect(page.getByTestId('k')).toBeDisabled();
+  const generative = await generate(page);
+  expect(generative.length).toBeGreaterThan(3);
+  expect(generative.join('')).not.toBe(retrieval.join(''));
+  // No fusion gate: no β on the tokens, no β chart, a note that says why.
+  await expect(page.getByTestId('no-beta-note')).toBeVisible();
+  await expect(page.getByTestId('beta-chart')).toHaveCount(0);
+  expect(await page.locator('.token[data-beta]').count()).toBe(0);
+  await expect(page.locator('[data-testid=passages] li')).toHaveCount(0);
+  // Its cross-attention is drawn over the image, per token.
+  const peaks = await page.locator('.token').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-peak')));
+  const second = peaks.findIndex((p) => p !== peaks[0]);
+  expect(second, 'some token must look elsewhere than the first').toBeGreaterThan(0);
+  const shot = async (index: number) => {
+    await page.locator('.token').nth(index).click();
+    await expect(page.getByTestId('heatmap-token')).toBeVisible();
+    await page.waitForTimeout(200);
+    return page.getByTestId('viewer').screenshot();
+  };
+  expect(Buffer.compare(await shot(0), await shot(second))).not.toBe(0);
+  await page.screenshot({ path: join(SCREENSHOTS, 'summary-generative.png'), fullPage: true });
+  if (README_SHOTS) await page.screenshot({ path: join(README_SHOTS, 'summary-generative.png'), fullPage: true });
+
+  // The CLI with the generative export writes the same tokens.
+  const text = await page.getByTestId('text').inputValue();
+  const files = SAMPLE.files.map((f) => `public/samples/${SAMPLE.id}/${f}`);
+  const out = execFileSync('npx', ['tuwen', 'summarize', '--model', 'public/models/lfmgan', ...files, '--text', text, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const lines = out.trim().split('\n');
+  const cli = lines.slice(0, -1).map((l) => JSON.parse(l) as { token: string; beta: number | null });
+  expect(cli.map((t) => t.token.replace(/^##/, ''))).toEqual(generative);
+  expect(cli.every((t) => t.beta === null)).toBe(true);
+
+  // And back: the retrieval model again gives its own summary.
+  await page.getByTestId('model-select').selectOption('retrieval');
+  await expect(page.getByTestId('generate')).toBeEnabled({ timeout: 90_000 });
+  expect(await generate(page)).toEqual(retrieval);
+  expect(errors).toEqual([]);
+});
+
 test('a corrupt model file: a clear error, and the image and text stay', async ({ page }) => {
   await page.route('**/models/retrieval/weights.bin', async (route) => {
     const response = await route.fetch();

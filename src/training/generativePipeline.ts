@@ -6,7 +6,7 @@
  * (config, weights, tokenizer) that the CLI, the evaluation and the export read.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DiscriminatorConfig } from '../inference/models/discriminator.ts';
 import type { GeneratorConfig } from '../inference/models/generator.ts';
@@ -71,6 +71,7 @@ export async function studySplits(o: Pick<GenerativeOptions, 'cache' | 'data' | 
 }
 
 export async function trainGenerative(o: GenerativeOptions): Promise<GenerativeModelConfig> {
+  await mkdir(o.out, { recursive: true });
   const retrieval = await loadRetrievalCheckpoint(o.from);
   const tokenizer = loadTokenizer(retrieval.tokenizerJson);
   const image = pickWeights(retrieval.weights, 'img.');

@@ -3,7 +3,7 @@
  * the same retrieved contexts, the decoder fine-tuned with r = α·d + (1 − α)·CIDEr-D; everything else
  * (image encoder, retriever, passages) kept. Writes a retrieval model directory.
  */
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Passage } from '../corpus/passages.ts';
 import { readJsonl } from '../dataset/jsonl.ts';
@@ -23,6 +23,7 @@ export interface RewardPipelineOptions extends Pick<GenerativeOptions, 'from' | 
 }
 
 export async function fineTuneRetrievalModel(o: RewardPipelineOptions): Promise<ModelConfig> {
+  await mkdir(o.out, { recursive: true });
   const { config, weights, tokenizerJson } = await loadRetrievalCheckpoint(o.from);
   const tokenizer = loadTokenizer(tokenizerJson);
   const { train } = await studySplits(o, config.image, pickWeights(weights, 'img.'));

@@ -14,6 +14,7 @@ import { Viewer } from './components/Viewer.tsx';
 import { ViewerControls } from './components/ViewerControls.tsx';
 import { applyUpdate, registerServiceWorker } from './registerServiceWorker.ts';
 import { useStore } from './store.ts';
+import { modelUrl } from './models.ts';
 import { useMessages } from './useMessages.ts';
 
 const BACKENDS: BackendName[] = ['webgpu', 'wasm', 'cpu'];
@@ -24,11 +25,6 @@ function preferredBackends(): BackendName[] {
   return asked && BACKENDS.includes(asked) ? [asked, ...BACKENDS.filter((b) => b !== asked)] : BACKENDS;
 }
 
-/** The model's folder, relative to the page: `?model=models/other/` picks another export. */
-function modelBase(): string {
-  const asked = new URLSearchParams(location.search).get('model');
-  return new URL(asked ?? 'models/retrieval/', location.href).href;
-}
 
 export function App() {
   const t = useMessages();
@@ -40,7 +36,7 @@ export function App() {
 
   // The backend first (the model's tensors live on it), then the model.
   useEffect(() => {
-    void initBackend(preferredBackends()).then(() => loadModel(modelBase()));
+    void initBackend(preferredBackends()).then(() => loadModel(modelUrl()));
   }, [initBackend, loadModel]);
   useEffect(() => registerServiceWorker(() => useStore.setState({ updateReady: true })), []);
   useEffect(() => {

@@ -106,6 +106,9 @@ export interface TokenView {
 
 export interface ModelState {
   status: 'idle' | 'loading' | 'ready' | 'error';
+  /** The folder it is loaded from (absolute URL). */
+  base?: string;
+  kind?: 'retrieval' | 'generative';
   loaded?: number;
   total?: number;
   name?: string;
@@ -270,14 +273,14 @@ const createSummarySlice: Slice<SummarySlice> = (set, get) => ({
   settings: { beamSize: 1, lengthPenalty: 0.7, k: 3, maxLength: 96 },
   async loadModel(base) {
     session.modelBase = base;
-    set({ model: { status: 'loading', loaded: 0 } });
+    set({ model: { status: 'loading', base, loaded: 0 } });
     try {
       const ready = await worker.request({ type: 'load-model', base }, 'model-ready', [], (event) => {
-        if (event.type === 'model-progress') set({ model: { status: 'loading', loaded: event.loaded, total: event.total } });
+        if (event.type === 'model-progress') set({ model: { status: 'loading', base, loaded: event.loaded, total: event.total } });
       });
-      set({ model: { status: 'ready', name: ready.name, params: ready.params, ms: ready.ms, total: ready.bytes } });
+      set({ model: { status: 'ready', base, kind: ready.kind, name: ready.name, params: ready.params, ms: ready.ms, total: ready.bytes } });
     } catch (err) {
-      set({ model: { status: 'error', error: isWorkerError(err) ? err : { code: 'internal', message: String(err) } } });
+      set({ model: { status: 'error', base, error: isWorkerError(err) ? err : { code: 'internal', message: String(err) } } });
     }
   },
   async summarize() {

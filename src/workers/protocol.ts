@@ -103,7 +103,7 @@ export type WorkerEvent =
       ms: number;
     }
   | { type: 'model-progress'; requestId: number; loaded: number; total: number; file: string }
-  | { type: 'model-ready'; requestId: number; name: string; params: number; bytes: number; ms: number; backend: string }
+  | { type: 'model-ready'; requestId: number; name: string; kind: 'retrieval' | 'generative'; params: number; bytes: number; ms: number; backend: string }
   | {
       type: 'summary-context';
       requestId: number;

@@ -17,22 +17,27 @@ import { itemVolume } from '../../src/eval/testSet.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { exportModel } from '../../src/training/exportModel.ts';
 import { trainPipeline } from '../../src/training/pipeline.ts';
+import { trainGenerative } from '../../src/training/generativePipeline.ts';
+import { fineTuneRetrievalModel } from '../../src/training/rewardPipeline.ts';
 
 beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
   installFastMatMulGradient();
 });
 
+/** The retrieval model the first test trains; the generative and reward stages build on it. */
+const out = mkdtempSync(join(tmpdir(), 'tuwen-train-'));
+const corpus = { seed: 77, n: 40, size: 64 };
+const quiet = { progress: () => () => {}, log: () => {} };
+
 describe('training smoke test', () => {
   it('trains every stage a few steps; the model loads and decodes', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'tuwen-train-'));
     const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [] };
     await trainPipeline({
-      seed: 77, data: { kind: 'corpus', n: 40, size: 64 }, out,
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
-      progress: () => () => {},
-      log: () => {},
+      ...quiet,
       onLoss: (stage, _, loss) => losses[stage]!.push(loss),
     });
     for (const stage of ['image', 'retriever', 'decoder']) {
@@ -79,6 +84,37 @@ describe('training smoke test', () => {
     expect(again.tokens.length).toBeGreaterThan(0);
     int8.dispose();
   }, 180_000);
+
+  it('LFMGAN: MLE then adversarial steps on the retrieval model\'s encoder; paper B reward steps; all load and decode', async () => {
+    const cache = join(out, 'cache');
+    const stage = { from: out, cache, data: corpus, batch: 4, learningRate: 0.003, evalEvery: 4, s: 0.5, samples: 2, mleWeight: 0.5, discriminatorWarmup: 2, ...quiet };
+    const mleLosses: number[] = [];
+    await trainGenerative({ ...stage, out: join(out, 'mle'), stage: 'mle', steps: 12, onLoss: (_, l) => mleLosses.push(l) });
+    expect(mleLosses[mleLosses.length - 1]!).toBeLessThan(mleLosses[0]!);
+    const adversarial = await trainGenerative({ ...stage, out: join(out, 'adv'), stage: 'adversarial', init: join(out, 'mle'), steps: 4 });
+    expect(adversarial.training).toMatchObject({ mleSteps: 12, adversarialSteps: 4, s: 0.5 });
+    const history = JSON.parse(readFileSync(join(out, 'adv', 'adversarial-history.json'), 'utf8')) as { discriminatorAccuracy: number }[];
+    expect(history.length).toBeGreaterThan(0);
+    const tuned = await fineTuneRetrievalModel({ ...stage, out: join(out, 'reward'), alpha: 0.5, steps: 3, mleWeight: 0 });
+    expect(tuned.reward).toMatchObject({ alpha: 0.5 });
+    const s = generateStudy(78, 1, { size: 64 });
+    const input = { modality: studyModality(s), grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text };
+    for (const dir of ['adv', 'reward']) {
+      const exported = join(out, dir, 'exported');
+      await exportModel(join(out, dir), exported);
+      const { summarizer } = await loadModelDir(exported);
+      const before = tf.memory().numTensors;
+      const result = await summarizer.summarize(input, { beamSize: 2, lengthPenalty: 0.7, maxLength: 8 });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(result.regionShape).toEqual([2, 4, 4]);
+      if (dir === 'adv') {
+        expect(summarizer.config.kind).toBe('generative');
+        expect(result.passages).toEqual([]);
+        for (const t of result.tokens) expect(t.beta).toBeNull();
+      }
+      summarizer.dispose();
+    }
+  }, 240_000);
 });
 
 describe('training on a dataset manifest', () => {

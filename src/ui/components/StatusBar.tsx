@@ -1,4 +1,4 @@
-/** Backend in use (and why others were skipped), the self-test result, and the last decode time. */
+/** Backend in use (and why others were skipped), the model, the self-test result, and the last decode time. */
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
 
@@ -7,6 +7,7 @@ export function StatusBar() {
   const backend = useStore((s) => s.backend);
   const study = useStore((s) => s.study);
   const restarts = useStore((s) => s.restarts);
+  const model = useStore((s) => s.model);
   const name = backend.error ? `✗ ${backend.error}` : (backend.backend ?? t.backendStarting);
   return (
     <footer className="status" data-testid="status">
@@ -14,6 +15,11 @@ export function StatusBar() {
         {t.backend}: {name}
         {backend.ms !== undefined && ` (${Math.round(backend.ms)} ms)`}
       </span>
+      {model.status === 'ready' && model.name && (
+        <span data-testid="model-name" data-kind={model.kind}>
+          {t.modelChoice}: {model.name} ({((model.params ?? 0) / 1e6).toFixed(2)} M)
+        </span>
+      )}
       {backend.skipped.length > 0 && (
         <span className="fallback" title={backend.skipped.map((s) => `${s.backend}: ${s.reason}`).join('\n')}>
           {t.fallback}: {backend.skipped.map((s) => `${s.backend} (${s.reason})`).join('; ')}

@@ -1,10 +1,12 @@
-/** Generate / cancel, and the decoding settings (greedy or beam, beam size, k passages, max length); the model's load state. */
+/** The model (retrieval or generative), generate / cancel, and the decoding settings (greedy or beam, beam size, k passages, max length); the model's load state. */
+import { MODELS, modelUrl } from '../models.ts';
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
 
 export function SummaryControls() {
   const t = useMessages();
   const model = useStore((s) => s.model);
+  const loadModel = useStore((s) => s.loadModel);
   const study = useStore((s) => s.study);
   const status = useStore((s) => s.summary.status);
   const settings = useStore((s) => s.settings);
@@ -27,6 +29,17 @@ export function SummaryControls() {
         </p>
       )}
       <div className="row">
+        <label>
+          {t.modelChoice}{' '}
+          <select value={MODELS.find((m) => modelUrl(m.path) === model.base)?.id ?? ''} onChange={(e) => void loadModel(modelUrl(MODELS.find((m) => m.id === e.target.value)!.path))} disabled={running || model.status === 'loading'} data-testid="model-select">
+            {!MODELS.some((m) => modelUrl(m.path) === model.base) && <option value="">{model.name ?? '—'}</option>}
+            {MODELS.map((m) => (
+              <option key={m.id} value={m.id}>
+                {t.models[m.id]}
+              </option>
+            ))}
+          </select>
+        </label>
         {running ? (
           <button type="button" className="primary" onClick={cancel} data-testid="cancel">
             {t.cancel}
@@ -49,7 +62,7 @@ export function SummaryControls() {
           </label>
         )}
         <label>
-          {t.passagesK} <input type="number" min={0} max={5} value={settings.k} onChange={(e) => setSettings({ k: number(e.target.value, 0, 5) })} disabled={running} data-testid="k" />
+          {t.passagesK} <input type="number" min={0} max={5} value={settings.k} onChange={(e) => setSettings({ k: number(e.target.value, 0, 5) })} disabled={running || model.kind === 'generative'} data-testid="k" />
         </label>
         <label>
           {t.maxLength} <input type="number" min={4} max={160} value={settings.maxLength} onChange={(e) => setSettings({ maxLength: number(e.target.value, 4, 160) })} disabled={running} />
