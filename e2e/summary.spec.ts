@@ -121,6 +121,7 @@ test('mode switch: the generative LFMGAN model summarises with its cross-attenti
   await expect(page.getByTestId('beta-chart')).toHaveCount(0);
   expect(await page.locator('.token[data-beta]').count()).toBe(0);
   await expect(page.locator('[data-testid=passages] li')).toHaveCount(0);
+  await expect(page.getByTestId('no-passages')).toBeVisible();
   // Its cross-attention is drawn over the image, per token.
   const peaks = await page.locator('.token').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-peak')));
   const second = peaks.findIndex((p) => p !== peaks[0]);

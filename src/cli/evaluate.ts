@@ -13,6 +13,7 @@ import { evaluate, headline } from '../eval/evaluate.ts';
 import { jiebaTokens } from '../eval/jieba.ts';
 import { meteor } from '../eval/meteor.ts';
 import { saveResult, writeReports } from '../eval/report.ts';
+import { writeAdversarialReport } from '../eval/adversarialReport.ts';
 import { rougeL } from '../eval/rouge.ts';
 import { corpusSplit, freshTestSet, manifestItems, type EvalItem } from '../eval/testSet.ts';
 import { charTokens } from '../eval/tokenize.ts';
@@ -125,5 +126,12 @@ export async function evalCommand(args: string[]): Promise<number> {
   const section = report.split(/\n(?=## )/).find((s) => s.startsWith(`## Test set: ${testSet} (`));
   process.stdout.write(`${section ?? report}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(headline(scores))}\n`);
+  return 0;
+}
+
+export async function reportAdversarialCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'test-set': { type: 'string' }, reports: { type: 'string', default: 'reports' } } });
+  if (!values['test-set'] || positionals.length === 0) throw new UsageError('usage: tuwen report-adversarial --test-set "corpus seed 1, n 1000, test split" MODEL_DIR...');
+  process.stdout.write(await writeAdversarialReport(values.reports!, positionals, values['test-set']));
   return 0;
 }

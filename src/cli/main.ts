@@ -1,7 +1,7 @@
 /** `tuwen` command line: one sub-command per job; each lives in its own module. */
 import { parseArgs } from 'node:util';
 import { corpusCommand, datasetCommand, samplesCommand, UsageError } from './corpus.ts';
-import { baselineCommand, evalCommand, metricsCommand } from './evaluate.ts';
+import { baselineCommand, evalCommand, metricsCommand, reportAdversarialCommand } from './evaluate.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
 import { summarizeCommand } from './summarize.ts';
 import { exportCommand, trainCommand } from './train.ts';
@@ -41,6 +41,9 @@ commands:
         --mle-weight 0 --discriminator-warmup 30 --cache models/study-cache]
                                paper B: policy-gradient fine-tuning of the retrieval decoder with
                                r = α·D(real) + (1 − α)·CIDEr-D and a self-critical (greedy) baseline
+  report-adversarial --test-set NAME MODEL_DIR...
+                               reports/adversarial.md: MLE vs adversarial (LFMGAN, s) and vs reward (α)
+                               from the stored evaluations and the training histories
   summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--json]
                                summarise a study (DICOM files, a series, or a picture) with its text
   export --model DIR --out public/models/NAME
@@ -78,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
       return trainGenerativeCommand(rest);
     case 'finetune-reward':
       return fineTuneRewardCommand(rest);
+    case 'report-adversarial':
+      return reportAdversarialCommand(rest);
     case 'export':
       return exportCommand(rest);
     case 'summarize':

@@ -73,7 +73,8 @@ export async function loadEvalModel(dir: string): Promise<EvalModel> {
   const { name, variant, flops } = describe(c, quantized);
   return {
     name,
-    ablation: variant,
+    // The ablation table holds the retrieval model's variants; the adversarial runs have their own report.
+    ...(c.kind === 'retrieval' && !c.reward ? { ablation: variant } : {}),
     kind,
     trainedOn: c.trainedOn,
     params,

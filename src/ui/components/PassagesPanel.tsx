@@ -1,6 +1,7 @@
 /**
  * The retrieved passages with their similarity scores, and the input text; for the selected token, the
- * decoder's attention over their tokens as highlights (relative to the token's largest weight).
+ * decoder's attention over their tokens as highlights (relative to the token's largest weight). A model
+ * that retrieves nothing (the generative one) shows the input text alone, lit by its cross-attention.
  */
 import { relativeWeights } from '../summary/colors.ts';
 import { useStore } from '../store.ts';
@@ -26,7 +27,7 @@ export function PassagesPanel() {
   const t = useMessages();
   const summary = useStore((s) => s.summary);
   const selected = useStore((s) => s.selected);
-  if (summary.passages.length === 0) return null;
+  if (summary.passages.length === 0 && summary.inputTokens.length === 0) return null;
   const token = selected === undefined ? undefined : summary.tokens[selected];
   // Each token's weights are over all context tokens; normalise over that whole context, so that colours compare across passages.
   const all = token ? relativeWeights(Float32Array.from([...token.passageWeights.flatMap((w) => Array.from(w)), ...token.textWeights])) : undefined;
@@ -35,6 +36,7 @@ export function PassagesPanel() {
   return (
     <section className="panel passages" data-testid="passages">
       <h2>{t.passages}</h2>
+      {summary.passages.length === 0 && <p className="hint" data-testid="no-passages">{t.noPassages}</p>}
       <ol>
         {summary.passages.map((p, i) => (
           <li key={p.id} className={p.tokens ? 'in-context' : undefined}>
