@@ -169,7 +169,7 @@ test('a corrupt model file: a clear error, and the image and text stay', async (
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-corrupt-model.png') });
 });
 
-test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens as wasm', async ({ page }) => {
+test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens as wasm, with either model', async ({ page }) => {
   const short = async (query: string) => {
     await openSampleWithModel(page, query);
     await page.locator('input[type=number]').last().fill('4');
@@ -179,6 +179,10 @@ test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens
   const onGpu = await short('?backend=webgpu');
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
   expect(onGpu).toEqual(onWasm);
+  const generativeOnWasm = await short('?backend=wasm&model=models/lfmgan/');
+  const generativeOnGpu = await short('?backend=webgpu&model=models/lfmgan/');
+  await expect(page.getByTestId('model-name')).toHaveAttribute('data-kind', 'generative');
+  expect(generativeOnGpu).toEqual(generativeOnWasm);
 });
 
 test('WebGPU device lost: the worker falls back to wasm, reloads the model, and summaries go on', async ({ page }) => {
