@@ -33,7 +33,7 @@ commands:
                                pretraining only, or every stage (image, retriever, decoder) into a model
                                directory
   train-generative --stage mle|adversarial --from RETRIEVAL_DIR --out DIR [--init MLE_DIR]
-        [--steps 1500 --batch 16 --lr 0.001 --s 0.5 --samples 4 --mle-weight 0.5
+        [--steps 1500 --batch 16 --lr 0.001 --s 0.5 --samples 4 --mle-weight 0.5 --policy-weight 1
         --discriminator-warmup 50 --cache models/study-cache --seed 1 --n 2000]
                                LFMGAN: the GPT-2-style generator by maximum likelihood, then adversarial
                                training with a RoBERTa-style discriminator (reward s·MaliGAN + (1 − s)·cos)

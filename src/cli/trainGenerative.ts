@@ -26,6 +26,7 @@ export async function trainGenerativeCommand(args: string[]): Promise<number> {
       s: { type: 'string', default: '0.5' },
       samples: { type: 'string', default: '4' },
       'mle-weight': { type: 'string', default: '0.5' },
+      'policy-weight': { type: 'string', default: '1' },
       'discriminator-warmup': { type: 'string', default: '50' },
     },
   });
@@ -47,7 +48,7 @@ export async function trainGenerativeCommand(args: string[]): Promise<number> {
     from: values.from, out: values.out, cache: values.cache!, stage: values.stage, ...(values.init ? { init: values.init } : {}),
     data: { seed: num('seed'), n: num('n'), size: num('size') },
     steps: num('steps'), batch: num('batch'), learningRate: num('lr'), evalEvery: num('eval-every'),
-    s, samples: num('samples', 2), mleWeight: num('mle-weight', 0), discriminatorWarmup: num('discriminator-warmup', 0),
+    s, samples: num('samples', 2), mleWeight: num('mle-weight', 0), policyWeight: num('policy-weight', 0), discriminatorWarmup: num('discriminator-warmup', 0),
     progress, log,
   });
   log(`trained ${config.name} (${values.stage}) in ${((performance.now() - started) / 60000).toFixed(1)} min`);

@@ -55,9 +55,11 @@ export async function writeAdversarialReport(reportsDir: string, dirs: string[],
   const last = <T>(h: T[] | undefined) => (h && h.length ? h[h.length - 1] : undefined);
   const first = <T>(h: T[] | undefined) => (h && h.length ? h[0] : undefined);
 
+  // MLE first, then the control, then the adversarial runs by s.
+  const order = (c: GenerativeModelConfig) => (c.training.adversarialSteps === 0 ? -2 : c.training.policyWeight === 0 ? -1 : (c.training.s ?? 0));
   const generative = runs.filter((r): r is Run & { config: GenerativeModelConfig } => r.config.kind === 'generative');
   const lfmganRows = generative
-    .sort((a, b) => (a.config.training.s ?? -1) - (b.config.training.s ?? -1))
+    .sort((a, b) => order(a.config) - order(b.config))
     .map((r) => {
       const t = r.config.training;
       const h0 = first(r.lfmgan);
@@ -65,7 +67,8 @@ export async function writeAdversarialReport(reportsDir: string, dirs: string[],
       const d = h0 && h1 ? `${f1(h0.discriminatorAccuracy)} → ${f1(h1.discriminatorAccuracy)}` : '—';
       const p = h0 && h1 ? `${h0.meanPReal.toFixed(2)} → ${h1.meanPReal.toFixed(2)}` : '—';
       const cos = h0 && h1 ? `${h0.meanCos.toFixed(3)} → ${h1.meanCos.toFixed(3)}` : '—';
-      return `| ${t.adversarialSteps > 0 ? `adversarial, s = ${t.s}` : '**MLE only**'} | ${t.adversarialSteps} | ${scoreCells(r.result)} | ${d} | ${p} | ${cos} |`;
+      const label = t.adversarialSteps === 0 ? '**MLE only**' : t.policyWeight === 0 ? 'control: MLE continued on the adversarial schedule (no reward)' : `adversarial, s = ${t.s}`;
+      return `| ${label} | ${t.adversarialSteps} | ${scoreCells(r.result)} | ${d} | ${p} | ${cos} |`;
     });
   const retrieval = runs.filter((r): r is Run & { config: ModelConfig } => r.config.kind === 'retrieval');
   const rewardRows = retrieval

@@ -50,7 +50,7 @@ function describe(c: ModelConfig | GenerativeModelConfig, quantized: boolean): {
   const precision = quantized ? 'int8' : 'fp32';
   if (c.kind === 'generative') {
     const t = c.training;
-    const how = t.adversarialSteps > 0 ? `adversarial, s = ${t.s}` : 'maximum likelihood only';
+    const how = t.adversarialSteps === 0 ? 'maximum likelihood only' : t.policyWeight === 0 ? `control: the adversarial schedule without its reward, ${t.adversarialSteps} steps` : `adversarial, s = ${t.s}`;
     // The memory once (~120 input-text tokens), then ~60 cached decoding steps.
     return { name: `Generative model LFMGAN (${how}, ${precision})`, variant: `LFMGAN, ${how}, ${precision}`, flops: imageEncoderFlops(c.image) + generatorFlops(c.generator, 120, 60) };
   }

@@ -22,7 +22,7 @@ export interface GenerativeModelConfig {
   maxSummary: number;
   trainedOn: string;
   /** How it was trained: stages and the reward mix s. */
-  training: { mleSteps: number; adversarialSteps: number; s?: number; samples?: number; mleWeight?: number };
+  training: { mleSteps: number; adversarialSteps: number; s?: number; samples?: number; mleWeight?: number; policyWeight?: number };
 }
 
 export function createGenerativeSummarizer(config: GenerativeModelConfig, weights: Weights, tokenizerJson: object): Summarizer {

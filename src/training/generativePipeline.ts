@@ -39,6 +39,8 @@ export interface GenerativeOptions {
   s: number;
   samples: number;
   mleWeight: number;
+  /** 0: the control run — the adversarial schedule without its policy-gradient term. */
+  policyWeight: number;
   discriminatorWarmup: number;
   progress: (label: string, total: number) => (done: number, extra?: string) => void;
   log: (line: string) => void;
@@ -107,10 +109,10 @@ export async function trainGenerative(o: GenerativeOptions): Promise<GenerativeM
         return l2Normalize(encodeText(text, retrieval.config.text, ids, mask).pooled);
       });
     const discriminator: DiscriminatorConfig = { vocab: generator.vocab, width: 96, layers: 2, heads: 4, mlp: 192, maxSummary: retrieval.config.maxSummary, regionDim: generator.regionDim };
-    const { discriminator: d, history } = await trainLfmgan(weights, trainEx, valEx, { ...stage, generator: init.generator, discriminator, s: o.s, samples: o.samples, mleWeight: o.mleWeight, discriminatorWarmup: o.discriminatorWarmup, sentences });
+    const { discriminator: d, history } = await trainLfmgan(weights, trainEx, valEx, { ...stage, generator: init.generator, discriminator, s: o.s, samples: o.samples, mleWeight: o.mleWeight, policyWeight: o.policyWeight, discriminatorWarmup: o.discriminatorWarmup, sentences });
     await saveCheckpoint(o.out, 'discriminator', d, { history });
     await writeFile(join(o.out, 'adversarial-history.json'), JSON.stringify(history, null, 1) + '\n');
-    training = { mleSteps: init.training.mleSteps, adversarialSteps: o.steps, s: o.s, samples: o.samples, mleWeight: o.mleWeight };
+    training = { mleSteps: init.training.mleSteps, adversarialSteps: o.steps, s: o.s, samples: o.samples, mleWeight: o.mleWeight, policyWeight: o.policyWeight };
     Object.assign(generator, init.generator);
   }
   const config: GenerativeModelConfig = {

@@ -35,6 +35,8 @@ export interface LfmganOptions extends StageOptions {
   samples: number;
   /** Weight λ of the maximum-likelihood term. */
   mleWeight: number;
+  /** Weight of the policy-gradient term: 1 normally; 0 is the control run (the same schedule, maximum likelihood alone). */
+  policyWeight: number;
   discriminatorWarmup: number;
   /** Unit sentence vectors [N, d] of summaries (token ids). */
   sentences: (summaries: number[][]) => tf.Tensor2D;
@@ -105,7 +107,7 @@ export async function trainLfmgan(g: Weights, train: GeneratorExample[], val: Ge
       const loss = gOpt.minimize(
         () => {
           const logP = tf.sum(tokenLogProbs(g, c, study, summary, dropout), 1); // [B·K]
-          const policy = tf.neg(tf.mean(tf.mul(advantages, logP)));
+          const policy = tf.mul(tf.neg(tf.mean(tf.mul(advantages, logP))), o.policyWeight);
           return tf.add(policy, tf.mul(generatorNll(g, c, part, dropout), o.mleWeight)) as tf.Scalar;
         },
         true,

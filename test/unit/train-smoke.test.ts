@@ -87,7 +87,7 @@ describe('training smoke test', () => {
 
   it('LFMGAN: MLE then adversarial steps on the retrieval model\'s encoder; paper B reward steps; all load and decode', async () => {
     const cache = join(out, 'cache');
-    const stage = { from: out, cache, data: corpus, batch: 4, learningRate: 0.003, evalEvery: 4, s: 0.5, samples: 2, mleWeight: 0.5, discriminatorWarmup: 2, ...quiet };
+    const stage = { from: out, cache, data: corpus, batch: 4, learningRate: 0.003, evalEvery: 4, s: 0.5, samples: 2, mleWeight: 0.5, policyWeight: 1, discriminatorWarmup: 2, ...quiet };
     const mleLosses: number[] = [];
     await trainGenerative({ ...stage, out: join(out, 'mle'), stage: 'mle', steps: 12, onLoss: (_, l) => mleLosses.push(l) });
     expect(mleLosses[mleLosses.length - 1]!).toBeLessThan(mleLosses[0]!);
