@@ -130,8 +130,8 @@ export async function evalCommand(args: string[]): Promise<number> {
 }
 
 export async function reportAdversarialCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'test-set': { type: 'string' }, reports: { type: 'string', default: 'reports' } } });
-  if (!values['test-set'] || positionals.length === 0) throw new UsageError('usage: tuwen report-adversarial --test-set "corpus seed 1, n 1000, test split" MODEL_DIR...');
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'test-set': { type: 'string', multiple: true }, reports: { type: 'string', default: 'reports' } } });
+  if (!values['test-set']?.length || positionals.length === 0) throw new UsageError('usage: tuwen report-adversarial --test-set "corpus seed 1, n 1000, test split" [--test-set …] MODEL_DIR...');
   process.stdout.write(await writeAdversarialReport(values.reports!, positionals, values['test-set']));
   return 0;
 }

@@ -41,7 +41,7 @@ commands:
         --mle-weight 0 --discriminator-warmup 30 --cache models/study-cache]
                                paper B: policy-gradient fine-tuning of the retrieval decoder with
                                r = α·D(real) + (1 − α)·CIDEr-D and a self-critical (greedy) baseline
-  report-adversarial --test-set NAME MODEL_DIR...
+  report-adversarial --test-set NAME [--test-set NAME…] MODEL_DIR...
                                reports/adversarial.md: MLE vs adversarial (LFMGAN, s) and vs reward (α)
                                from the stored evaluations and the training histories
   summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--json]

@@ -15,7 +15,8 @@ import { loadResults, type ResultRecord } from './report.ts';
 interface Run {
   dir: string;
   config: ModelConfig | GenerativeModelConfig;
-  result?: ResultRecord;
+  /** Its evaluation on each test set, by test set name. */
+  results: Map<string, ResultRecord>;
   lfmgan?: LfmganHistory[];
   reward?: RewardHistory[];
 }
@@ -31,16 +32,16 @@ function scoreCells(r: ResultRecord | undefined): string {
 
 const SCORE_HEAD = 'fact F1 | BLEU-4 | ROUGE-L | CIDEr-D | pointing | distinct-1 | distinct-2 | seq-rep-4';
 
-export async function writeAdversarialReport(reportsDir: string, dirs: string[], testSet: string): Promise<string> {
-  const results = (await loadResults(reportsDir)).filter((r) => r.testSet === testSet);
+export async function writeAdversarialReport(reportsDir: string, dirs: string[], testSets: string[]): Promise<string> {
+  const results = (await loadResults(reportsDir)).filter((r) => testSets.includes(r.testSet));
   const runs: Run[] = [];
   for (const dir of dirs) {
     const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Run['config'];
     const history = async <T>(file: string) => (existsSync(join(dir, file)) ? (JSON.parse(await readFile(join(dir, file), 'utf8')) as T) : undefined);
-    const result = results.find((r) => r.modelDir === basename(resolve(dir)));
+    const mine = new Map(results.filter((r) => r.modelDir === basename(resolve(dir))).map((r) => [r.testSet, r]));
     const lfmgan = await history<LfmganHistory[]>('adversarial-history.json');
     const reward = await history<RewardHistory[]>('reward-history.json');
-    runs.push({ dir, config, ...(result ? { result } : {}), ...(lfmgan ? { lfmgan } : {}), ...(reward ? { reward } : {}) });
+    runs.push({ dir, config, results: mine, ...(lfmgan ? { lfmgan } : {}), ...(reward ? { reward } : {}) });
   }
   await mkdir(join(reportsDir, 'images'), { recursive: true });
   const curves: string[] = [];
@@ -52,54 +53,44 @@ export async function writeAdversarialReport(reportsDir: string, dirs: string[],
       curves.push(`![${basename(resolve(run.dir))}: ${file}](images/${name})`);
     }
   }
-  const last = <T>(h: T[] | undefined) => (h && h.length ? h[h.length - 1] : undefined);
-  const first = <T>(h: T[] | undefined) => (h && h.length ? h[0] : undefined);
 
   // MLE first, then the control, then the adversarial runs by s.
   const order = (c: GenerativeModelConfig) => (c.training.adversarialSteps === 0 ? -2 : c.training.policyWeight === 0 ? -1 : (c.training.s ?? 0));
-  const generative = runs.filter((r): r is Run & { config: GenerativeModelConfig } => r.config.kind === 'generative');
-  const lfmganRows = generative
-    .sort((a, b) => order(a.config) - order(b.config))
-    .map((r) => {
+  const generative = runs.filter((r): r is Run & { config: GenerativeModelConfig } => r.config.kind === 'generative').sort((a, b) => order(a.config) - order(b.config));
+  const retrieval = runs.filter((r): r is Run & { config: ModelConfig } => r.config.kind === 'retrieval').sort((a, b) => (a.config.reward?.alpha ?? -1) - (b.config.reward?.alpha ?? -1));
+  const span = <T>(h: T[] | undefined, f: (x: T) => string) => (h && h.length ? `${f(h[0]!)} → ${f(h[h.length - 1]!)}` : '—');
+  const sections = testSets.map((set) => {
+    const lfmganRows = generative.map((r) => {
       const t = r.config.training;
-      const h0 = first(r.lfmgan);
-      const h1 = last(r.lfmgan);
-      const d = h0 && h1 ? `${f1(h0.discriminatorAccuracy)} → ${f1(h1.discriminatorAccuracy)}` : '—';
-      const p = h0 && h1 ? `${h0.meanPReal.toFixed(2)} → ${h1.meanPReal.toFixed(2)}` : '—';
-      const cos = h0 && h1 ? `${h0.meanCos.toFixed(3)} → ${h1.meanCos.toFixed(3)}` : '—';
       const label = t.adversarialSteps === 0 ? '**MLE only**' : t.policyWeight === 0 ? 'control: MLE continued on the adversarial schedule (no reward)' : `adversarial, s = ${t.s}`;
-      return `| ${label} | ${t.adversarialSteps} | ${scoreCells(r.result)} | ${d} | ${p} | ${cos} |`;
+      return `| ${label} | ${t.adversarialSteps} | ${scoreCells(r.results.get(set))} | ${span(r.lfmgan, (h) => f1(h.discriminatorAccuracy))} | ${span(r.lfmgan, (h) => h.meanPReal.toFixed(2))} | ${span(r.lfmgan, (h) => h.meanCos.toFixed(3))} |`;
     });
-  const retrieval = runs.filter((r): r is Run & { config: ModelConfig } => r.config.kind === 'retrieval');
-  const rewardRows = retrieval
-    .sort((a, b) => (a.config.reward?.alpha ?? -1) - (b.config.reward?.alpha ?? -1))
-    .map((r) => {
-      const h0 = first(r.reward);
-      const h1 = last(r.reward);
-      const d = h0 && h1 ? `${f1(h0.discriminatorAccuracy)} → ${f1(h1.discriminatorAccuracy)}` : '—';
-      const g = h0 && h1 ? `${h0.greedyCider.toFixed(3)} → ${h1.greedyCider.toFixed(3)}` : '—';
-      return `| ${r.config.reward ? `reward, α = ${r.config.reward.alpha}` : '**MLE only**'} | ${r.config.reward?.steps ?? 0} | ${scoreCells(r.result)} | ${d} | ${g} |`;
-    });
-  const refs = runs.map((r) => r.result?.scores.diversity?.references).find((x) => x);
+    const rewardRows = retrieval.map((r) => `| ${r.config.reward ? `reward, α = ${r.config.reward.alpha}` : '**MLE only**'} | ${r.config.reward?.steps ?? 0} | ${scoreCells(r.results.get(set))} | ${span(r.reward, (h) => f1(h.discriminatorAccuracy))} | ${span(r.reward, (h) => h.greedyCider.toFixed(3))} |`);
+    const refs = runs.map((r) => r.results.get(set)?.scores.diversity?.references).find((x) => x);
+    return [
+      `## Test set: ${set}`,
+      '',
+      '### LFMGAN (paper A §2): MLE vs adversarial, reward s·MaliGAN + (1 − s)·cos',
+      '',
+      `| generator | adversarial steps | ${SCORE_HEAD} | D accuracy | P(real ∣ sample) | cos(sample, reference) |`,
+      `| --- | --- |${' --- |'.repeat(8)} --- | --- | --- |`,
+      ...lfmganRows,
+      '',
+      '### The retrieval decoder (paper B): MLE vs reward fine-tuning, r = α·D(real) + (1 − α)·CIDEr-D',
+      '',
+      `| decoder | reward steps | ${SCORE_HEAD} | D accuracy | greedy CIDEr-D on training batches |`,
+      `| --- | --- |${' --- |'.repeat(8)} --- | --- |`,
+      ...rewardRows,
+      '',
+      refs ? `Reference summaries: distinct-1 ${f1(refs.distinct1)}, distinct-2 ${f1(refs.distinct2)}, seq-rep-4 ${f1(refs.seqRep4)}.` : '',
+    ].join('\n');
+  });
   const text = [
     '# Adversarial training: what it changed',
     '',
-    `Generated by \`tuwen report-adversarial\` from the evaluation records in results/ (test set: ${testSet}) and the training histories of the model directories; do not edit by hand. Scores × 100 except CIDEr-D; greedy decoding; characters. "D accuracy" is the discriminator's running accuracy on the batch's references and samples, from the first evaluation step of training to the last.`,
+    'Generated by `tuwen report-adversarial` from the evaluation records in results/ and the training histories of the model directories; do not edit by hand. Scores × 100 except CIDEr-D; greedy decoding; characters. "D accuracy" is the discriminator\'s running accuracy on the batch\'s references and samples, from the first evaluation step of training to the last; P(real ∣ sample) and cos likewise.',
     '',
-    '## LFMGAN (paper A §2): MLE vs adversarial, reward s·MaliGAN + (1 − s)·cos',
-    '',
-    `| generator | adversarial steps | ${SCORE_HEAD} | D accuracy | P(real ∣ sample) | cos(sample, reference) |`,
-    `| --- | --- |${' --- |'.repeat(8)} --- | --- | --- |`,
-    ...lfmganRows,
-    '',
-    '## The retrieval decoder (paper B): MLE vs reward fine-tuning, r = α·D(real) + (1 − α)·CIDEr-D',
-    '',
-    `| decoder | reward steps | ${SCORE_HEAD} | D accuracy | greedy CIDEr-D on training batches |`,
-    `| --- | --- |${' --- |'.repeat(8)} --- | --- |`,
-    ...rewardRows,
-    '',
-    refs ? `Reference summaries: distinct-1 ${f1(refs.distinct1)}, distinct-2 ${f1(refs.distinct2)}, seq-rep-4 ${f1(refs.seqRep4)}.` : '',
-    '',
+    ...sections.flatMap((s) => [s, '']),
     '## Curves',
     '',
     curves.join('\n'),

@@ -19,6 +19,7 @@ import { exportModel } from '../../src/training/exportModel.ts';
 import { trainPipeline } from '../../src/training/pipeline.ts';
 import { trainGenerative } from '../../src/training/generativePipeline.ts';
 import { fineTuneRetrievalModel } from '../../src/training/rewardPipeline.ts';
+import { writeAdversarialReport } from '../../src/eval/adversarialReport.ts';
 
 beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
@@ -114,6 +115,11 @@ describe('training smoke test', () => {
       }
       summarizer.dispose();
     }
+    // The report names each run and carries the discriminator's accuracy from the training history.
+    const report = await writeAdversarialReport(join(out, 'reports'), [join(out, 'mle'), join(out, 'adv'), join(out, 'reward')], ['none yet']);
+    expect(report).toMatch(/\| \*\*MLE only\*\* \| 0 \|/);
+    expect(report).toMatch(/\| adversarial, s = 0\.5 \| 4 \|.*→/);
+    expect(report).toMatch(/\| reward, α = 0\.5 \| 3 \|/);
   }, 240_000);
 });
 
