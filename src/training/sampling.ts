@@ -32,7 +32,7 @@ export async function sampleSequences<S extends StepState>(stepper: Stepper<S>, 
 }
 
 /** Inverse-CDF draw from row `row` of a [rows, vocab] distribution. */
-export function sampleRow(probs: ArrayLike<number>, row: number, vocab: number, rand: Random): number {
+function sampleRow(probs: ArrayLike<number>, row: number, vocab: number, rand: Random): number {
   let u = rand.next();
   for (let v = 0; v < vocab; v++) {
     u -= probs[row * vocab + v]!;
@@ -41,7 +41,7 @@ export function sampleRow(probs: ArrayLike<number>, row: number, vocab: number, 
   return vocab - 1;
 }
 
-export function argmaxRow(probs: ArrayLike<number>, row: number, vocab: number): number {
+function argmaxRow(probs: ArrayLike<number>, row: number, vocab: number): number {
   let best = 0;
   for (let v = 1; v < vocab; v++) if (probs[row * vocab + v]! > probs[row * vocab + best]!) best = v;
   return best;

@@ -60,7 +60,7 @@ export function initTransformerBlock(b: WeightBuilder, name: string, c: Transfor
 }
 
 /** [B, T, H·d] → [B, H, T, d]. */
-export function splitHeads(x: tf.Tensor3D, heads: number): tf.Tensor4D {
+function splitHeads(x: tf.Tensor3D, heads: number): tf.Tensor4D {
   const [b, t, d] = x.shape;
   return tf.transpose(tf.reshape(x, [b, t, heads, d / heads]), [0, 2, 1, 3]);
 }
