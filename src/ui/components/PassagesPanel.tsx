@@ -35,7 +35,7 @@ export function PassagesPanel() {
   const slices = token ? [...token.passageWeights.map((w) => all!.slice(at, (at += w.length))), all!.slice(at)] : [];
   return (
     <section className="panel passages" data-testid="passages">
-      <h2>{t.passages}</h2>
+      <h2>{summary.passages.length === 0 ? t.inputAttention : t.passages}</h2>
       {summary.passages.length === 0 && <p className="hint" data-testid="no-passages">{t.noPassages}</p>}
       <ol>
         {summary.passages.map((p, i) => (
