@@ -7,16 +7,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { matMulThroughput, selectBackend, selfTest } from '../inference/backend.ts';
 import { loadExportedModel, type ExportedFiles } from '../inference/exportedModel.ts';
-import { ModelFileError, readModelFiles, type ByteSource } from '../inference/modelFiles.ts';
+import { ModelFileError, readModelFiles } from '../inference/modelFiles.ts';
 import type { Grid } from '../inference/preprocess.ts';
 import type { Summarizer } from '../inference/summarizer.ts';
 import { toIntakeError } from '../intake/errors.ts';
-import { decodeFile } from '../intake/intake.ts';
-import { greyValues } from '../intake/modality.ts';
-import { assembleVolume } from '../intake/series.ts';
-import type { DecodedImage, StoredPixels } from '../intake/types.ts';
 import { browserIntakeEnv } from '../platform/browser.ts';
-import type { StudyView, SummarySettings, WorkerError, WorkerEvent, WorkerRequest } from './protocol.ts';
+import { fetchSource } from './fetchSource.ts';
+import { openStudy } from './openStudy.ts';
+import type { SummarySettings, WorkerError, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -45,34 +43,11 @@ function post(event: WorkerEvent, transfer: Transferable[] = []): void {
   self.postMessage(event, transfer);
 }
 
-function storedRange(frames: StoredPixels[]): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const frame of frames) {
-    for (let i = 0; i < frame.length; i++) {
-      const v = frame[i]!;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
-  return { min, max };
-}
-
 async function open(requestId: number, files: { name: string; bytes: ArrayBuffer }[]): Promise<void> {
-  const started = performance.now();
-  const images: DecodedImage[] = [];
-  for (const [i, file] of files.entries()) {
-    post({ type: 'progress', requestId, stage: 'decoding', done: i, total: files.length, file: file.name });
-    images.push(await decodeFile({ name: file.name, bytes: new Uint8Array(file.bytes) }, env));
-  }
-  post({ type: 'progress', requestId, stage: 'assembling', done: files.length, total: files.length });
-  const volume = assembleVolume(images);
-  current = { modality: greyValues(volume.modality, volume.samplesPerPixel), grid: { depth: volume.depth, height: volume.height, width: volume.width } };
-  // The page needs no Float32 modality values (the viewer maps stored values itself), so they are not sent.
-  const { modality: _notSent, ...view } = volume;
-  const study: StudyView = { ...view, storedRange: storedRange(volume.stored), decodeMs: performance.now() - started };
+  const opened = await openStudy(files, env, (done, total, file) => post({ type: 'progress', requestId, stage: done < total ? 'decoding' : 'assembling', done, total, ...(file ? { file } : {}) }));
+  current = opened.current;
   // Stored frames are transferred to the page, not copied.
-  post({ type: 'opened', requestId, study }, volume.stored.map((f) => f.buffer as ArrayBuffer));
+  post({ type: 'opened', requestId, study: opened.study }, opened.transfer);
 }
 
 async function initBackend(requestId: number, preferred: Parameters<typeof selectBackend>[0]): Promise<void> {
@@ -98,33 +73,6 @@ function watchDevice(): void {
       post({ type: 'backend-lost', requestId: 0, backend: 'wasm', reason: info.message || info.reason });
     })();
   });
-}
-
-/** fetch as a byte source: 404 (or a server's HTML fallback page) is a missing file; bytes are counted as they arrive. */
-function fetchSource(base: string): ByteSource {
-  return async (path, onBytes) => {
-    const response = await fetch(new URL(path, base));
-    const html = (response.headers.get('content-type') ?? '').includes('text/html');
-    if (response.status === 404 || (response.ok && html)) return undefined;
-    if (!response.ok || !response.body) throw new ModelFileError('model-missing', `${path}: HTTP ${response.status}`);
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let received = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      received += value.length;
-      onBytes(received);
-    }
-    const bytes = new Uint8Array(received);
-    let at = 0;
-    for (const c of chunks) {
-      bytes.set(c, at);
-      at += c.length;
-    }
-    return bytes;
-  };
 }
 
 async function loadModel(requestId: number, base: string): Promise<void> {
