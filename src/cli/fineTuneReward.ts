@@ -1,11 +1,9 @@
 /** `tuwen finetune-reward --from DIR --out DIR --alpha A …`: paper B's reward fine-tuning of the retrieval decoder. */
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
-import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { fineTuneRetrievalModel } from '../training/rewardPipeline.ts';
 import { UsageError } from './corpus.ts';
 import { trainingLog } from './progress.ts';
+import { numberOption, useWasmForTraining } from './trainingSetup.ts';
 
 export async function fineTuneRewardCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -27,22 +25,16 @@ export async function fineTuneRewardCommand(args: string[]): Promise<number> {
     },
   });
   if (!values.from || !values.out) throw new UsageError('--from RETRIEVAL_MODEL_DIR and --out DIR are required');
-  const num = (name: keyof typeof values, min = 0, strict = true) => {
-    const v = Number(values[name]);
-    if (!Number.isFinite(v) || (strict ? v <= min : v < min)) throw new UsageError(`--${name} must be a number ${strict ? '>' : '≥'} ${min}`);
-    return v;
-  };
-  const alpha = num('alpha', 0, false);
-  if (alpha > 1) throw new UsageError('--alpha must lie in [0, 1]');
-  if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start; training on cpu would take hours');
-  installFastMatMulGradient();
+  const num = (name: keyof typeof values, bounds?: { min?: number; max?: number }) => numberOption(values[name] as string | undefined, name, bounds);
+  const alpha = num('alpha', { min: 0, max: 1 });
+  await useWasmForTraining();
   const { log, progress, flush } = await trainingLog(values.out);
   const started = performance.now();
   const config = await fineTuneRetrievalModel({
     from: values.from, out: values.out, cache: values.cache!, alpha,
     data: { seed: num('seed'), n: num('n'), size: num('size') },
     steps: num('steps'), batch: num('batch'), learningRate: num('lr'), evalEvery: num('eval-every'),
-    mleWeight: num('mle-weight', 0, false), discriminatorWarmup: num('discriminator-warmup', 0, false),
+    mleWeight: num('mle-weight', { min: 0 }), discriminatorWarmup: num('discriminator-warmup', { min: 0 }),
     progress, log,
   });
   log(`fine-tuned ${config.name} (α = ${alpha}) in ${((performance.now() - started) / 60000).toFixed(1)} min`);

@@ -1,4 +1,6 @@
 /** A progress bar on stderr: done/total, rate, ETA; redrawn in place on a terminal, a line every 10 % otherwise. */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
@@ -41,8 +43,6 @@ export class ProgressBar {
 
 /** A training run's log (stderr and DIR/train.log, timestamped) and progress bars; `flush` waits for the writes. */
 export async function trainingLog(dir: string): Promise<{ log: (line: string) => void; progress: (label: string, total: number) => (done: number, extra?: string) => void; flush: () => Promise<void> }> {
-  const { appendFile, mkdir } = await import('node:fs/promises');
-  const { join } = await import('node:path');
   await mkdir(dir, { recursive: true });
   const pending: Promise<void>[] = [];
   return {

@@ -4,7 +4,6 @@ import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { DEFAULT_IMAGE_ENCODER } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
-import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { imageExample } from '../training/imageExamples.ts';
 import { exportModel } from '../training/exportModel.ts';
 import { ABLATIONS, trainPipeline, type Ablation } from '../training/pipeline.ts';
@@ -12,6 +11,7 @@ import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { mapSplit } from '../training/studies.ts';
 import { UsageError } from './corpus.ts';
 import { ProgressBar, trainingLog } from './progress.ts';
+import { numberOption, useWasmForTraining } from './trainingSetup.ts';
 
 
 export async function trainCommand(args: string[]): Promise<number> {
@@ -41,13 +41,8 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (!values.out) throw new UsageError('--out DIR is required');
   const ablation = values.ablation as Ablation | undefined;
   if (ablation !== undefined && !ABLATIONS.includes(ablation)) throw new UsageError(`--ablation must be one of ${ABLATIONS.join(', ')}`);
-  const num = (name: keyof typeof values) => {
-    const v = Number(values[name]);
-    if (!Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} must be a positive number`);
-    return v;
-  };
-  if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start; training on cpu would take hours');
-  installFastMatMulGradient();
+  const num = (name: keyof typeof values) => numberOption(values[name] as string | undefined, name);
+  await useWasmForTraining();
   const { log, progress, flush } = await trainingLog(values.out);
   const seed = num('seed');
   const n = num('n');

@@ -4,14 +4,13 @@
  * retrieved (k = 0) and there is no fusion gate (β is null). Platform-free, like the retrieval summarizer.
  */
 import * as tf from '@tensorflow/tfjs';
-import { detokenize, EOS_ID, BOS_ID, loadTokenizer } from '../text/tokenizer.ts';
-import { decode } from './decode.ts';
+import { loadTokenizer } from '../text/tokenizer.ts';
 import { disposeMemory, generatorMemory, generatorStepper, type GeneratorConfig } from './models/generator.ts';
 import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { countParams, disposeWeights, type Weights } from './models/weights.ts';
 import { padBatch } from './textBatch.ts';
 import { studyRegions } from './studyRegions.ts';
-import type { SummarizeInput, SummarizeOptions, Summarizer, SummaryContext, SummaryResult } from './summarizer.ts';
+import { decodeSummary, type SummarizeInput, type SummarizeOptions, type Summarizer, type SummaryContext, type SummaryResult } from './summarizer.ts';
 
 export interface GenerativeModelConfig {
   kind: 'generative';
@@ -41,18 +40,9 @@ export function createGenerativeSummarizer(config: GenerativeModelConfig, weight
     const context: SummaryContext = { passages: [], k: 0, contextTokens: tokenizer.tokens(inputIds), passageTokenCounts: [], regionShape: [region.depth, region.height, region.width] };
     options.onRetrieved?.(context, { encode: encoded - started, retrieve: 0 });
     try {
-      const records = await decode(generatorStepper(weights, c, memory), {
-        bos: BOS_ID, eos: EOS_ID, maxLength: Math.min(options.maxLength ?? config.maxSummary, c.maxSummary - 1), beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
-        ...(options.signal ? { signal: options.signal } : {}),
-        onToken: (r, i) => options.onToken?.({ ...r, text: tokenizer.tokens([r.id])[0]! }, i),
-      });
-      const texts = tokenizer.tokens(records.map((r) => r.id));
-      return {
-        ...context,
-        tokens: records.map((r, i) => ({ ...r, text: texts[i]! })),
-        summary: detokenize(texts),
-        timings: { encode: encoded - started, retrieve: 0, decode: performance.now() - encoded, tokens: records.length },
-      };
+      // No longer than the generator's position table (BOS takes the first position).
+      const decoded = await decodeSummary(generatorStepper(weights, c, memory), tokenizer, options, Math.min(options.maxLength ?? config.maxSummary, c.maxSummary - 1));
+      return { ...context, ...decoded, timings: { encode: encoded - started, retrieve: 0, decode: performance.now() - encoded, tokens: decoded.tokens.length } };
     } finally {
       disposeMemory(memory);
     }

@@ -25,7 +25,6 @@ export class ModelFileError extends Error {
 /** Reads one file; undefined when it does not exist. `onBytes` reports bytes as they arrive. */
 export type ByteSource = (path: string, onBytes: (received: number) => void) => Promise<Uint8Array | undefined>;
 
-
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Passage } from '../corpus/passages.ts';
 import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '../text/tokenizer.ts';
-import { decode, fusionStepper, type TokenRecord } from './decode.ts';
+import { decode, fusionStepper, type StepState, type Stepper, type TokenRecord } from './decode.ts';
 import { contextSegments, disposeContext, prepareContext, type FusionDecoderConfig } from './models/fusionDecoder.ts';
 import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { embedTexts, queryVector, type RetrieverConfig } from './models/retriever.ts';
@@ -83,6 +83,17 @@ export interface SummaryResult extends SummaryContext {
   timings: SummaryTimings;
 }
 
+/** Decodes with the options' settings: the tokens with their text (each also streamed to onToken), and the summary. */
+export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, tokenizer: TuwenTokenizer, options: SummarizeOptions, maxLength: number): Promise<{ tokens: SummaryToken[]; summary: string }> {
+  const records = await decode(stepper, {
+    bos: BOS_ID, eos: EOS_ID, maxLength, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onToken: (r, i) => options.onToken?.({ ...r, text: tokenizer.tokens([r.id])[0]! }, i),
+  });
+  const texts = tokenizer.tokens(records.map((r) => r.id));
+  return { tokens: records.map((r, i) => ({ ...r, text: texts[i]! })), summary: detokenize(texts) };
+}
+
 /** What the page, the CLI and the evaluation need of either model. */
 export interface Summarizer {
   config: ModelConfig | GenerativeModelConfig;
@@ -132,20 +143,12 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const { ids, mask } = padBatch([context.ids], config.text.maxLength);
     const segments = contextSegments([context.inputStart], ids.shape[1]);
     const ctx = prepareContext(weights, regions, ids, mask, segments, config.decoder);
-    const withText = (r: TokenRecord): SummaryToken => ({ ...r, text: tokenizer.tokens([r.id])[0]! });
     try {
-      const records = await decode(fusionStepper(weights, ctx), {
-        bos: BOS_ID, eos: EOS_ID, maxLength: options.maxLength ?? config.maxSummary, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
-        ...(options.signal ? { signal: options.signal } : {}),
-        onToken: (r, i) => options.onToken?.(withText(r), i),
-      });
-      const texts = tokenizer.tokens(records.map((r) => r.id));
-      const done = performance.now();
+      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary);
       return {
         ...summaryContext,
-        tokens: records.map((r, i) => ({ ...r, text: texts[i]! })),
-        summary: detokenize(texts),
-        timings: { encode: encoded - started, retrieve: retrieved - encoded, decode: done - retrieved, tokens: records.length },
+        ...decoded,
+        timings: { encode: encoded - started, retrieve: retrieved - encoded, decode: performance.now() - retrieved, tokens: decoded.tokens.length },
       };
     } finally {
       disposeContext(ctx);

@@ -7,6 +7,11 @@ import { discriminate, discriminatorLogits, type DiscriminatorConfig } from '../
 import { padBatch } from '../inference/textBatch.ts';
 import type { Weights } from '../inference/models/weights.ts';
 
+/** The discriminator both adversarial stages train: 2 blocks of width 96, for this vocabulary, summary length and region size. */
+export function discriminatorFor(vocab: number, maxSummary: number, regionDim: number): DiscriminatorConfig {
+  return { vocab, width: 96, layers: 2, heads: 4, mlp: 192, maxSummary, regionDim };
+}
+
 /** Summary ids (no BOS/EOS) → padded ids and mask, at least one position wide (an empty sample is all padding). */
 function summaryBatch(c: DiscriminatorConfig, summaries: number[][]) {
   return padBatch(summaries.map((s) => s.slice(0, c.maxSummary)), c.maxSummary);

@@ -8,7 +8,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DiscriminatorConfig } from '../inference/models/discriminator.ts';
 import type { GeneratorConfig } from '../inference/models/generator.ts';
 import type { GenerativeModelConfig } from '../inference/generativeSummarizer.ts';
 import { l2Normalize } from '../inference/models/ops.ts';
@@ -18,6 +17,7 @@ import type { ModelConfig } from '../inference/summarizer.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { discriminatorFor } from './discriminatorUpdates.ts';
 import { cachedStudies, type CachedStudy } from './studyCache.ts';
 import { trainGeneratorMle, type GeneratorExample } from './trainGenerator.ts';
 import { trainLfmgan } from './trainLfmgan.ts';
@@ -62,6 +62,15 @@ export async function loadRetrievalCheckpoint(dir: string) {
   return { config, weights: checkpoint.weights, tokenizerJson };
 }
 
+/** An MLE generative model directory to continue from: its config and weights. */
+async function loadGenerativeModel(dir: string | undefined) {
+  if (!dir) throw new Error('the adversarial stage starts from an MLE model: give --init DIR');
+  const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as GenerativeModelConfig;
+  const checkpoint = await loadCheckpoint(dir, 'model');
+  if (!checkpoint || config.kind !== 'generative') throw new Error(`${dir} is not a generative model directory`);
+  return { config, weights: checkpoint.weights };
+}
+
 /** Train and validation studies with frozen features, from the cache or rendered once into it. */
 export async function studySplits(o: Pick<GenerativeOptions, 'cache' | 'data' | 'progress'>, image: ModelConfig['image'], imageWeights: Weights): Promise<{ train: CachedStudy[]; val: CachedStudy[] }> {
   const source = { ...o.data, image, imageWeights };
@@ -78,7 +87,9 @@ export async function trainGenerative(o: GenerativeOptions): Promise<GenerativeM
   const tokenizer = loadTokenizer(retrieval.tokenizerJson);
   const image = pickWeights(retrieval.weights, 'img.');
   const { train, val } = await studySplits(o, retrieval.config.image, image);
-  const generator: GeneratorConfig = {
+  const init = o.stage === 'adversarial' ? await loadGenerativeModel(o.init) : undefined;
+  // The adversarial stage continues the MLE model, so it keeps that model's configuration.
+  const generator: GeneratorConfig = init?.config.generator ?? {
     vocab: tokenizer.vocabSize, width: 128, layers: 2, heads: 4, mlp: 256, textLayers: 1,
     maxSummary: retrieval.config.maxSummary + 1, maxText: retrieval.config.text.maxLength,
     regionDim: retrieval.config.image.widths[2], regions: retrieval.config.decoder.regions, dropout: 0.1,
@@ -87,33 +98,32 @@ export async function trainGenerative(o: GenerativeOptions): Promise<GenerativeM
   const trainEx = examples(train);
   const valEx = examples(val);
   const tick = o.progress(o.stage === 'mle' ? 'generator (MLE)' : `adversarial (s = ${o.s})`, o.steps);
-  const stage = { steps: o.steps, batch: o.batch, learningRate: o.learningRate, evalEvery: o.evalEvery, seed: o.data.seed, out: o.out, log: o.log, onStep: (s: number, l: number) => (tick(Math.max(0, s), `loss ${l.toFixed(4)}`), o.onLoss?.(s, l)) };
+  const onStep = (s: number, l: number) => {
+    tick(Math.max(0, s), `loss ${l.toFixed(4)}`); // steps ≤ 0 are the discriminator's warm-up
+    o.onLoss?.(s, l);
+  };
+  const stage = { steps: o.steps, batch: o.batch, learningRate: o.learningRate, evalEvery: o.evalEvery, seed: o.data.seed, out: o.out, log: o.log, onStep };
 
   let weights: Weights;
   let training: GenerativeModelConfig['training'];
-  if (o.stage === 'mle') {
+  if (!init) {
     const w = await trainGeneratorMle(trainEx, valEx, { ...stage, generator });
     weights = (await loadCheckpoint(o.out, 'generator.mle'))?.weights ?? w;
     training = { mleSteps: o.steps, adversarialSteps: 0 };
   } else {
-    if (!o.init) throw new Error('the adversarial stage starts from an MLE model: give --init DIR');
-    const init = JSON.parse(await readFile(join(o.init, 'config.json'), 'utf8')) as GenerativeModelConfig;
-    const start = await loadCheckpoint(o.init, 'model');
-    if (!start || init.kind !== 'generative') throw new Error(`${o.init} is not a generative model directory`);
-    weights = pickWeights(start.weights, 'gen.'); // trainable variables, as checkpoints load
-    disposeWeights(pickWeights(start.weights, 'img.'));
+    weights = pickWeights(init.weights, 'gen.'); // trainable variables, as checkpoints load
+    disposeWeights(pickWeights(init.weights, 'img.'));
     const text = pickWeights(retrieval.weights, 'txt.');
     const sentences = (summaries: number[][]) =>
       tf.tidy(() => {
         const { ids, mask } = padBatch(summaries.map((s) => (s.length ? s : [0])), retrieval.config.text.maxLength);
         return l2Normalize(encodeText(text, retrieval.config.text, ids, mask).pooled);
       });
-    const discriminator: DiscriminatorConfig = { vocab: generator.vocab, width: 96, layers: 2, heads: 4, mlp: 192, maxSummary: retrieval.config.maxSummary, regionDim: generator.regionDim };
-    const { discriminator: d, history } = await trainLfmgan(weights, trainEx, valEx, { ...stage, generator: init.generator, discriminator, s: o.s, samples: o.samples, mleWeight: o.mleWeight, policyWeight: o.policyWeight, discriminatorWarmup: o.discriminatorWarmup, sentences });
+    const discriminator = discriminatorFor(generator.vocab, retrieval.config.maxSummary, generator.regionDim);
+    const { discriminator: d, history } = await trainLfmgan(weights, trainEx, valEx, { ...stage, generator, discriminator, s: o.s, samples: o.samples, mleWeight: o.mleWeight, policyWeight: o.policyWeight, discriminatorWarmup: o.discriminatorWarmup, sentences });
     await saveCheckpoint(o.out, 'discriminator', d, { history });
     await writeFile(join(o.out, 'adversarial-history.json'), JSON.stringify(history, null, 1) + '\n');
-    training = { mleSteps: init.training.mleSteps, adversarialSteps: o.steps, s: o.s, samples: o.samples, mleWeight: o.mleWeight, policyWeight: o.policyWeight };
-    Object.assign(generator, init.generator);
+    training = { mleSteps: init.config.training.mleSteps, adversarialSteps: o.steps, s: o.s, samples: o.samples, mleWeight: o.mleWeight, policyWeight: o.policyWeight };
   }
   const config: GenerativeModelConfig = {
     kind: 'generative', name: o.stage === 'mle' ? 'lfmgan-mle' : 'lfmgan', image: retrieval.config.image, generator, maxSummary: retrieval.config.maxSummary,

@@ -9,12 +9,12 @@ import type { Passage } from '../corpus/passages.ts';
 import { readJsonl } from '../dataset/jsonl.ts';
 import { documentFrequencies } from '../eval/ciderD.ts';
 import { charTokens } from '../eval/tokenize.ts';
-import type { DiscriminatorConfig } from '../inference/models/discriminator.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
 import { BOS_ID, detokenize, EOS_ID, loadTokenizer } from '../text/tokenizer.ts';
 import { saveCheckpoint } from './checkpoint.ts';
 import { studyContexts } from './decoderContexts.ts';
+import { discriminatorFor } from './discriminatorUpdates.ts';
 import { loadRetrievalCheckpoint, pickWeights, studySplits, type GenerativeOptions } from './generativePipeline.ts';
 import { fineTuneWithReward } from './rewardFineTune.ts';
 
@@ -34,7 +34,7 @@ export async function fineTuneRetrievalModel(o: RewardPipelineOptions): Promise<
   index.dispose();
   const examples = studies.map((s, i) => ({ features: s.features, ...contexts[i]!, summaryIds: [BOS_ID, ...s.summaryIds, EOS_ID] }));
   const frequencies = documentFrequencies(train.map((s) => [charTokens(s.summary)]));
-  const discriminator: DiscriminatorConfig = { vocab: tokenizer.vocabSize, width: 96, layers: 2, heads: 4, mlp: 192, maxSummary: config.maxSummary, regionDim: config.image.widths[2] };
+  const discriminator = discriminatorFor(tokenizer.vocabSize, config.maxSummary, config.image.widths[2]);
   const tick = o.progress(`reward fine-tuning (α = ${o.alpha})`, o.steps);
   const decoder = pickWeights(weights, 'dec.');
   const { discriminator: d, history } = await fineTuneWithReward(decoder, examples, {

@@ -4,19 +4,15 @@
  * given summaries, and sampling.
  */
 import * as tf from '@tensorflow/tfjs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Random } from '../corpus/random.ts';
+import type { Random } from '../corpus/random.ts';
 import { disposeMemory, generatorLogits, generatorMemory, generatorStepper, initGenerator, noDropout, seededDropout, type Dropout, type GeneratorConfig } from '../inference/models/generator.ts';
 import { padBatch } from '../inference/textBatch.ts';
 import { countParams, type Weights } from '../inference/models/weights.ts';
-import { lineChart } from '../report/svgChart.ts';
 import { sampleSequences } from './sampling.ts';
 import { teacherForcing } from './teacherForcing.ts';
-import { saveCheckpoint } from './checkpoint.ts';
 import type { ImageFeatures } from './features.ts';
 import type { StageOptions } from './stageOptions.ts';
-import { lengthBatches } from './trainDecoder.ts';
+import { fitSequenceModel, meanOverBatches } from './fitSequenceModel.ts';
 import { regionValues } from './trainRetriever.ts';
 
 export interface GeneratorExample {
@@ -80,44 +76,25 @@ export async function trainGeneratorMle(train: GeneratorExample[], val: Generato
   const c = o.generator;
   const w = initGenerator(c, o.seed);
   o.log(`generator: ${countParams(w)} parameters, ${train.length} summaries`);
-  const optimizer = tf.train.adam(o.learningRate);
-  const rand = Random.derive(o.seed, 11);
   const dropout = seededDropout(c.dropout, o.seed);
-  const history: { step: number; train: number; val: number }[] = [];
-  let batches: number[][] = [];
-  let running = 0;
-  let best = Infinity;
-  for (let step = 1; step <= o.steps; step++) {
-    if (batches.length === 0) batches = lengthBatches(rand, train.map((e) => e.summaryIds.length), Math.min(o.batch, train.length));
-    const part = batches.pop()!.map((i) => train[i]!);
-    const loss = optimizer.minimize(() => generatorNll(w, c, part, dropout), true, Object.values(w))!;
-    const value = loss.dataSync()[0]!;
-    loss.dispose();
-    running = step === 1 ? value : 0.9 * running + 0.1 * value;
-    o.onStep(step, running);
-    if (step % o.evalEvery === 0 || step === o.steps) {
-      const v = validationNll(w, c, val, o.batch);
-      history.push({ step, train: running, val: v });
-      o.log(`generator step ${step}: train ${running.toFixed(4)}, validation ${v.toFixed(4)}`);
-      if (v < best) {
-        best = v;
-        await saveCheckpoint(o.out, 'generator.mle', w, { step, val: v });
-      }
-    }
-  }
-  optimizer.dispose();
-  await writeFile(join(o.out, 'curve-generator-mle.svg'), lineChart({ title: 'Generator, maximum likelihood', series: [{ name: 'train NLL', points: history.map((h) => [h.step, h.train]) }, { name: 'validation NLL', points: history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: 'NLL per token' }));
+  await fitSequenceModel(w, o, {
+    label: 'generator',
+    checkpoint: 'generator.mle',
+    curve: { file: 'curve-generator-mle.svg', title: 'Generator, maximum likelihood' },
+    streamKey: 11,
+    lengths: train.map((e) => e.summaryIds.length),
+    loss: (indices) => generatorNll(w, c, indices.map((i) => train[i]!), dropout),
+    validate: () => validationNll(w, c, val, o.batch),
+  });
   return w;
 }
 
 /** Mean NLL per token over the validation studies (no dropout). */
 export function validationNll(w: Weights, c: GeneratorConfig, val: GeneratorExample[], batch: number): number {
-  let total = 0;
-  for (let i = 0; i < val.length; i += batch) {
-    const part = val.slice(i, i + batch);
+  return meanOverBatches(val, batch, (part) => {
     const loss = generatorNll(w, c, part, noDropout);
-    total += loss.dataSync()[0]! * part.length;
+    const value = loss.dataSync()[0]!;
     loss.dispose();
-  }
-  return total / val.length;
+    return value;
+  });
 }

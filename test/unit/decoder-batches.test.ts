@@ -4,7 +4,7 @@ import { findingMentions } from '../../src/corpus/findingMentions.ts';
 import { Random } from '../../src/corpus/random.ts';
 import type { FindingTruth } from '../../src/corpus/schema.ts';
 import { contextIds } from '../../src/inference/decoderContext.ts';
-import { lengthBatches } from '../../src/training/trainDecoder.ts';
+import { lengthBatches } from '../../src/training/fitSequenceModel.ts';
 
 describe('length batches', () => {
   it('use each example at most once, keep full batches, and group similar lengths', () => {

@@ -27,8 +27,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastTanh } from '../tf/fastGradients.ts';
-import { dense, embed, gelu, maskedMean } from './ops.ts';
-import { neighbours } from './textEncoder.ts';
+import { dense, embed, maskedMean } from './ops.ts';
+import { initResidualConvolutions, residualConvolutions } from './textEncoder.ts';
 import { initLayerNorm, layerNorm } from './transformer.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
@@ -80,10 +80,7 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.kernel('dec.ctx.embed', [c.vocab, c.tokenDim]);
   b.kernel('dec.ctx.position', [e.maxLength, c.tokenDim]);
   b.kernel('dec.ctx.segment', [2, c.tokenDim]);
-  e.dilations.forEach((_, i) => {
-    b.kernel(`dec.ctx.block${i}.kernel`, [3 * c.tokenDim, c.tokenDim]);
-    b.zeros(`dec.ctx.block${i}.bias`, [c.tokenDim]);
-  });
+  initResidualConvolutions(b, 'dec.ctx.block', c.tokenDim, e.dilations.length);
   initLayerNorm(b, 'dec.ctx.ln', c.tokenDim);
   return b.weights;
 }
@@ -134,11 +131,8 @@ export function encodeContext(w: Weights, c: Pick<FusionDecoderConfig, 'contextE
     if (t > e.maxLength) throw new Error(`context of ${t} tokens is longer than the decoder's ${e.maxLength}`);
     const position = tf.slice(w['dec.ctx.position']!, [0, 0], [t, -1]);
     const m = tf.expandDims(mask, 2); // [B, T, 1]
-    let h = tf.mul(tf.add(tf.add(embed(w['dec.ctx.embed'] as tf.Tensor2D, ids), position), embed(w['dec.ctx.segment'] as tf.Tensor2D, segments)), m) as tf.Tensor3D; // [B, T, D]
-    // Padding stays zero, so it never leaks into its neighbours' features.
-    e.dilations.forEach((d, i) => {
-      h = tf.mul(tf.add(h, gelu(dense(w, `dec.ctx.block${i}`, neighbours(h, d)))), m) as tf.Tensor3D;
-    });
+    const embedded = tf.mul(tf.add(tf.add(embed(w['dec.ctx.embed'] as tf.Tensor2D, ids), position), embed(w['dec.ctx.segment'] as tf.Tensor2D, segments)), m) as tf.Tensor3D; // [B, T, D]
+    const h = residualConvolutions(w, 'dec.ctx.block', embedded, m, e.dilations);
     return tf.mul(layerNorm(w, 'dec.ctx.ln', h), m) as tf.Tensor3D; // [B, T, D]
   });
 }

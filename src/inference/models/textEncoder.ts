@@ -24,15 +24,12 @@ export function initTextEncoder(c: TextEncoderConfig, seed: number): Weights {
   const b = new WeightBuilder(seed);
   b.kernel('txt.embed', [c.vocab, c.width]);
   b.kernel('txt.position', [c.maxLength, c.width]);
-  for (let i = 0; i < c.blocks; i++) {
-    b.kernel(`txt.block${i}.kernel`, [3 * c.width, c.width]);
-    b.zeros(`txt.block${i}.bias`, [c.width]);
-  }
+  initResidualConvolutions(b, 'txt.block', c.width, c.blocks);
   return b.weights;
 }
 
 /** [h_{t−d}; h_t; h_{t+d}] with zeros beyond the ends: [B, T, D] → [B, T, 3D] (d: the dilation). */
-export function neighbours(h: tf.Tensor3D, d = 1): tf.Tensor3D {
+function neighbours(h: tf.Tensor3D, d: number): tf.Tensor3D {
   return tf.tidy(() => {
     const [b, t, width] = h.shape;
     const shift = Math.min(d, t);
@@ -43,6 +40,28 @@ export function neighbours(h: tf.Tensor3D, d = 1): tf.Tensor3D {
   });
 }
 
+/** Weights of `count` residual convolution blocks named `${prefix}0`, `${prefix}1`, … */
+export function initResidualConvolutions(b: WeightBuilder, prefix: string, width: number, count: number): void {
+  for (let i = 0; i < count; i++) {
+    b.kernel(`${prefix}${i}.kernel`, [3 * width, width]);
+    b.zeros(`${prefix}${i}.bias`, [width]);
+  }
+}
+
+/**
+ * One residual convolution block per dilation d: h ← (h + GELU(W · [h_{t−d}; h_t; h_{t+d}] + b)) · mask.
+ * Padding (mask [B, T, 1] = 0) stays zero, so it never leaks into its neighbours' features.
+ */
+export function residualConvolutions(w: Weights, prefix: string, h: tf.Tensor3D, m: tf.Tensor, dilations: number[]): tf.Tensor3D {
+  return tf.tidy(() => {
+    let x = h;
+    dilations.forEach((d, i) => {
+      x = tf.mul(tf.add(x, gelu(dense(w, `${prefix}${i}`, neighbours(x, d)))), m) as tf.Tensor3D;
+    });
+    return x;
+  });
+}
+
 /** ids [B, T] (padding masked by mask [B, T]) → token features [B, T, D] and pooled [B, D]. */
 export function encodeText(w: Weights, c: TextEncoderConfig, ids: tf.Tensor2D, mask: tf.Tensor2D): { tokens: tf.Tensor3D; pooled: tf.Tensor2D } {
   return tf.tidy(() => {
@@ -50,11 +69,8 @@ export function encodeText(w: Weights, c: TextEncoderConfig, ids: tf.Tensor2D, m
     if (t > c.maxLength) throw new Error(`text of ${t} tokens is longer than the encoder's ${c.maxLength}`);
     const m = tf.expandDims(mask, 2); // [B, T, 1]
     const positions = tf.slice(w['txt.position']!, [0, 0], [t, c.width]); // [T, D]
-    let h = tf.mul(tf.add(embed(w['txt.embed'] as tf.Tensor2D, ids), positions), m) as tf.Tensor3D; // [B, T, D]
-    for (let i = 0; i < c.blocks; i++) {
-      // Padding stays zero, so it never leaks into its neighbours' features.
-      h = tf.mul(tf.add(h, gelu(dense(w, `txt.block${i}`, neighbours(h)))), m) as tf.Tensor3D;
-    }
+    const embedded = tf.mul(tf.add(embed(w['txt.embed'] as tf.Tensor2D, ids), positions), m) as tf.Tensor3D; // [B, T, D]
+    const h = residualConvolutions(w, 'txt.block', embedded, m, Array<number>(c.blocks).fill(1));
     return { tokens: h, pooled: maskedMean(h, mask) };
   });
 }

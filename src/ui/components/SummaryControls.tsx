@@ -14,6 +14,7 @@ export function SummaryControls() {
   const summarize = useStore((s) => s.summarize);
   const cancel = useStore((s) => s.cancelSummary);
   const running = status === 'running';
+  const chosen = MODELS.find((m) => modelUrl(m.path) === model.base);
   const number = (value: string, min: number, max: number) => Math.max(min, Math.min(max, Math.round(Number(value) || min)));
   return (
     <div className="summary-controls">
@@ -31,8 +32,8 @@ export function SummaryControls() {
       <div className="row">
         <label>
           {t.modelChoice}{' '}
-          <select value={MODELS.find((m) => modelUrl(m.path) === model.base)?.id ?? ''} onChange={(e) => void loadModel(modelUrl(MODELS.find((m) => m.id === e.target.value)!.path))} disabled={running || model.status === 'loading'} data-testid="model-select">
-            {!MODELS.some((m) => modelUrl(m.path) === model.base) && <option value="">{model.name ?? '—'}</option>}
+          <select value={chosen?.id ?? ''} onChange={(e) => void loadModel(modelUrl(MODELS.find((m) => m.id === e.target.value)!.path))} disabled={running || model.status === 'loading'} data-testid="model-select">
+            {!chosen && <option value="">{model.name ?? '—'}</option>}
             {MODELS.map((m) => (
               <option key={m.id} value={m.id}>
                 {t.models[m.id]}
