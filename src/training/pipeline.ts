@@ -30,6 +30,7 @@ import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import { trainRetriever } from './trainRetriever.ts';
 import { studyContexts } from './decoderContexts.ts';
+import { copySources } from './copySources.ts';
 
 /**
  * Ablations of the model, trained the same way: without retrieved passages in the decoder's context;
@@ -168,6 +169,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         ...context,
         summaryIds: [BOS_ID, ...e.summaryIds, EOS_ID],
         attentionTargets: attentionTargets(e.summaryIds, records[i]!),
+        copySources: copySources(e.summaryIds, context.contextIds, context.inputStart),
       };
     });
   const trainDec = withContext(trainExamples, train);
@@ -184,7 +186,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);
   const decoderWeights = await trainDecoder(trainDec, valDec, {
-    decoder, maxSummary, attentionWeight: 1, steps: o.decoderSteps, batch: 16, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
+    decoder, maxSummary, attentionWeight: 1, copyWeight: 1, coverageWeight: 1, steps: o.decoderSteps, batch: 16, learningRate: 0.003, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);

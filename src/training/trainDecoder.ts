@@ -22,13 +22,19 @@ export interface DecoderExample {
   summaryIds: number[];
   /** Where the attention belongs while each target token (summary tokens, then EOS) is produced: targets × regions, 1 on the regions of the finding the token names; absent where the data has no boxes. */
   attentionTargets?: Uint8Array;
+  /** Per target token, the context positions it was copied from (`copySources`). */
+  copySources: number[][];
 }
 
 export interface DecoderTrainingOptions extends StageOptions {
   decoder: FusionDecoderConfig;
   maxSummary: number;
-  /** λ of the attention supervision (0: none). */
+  /** λ of the visual attention supervision (0: none). */
   attentionWeight: number;
+  /** λ of the copy (text attention) supervision (0: none). */
+  copyWeight: number;
+  /** λ of the coverage loss (0: none). */
+  coverageWeight: number;
 }
 
 /** The tensors one batch needs. */
@@ -50,7 +56,16 @@ export function decoderBatch(o: Pick<DecoderTrainingOptions, 'decoder' | 'maxSum
       if (t) looks.set(t, b * length * f.regionCount);
     });
     const attention = tf.tensor3d(looks, [part.length, length, f.regionCount]);
-    return { regions, segments, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention };
+    // Copy targets, only where the source survives the context's cut to maxLength.
+    const t = context.ids.shape[1];
+    const reads = new Float32Array(part.length * length * t);
+    part.forEach((e, b) =>
+      e.copySources.slice(0, length).forEach((sources, y) => {
+        for (const j of sources) if (j < t) reads[(b * length + y) * t + j] = 1;
+      }),
+    );
+    const copy = tf.tensor3d(reads, [part.length, length, t]);
+    return { regions, segments, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention, copy };
   });
 }
 
@@ -67,7 +82,7 @@ function batchLoss(w: Weights, o: DecoderTrainingOptions, part: DecoderExample[]
 export async function trainDecoder(train: DecoderExample[], val: DecoderExample[], o: DecoderTrainingOptions): Promise<Weights> {
   const w = initFusionDecoder(o.decoder, o.seed);
   o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries`);
-  const supervise = o.attentionWeight > 0 && train.some((e) => e.attentionTargets);
+  const seeRegions = o.attentionWeight > 0 && train.some((e) => e.attentionTargets);
   await fitSequenceModel(w, o, {
     label: 'decoder',
     checkpoint: 'decoder.best',
@@ -77,8 +92,11 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
     loss: (indices) => {
       const b = decoderBatch(o, indices.map((i) => train[i]!));
       const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder);
-      const attention = supervise ? { targets: b.attention, weight: o.attentionWeight } : undefined;
-      return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, attention);
+      return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
+        ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
+        ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),
+        ...(o.coverageWeight > 0 ? { coverage: o.coverageWeight } : {}),
+      });
     },
     validate: () => meanOverBatches(val, o.batch, (part) => batchLoss(w, o, part)),
   });

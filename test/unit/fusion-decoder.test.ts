@@ -2,9 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, step, teacherForcedLoss, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
-import { disposeWeights } from '../../src/inference/models/weights.ts';
+import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
 import { decode, fusionStepper } from '../../src/inference/decode.ts';
 
 const config: FusionDecoderConfig = { vocab: 12, embed: 8, hidden: 16, regionDim: 6, regions: 4, tokenDim: 8, attention: 8, contextEncoder: { dilations: [1, 2], maxLength: 8 } };
@@ -25,6 +25,27 @@ function toyBatch() {
   const targets = tf.tensor2d([[5, 7, 9, 3], [4, 6, 8, 10]]);
   const targetMask = tf.ones([2, 4]) as tf.Tensor2D;
   return { ids, mask, segments, regions, inputs, targets, targetMask };
+}
+
+/** A [B, L, N] tensor of zeros with ones at the given (b, y, n) cells. */
+function ones(shape: [number, number, number], cells: [number, number, number][]): tf.Tensor3D {
+  const m = tf.buffer(shape);
+  for (const [b, y, n] of cells) m.set(1, b, y, n);
+  return m.toTensor() as tf.Tensor3D;
+}
+
+/** Every teacher-forced step's visual and text attention and its coverage before and after, as arrays. */
+function unroll(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D) {
+  return tf.tidy(() => {
+    let s = initialState(w, ctx);
+    const out: { looks: number[][]; reads: number[][]; coverageBefore: number[][]; coverageAfter: number[][] }[] = [];
+    for (let y = 0; y < inputs.shape[1]; y++) {
+      const o = step(w, ctx, tf.squeeze(tf.slice(inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, s);
+      out.push({ looks: o.visualAttention.arraySync(), reads: o.textAttention.arraySync(), coverageBefore: s.coverage.arraySync(), coverageAfter: o.state.coverage.arraySync() });
+      s = o.state;
+    }
+    return out;
+  });
 }
 
 describe('fusion decoder', () => {
@@ -50,7 +71,9 @@ describe('fusion decoder', () => {
   it("learns to copy the retrieved tokens: the loss falls and β rises", async () => {
     const w = initFusionDecoder(config, 2);
     const t = toyBatch();
-    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
+    // Both studies show the same image, so only copying tells their first tokens (5 and 4) apart.
+    const sameImage = tf.concat([tf.slice(t.regions, [0, 0, 0], [1, -1, -1]), tf.slice(t.regions, [0, 0, 0], [1, -1, -1])]) as tf.Tensor3D;
+    const ctx = prepareContext(w, sameImage, t.ids, t.mask, t.segments, config);
     const loss = () => teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab);
     const meanBeta = () =>
       tf.tidy(() => {
@@ -89,34 +112,51 @@ describe('fusion decoder', () => {
     const t = toyBatch();
     const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
     // Study 0's second and third tokens name region 2; study 1's first token names regions 0 and 3.
-    const targets = tf.tidy(() => {
-      const m = tf.buffer([2, 4, 4]);
-      m.set(1, 0, 1, 2);
-      m.set(1, 0, 2, 2);
-      m.set(1, 1, 0, 0);
-      m.set(1, 1, 0, 3);
-      return m.toTensor() as tf.Tensor3D;
-    });
+    const targets = ones([2, 4, 4], [[0, 1, 2], [0, 2, 2], [1, 0, 0], [1, 0, 3]]);
     const plain = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab);
-    const supervised = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, { targets, weight: 0.5 });
+    const supervised = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, { visual: { targets, weight: 0.5 } });
     // By hand: the visual attention of those three steps, from the same forward pass.
-    const looks: number[][][] = tf.tidy(() => {
-      let s = initialState(w, ctx);
-      const out: number[][][] = [];
-      for (let y = 0; y < 4; y++) {
-        const o = step(w, ctx, tf.squeeze(tf.slice(t.inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, s);
-        s = o.state;
-        out.push(o.visualAttention.arraySync());
-      }
-      return out;
-    });
+    const looks = unroll(w, ctx, t.inputs).map((o) => o.looks);
     const missed = (-Math.log(looks[1]![0]![2]! + 1e-8) - Math.log(looks[2]![0]![2]! + 1e-8) - Math.log(looks[0]![1]![0]! + looks[0]![1]![3]! + 1e-8)) / 3;
     expect(supervised.dataSync()[0]!).toBeCloseTo(plain.dataSync()[0]! + 0.5 * missed, 4);
     const optimizer = tf.train.adam(0.03);
-    for (let i = 0; i < 40; i++) tf.dispose(optimizer.minimize(() => teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, { targets, weight: 1 }), true)!);
+    for (let i = 0; i < 40; i++) tf.dispose(optimizer.minimize(() => teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, { visual: { targets, weight: 1 } }), true)!);
     const after = tf.tidy(() => step(w, ctx, tf.tensor1d([2, 2]), initialState(w, ctx)).visualAttention.arraySync());
     expect(after[1]![0]! + after[1]![3]!).toBeGreaterThan(0.9);
     tf.dispose([plain, supervised, targets]);
+    disposeContext(ctx);
+    disposeWeights(w);
+  });
+});
+
+describe('copy supervision and coverage', () => {
+  it('the loss adds −log(text attention mass on the copy sources) and Σ min(a, c) by hand; the coverage sums the earlier attention', () => {
+    const w = initFusionDecoder(config, 6);
+    const t = toyBatch();
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
+    // Study 0's first target was copied from context token 1; study 1's third from tokens 2 and 3.
+    const sources = ones([2, 4, 5], [[0, 0, 1], [1, 2, 2], [1, 2, 3]]);
+    const plain = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab).dataSync()[0]!;
+    const copied = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, { copy: { targets: sources, weight: 0.5 } }).dataSync()[0]!;
+    const covered = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, { coverage: 2 }).dataSync()[0]!;
+    const steps = unroll(w, ctx, t.inputs);
+    // c_{y+1} = c_y + a_y
+    for (const o of steps) o.coverageAfter.forEach((row, b) => row.forEach((v, j) => expect(v).toBeCloseTo(o.coverageBefore[b]![j]! + o.reads[b]![j]!, 5)));
+    const reads = steps.map((o) => o.reads);
+    const missed = (-Math.log(reads[0]![0]![1]! + 1e-8) - Math.log(reads[2]![1]![2]! + reads[2]![1]![3]! + 1e-8)) / 2;
+    expect(copied).toBeCloseTo(plain + 0.5 * missed, 4);
+    let overlap = 0;
+    for (let b = 0; b < 2; b++) {
+      const c = [0, 0, 0, 0, 0];
+      for (let y = 0; y < 4; y++) {
+        reads[y]![b]!.forEach((a, j) => {
+          overlap += Math.min(a, c[j]!);
+          c[j]! += a;
+        });
+      }
+    }
+    expect(covered).toBeCloseTo(plain + (2 * overlap) / 8, 4);
+    tf.dispose(sources);
     disposeContext(ctx);
     disposeWeights(w);
   });

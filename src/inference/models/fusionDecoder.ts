@@ -5,7 +5,7 @@
  *
  *   v_y = ATT(g_{y−1}, regions)                          visual context            (eq. 12)
  *   g_y = LSTM([emb(x_{y−1}); v_y; e_{y−1}], g_{y−1})                               (eq. 13)
- *   (a_y, e_y) = ATT(g_y, retrieved tokens)              text attention, context   (eq. 15)
+ *   (a_y, e_y) = ATT(g_y, retrieved tokens, c_y)         text attention, context   (eq. 15)
  *   o_y = softmax(W_o [g_y; e_y] + b_o)                  generated distribution    (eq. 14)
  *   w_y = Σ_t a_y[t] · onehot(id_t)                      copy distribution         (eq. 17)
  *   β_y = σ(W_e e_y + W_g g_y + b_β)                     fusion gate               (eq. 16)
@@ -21,6 +21,11 @@
  * With `textFeeding` the text context e enters the LSTM (input feeding, as in pointer-generator networks)
  * and the generated distribution; without it (paper A as written: g_y = LSTM([emb; v_y]), o_y from g_y
  * alone) the generator never sees the input text and can only copy from it — kept as an ablation.
+ * The text attention also reads its coverage c_y = Σ_{y'<y} a_{y'} (See et al. 2017, "Get To The Point"),
+ * so it knows which clauses it has already summarised; training adds the coverage loss Σ_t min(a_y, c_y),
+ * which penalises attending twice to the same tokens — the remedy that paper gives for pointer-generator
+ * decoders repeating themselves, which ours did ("2、…2、…").
+ *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
  * search, the CLI and the worker.
@@ -72,6 +77,7 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.kernel('dec.att_txt.tokens', [c.tokenDim, c.attention]);
   b.kernel('dec.att_txt.hidden', [c.hidden, c.attention]);
   b.kernel('dec.att_txt.score', [c.attention, 1]);
+  b.kernel('dec.att_txt.coverage', [1, c.attention]);
   b.kernel('dec.gate.context', [c.tokenDim, 1]);
   b.kernel('dec.gate.hidden', [c.hidden, 1]);
   b.zeros('dec.gate.bias', [1]);
@@ -106,6 +112,8 @@ export type DecoderState = {
   c: tf.Tensor2D; // [B, H]
   /** The previous step's text context e_{y−1}. */
   e: tf.Tensor2D; // [B, tokenDim]
+  /** The text attention's coverage c_y: the sum of its earlier weights. */
+  coverage: tf.Tensor2D; // [B, T]
 };
 
 export type StepOutput = {
@@ -156,19 +164,25 @@ export function disposeContext(ctx: DecoderContext): void {
   tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ctx.copyMap]);
 }
 
-/** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token. */
+/** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token; no coverage yet. */
 export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
   return tf.tidy(() => {
     const mean = tf.mean(ctx.regions, 1) as tf.Tensor2D; // [B, regionDim]
-    return { h: fastTanh(dense(w, 'dec.init_h', mean)) as tf.Tensor2D, c: fastTanh(dense(w, 'dec.init_c', mean)) as tf.Tensor2D, e: maskedMean(ctx.tokens, ctx.tokenMask) };
+    return {
+      h: fastTanh(dense(w, 'dec.init_h', mean)) as tf.Tensor2D,
+      c: fastTanh(dense(w, 'dec.init_c', mean)) as tf.Tensor2D,
+      e: maskedMean(ctx.tokens, ctx.tokenMask),
+      coverage: tf.zerosLike(ctx.tokenMask) as tf.Tensor2D,
+    };
   });
 }
 
-/** Additive attention: weights over keys (masked) and the weighted sum of values. */
-function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wHidden: tf.Tensor2D, wScore: tf.Tensor2D, mask?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D } {
+/** Additive attention: weights over keys (masked) and the weighted sum of values; `coverage` [B, N] enters each key's energy through `coverage.weight` [1, A]. */
+function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wHidden: tf.Tensor2D, wScore: tf.Tensor2D, mask?: tf.Tensor2D, coverage?: { values: tf.Tensor2D; weight: tf.Tensor2D }): { weights: tf.Tensor2D; context: tf.Tensor2D } {
   const [b, n, a] = keys.shape;
   const query = tf.expandDims(tf.matMul(h, wHidden), 1); // [B, 1, A]
-  const energy = tf.reshape(tf.matMul(tf.reshape(fastTanh(tf.add(keys, query)), [b * n, a]), wScore), [b, n]); // [B, N]
+  const covered = coverage ? tf.add(keys, tf.mul(tf.expandDims(coverage.values, 2), coverage.weight)) : keys; // [B, N, A]
+  const energy = tf.reshape(tf.matMul(tf.reshape(fastTanh(tf.add(covered, query)), [b * n, a]), wScore), [b, n]); // [B, N]
   const masked = mask ? tf.add(energy, tf.mul(tf.sub(1, mask), -1e9)) : energy;
   const weights = tf.softmax(masked) as tf.Tensor2D; // [B, N]
   const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as tf.Tensor2D; // [B, dim]
@@ -189,9 +203,10 @@ export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Deco
     const visual = attend(ctx.regionKeys, ctx.regions, s.h, w['dec.att_img.hidden'] as tf.Tensor2D, w['dec.att_img.score'] as tf.Tensor2D); // eq. 12
     const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
     const cell = lstmCell(w, tf.concat(ctx.textFeeding ? [embedded, visual.context, s.e] : [embedded, visual.context], 1), s); // eq. 13
-    const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, w['dec.att_txt.score'] as tf.Tensor2D, ctx.tokenMask); // eq. 15
+    const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage'] as tf.Tensor2D };
+    const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, w['dec.att_txt.score'] as tf.Tensor2D, ctx.tokenMask, coverage); // eq. 15
     const generated = tf.softmax(dense(w, 'dec.out', ctx.textFeeding ? tf.concat([cell.h, text.context], 1) : cell.h)) as tf.Tensor2D; // eq. 14, [B, V]
-    const state: DecoderState = { ...cell, e: text.context };
+    const state: DecoderState = { ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D };
     const copied = tf.squeeze(tf.matMul(tf.expandDims(text.weights, 1), ctx.copyMap), [1]) as tf.Tensor2D; // eq. 17, [B, V]
     const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
     const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
@@ -203,47 +218,74 @@ export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Deco
 }
 
 /**
- * Where the visual attention should look while a token is produced: [B, L, R], 1 on the regions of the
- * finding a token names (all-zero rows for tokens that name none). With weight λ the loss adds
- * λ·mean over those tokens of −log(attention mass on their regions) — supervised attention.
+ * What the attentions are taught besides the likelihood, each term a mean over the target tokens it
+ * concerns, with its weight λ:
+ * - `visual` [B, L, R]: 1 on the regions of the finding a token names (all-zero rows for tokens that name
+ *   none) → λ·−log(visual attention mass there) — supervised attention;
+ * - `copy` [B, L, T]: 1 on the input-text tokens a summary token was copied from (`copySources`) →
+ *   λ·−log(text attention mass there), so sizes and lobes are read from this study's text, not from a
+ *   retrieved passage that names another study's;
+ * - `coverage`: λ·Σ_t min(a_y, c_y) over every target token (See et al. 2017).
  */
-export type AttentionSupervision = { targets: tf.Tensor3D; weight: number };
+export type AttentionSupervision = {
+  visual?: { targets: tf.Tensor3D; weight: number };
+  copy?: { targets: tf.Tensor3D; weight: number };
+  coverage?: number;
+};
 
 /**
  * Teacher-forced log p(target) per position [B, L] (inputs start with BOS; ε inside the log keeps it
- * finite) and the visual attention of every step [B, L, R].
+ * finite), the visual and text attention of every step ([B, L, R], [B, L, T]) and each step's coverage
+ * loss Σ_t min(a_y, c_y) [B, L].
  */
-export function tokenLogProbs(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, vocab: number): { logProbs: tf.Tensor2D; looks: tf.Tensor3D } {
+export function tokenLogProbs(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, vocab: number) {
   return tf.tidy(() => {
     const [, length] = inputs.shape;
     let state = initialState(w, ctx);
     const logProbs: tf.Tensor1D[] = [];
     const looks: tf.Tensor2D[] = [];
+    const reads: tf.Tensor2D[] = [];
+    const overlaps: tf.Tensor1D[] = [];
     for (let y = 0; y < length; y++) {
       const prev = tf.squeeze(tf.slice(inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D;
       const out = step(w, ctx, prev, state);
+      overlaps.push(tf.sum(tf.minimum(out.textAttention, state.coverage), 1) as tf.Tensor1D);
       state = out.state;
       const target = tf.oneHot(tf.cast(tf.squeeze(tf.slice(targets, [0, y], [-1, 1]), [1]), 'int32'), vocab); // [B, V]
       logProbs.push(tf.log(tf.add(tf.sum(tf.mul(out.probs, target), 1), LOG_EPSILON)) as tf.Tensor1D); // [B]
       looks.push(out.visualAttention);
+      reads.push(out.textAttention);
     }
-    return { logProbs: tf.stack(logProbs, 1) as tf.Tensor2D, looks: tf.stack(looks, 1) as tf.Tensor3D };
+    return {
+      logProbs: tf.stack(logProbs, 1) as tf.Tensor2D,
+      looks: tf.stack(looks, 1) as tf.Tensor3D,
+      reads: tf.stack(reads, 1) as tf.Tensor3D,
+      coverageLoss: tf.stack(overlaps, 1) as tf.Tensor2D,
+    };
   });
+}
+
+/** Mean over the tokens that have a target of −log(attention mass on it). */
+function missedMass(attention: tf.Tensor3D, targets: tf.Tensor3D): tf.Scalar {
+  const mass = tf.sum(tf.mul(attention, targets), 2); // [B, L]
+  const supervised = tf.cast(tf.greater(tf.sum(targets, 2), 0), 'float32'); // [B, L]
+  return tf.div(tf.sum(tf.mul(tf.neg(tf.log(tf.add(mass, LOG_EPSILON))), supervised)), tf.maximum(tf.sum(supervised), 1)) as tf.Scalar;
 }
 
 /**
  * Teacher-forced negative log-likelihood of target sequences [B, L] (starting after BOS), averaged over
- * non-padding positions. With `attention`, plus its supervision term.
+ * non-padding positions, plus the supervision terms asked for.
  */
-export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, targetMask: tf.Tensor2D, vocab: number, attention?: AttentionSupervision): tf.Scalar {
+export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, targetMask: tf.Tensor2D, vocab: number, supervision: AttentionSupervision = {}): tf.Scalar {
   return tf.tidy(() => {
-    const { logProbs, looks } = tokenLogProbs(w, ctx, inputs, targets, vocab);
-    const nll = tf.div(tf.neg(tf.sum(tf.mul(logProbs, targetMask))), tf.maximum(tf.sum(targetMask), 1)) as tf.Scalar;
-    if (!attention) return nll;
-    const mass = tf.sum(tf.mul(looks, attention.targets), 2); // [B, L]
-    const supervised = tf.cast(tf.greater(tf.sum(attention.targets, 2), 0), 'float32'); // [B, L]
-    const missed = tf.div(tf.sum(tf.mul(tf.neg(tf.log(tf.add(mass, LOG_EPSILON))), supervised)), tf.maximum(tf.sum(supervised), 1));
-    return tf.add(nll, tf.mul(missed, attention.weight)) as tf.Scalar;
+    const { logProbs, looks, reads, coverageLoss } = tokenLogProbs(w, ctx, inputs, targets, vocab);
+    const tokens = tf.maximum(tf.sum(targetMask), 1);
+    let loss = tf.div(tf.neg(tf.sum(tf.mul(logProbs, targetMask))), tokens) as tf.Scalar;
+    const { visual, copy, coverage } = supervision;
+    if (visual) loss = tf.add(loss, tf.mul(missedMass(looks, visual.targets), visual.weight));
+    if (copy) loss = tf.add(loss, tf.mul(missedMass(reads, copy.targets), copy.weight));
+    if (coverage) loss = tf.add(loss, tf.mul(tf.div(tf.sum(tf.mul(coverageLoss, targetMask)), tokens), coverage));
+    return loss;
   });
 }
 
@@ -254,7 +296,7 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
     c.hidden * c.attention + regions * (c.attention + 1) + regions * c.regionDim + // visual attention
     (c.embed + c.regionDim + c.hidden) * 4 * c.hidden + // LSTM
     c.hidden * c.vocab + // generated distribution
-    c.hidden * c.attention + contextTokens * (c.attention + 1) + contextTokens * c.tokenDim + // text attention
+    c.hidden * c.attention + contextTokens * (2 * c.attention + 1) + contextTokens * c.tokenDim + // text attention with coverage
     contextTokens * c.vocab + // copy distribution
     c.tokenDim + c.hidden; // gate
   return 2 * mac;
