@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeBaseline, type BaselineKind, type Prediction, type TrainingExample } from '../baselines/baselines.ts';
-import { loadEvalModel } from '../eval/models.ts';
+import { GREEDY, loadEvalModel } from '../eval/models.ts';
 import { buildPassages } from '../corpus/passages.ts';
 import type { Fact } from '../corpus/schema.ts';
 import { readManifest } from '../dataset/manifest.ts';
@@ -79,9 +79,16 @@ export async function evalCommand(args: string[]): Promise<number> {
       n: { type: 'string' },
       json: { type: 'boolean' },
       reports: { type: 'string', default: 'reports' },
+      beam: { type: 'string', default: '1' },
+      'length-penalty': { type: 'string', default: '0.7' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
+  const beamSize = Number(values.beam);
+  const lengthPenalty = Number(values['length-penalty']);
+  if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
+  if (!(lengthPenalty >= 0)) throw new UsageError('--length-penalty must be a number ≥ 0');
+  const decoding = beamSize === 1 ? GREEDY : { beamSize, lengthPenalty };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {
@@ -101,7 +108,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     testSet = basename(values.manifest);
   } else throw new UsageError('give --split test (with --corpus DIR), --manifest FILE, or --seed S --n N');
 
-  const model = await loadEvalModel(values.model);
+  const model = await loadEvalModel(values.model, decoding);
   const bar = new ProgressBar(`summaries (${model.name})`, items.length);
   const predictions: Prediction[] = [];
   for (const [i, item] of items.entries()) {
@@ -113,7 +120,8 @@ export async function evalCommand(args: string[]): Promise<number> {
     model: model.name,
     ...(model.ablation ? { ablation: model.ablation } : {}),
     kind: model.kind,
-    modelDir: basename(resolve(values.model)),
+    // Beam-search results are kept beside the greedy ones, not over them.
+    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}` : ''}`,
     trainedOn: model.trainedOn,
     params: model.params,
     flopsPerSummary: model.flopsPerSummary,

@@ -24,7 +24,7 @@ commands:
                                ({"sets":[{"items":[{"refs":[[…]],"hyp":[…]}]}]}), one JSON line per set
   baseline --kind nearest|frequent (--corpus DIR | --seed S --n N) --out DIR
                                build a baseline "model" from a training split
-  eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--json] [--reports reports]
+  eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
   train --stage image|all --out DIR [--seed 1 --n 1000 | --manifest FILE] [--steps 600
         --retriever-steps 400 --decoder-steps 800 --batch 8 --positive-weight 40 --eval-every 50

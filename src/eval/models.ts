@@ -63,7 +63,15 @@ function describe(c: ModelConfig | GenerativeModelConfig, quantized: boolean): {
   return { name: `Retrieval model (${variant})`, variant, flops: imageEncoderFlops(c.image) + contextEncoderFlops(c.decoder, 200) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200) };
 }
 
-export async function loadEvalModel(dir: string): Promise<EvalModel> {
+/** How the evaluation decodes: greedy (beam 1) unless asked. */
+export interface EvalDecoding {
+  beamSize: number;
+  lengthPenalty: number;
+}
+
+export const GREEDY: EvalDecoding = { beamSize: 1, lengthPenalty: 0 };
+
+export async function loadEvalModel(dir: string, decoding: EvalDecoding = GREEDY): Promise<EvalModel> {
   const { kind } = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { kind: string };
   if (kind !== 'retrieval' && kind !== 'generative') return loadBaseline(dir);
   if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start');
@@ -71,10 +79,11 @@ export async function loadEvalModel(dir: string): Promise<EvalModel> {
   const { summarizer, params, quantized } = await loadModelDir(dir);
   const c = summarizer.config;
   const { name, variant, flops } = describe(c, quantized);
+  const beam = decoding.beamSize > 1 ? `, beam ${decoding.beamSize} (length penalty ${decoding.lengthPenalty})` : '';
   return {
-    name,
-    // The ablation table holds the retrieval model's variants; the adversarial runs have their own report.
-    ...(c.kind === 'retrieval' && !c.reward ? { ablation: variant } : {}),
+    name: `${name}${beam}`,
+    // The ablation table holds the retrieval model's variants, all decoded greedily; the adversarial runs have their own report.
+    ...(c.kind === 'retrieval' && !c.reward && !beam ? { ablation: variant } : {}),
     kind,
     trainedOn: c.trainedOn,
     params,
@@ -82,7 +91,7 @@ export async function loadEvalModel(dir: string): Promise<EvalModel> {
     async predict(item) {
       const volume = await itemVolume(item);
       const input: SummarizeInput = { ...volume, text: `${item.clinical}${item.text}` };
-      const result = await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0 });
+      const result = await summarizer.summarize(input, decoding);
       return {
         summary: result.summary,
         ...(result.passages.length > 0 ? { ranked: result.passages.map((p) => p.passage) } : {}),

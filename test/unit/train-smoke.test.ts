@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateStudy, studyModality } from '../../src/corpus/study.ts';
-import { loadModelDir } from '../../src/eval/models.ts';
+import { loadEvalModel, loadModelDir } from '../../src/eval/models.ts';
 import { itemVolume } from '../../src/eval/testSet.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { exportModel } from '../../src/training/exportModel.ts';
@@ -47,6 +47,12 @@ describe('training smoke test', () => {
     }
     const { summarizer, params } = await loadModelDir(out);
     expect(params).toBeGreaterThan(10_000);
+    // As an evaluation model: greedy runs are ablation rows; beam-search runs say so and stay out of that table.
+    const greedy = await loadEvalModel(out);
+    expect(greedy.ablation).toMatch(/^full model, fp32$/);
+    const beam = await loadEvalModel(out, { beamSize: 3, lengthPenalty: 0.7 });
+    expect(beam.name).toMatch(/beam 3 \(length penalty 0\.7\)$/);
+    expect(beam.ablation).toBeUndefined();
     const s = generateStudy(78, 0, { size: 64 });
     const modality = studyModality(s);
     const input = { modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text };
