@@ -121,7 +121,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     ...(model.ablation ? { ablation: model.ablation } : {}),
     kind: model.kind,
     // Beam-search results are kept beside the greedy ones, not over them.
-    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}` : ''}`,
+    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}-lp${lengthPenalty}` : ''}`,
     trainedOn: model.trainedOn,
     params: model.params,
     flopsPerSummary: model.flopsPerSummary,

@@ -22,8 +22,8 @@ export interface DecoderExample {
   summaryIds: number[];
   /** Where the attention belongs while each target token (summary tokens, then EOS) is produced: targets × regions, 1 on the regions of the finding the token names; absent where the data has no boxes. */
   attentionTargets?: Uint8Array;
-  /** Per target token, the context positions it was copied from (`copySources`). */
-  copySources: number[][];
+  /** Per target token, the context positions it was copied from (`copySources`); absent where no loss reads them. */
+  copySources?: number[][];
 }
 
 export interface DecoderTrainingOptions extends StageOptions {
@@ -60,7 +60,7 @@ export function decoderBatch(o: Pick<DecoderTrainingOptions, 'decoder' | 'maxSum
     const t = context.ids.shape[1];
     const reads = new Float32Array(part.length * length * t);
     part.forEach((e, b) =>
-      e.copySources.slice(0, length).forEach((sources, y) => {
+      e.copySources?.slice(0, length).forEach((sources, y) => {
         for (const j of sources) if (j < t) reads[(b * length + y) * t + j] = 1;
       }),
     );
