@@ -1,7 +1,7 @@
 /**
  * The training loop the two summary writers share (the fusion decoder and LFMGAN's generator): batches of
  * similar summary length, Adam, a running training loss, validation every `evalEvery` steps with the best
- * weights kept as a checkpoint, and the curve as SVG.
+ * weights kept as a checkpoint, and the curve as SVG. The step size is constant or decays (`learningRateFloor`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { Random } from '../corpus/random.ts';
 import type { Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { saveCheckpoint } from './checkpoint.ts';
+import { stageOptimizer } from './learningRate.ts';
 import type { StageOptions } from './stageOptions.ts';
 
 /**
@@ -54,7 +55,7 @@ export interface SequenceFit {
 }
 
 export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceFit): Promise<void> {
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = stageOptimizer(o);
   const rand = Random.derive(o.seed, f.streamKey);
   const history: { step: number; train: number; val: number }[] = [];
   const vars = Object.values(w);
@@ -64,6 +65,7 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
   for (let step = 1; step <= o.steps; step++) {
     if (batches.length === 0) batches = lengthBatches(rand, f.lengths, Math.min(o.batch, f.lengths.length));
     const indices = batches.pop()!;
+    optimizer.at(step);
     const loss = optimizer.minimize(() => f.loss(indices), true, vars)!;
     const value = loss.dataSync()[0]!;
     loss.dispose();

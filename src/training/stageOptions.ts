@@ -3,6 +3,8 @@ export interface StageOptions {
   steps: number;
   batch: number;
   learningRate: number;
+  /** With it, the rate decays by a cosine to learningRate × this at the last step; without it, constant. */
+  learningRateFloor?: number;
   evalEvery: number;
   seed: number;
   out: string;

@@ -17,6 +17,7 @@ import { encodeText, initTextEncoder, type TextEncoderConfig } from '../inferenc
 import { countParams, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { saveCheckpoint } from './checkpoint.ts';
+import { stageOptimizer } from './learningRate.ts';
 import type { ImageFeatures } from './features.ts';
 import type { StageOptions } from './stageOptions.ts';
 import { padBatch } from '../inference/textBatch.ts';
@@ -58,7 +59,7 @@ export function queryVectors(w: Weights, c: TextEncoderConfig, features: ImageFe
 export async function trainRetriever(train: RetrievalExample[], val: RetrievalExample[], passages: (Passage & { ids: number[] })[], o: RetrieverTrainingOptions): Promise<Weights> {
   const w: Weights = { ...initTextEncoder(o.text, o.seed), ...initRetriever(o.retriever, o.seed + 1) };
   o.log(`text encoder + retriever: ${countParams(w)} parameters; ${train.length} pairs, ${passages.length} passages`);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = stageOptimizer(o);
   const rand = Random.derive(o.seed, 2);
   const history: { step: number; loss: number; recall5: number }[] = [];
   let order: number[] = [];
@@ -70,6 +71,7 @@ export async function trainRetriever(train: RetrievalExample[], val: RetrievalEx
     const summary = padBatch(part.map((e) => e.summaryIds), o.text.maxLength);
     const input = padBatch(part.map((e) => e.inputIds), o.text.maxLength);
     const classes = tf.tensor1d(part.map((e) => e.category));
+    optimizer.at(step);
     const loss = optimizer.minimize(() => {
       const pooled = pooledImage(part.map((e) => e.features));
       const image = projectImage(w, pooled);

@@ -13,6 +13,10 @@ describe('fast matMul gradient', () => {
       [[4, 3], [5, 4], true, true],
       [[2, 3, 4], [2, 4, 5], false, false],
       [[2, 4, 3], [2, 5, 4], true, true],
+      // Attention's products: scores key·query (its key gradient is an outer product) and context weights·values.
+      [[2, 5, 4], [2, 4, 1], false, false],
+      [[2, 1, 5], [2, 5, 4], false, false],
+      [[2, 5, 1], [2, 1, 4], false, false],
     ];
     const gradsOf = ([sa, sb, ta, tb]: (typeof cases)[number]) =>
       tf.tidy(() => {

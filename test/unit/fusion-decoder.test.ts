@@ -68,6 +68,27 @@ describe('fusion decoder', () => {
     disposeWeights(w);
   });
 
+  it('the teacher-forced loss is the mean −log of the step distribution at the targets (the training path evaluates eq. 18 at the target alone)', () => {
+    const w = initFusionDecoder(config, 4);
+    const t = toyBatch();
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
+    const loss = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab).dataSync()[0]!;
+    const targets = t.targets.arraySync();
+    const expected = tf.tidy(() => {
+      let s = initialState(w, ctx);
+      let sum = 0;
+      for (let y = 0; y < 4; y++) {
+        const o = step(w, ctx, tf.squeeze(tf.slice(t.inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, s);
+        o.probs.arraySync().forEach((row, b) => (sum -= Math.log(row[targets[b]![y]!]! + 1e-8)));
+        s = o.state;
+      }
+      return sum / 8;
+    });
+    expect(loss).toBeCloseTo(expected, 5);
+    disposeContext(ctx);
+    disposeWeights(w);
+  });
+
   it("learns to copy the retrieved tokens: the loss falls and β rises", async () => {
     const w = initFusionDecoder(config, 2);
     const t = toyBatch();

@@ -68,7 +68,6 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.zeros('dec.init_c.bias', [c.hidden]);
   b.kernel('dec.att_img.regions', [c.regionDim, c.attention]);
   b.kernel('dec.att_img.hidden', [c.hidden, c.attention]);
-  b.kernel('dec.att_img.score', [c.attention, 1]);
   const fed = c.textFeeding ? c.tokenDim : 0;
   b.kernel('dec.lstm.kernel', [c.embed + c.regionDim + fed + c.hidden, 4 * c.hidden]);
   b.zeros('dec.lstm.bias', [4 * c.hidden]);
@@ -76,8 +75,7 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.zeros('dec.out.bias', [c.vocab]);
   b.kernel('dec.att_txt.tokens', [c.tokenDim, c.attention]);
   b.kernel('dec.att_txt.hidden', [c.hidden, c.attention]);
-  b.kernel('dec.att_txt.score', [c.attention, 1]);
-  b.kernel('dec.att_txt.coverage', [1, c.attention]);
+  b.zeros('dec.att_txt.coverage', [1]);
   b.kernel('dec.gate.context', [c.tokenDim, 1]);
   b.kernel('dec.gate.hidden', [c.hidden, 1]);
   b.zeros('dec.gate.bias', [1]);
@@ -98,6 +96,8 @@ export type DecoderContext = {
   regionKeys: tf.Tensor3D; // [B, R, A]
   tokens: tf.Tensor3D; // [B, T, tokenDim]   retrieved passages' and input text's tokens, encoded
   tokenKeys: tf.Tensor3D; // [B, T, A]
+  /** The context tokens' vocabulary ids (the caller's tensor). */
+  tokenIds: tf.Tensor2D; // [B, T]
   /** Where each retrieved token's attention goes in the vocabulary (padding rows are all zero). */
   copyMap: tf.Tensor3D; // [B, T, V]
   /** 0 for padding tokens, 1 otherwise. */
@@ -155,7 +155,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
-    return { regions, regionKeys, tokens, tokenKeys, copyMap, tokenMask, textFeeding: c.textFeeding === true, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }) };
+    return { regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }) };
   });
 }
 
@@ -177,12 +177,16 @@ export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
   });
 }
 
-/** Additive attention: weights over keys (masked) and the weighted sum of values; `coverage` [B, N] enters each key's energy through `coverage.weight` [1, A]. */
-function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wHidden: tf.Tensor2D, wScore: tf.Tensor2D, mask?: tf.Tensor2D, coverage?: { values: tf.Tensor2D; weight: tf.Tensor2D }): { weights: tf.Tensor2D; context: tf.Tensor2D } {
-  const [b, n, a] = keys.shape;
-  const query = tf.expandDims(tf.matMul(h, wHidden), 1); // [B, 1, A]
-  const covered = coverage ? tf.add(keys, tf.mul(tf.expandDims(coverage.values, 2), coverage.weight)) : keys; // [B, N, A]
-  const energy = tf.reshape(tf.matMul(tf.reshape(fastTanh(tf.add(covered, query)), [b * n, a]), wScore), [b, n]); // [B, N]
+/**
+ * Bilinear ("general", Luong et al. 2015) attention, scaled as in dot-product attention: energy_n =
+ * key_n · (W h) / √A, masked; weights over keys and the weighted sum of values. `coverage` [B, N] adds
+ * `coverage.weight` × c_n to each energy.
+ */
+function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wQuery: tf.Tensor2D, mask?: tf.Tensor2D, coverage?: { values: tf.Tensor2D; weight: tf.Tensor }): { weights: tf.Tensor2D; context: tf.Tensor2D } {
+  const a = keys.shape[2];
+  const query = tf.expandDims(tf.mul(tf.matMul(h, wQuery), 1 / Math.sqrt(a)), 2); // [B, A, 1]
+  const scores = tf.squeeze(tf.matMul(keys, query), [2]) as tf.Tensor2D; // [B, N]
+  const energy = coverage ? tf.add(scores, tf.mul(coverage.values, coverage.weight)) : scores;
   const masked = mask ? tf.add(energy, tf.mul(tf.sub(1, mask), -1e9)) : energy;
   const weights = tf.softmax(masked) as tf.Tensor2D; // [B, N]
   const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as tf.Tensor2D; // [B, dim]
@@ -197,23 +201,33 @@ function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): { h: tf.Tensor2D
   return { h: tf.mul(tf.sigmoid(o), fastTanh(c)) as tf.Tensor2D, c };
 }
 
+/** One step without the fused distribution: the new state, o_y (eq. 14), both attentions and β_y (eq. 16). */
+function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState) {
+  const visual = attend(ctx.regionKeys, ctx.regions, s.h, w['dec.att_img.hidden'] as tf.Tensor2D); // eq. 12
+  const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
+  const cell = lstmCell(w, tf.concat(ctx.textFeeding ? [embedded, visual.context, s.e] : [embedded, visual.context], 1), s); // eq. 13
+  const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
+  const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, ctx.tokenMask, coverage); // eq. 15
+  const generated = tf.softmax(dense(w, 'dec.out', ctx.textFeeding ? tf.concat([cell.h, text.context], 1) : cell.h)) as tf.Tensor2D; // eq. 14, [B, V]
+  const state: DecoderState = { ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D };
+  const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
+  const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
+  const beta = ctx.fixedBeta === undefined ? adaptive : (tf.fill(adaptive.shape, ctx.fixedBeta) as tf.Tensor1D);
+  return { generated, state, visualAttention: visual.weights, textAttention: text.weights, beta };
+}
+
+/** p = (1 − β) o + β w (eq. 18), for whole distributions [B, V] or one token's probabilities [B]. */
+function fuse(beta: tf.Tensor1D, generated: tf.Tensor, copied: tf.Tensor): tf.Tensor {
+  const b = generated.rank === 2 ? tf.expandDims(beta, 1) : beta;
+  return tf.add(tf.mul(tf.sub(1, b), generated), tf.mul(b, copied));
+}
+
 /** One decoding step from the previous tokens [B] (ids) and state. */
 export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState): StepOutput {
   return tf.tidy(() => {
-    const visual = attend(ctx.regionKeys, ctx.regions, s.h, w['dec.att_img.hidden'] as tf.Tensor2D, w['dec.att_img.score'] as tf.Tensor2D); // eq. 12
-    const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
-    const cell = lstmCell(w, tf.concat(ctx.textFeeding ? [embedded, visual.context, s.e] : [embedded, visual.context], 1), s); // eq. 13
-    const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage'] as tf.Tensor2D };
-    const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, w['dec.att_txt.score'] as tf.Tensor2D, ctx.tokenMask, coverage); // eq. 15
-    const generated = tf.softmax(dense(w, 'dec.out', ctx.textFeeding ? tf.concat([cell.h, text.context], 1) : cell.h)) as tf.Tensor2D; // eq. 14, [B, V]
-    const state: DecoderState = { ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D };
-    const copied = tf.squeeze(tf.matMul(tf.expandDims(text.weights, 1), ctx.copyMap), [1]) as tf.Tensor2D; // eq. 17, [B, V]
-    const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
-    const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
-    const beta = ctx.fixedBeta === undefined ? adaptive : (tf.fill(adaptive.shape, ctx.fixedBeta) as tf.Tensor1D);
-    const b1 = tf.expandDims(beta, 1);
-    const probs = tf.add(tf.mul(tf.sub(1, b1), generated), tf.mul(b1, copied)) as tf.Tensor2D; // eq. 18
-    return { probs, state, visualAttention: visual.weights, textAttention: text.weights, beta };
+    const { generated, state, visualAttention, textAttention, beta } = stepParts(w, ctx, prev, s);
+    const copied = tf.squeeze(tf.matMul(tf.expandDims(textAttention, 1), ctx.copyMap), [1]); // eq. 17, [B, V]
+    return { probs: fuse(beta, generated, copied) as tf.Tensor2D, state, visualAttention, textAttention, beta };
   });
 }
 
@@ -248,11 +262,15 @@ export function tokenLogProbs(w: Weights, ctx: DecoderContext, inputs: tf.Tensor
     const overlaps: tf.Tensor1D[] = [];
     for (let y = 0; y < length; y++) {
       const prev = tf.squeeze(tf.slice(inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D;
-      const out = step(w, ctx, prev, state);
+      const out = stepParts(w, ctx, prev, state);
       overlaps.push(tf.sum(tf.minimum(out.textAttention, state.coverage), 1) as tf.Tensor1D);
       state = out.state;
-      const target = tf.oneHot(tf.cast(tf.squeeze(tf.slice(targets, [0, y], [-1, 1]), [1]), 'int32'), vocab); // [B, V]
-      logProbs.push(tf.log(tf.add(tf.sum(tf.mul(out.probs, target), 1), LOG_EPSILON)) as tf.Tensor1D); // [B]
+      // p_y(target) from eq. 18 at the target alone: the copy term is the attention on the context tokens
+      // with the target's id (the full copy distribution's product with the [B, T, V] map took a fifth of a training step).
+      const target = tf.cast(tf.squeeze(tf.slice(targets, [0, y], [-1, 1]), [1]), 'int32'); // [B]
+      const generated = tf.sum(tf.mul(out.generated, tf.oneHot(target, vocab)), 1); // [B]
+      const copied = tf.sum(tf.mul(out.textAttention, tf.mul(tf.cast(tf.equal(ctx.tokenIds, tf.expandDims(target, 1)), 'float32'), ctx.tokenMask)), 1); // [B]
+      logProbs.push(tf.log(tf.add(fuse(out.beta, generated, copied), LOG_EPSILON)) as tf.Tensor1D); // [B]
       looks.push(out.visualAttention);
       reads.push(out.textAttention);
     }
