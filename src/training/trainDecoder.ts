@@ -11,6 +11,7 @@ import { fitSequenceModel, meanOverBatches } from './fitSequenceModel.ts';
 import { padBatch } from '../inference/textBatch.ts';
 import type { StageOptions } from './stageOptions.ts';
 import { regionValues } from './trainRetriever.ts';
+import { teacherForcing } from './teacherForcing.ts';
 
 export interface DecoderExample {
   features: ImageFeatures;
@@ -44,11 +45,8 @@ export function decoderBatch(o: Pick<DecoderTrainingOptions, 'decoder' | 'maxSum
     const regions = tf.tensor3d(regionValues(part.map((e) => e.features)), [part.length, f.regionCount, f.width]);
     const context = padBatch(part.map((e) => e.contextIds), o.decoder.contextEncoder.maxLength);
     const segments = contextSegments(part.map((e) => e.inputStart), context.ids.shape[1]);
-    const summary = padBatch(part.map((e) => e.summaryIds), o.maxSummary + 1);
-    const length = summary.ids.shape[1] - 1;
-    const inputs = tf.slice(summary.ids, [0, 0], [-1, length]) as tf.Tensor2D;
-    const targets = tf.slice(summary.ids, [0, 1], [-1, length]) as tf.Tensor2D;
-    const targetMask = tf.slice(summary.mask, [0, 1], [-1, length]) as tf.Tensor2D;
+    const { inputs, targets, mask: targetMask } = teacherForcing(part.map((e) => e.summaryIds.slice(1, -1)), o.maxSummary);
+    const length = inputs.shape[1];
     // Attention targets, zero rows where a token names no finding or the study has no boxes.
     const looks = new Float32Array(part.length * length * f.regionCount);
     part.forEach((e, b) => {

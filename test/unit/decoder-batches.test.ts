@@ -5,6 +5,10 @@ import { Random } from '../../src/corpus/random.ts';
 import type { FindingTruth } from '../../src/corpus/schema.ts';
 import { contextIds } from '../../src/inference/decoderContext.ts';
 import { lengthBatches } from '../../src/training/fitSequenceModel.ts';
+import { decoderBatch, type DecoderExample } from '../../src/training/trainDecoder.ts';
+import { BOS_ID, EOS_ID, PAD_ID } from '../../src/text/tokenizer.ts';
+import type { FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import * as tf from '@tensorflow/tfjs';
 
 describe('length batches', () => {
   it('use each example at most once, keep full batches, and group similar lengths', () => {
@@ -36,5 +40,26 @@ describe('decoder context', () => {
     expect(contextIds([[1, 2, 3], [4, 5]], [9, 9], 10)).toEqual({ ids: [1, 2, 3, 4, 5, 9, 9], passageCounts: [3, 2], inputStart: 5 });
     expect(contextIds([[1, 2, 3], [4, 5]], [9, 9, 9, 9, 9, 9], 10)).toEqual({ ids: [1, 2, 3, 4, 9, 9, 9, 9, 9, 9], passageCounts: [3, 1], inputStart: 4 });
     expect(contextIds([[1, 2]], Array(12).fill(9), 10)).toEqual({ ids: Array(10).fill(9), passageCounts: [0], inputStart: 0 });
+  });
+});
+
+describe('decoder batch', () => {
+  it('teacher-forces [BOS] summary [EOS]; a summary longer than maxSummary is cut before its EOS, which stays the last target', () => {
+    const decoder = { contextEncoder: { dilations: [1], maxLength: 8 } } as FusionDecoderConfig;
+    const example = (summary: number[], copied: number[][]): DecoderExample => ({
+      features: { regions: new Float32Array(2 * 3), regionCount: 2, width: 3 },
+      contextIds: [7, 8, 9],
+      inputStart: 1,
+      summaryIds: [BOS_ID, ...summary, EOS_ID],
+      copySources: copied,
+    });
+    const b = decoderBatch({ decoder, maxSummary: 4 }, [example([10, 11], [[], [2]]), example([20, 21, 22, 23, 24, 25], [[1], [], [], [], [], []])]);
+    expect(b.inputs.arraySync()).toEqual([[BOS_ID, 10, 11, EOS_ID], [BOS_ID, 20, 21, 22]]); // the last input is never read: its target is padding
+    expect(b.targets.arraySync()).toEqual([[10, 11, EOS_ID, PAD_ID], [20, 21, 22, EOS_ID]]);
+    expect(b.targetMask.arraySync()).toEqual([[1, 1, 1, 0], [1, 1, 1, 1]]);
+    // Copy targets line up with the targets: study 0's second token from context position 2.
+    expect(b.copy.arraySync()[0]![1]).toEqual([0, 0, 1]);
+    expect(b.copy.arraySync()[1]![0]).toEqual([0, 1, 0]);
+    tf.dispose(Object.values(b));
   });
 });
