@@ -4,14 +4,21 @@ import { copySources } from '../../src/training/copySources.ts';
 describe('copySources', () => {
   // Context: two passage tokens [90, 91], then the input text from position 2: 7 3 4 8 | 7 5 4
   const context = [90, 91, 7, 3, 4, 8, 7, 5, 4];
-  it('aligns tokens whose neighbour matches, only inside the input text, and gives EOS no source', () => {
+  it('aligns tokens whose neighbour matches in the input text, and gives EOS no source', () => {
     // Summary 7 3 4 9: "7 3" matches at 2–3, "3 4" at 3–4; 9 occurs nowhere.
     expect(copySources([7, 3, 4, 9], context, 2)).toEqual([[2], [3], [4], [], []]);
   });
-  it('ignores lone matches and passage tokens', () => {
-    // 4 alone (neighbours 90 and 5 do not follow it in the text as they do in the summary) … 90 91 are passage tokens.
-    expect(copySources([90, 91], context, 2)).toEqual([[], [], []]);
+  it('ignores lone matches', () => {
+    // 4 alone: its neighbours in the summary (1, 1) follow it nowhere in the context.
     expect(copySources([1, 4, 1], context, 2)).toEqual([[], [], [], []]);
+  });
+  it('looks in the passages only for tokens the input text lacks', () => {
+    // 90 91 stand only in the passage (positions 0–1); 7 3 in the text, so 7's passage twin is never used.
+    expect(copySources([90, 91], context, 2)).toEqual([[0], [1], []]);
+    const withTwin = [7, 3, 90, 7, 3];
+    expect(copySources([7, 3], withTwin, 3)).toEqual([[3], [4], []]);
+    // A neighbour across the passage/text boundary does not count: 91 7 spans it.
+    expect(copySources([91, 7, 5], context, 2)).toEqual([[], [6], [7], []]);
   });
   it('keeps every matching place up to maxSources, none beyond', () => {
     // "7 x" and "x 4": 7 at 2 (right neighbour 3 ≠ 5)… summary 7 5 4: 7→6 (right 5), 5→7, 4→8 (left 5).
