@@ -309,12 +309,13 @@ export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Te
 
 /** Multiply–adds × 2 of one decoding step for one study (the model card's FLOPs). */
 export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contextTokens: number): number {
+  const fed = c.textFeeding ? c.tokenDim : 0;
   const mac =
     c.vocab * c.embed + // embedding (one-hot × matrix)
-    c.hidden * c.attention + regions * (c.attention + 1) + regions * c.regionDim + // visual attention
-    (c.embed + c.regionDim + c.hidden) * 4 * c.hidden + // LSTM
-    c.hidden * c.vocab + // generated distribution
-    c.hidden * c.attention + contextTokens * (2 * c.attention + 1) + contextTokens * c.tokenDim + // text attention with coverage
+    c.hidden * c.attention + regions * c.attention + regions * c.regionDim + // visual attention: query, scores, context
+    (c.embed + c.regionDim + fed + c.hidden) * 4 * c.hidden + // LSTM
+    (c.hidden + fed) * c.vocab + // generated distribution
+    c.hidden * c.attention + contextTokens * (c.attention + 1) + contextTokens * c.tokenDim + // text attention with coverage
     contextTokens * c.vocab + // copy distribution
     c.tokenDim + c.hidden; // gate
   return 2 * mac;
