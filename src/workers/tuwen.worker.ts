@@ -12,6 +12,7 @@ import type { Grid } from '../inference/preprocess.ts';
 import type { Summarizer } from '../inference/summarizer.ts';
 import { toIntakeError } from '../intake/errors.ts';
 import { browserIntakeEnv } from '../platform/browser.ts';
+import { contextView, splitTextWeights } from './contextSplit.ts';
 import { fetchSource } from './fetchSource.ts';
 import { openStudy } from './openStudy.ts';
 import type { SummarySettings, WorkerError, WorkerEvent, WorkerRequest } from './protocol.ts';
@@ -129,24 +130,14 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
         maxLength: settings.maxLength,
         signal: controller.signal,
         onRetrieved(context, timings) {
-          // The context tokens: the k passages' tokens, in order, then the input text's.
-          let at = 0;
-          const passages = context.passages.map((p, i) => {
-            const count = context.passageTokenCounts[i];
-            const tokens = count === undefined ? undefined : context.contextTokens.slice(at, (at += count));
-            return { id: p.passage.id, text: p.passage.text, score: p.score, ...(tokens ? { tokens } : {}) };
-          });
           counts = context.passageTokenCounts;
           regionShape = context.regionShape;
           decodeStart = performance.now();
-          post({ type: 'summary-context', requestId, contextLength: context.contextTokens.length, passages, inputTokens: context.contextTokens.slice(at), regionShape: context.regionShape, timings });
+          post({ type: 'summary-context', requestId, contextLength: context.contextTokens.length, ...contextView(context), regionShape: context.regionShape, timings });
         },
         onToken(token, index) {
           firstToken ??= performance.now() - started;
-          const weights = token.textAttention;
-          let at = 0;
-          const passageWeights = counts.map((n) => weights.slice(at, (at += n)));
-          post({ type: 'token', requestId, index, token: token.text, ms: performance.now() - decodeStart, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, passageWeights, textWeights: weights.slice(at) });
+          post({ type: 'token', requestId, index, token: token.text, ms: performance.now() - decodeStart, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, ...splitTextWeights(token.textAttention, counts) });
         },
       },
     );
