@@ -19,7 +19,7 @@ import type { RetrieverConfig } from '../inference/models/retriever.ts';
 import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
-import { BOS_ID, buildTokenizerJson, EOS_ID, loadTokenizer } from '../text/tokenizer.ts';
+import { buildTokenizerJson, loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { cacheImageFeatures, type ImageFeatures } from './features.ts';
 import { imageExample, volumeExample, type ImageExample } from './imageExamples.ts';
@@ -170,7 +170,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
       return {
         features: e.features,
         ...context,
-        summaryIds: [BOS_ID, ...e.summaryIds, EOS_ID],
+        summaryIds: e.summaryIds,
         attentionTargets: attentionTargets(e.summaryIds, records[i]!),
         copySources: copySources(e.summaryIds, context.contextIds, context.inputStart),
       };

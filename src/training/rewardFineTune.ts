@@ -64,8 +64,7 @@ export async function fineTuneWithReward(w: Weights, train: DecoderExample[], o:
   const rand = Random.derive(o.seed, 31);
   const history: RewardHistory[] = [];
   let running: Omit<RewardHistory, 'step'> | undefined;
-  const references = (part: DecoderExample[]) => part.map((e) => e.summaryIds.slice(1, -1)); // without BOS, EOS
-  const cider = (ids: number[][], part: DecoderExample[]) => ids.map((z, i) => ciderDItem(o.tokens(z), [o.tokens(references([part[i]!])[0]!)], o.frequencies));
+  const cider = (ids: number[][], part: DecoderExample[]) => ids.map((z, i) => ciderDItem(o.tokens(z), [o.tokens(part[i]!.summaryIds)], o.frequencies));
   for (let step = 1 - o.discriminatorWarmup; step <= o.steps; step++) {
     const part = Array.from({ length: o.batch }, () => train[rand.int(0, train.length - 1)]!);
     const b = decoderBatch(o, part);
@@ -90,7 +89,7 @@ export async function fineTuneWithReward(w: Weights, train: DecoderExample[], o:
       )!;
       tf.dispose([loss, advantages, ...Object.values(sampled)]);
     }
-    const dStep = discriminatorStep(dOpt, d, o.discriminator, pooled, references(part), pooled, samples);
+    const dStep = discriminatorStep(dOpt, d, o.discriminator, pooled, part.map((e) => e.summaryIds), pooled, samples);
     disposeContext(ctx);
     tf.dispose([...Object.values(b), pooled]);
     const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;

@@ -11,7 +11,7 @@ import { documentFrequencies } from '../eval/ciderD.ts';
 import { charTokens } from '../eval/tokenize.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
-import { BOS_ID, detokenize, EOS_ID, loadTokenizer } from '../text/tokenizer.ts';
+import { detokenize, loadTokenizer } from '../text/tokenizer.ts';
 import { saveCheckpoint } from './checkpoint.ts';
 import { studyContexts } from './decoderContexts.ts';
 import { discriminatorFor } from './discriminatorUpdates.ts';
@@ -32,7 +32,7 @@ export async function fineTuneRetrievalModel(o: RewardPipelineOptions): Promise<
   const studies = train.map((s) => ({ id: s.id, features: s.features, inputIds: tokenizer.encode(`${s.clinical}${s.text}`), summaryIds: tokenizer.encode(s.summary) }));
   const contexts = studyContexts(weights, config.text, index, passages, studies, config.k);
   index.dispose();
-  const examples = studies.map((s, i) => ({ features: s.features, ...contexts[i]!, summaryIds: [BOS_ID, ...s.summaryIds, EOS_ID] }));
+  const examples = studies.map((s, i) => ({ features: s.features, ...contexts[i]!, summaryIds: s.summaryIds }));
   const frequencies = documentFrequencies(train.map((s) => [charTokens(s.summary)]));
   const discriminator = discriminatorFor(tokenizer.vocabSize, config.maxSummary, config.image.widths[2]);
   const tick = o.progress(`reward fine-tuning (α = ${o.alpha})`, o.steps);

@@ -19,7 +19,7 @@ export interface DecoderExample {
   contextIds: number[];
   /** Where the input text starts in contextIds. */
   inputStart: number;
-  /** [BOS] summary [EOS]. */
+  /** The summary's tokens, without BOS and EOS (`teacherForcing` adds them). */
   summaryIds: number[];
   /** Where the attention belongs while each target token (summary tokens, then EOS) is produced: targets × regions, 1 on the regions of the finding the token names; absent where the data has no boxes. */
   attentionTargets?: Uint8Array;
@@ -45,7 +45,7 @@ export function decoderBatch(o: Pick<DecoderTrainingOptions, 'decoder' | 'maxSum
     const regions = tf.tensor3d(regionValues(part.map((e) => e.features)), [part.length, f.regionCount, f.width]);
     const context = padBatch(part.map((e) => e.contextIds), o.decoder.contextEncoder.maxLength);
     const segments = contextSegments(part.map((e) => e.inputStart), context.ids.shape[1]);
-    const { inputs, targets, mask: targetMask } = teacherForcing(part.map((e) => e.summaryIds.slice(1, -1)), o.maxSummary);
+    const { inputs, targets, mask: targetMask } = teacherForcing(part.map((e) => e.summaryIds), o.maxSummary);
     const length = inputs.shape[1];
     // Attention targets, zero rows where a token names no finding or the study has no boxes.
     const looks = new Float32Array(part.length * length * f.regionCount);
