@@ -5,11 +5,8 @@
  * The study's input text comes first: only a token found nowhere in it is looked for in the retrieved
  * passages — the wording of an advice or an impression that a passage about a similar finding carries
  * (without that fallback, v4's attention learnt to stay on the input text and its advice F1 fell from 60 to
- * 44). Measurements never take that fallback (`textOnly`: tokens that only the study's own text may supply, e.g.
- * digits): a size the text omits, or that the summary converts (31mm → 3.1cm), would otherwise teach the
- * decoder to copy another study's number — v5, trained with the fallback for every token, lost 8 points
- * of size F1. Tokens that match nowhere, or at more than `maxSources` places of the part where they are
- * found (too common to say where they came from), get no sources. Works on any tokenized data, not just the corpus.
+ * 44). Tokens that match nowhere, or at more than `maxSources` places of the part where they are found
+ * (too common to say where they came from), get no sources. Works on any tokenized data, not just the corpus.
  */
 
 /** Positions in context[from, to) of summary token y with a matching neighbour inside that span. */
@@ -25,10 +22,10 @@ function matches(summaryIds: readonly number[], y: number, contextIds: readonly 
 }
 
 /** Per target token (the summary's tokens, then EOS): the context positions it was copied from. */
-export function copySources(summaryIds: readonly number[], contextIds: readonly number[], inputStart: number, { textOnly = () => false, maxSources = 4 }: { textOnly?: (id: number) => boolean; maxSources?: number } = {}): number[][] {
-  const rows = summaryIds.map((id, y) => {
+export function copySources(summaryIds: readonly number[], contextIds: readonly number[], inputStart: number, maxSources = 4): number[][] {
+  const rows = summaryIds.map((_, y) => {
     const inText = matches(summaryIds, y, contextIds, inputStart, contextIds.length);
-    const found = inText.length > 0 || textOnly(id) ? inText : matches(summaryIds, y, contextIds, 0, inputStart);
+    const found = inText.length > 0 ? inText : matches(summaryIds, y, contextIds, 0, inputStart);
     return found.length <= maxSources ? found : [];
   });
   return [...rows, []];

@@ -164,8 +164,6 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     findingMentions(tokenizer.tokens(summaryIds), record.findings).forEach((f, y) => f && out.set(boxRegions(regionShape, record.volume, f.boxes), y * regionCount));
     return out;
   };
-  // Digits belong to the study measured: they are copied from its own text or not at all.
-  const digitIds = new Set(tokenizer.tokens([...Array(tokenizer.vocabSize).keys()]).flatMap((t, id) => (/\d/.test(t) ? [id] : [])));
   const withContext = (exs: typeof trainExamples, records: StudyRecord[]) =>
     studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
@@ -174,7 +172,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         ...context,
         summaryIds: e.summaryIds,
         attentionTargets: attentionTargets(e.summaryIds, records[i]!),
-        copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, { textOnly: (id) => digitIds.has(id) }),
+        copySources: copySources(e.summaryIds, context.contextIds, context.inputStart),
       };
     });
   const trainDec = withContext(trainExamples, train);
@@ -186,7 +184,6 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: 64, attention: 64,
     contextEncoder: { dilations: [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
-    reading: { back: 16, ahead: 24 },
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
   };
   const maxSummary = 96;

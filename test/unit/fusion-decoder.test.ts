@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contextSegments, disposeContext, initFusionDecoder, initialState, nextReading, prepareContext, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
 import { decode, fusionStepper } from '../../src/inference/decode.ts';
@@ -206,58 +206,5 @@ describe('text feeding', () => {
     const differs = (a: number[], b: number[]) => a.some((v, i) => Math.abs(v - b[i]!) > 1e-6);
     expect(differs(probsFor(true, false), probsFor(true, true))).toBe(true);
     expect(differs(probsFor(false, false), probsFor(false, true))).toBe(false);
-  });
-});
-
-describe('reading position (location-aware text attention)', () => {
-  it('r_{y+1} = a ⊙ m + (1 − Σ a ⊙ m) r_y, by hand', () => {
-    const r = tf.tidy(() => nextReading(tf.tensor2d([[0.2, 0.3, 0.5], [1, 0, 0]]), tf.tensor2d([[0, 1, 1], [0, 1, 1]]), tf.tensor2d([[0, 1, 0], [0, 0.4, 0.6]])).arraySync());
-    // Row 0 reads 0.8 of its mass in the text: [0, 0.3, 0.5] + 0.2 × [0, 1, 0]. Row 1 reads only a passage: its place stays.
-    [[0, 0.5, 0.5], [0, 0.4, 0.6]].forEach((row, b) => row.forEach((v, j) => expect(r[b]![j]!).toBeCloseTo(v, 6)));
-  });
-
-  it('reading at i adds k[j − i] to token j’s energy: the attention moves by exactly that against zero offset weights', () => {
-    const c: FusionDecoderConfig = { ...config, reading: { back: 1, ahead: 2 } };
-    const k = [0.5, 0, 2, -1]; // offsets −1, 0, +1, +2
-    const secondReads = (weights: number[]) =>
-      tf.tidy(() => {
-        const w = initFusionDecoder(c, 3);
-        w['dec.att_txt.reading']!.dispose();
-        w['dec.att_txt.reading'] = tf.variable(tf.tensor2d(weights, [4, 1]));
-        const t = toyBatch();
-        const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, c);
-        const first = step(w, ctx, tf.tensor1d([2, 2]), initialState(w, ctx));
-        const second = step(w, ctx, tf.tensor1d([5, 4]), first.state);
-        const out = { reading: first.state.reading.arraySync(), reads: second.textAttention.arraySync() };
-        disposeWeights(w);
-        return out;
-      });
-    const plain = secondReads([0, 0, 0, 0]);
-    const moved = secondReads(k);
-    expect(moved.reading).toEqual(plain.reading); // the first step has no reading position yet
-    for (let b = 0; b < 2; b++) {
-      const r = plain.reading[b]!;
-      expect(r[0]).toBe(0); // the passage token is no reading place
-      const shift = [0, 1, 2, 3].map((j) => r.reduce((sum, ri, i) => sum + (j - i >= -1 && j - i <= 2 ? ri * k[j - i + 1]! : 0), 0));
-      const logRatio = [0, 1, 2, 3].map((j) => Math.log(moved.reads[b]![j]! / plain.reads[b]![j]!));
-      for (let j = 1; j < 4; j++) expect(logRatio[j]! - logRatio[0]!).toBeCloseTo(shift[j]! - shift[0]!, 4);
-    }
-  });
-
-  it('the teacher-forced loss still equals −log of the step distribution at the targets, and the offsets get a gradient', () => {
-    const c: FusionDecoderConfig = { ...config, reading: { back: 1, ahead: 2 } };
-    const w = initFusionDecoder(c, 4);
-    w['dec.att_txt.reading']!.dispose();
-    w['dec.att_txt.reading'] = tf.variable(tf.tensor2d([1, -0.5, 2, 0.3], [4, 1]));
-    const t = toyBatch();
-    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, c);
-    const loss = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, c.vocab).dataSync()[0]!;
-    expect(loss).toBeCloseTo(stepwiseLoss(w, ctx, t), 5);
-    // The offset weights get a gradient through the band (a product with a constant one-hot).
-    const { value, grads } = tf.variableGrads(() => teacherForcedLoss(w, prepareContext(w, t.regions, t.ids, t.mask, t.segments, c), t.inputs, t.targets, t.targetMask, c.vocab), [w['dec.att_txt.reading']!]);
-    expect(Array.from(Object.values(grads)[0]!.dataSync()).some((g) => Math.abs(g) > 1e-6)).toBe(true);
-    tf.dispose([value, ...Object.values(grads)]);
-    disposeContext(ctx);
-    disposeWeights(w);
   });
 });

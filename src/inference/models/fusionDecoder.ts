@@ -26,13 +26,6 @@
  * which penalises attending twice to the same tokens — the remedy that paper gives for pointer-generator
  * decoders repeating themselves, which ours did ("2、…2、…").
  *
- * With `reading`, the text attention is also location-aware (Chorowski et al. 2015): the decoder keeps
- * r_y, where in the input text it last read — r_{y+1} = a_y ⊙ m + (1 − Σ a_y ⊙ m) r_y, with m the input
- * text's tokens, so a step that reads a passage (an advice's wording) leaves the place unchanged — and
- * the energy of token j adds Σ_i r_y[i] · k[j − i], a learned weight per offset from −back to +ahead. v5,
- * without it, read each token from wherever that token occurs: one item took its side from one clause,
- * its lobe from a second and its size from a third. The offsets let it keep to one clause.
- *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
  * search, the CLI and the worker.
@@ -61,8 +54,6 @@ export interface FusionDecoderConfig {
   fixedBeta?: number;
   /** The text context feeds the LSTM and the generated distribution (see above). */
   textFeeding?: boolean;
-  /** Location-aware text attention over offsets −back…+ahead from the reading position (see above). */
-  reading?: { back: number; ahead: number };
 }
 
 /** Added inside the log: a target the mixture gives probability 0 must not make the loss infinite. */
@@ -85,7 +76,6 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.kernel('dec.att_txt.tokens', [c.tokenDim, c.attention]);
   b.kernel('dec.att_txt.hidden', [c.hidden, c.attention]);
   b.zeros('dec.att_txt.coverage', [1]);
-  if (c.reading) b.zeros('dec.att_txt.reading', [c.reading.back + c.reading.ahead + 1, 1]);
   b.kernel('dec.gate.context', [c.tokenDim, 1]);
   b.kernel('dec.gate.hidden', [c.hidden, 1]);
   b.zeros('dec.gate.bias', [1]);
@@ -112,10 +102,6 @@ export type DecoderContext = {
   copyMap: tf.Tensor3D; // [B, T, V]
   /** 0 for padding tokens, 1 otherwise. */
   tokenMask: tf.Tensor2D; // [B, T]
-  /** 1 for the input text's tokens, 0 for the passages' and padding. */
-  inputMask: tf.Tensor2D; // [B, T]
-  /** With `reading`: band[i, j] = k[j − i], what reading at i adds to token j's energy. */
-  readingBand?: tf.Tensor2D; // [T, T]
   fixedBeta?: number;
   textFeeding: boolean;
 };
@@ -128,8 +114,6 @@ export type DecoderState = {
   e: tf.Tensor2D; // [B, tokenDim]
   /** The text attention's coverage c_y: the sum of its earlier weights. */
   coverage: tf.Tensor2D; // [B, T]
-  /** r_y: where in the input text the decoder last read (all zero before it has; unchanged without `reading`). */
-  reading: tf.Tensor2D; // [B, T]
 };
 
 export type StepOutput = {
@@ -161,18 +145,8 @@ export function encodeContext(w: Weights, c: Pick<FusionDecoderConfig, 'contextE
   });
 }
 
-/** Offsets as one-hot rows [T·T, back + ahead + 1]: row i·T + j marks offset j − i where it is in range. */
-function offsetOneHot(length: number, back: number, ahead: number): tf.Tensor2D {
-  const width = back + ahead + 1;
-  const rows = new Float32Array(length * length * width);
-  for (let i = 0; i < length; i++) {
-    for (let j = Math.max(0, i - back); j <= Math.min(length - 1, i + ahead); j++) rows[(i * length + j) * width + j - i + back] = 1;
-  }
-  return tf.tensor2d(rows, [length * length, width]);
-}
-
-/** Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the masks. */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'contextEncoder' | 'reading'>): DecoderContext {
+/** Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the mask. */
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'contextEncoder'>): DecoderContext {
   return tf.tidy(() => {
     const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
@@ -181,23 +155,16 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
-    const inputMask = tf.mul(tf.cast(segments, 'float32'), tokenMask) as tf.Tensor2D; // [B, T]
-    // The band is a product with a constant one-hot, so that its gradient reaches the offset weights (gather's would need UnsortedSegmentSum, which wasm lacks).
-    const readingBand = c.reading ? (tf.reshape(tf.matMul(offsetOneHot(t, c.reading.back, c.reading.ahead), w['dec.att_txt.reading'] as tf.Tensor2D), [t, t]) as tf.Tensor2D) : undefined;
-    return {
-      regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, inputMask, textFeeding: c.textFeeding === true,
-      ...(readingBand ? { readingBand } : {}),
-      ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
-    };
+    return { regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }) };
   });
 }
 
 /** Frees what prepareContext made (the caller's features, ids, mask and segments stay). */
 export function disposeContext(ctx: DecoderContext): void {
-  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ctx.copyMap, ctx.inputMask, ...(ctx.readingBand ? [ctx.readingBand] : [])]);
+  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ctx.copyMap]);
 }
 
-/** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token; no coverage or reading position yet. */
+/** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token; no coverage yet. */
 export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
   return tf.tidy(() => {
     const mean = tf.mean(ctx.regions, 1) as tf.Tensor2D; // [B, regionDim]
@@ -206,21 +173,20 @@ export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
       c: fastTanh(dense(w, 'dec.init_c', mean)) as tf.Tensor2D,
       e: maskedMean(ctx.tokens, ctx.tokenMask),
       coverage: tf.zerosLike(ctx.tokenMask) as tf.Tensor2D,
-      reading: tf.zerosLike(ctx.tokenMask) as tf.Tensor2D,
     };
   });
 }
 
 /**
  * Bilinear ("general", Luong et al. 2015) attention, scaled as in dot-product attention: energy_n =
- * key_n · (W h) / √A, plus `bias` [B, N] (coverage and reading position), masked; weights over keys and
- * the weighted sum of values.
+ * key_n · (W h) / √A, masked; weights over keys and the weighted sum of values. `coverage` [B, N] adds
+ * `coverage.weight` × c_n to each energy.
  */
-function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wQuery: tf.Tensor2D, mask?: tf.Tensor2D, bias?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D } {
+function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wQuery: tf.Tensor2D, mask?: tf.Tensor2D, coverage?: { values: tf.Tensor2D; weight: tf.Tensor }): { weights: tf.Tensor2D; context: tf.Tensor2D } {
   const a = keys.shape[2];
   const query = tf.expandDims(tf.mul(tf.matMul(h, wQuery), 1 / Math.sqrt(a)), 2); // [B, A, 1]
   const scores = tf.squeeze(tf.matMul(keys, query), [2]) as tf.Tensor2D; // [B, N]
-  const energy = bias ? tf.add(scores, bias) : scores;
+  const energy = coverage ? tf.add(scores, tf.mul(coverage.values, coverage.weight)) : scores;
   const masked = mask ? tf.add(energy, tf.mul(tf.sub(1, mask), -1e9)) : energy;
   const weights = tf.softmax(masked) as tf.Tensor2D; // [B, N]
   const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as tf.Tensor2D; // [B, dim]
@@ -235,22 +201,15 @@ function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): { h: tf.Tensor2D
   return { h: tf.mul(tf.sigmoid(o), fastTanh(c)) as tf.Tensor2D, c };
 }
 
-/** r_{y+1} = a_y ⊙ m + (1 − Σ a_y ⊙ m) r_y: the input-text part of this step's reading, the rest kept from before. */
-export function nextReading(attention: tf.Tensor2D, inputMask: tf.Tensor2D, reading: tf.Tensor2D): tf.Tensor2D {
-  const read = tf.mul(attention, inputMask);
-  return tf.add(read, tf.mul(tf.sub(1, tf.sum(read, 1, true)), reading)) as tf.Tensor2D;
-}
-
 /** One step without the fused distribution: the new state, o_y (eq. 14), both attentions and β_y (eq. 16). */
 function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState) {
   const visual = attend(ctx.regionKeys, ctx.regions, s.h, w['dec.att_img.hidden'] as tf.Tensor2D); // eq. 12
   const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
   const cell = lstmCell(w, tf.concat(ctx.textFeeding ? [embedded, visual.context, s.e] : [embedded, visual.context], 1), s); // eq. 13
-  const coverage = tf.mul(s.coverage, w['dec.att_txt.coverage']!) as tf.Tensor2D;
-  const bias = ctx.readingBand ? (tf.add(coverage, tf.matMul(s.reading, ctx.readingBand)) as tf.Tensor2D) : coverage;
-  const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, ctx.tokenMask, bias); // eq. 15
+  const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
+  const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, ctx.tokenMask, coverage); // eq. 15
   const generated = tf.softmax(dense(w, 'dec.out', ctx.textFeeding ? tf.concat([cell.h, text.context], 1) : cell.h)) as tf.Tensor2D; // eq. 14, [B, V]
-  const state: DecoderState = { ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D, reading: ctx.readingBand ? nextReading(text.weights, ctx.inputMask, s.reading) : s.reading };
+  const state: DecoderState = { ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D };
   const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
   const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
   const beta = ctx.fixedBeta === undefined ? adaptive : (tf.fill(adaptive.shape, ctx.fixedBeta) as tf.Tensor1D);
@@ -357,7 +316,6 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
     (c.embed + c.regionDim + fed + c.hidden) * 4 * c.hidden + // LSTM
     (c.hidden + fed) * c.vocab + // generated distribution
     c.hidden * c.attention + contextTokens * (c.attention + 1) + contextTokens * c.tokenDim + // text attention with coverage
-    (c.reading ? contextTokens * contextTokens : 0) + // reading position × offset band
     contextTokens * c.vocab + // copy distribution
     c.tokenDim + c.hidden; // gate
   return 2 * mac;
