@@ -25,6 +25,8 @@ export async function trainCommand(args: string[]): Promise<number> {
       steps: { type: 'string', default: '600' },
       'retriever-steps': { type: 'string', default: '400' },
       'decoder-steps': { type: 'string', default: '800' },
+      passages: { type: 'string' },
+      'decoder-hidden': { type: 'string' },
       batch: { type: 'string', default: '8' },
       lr: { type: 'string', default: '0.002' },
       'eval-every': { type: 'string', default: '50' },
@@ -53,6 +55,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     const config = await trainPipeline({
       seed, data, out: values.out, image: DEFAULT_IMAGE_ENCODER, ...(ablation ? { ablation } : {}),
       imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
+      ...(values.passages ? { passages: num('passages') } : {}),
+      ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),
       progress,
       log,
     });

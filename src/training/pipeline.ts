@@ -57,6 +57,10 @@ export interface PipelineOptions {
   positiveWeight: number;
   retrieverSteps: number;
   decoderSteps: number;
+  /** Retrieved passages in the decoder's context (k, default 3; the no-retrieval ablation has none). */
+  passages?: number;
+  /** The decoder LSTM's hidden size (default 192). */
+  decoderHidden?: number;
   batch: number;
   evalEvery: number;
   progress: (label: string, total: number) => (done: number, extra?: string) => void;
@@ -153,7 +157,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   });
 
   // Each study's context: its top-k passages from other studies, then its own input text.
-  const k = o.ablation === 'no-retrieval' ? 0 : 3;
+  const k = o.ablation === 'no-retrieval' ? 0 : (o.passages ?? 3);
   const index = embedTexts(textWeights, text, encoded.map((p) => p.ids));
   const r = regionGrid(o.image);
   const regionShape: [number, number, number] = [r.depth, r.height, r.width];
@@ -181,7 +185,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
 
   // Stage 3: the fusion decoder.
   const decoder: FusionDecoderConfig = {
-    vocab: tokenizer.vocabSize, embed: 64, hidden: 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: 64, attention: 64,
+    vocab: tokenizer.vocabSize, embed: 64, hidden: o.decoderHidden ?? 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: 64, attention: 64,
     contextEncoder: { dilations: [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
