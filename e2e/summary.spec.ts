@@ -31,6 +31,9 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   const errors = collectErrors(page);
   await openSampleWithModel(page, '?backend=wasm');
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm');
+  // The passages setting follows the loaded model's own k (its decoder was trained with that many).
+  const modelK = (JSON.parse(readFileSync('public/models/retrieval/config.json', 'utf8')) as { k: number }).k;
+  await expect(page.getByTestId('k')).toHaveValue(String(modelK));
 
   // Streaming: a MutationObserver records the number of tokens on the page at every change.
   await page.evaluate(() => {

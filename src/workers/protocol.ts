@@ -103,7 +103,18 @@ export type WorkerEvent =
       ms: number;
     }
   | { type: 'model-progress'; requestId: number; loaded: number; total: number; file: string }
-  | { type: 'model-ready'; requestId: number; name: string; kind: 'retrieval' | 'generative'; params: number; bytes: number; ms: number; backend: string }
+  | {
+      type: 'model-ready';
+      requestId: number;
+      name: string;
+      kind: 'retrieval' | 'generative';
+      params: number;
+      bytes: number;
+      ms: number;
+      backend: string;
+      /** The retrieval model's number of passages in its decoder's context, as it was trained. */
+      k?: number;
+    }
   | {
       type: 'summary-context';
       requestId: number;
