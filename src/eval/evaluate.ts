@@ -7,7 +7,7 @@ import type { Prediction } from '../baselines/baselines.ts';
 import { bleuFromStats, bleuStats } from './bleu.ts';
 import { bootstrap, mean, type Interval } from './bootstrap.ts';
 import { ciderD, documentFrequencies, type DocumentFrequencies } from './ciderD.ts';
-import { atomCounts, factScores, lobeCorrect, type AtomKind, type Prf } from './factScores.ts';
+import { atomCounts, factScores, factScoresByFindingCount, lobeCorrect, type AtomKind, type Prf } from './factScores.ts';
 import { diversity, type Diversity } from './diversity.ts';
 import { meteor } from './meteor.ts';
 import { firstRelevantRank, meanReciprocalRank, recallAt } from './retrievalScores.ts';
@@ -32,6 +32,8 @@ export interface Scores {
   factPrecision: Interval;
   factRecall: Interval;
   perKind: Record<AtomKind, Prf>;
+  /** Fact scores by the number of findings in the reference ("0", "1", "2", "3+"); absent in results stored before it existed. */
+  byFindingCount?: Record<string, Prf & { n: number }>;
   lobeAccImageOnly: (Interval & { n: number }) | null;
   recallAt1: Interval | null;
   recallAt5: Interval | null;
@@ -79,6 +81,7 @@ export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize:
     factPrecision: facts((p) => p.precision),
     factRecall: facts((p) => p.recall),
     perKind: (({ all: _all, ...kinds }) => kinds)(factScores(counts)),
+    byFindingCount: factScoresByFindingCount(counts, items.map((it) => it.facts.filter((f) => f.finding !== 'normal').length)),
     lobeAccImageOnly: lobeItems.length ? { ...bootstrap(lobeItems, mean), n: lobeItems.length } : null,
     recallAt1: retrieval((r) => recallAt(r, 1)),
     recallAt5: retrieval((r) => recallAt(r, 5)),

@@ -82,6 +82,20 @@ export function factScores(perItem: readonly AtomCounts[]): Record<AtomKind | 'a
 }
 
 /**
+ * Micro-averaged scores over all kinds, per group of studies by how many findings the reference names
+ * ("0", "1", "2", … up to `top`, which also holds larger counts): multi-finding studies are where decoders
+ * lose their facts, and the overall score hides it.
+ */
+export function factScoresByFindingCount(perItem: readonly AtomCounts[], findingCounts: readonly number[], top = 3): Record<string, Prf & { n: number }> {
+  const groups = new Map<string, AtomCounts[]>();
+  perItem.forEach((c, i) => {
+    const key = findingCounts[i]! >= top ? `${top}+` : String(findingCounts[i]);
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  });
+  return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, items]) => [key, { ...factScores(items).all, n: items.length }]));
+}
+
+/**
  * Lobe accuracy where the text omitted the lobe: did the summary put that finding in the right place?
  * Returns undefined for a study whose text did not omit a lobe.
  */

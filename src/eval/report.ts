@@ -54,8 +54,13 @@ function jiebaTable(rows: ResultRecord[]): string {
 
 function clinicalTable(rows: ResultRecord[]): string {
   const kinds = ['finding', 'location', 'size', 'margin', 'advice'] as const;
-  const head = `| model | ${kinds.map((k) => `${k} F1`).join(' | ')} | R@1 | R@10 | MRR |\n| --- |${' --- |'.repeat(kinds.length + 3)}`;
-  return [head, ...rows.map((r) => `| ${r.model} | ${kinds.map((k) => (100 * r.scores.perKind[k].f1).toFixed(1)).join(' | ')} | ${pct(r.scores.recallAt1)} | ${pct(r.scores.recallAt10)} | ${raw(r.scores.mrr)} |`)].join('\n');
+  const groups = ['1', '2', '3+'] as const;
+  const head = `| model | ${kinds.map((k) => `${k} F1`).join(' | ')} | ${groups.map((g) => `F1, ${g} finding${g === '1' ? '' : 's'}`).join(' | ')} | R@1 | R@10 | MRR |\n| --- |${' --- |'.repeat(kinds.length + groups.length + 3)}`;
+  const byCount = (r: ResultRecord, g: string) => {
+    const s = r.scores.byFindingCount?.[g];
+    return s ? `${(100 * s.f1).toFixed(1)} (${s.n})` : '—';
+  };
+  return [head, ...rows.map((r) => `| ${r.model} | ${kinds.map((k) => (100 * r.scores.perKind[k].f1).toFixed(1)).join(' | ')} | ${groups.map((g) => byCount(r, g)).join(' | ')} | ${pct(r.scores.recallAt1)} | ${pct(r.scores.recallAt10)} | ${raw(r.scores.mrr)} |`)].join('\n');
 }
 
 /** Diversity and repetition of the predictions (results stored before these existed show —). */

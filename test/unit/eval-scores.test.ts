@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bleu } from '../../src/eval/bleu.ts';
 import { bootstrap, mean } from '../../src/eval/bootstrap.ts';
 import { ciderD, documentFrequencies } from '../../src/eval/ciderD.ts';
-import { atomCounts, factScores, lobeCorrect } from '../../src/eval/factScores.ts';
+import { atomCounts, factScores, factScoresByFindingCount, lobeCorrect } from '../../src/eval/factScores.ts';
 import { align, meteor, meteorSingle } from '../../src/eval/meteor.ts';
 import { boxRegions, peakRegion, regionHits } from '../../src/eval/pointing.ts';
 import { firstRelevantRank, meanReciprocalRank, recallAt } from '../../src/eval/retrievalScores.ts';
@@ -75,6 +75,16 @@ describe('fact scores', () => {
     const s = factScores([atomCounts([], [nodule]), atomCounts([{ finding: 'normal', advice: 'none' }], [])]);
     expect(s.all.recall).toBe(0);
     expect(s.all.precision).toBe(0);
+  });
+  it('scores by the number of findings: each group micro-averaged on its own, counts from the top one pooled', () => {
+    const right = atomCounts([nodule], [nodule]); // 5 of 5
+    const missed = atomCounts([], [nodule]); // 0 of 5 found
+    const half = atomCounts([nodule], [nodule, { ...nodule, location: '左肺下叶' }]); // 5 found of 10, none invented
+    const g = factScoresByFindingCount([right, missed, half, half], [1, 1, 2, 4], 2);
+    expect(Object.keys(g)).toEqual(['1', '2+']);
+    expect(g['1']).toMatchObject({ n: 2, precision: 1, recall: 0.5 });
+    expect(g['1']!.f1).toBeCloseTo(2 / 3, 12);
+    expect(g['2+']).toMatchObject({ n: 2, precision: 1, recall: 0.5 });
   });
   it('lobe accuracy only where the text omitted the lobe', () => {
     expect(lobeCorrect([nodule], { finding: 'solid-nodule', location: '右肺上叶' })).toBe(true);
