@@ -20,6 +20,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     options: {
       stage: { type: 'string' },
       seed: { type: 'string', default: '1' },
+      'init-seed': { type: 'string' },
       n: { type: 'string', default: '1000' },
       size: { type: 'string', default: '256' },
       steps: { type: 'string', default: '600' },
@@ -57,6 +58,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
       ...(values.passages ? { passages: num('passages') } : {}),
       ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),
+      ...(values['init-seed'] ? { initSeed: num('init-seed') } : {}),
       progress,
       log,
     });

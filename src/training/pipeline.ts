@@ -45,8 +45,10 @@ export type TrainingData = { kind: 'corpus'; n: number; size: number } | { kind:
 
 export interface PipelineOptions {
   ablation?: Ablation;
-  /** Seeds the corpus (for corpus data), the initialisation and the batch order. */
+  /** Seeds the corpus (for corpus data), and the initialisation and batch order unless `initSeed` is set. */
   seed: number;
+  /** Seeds the initialisation and the batch order alone: runs on the same data that differ only in it measure the run-to-run spread. */
+  initSeed?: number;
   data: TrainingData;
   out: string;
   image: ImageEncoderConfig;
@@ -103,6 +105,7 @@ async function studies(o: PipelineOptions, split: Split): Promise<StudyRecord[]>
 const DECODER_BATCH = 32;
 
 export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
+  const initSeed = o.initSeed ?? o.seed;
   const train = await studies(o, 'train');
   const val = await studies(o, 'val');
   if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
@@ -111,13 +114,13 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   let image = (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
   if (image) o.log('image encoder: using the saved best checkpoint');
   else if (o.ablation === 'random-image' || !train.some((s) => s.findings.length > 0)) {
-    image = initImageEncoder(o.image, o.seed);
+    image = initImageEncoder(o.image, initSeed);
     await saveCheckpoint(o.out, 'image-encoder.best', image, { pretrained: false });
     o.log(o.ablation ? 'image encoder: seeded random initialisation, not pretrained (ablation)' : 'image encoder: no ground-truth boxes in this data, so no pretraining (random initialisation, frozen)');
   } else {
     const tick = o.progress('image encoder', o.imageSteps);
     image = await pretrainImageEncoder(train.map((s) => s.image), val.map((s) => s.image), {
-      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, positiveWeight: o.positiveWeight, evalEvery: o.evalEvery, patience: 4, seed: o.seed, out: o.out, resume: false,
+      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, positiveWeight: o.positiveWeight, evalEvery: o.evalEvery, patience: 4, seed: initSeed, out: o.out, resume: false,
       onStep: (s, l) => {
         tick(s, `loss ${l.toFixed(4)}`);
         o.onLoss?.('image', s, l);
@@ -148,7 +151,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   // Stage 2: text encoder and retriever.
   const tick2 = o.progress('retriever', o.retrieverSteps);
   const textWeights = await trainRetriever(trainExamples, valExamples, encoded, {
-    text, retriever, steps: o.retrieverSteps, batch: 32, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
+    text, retriever, steps: o.retrieverSteps, batch: 32, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, seed: initSeed, out: o.out,
     onStep: (s, l) => {
       tick2(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('retriever', s, l);
@@ -194,7 +197,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);
   const decoderWeights = await trainDecoder(trainDec, valDec, {
-    decoder, maxSummary, attentionWeight: 1, copyWeight: 1, coverageWeight: 1, steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, seed: o.seed, out: o.out,
+    decoder, maxSummary, attentionWeight: 1, copyWeight: 1, coverageWeight: 1, steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, seed: initSeed, out: o.out,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);
@@ -202,7 +205,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     log: o.log,
   });
 
-  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`} (train split: ${train.length})` };
+  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`} (train split: ${train.length})` };
   const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
   const all: Weights = { ...imageBest, ...(await best('retriever.best', textWeights)), ...(await best('decoder.best', decoderWeights)) };
