@@ -175,7 +175,6 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     findingMentions(tokenizer.tokens(summaryIds), record.findings).forEach((f, y) => f && out.set(boxRegions(regionShape, record.volume, f.boxes), y * regionCount));
     return out;
   };
-  const sentenceEnds = new Set(tokenizer.encode('。'));
   const withContext = (exs: typeof trainExamples, records: StudyRecord[]) =>
     studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
@@ -184,7 +183,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         ...context,
         summaryIds: e.summaryIds,
         attentionTargets: attentionTargets(e.summaryIds, records[i]!),
-        copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, { sentenceEnds }),
+        copySources: copySources(e.summaryIds, context.contextIds, context.inputStart),
       };
     });
   const trainDec = withContext(trainExamples, train);
