@@ -36,7 +36,7 @@ describe('training smoke test', () => {
     const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [] };
     await trainPipeline({
       seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out,
-      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, lobes: 5 },
+      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
       ...quiet,
       onLoss: (stage, _, loss) => losses[stage]!.push(loss),
@@ -140,7 +140,7 @@ describe('training on a dataset manifest', () => {
     const logs: string[] = [];
     const config = await trainPipeline({
       seed: 5, data: { kind: 'manifest', path: join(dir, 'corpus', 'manifest.jsonl') }, out,
-      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, lobes: 5 },
+      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
       imageSteps: 6, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 6, decoderSteps: 6, batch: 4, evalEvery: 3,
       progress: () => () => {},
       log: (l) => logs.push(l),

@@ -2,10 +2,8 @@
  * The image encoder: a 3D CNN over the preprocessed volume (paper A §3: a pretrained 3D CNN whose last
  * convolutional layer gives the image features). Its output cells — slices × rows × columns of the last
  * feature map — are the regions the decoder attends to. A 1×1×1 head predicts, per region, which finding
- * types lie there, whether any does, and (with `lobes`) which lobes the findings there lie in: the
- * auxiliary task it is pretrained on (from the corpus's voxel labels; issue 5: "finding presence and type
- * per lobe"). The lobe outputs teach the region features where a finding is, in the terms a summary names
- * it: a lobe the text omits can only come from there.
+ * types lie there, and whether any does: the auxiliary task it is pretrained on (from the corpus's voxel
+ * labels).
  *
  * Every convolution has kernel = stride (a "patchify" stem followed by 2×2×2 downsampling convolutions,
  * as in ViT/ConvNeXt stems), so each is exactly one plain matrix product once the voxels are stored in
@@ -18,7 +16,7 @@
  *   conv2  2×2×2, stride 2×2×2  → [B, D/4, H/8,  W/8,  c2]
  *   mix2   1×1×1                → [B, D/4, H/8,  W/8,  c2]
  *   conv3  2×2×2, stride 2×2×2  → [B, D/8, H/16, W/16, c3]   = the regions
- *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1 + lobes]   (types, any finding, lobes)
+ *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1]   (the last: any finding)
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Grid } from '../preprocess.ts';
@@ -33,16 +31,9 @@ export interface ImageEncoderConfig {
   widths: [number, number, number];
   /** Finding types the auxiliary head predicts (it has one more output: any finding). */
   findingTypes: number;
-  /** Lobes the head also predicts, in the order of LOBES (absent: none, as in models trained before them). */
-  lobes?: number;
 }
 
-/** Outputs of the auxiliary head per region: each finding type, any finding, then each lobe. */
-export function headOutputs(c: ImageEncoderConfig): number {
-  return c.findingTypes + 1 + (c.lobes ?? 0);
-}
-
-export const DEFAULT_IMAGE_ENCODER: ImageEncoderConfig = { grid: { depth: 32, height: 128, width: 128 }, channels: 2, widths: [32, 64, 64], findingTypes: 9, lobes: 5 };
+export const DEFAULT_IMAGE_ENCODER: ImageEncoderConfig = { grid: { depth: 32, height: 128, width: 128 }, channels: 2, widths: [32, 64, 64], findingTypes: 9 };
 
 type Kernel = [number, number, number];
 
@@ -117,8 +108,8 @@ export function initImageEncoder(c: ImageEncoderConfig, seed: number): Weights {
     }
     inC = outC;
   });
-  b.kernel('img.head.kernel', [1, 1, 1, inC, headOutputs(c)]);
-  b.zeros('img.head.bias', [headOutputs(c)]);
+  b.kernel('img.head.kernel', [1, 1, 1, inC, c.findingTypes + 1]);
+  b.zeros('img.head.bias', [c.findingTypes + 1]);
   return b.weights;
 }
 
@@ -140,7 +131,7 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
   });
 }
 
-/** Region features → logits of each head output (finding types, any finding, lobes) per region [B, D', H', W', headOutputs]. */
+/** Region features → logits of each finding type, then of any finding, being present in each region [B, D', H', W', types + 1]. */
 export function regionLogits(w: Weights, regions: tf.Tensor5D): tf.Tensor5D {
   return tf.tidy(() => {
     const kernel = tf.reshape(w['img.head.kernel']!, [regions.shape[4], -1]) as tf.Tensor2D;
@@ -160,5 +151,5 @@ export function imageEncoderFlops(c: ImageEncoderConfig): number {
     flops += 2 * outputs * cells(KERNELS[i]!) * inC * outC + (i < MIXED ? 2 * outputs * outC * outC : 0);
     inC = outC;
   });
-  return flops + 2 * outputs * inC * headOutputs(c);
+  return flops + 2 * outputs * inC * (c.findingTypes + 1);
 }
