@@ -28,6 +28,8 @@ export async function trainCommand(args: string[]): Promise<number> {
       'decoder-steps': { type: 'string', default: '800' },
       passages: { type: 'string' },
       'decoder-hidden': { type: 'string' },
+      'coverage-weight': { type: 'string' },
+      'clause-attention': { type: 'boolean', default: false },
       batch: { type: 'string', default: '8' },
       lr: { type: 'string', default: '0.002' },
       'eval-every': { type: 'string', default: '50' },
@@ -59,6 +61,8 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values.passages ? { passages: num('passages') } : {}),
       ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),
       ...(values['init-seed'] ? { initSeed: num('init-seed') } : {}),
+      ...(values['coverage-weight'] ? { coverageWeight: num('coverage-weight') } : {}),
+      ...(values['clause-attention'] ? { clauseAttention: true } : {}),
       progress,
       log,
     });
