@@ -29,7 +29,6 @@ export async function trainCommand(args: string[]): Promise<number> {
       passages: { type: 'string' },
       'decoder-hidden': { type: 'string' },
       'coverage-weight': { type: 'string' },
-      'clause-attention': { type: 'boolean', default: false },
       batch: { type: 'string', default: '8' },
       lr: { type: 'string', default: '0.002' },
       'eval-every': { type: 'string', default: '50' },
@@ -62,7 +61,6 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),
       ...(values['init-seed'] ? { initSeed: num('init-seed') } : {}),
       ...(values['coverage-weight'] ? { coverageWeight: num('coverage-weight') } : {}),
-      ...(values['clause-attention'] ? { clauseAttention: true } : {}),
       progress,
       log,
     });

@@ -19,7 +19,7 @@ import type { RetrieverConfig } from '../inference/models/retriever.ts';
 import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
-import { buildTokenizerJson, loadTokenizer, UNK_ID, type TuwenTokenizer } from '../text/tokenizer.ts';
+import { buildTokenizerJson, loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { cacheImageFeatures, type ImageFeatures } from './features.ts';
 import { imageExample, volumeExample, type ImageExample } from './imageExamples.ts';
@@ -65,19 +65,12 @@ export interface PipelineOptions {
   decoderHidden?: number;
   /** λ of the decoder's coverage loss (default 1, as in See et al. 2017). */
   coverageWeight?: number;
-  /** Hierarchical text attention: clauses first, then their tokens (fusionDecoder.ts). */
-  clauseAttention?: boolean;
   batch: number;
   evalEvery: number;
   progress: (label: string, total: number) => (done: number, extra?: string) => void;
   log: (line: string) => void;
   /** Every training step's running loss, per stage (for tests and curves). */
   onLoss?: (stage: 'image' | 'retriever' | 'decoder', step: number, loss: number) => void;
-}
-
-/** The tokens that end a sentence: a clause of the decoder's clause attention. */
-function clauseEndIds(tokenizer: TuwenTokenizer): number[] {
-  return ['。', '！', '？'].map((mark) => tokenizer.encode(mark)).filter((ids) => ids.length === 1 && ids[0] !== UNK_ID).map((ids) => ids[0]!);
 }
 
 interface StudyRecord {
@@ -201,7 +194,6 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     contextEncoder: { dilations: [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
-    ...(o.clauseAttention ? { clauseAttention: { endIds: clauseEndIds(tokenizer) } } : {}),
   };
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clauseMembers, contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
 import { decode, fusionStepper } from '../../src/inference/decode.ts';
@@ -202,57 +202,5 @@ describe('text feeding', () => {
     const differs = (a: number[], b: number[]) => a.some((v, i) => Math.abs(v - b[i]!) > 1e-6);
     expect(differs(probsFor(true, false), probsFor(true, true))).toBe(true);
     expect(differs(probsFor(false, false), probsFor(false, true))).toBe(false);
-  });
-});
-
-describe('clause attention', () => {
-  it('splits the context into clauses after each end token and where the input text starts; padding belongs to none', () => {
-    // End token 3; the input text starts at position 4; position 5 is padding.
-    const members = tf.tidy(() => clauseMembers(tf.tensor2d([[5, 3, 7, 3, 9, 0]]), tf.tensor2d([[1, 1, 1, 1, 1, 0]]), contextSegments([4], 6), [3]).arraySync());
-    expect(members[0]!.slice(0, 4)).toEqual([
-      [1, 1, 0, 0, 0, 0], // "5 3": a passage's first clause, its end token included
-      [0, 0, 1, 1, 0, 0], // "7 3"
-      [0, 0, 0, 0, 0, 0], // empty: the input text opens a new clause even after an end token
-      [0, 0, 0, 0, 1, 0], // the input text
-    ]);
-    expect(members[0]!.slice(4).flat().every((v) => v === 0)).toBe(true);
-  });
-
-  it('the token attention is the plain attention re-weighted by its clause α and renormalised; clause coverage sums α; it still learns to copy; nothing leaks', () => {
-    const c: FusionDecoderConfig = { ...config, clauseAttention: { endIds: [7] } };
-    const w = initFusionDecoder(c, 3);
-    const t = toyBatch();
-    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, c);
-    // End token 7. Row 0: clauses "5" (the passage), "7" and "9 3" (the input text); row 1: "4" and "6 8 10".
-    const clauseOf = [[0, 1, 2, 2], [0, 1, 1, 1]];
-    const bos = tf.tensor1d([2, 2]);
-    const before = tf.memory().numTensors;
-    const s0 = initialState(w, ctx);
-    const out = step(w, ctx, bos, s0);
-    tf.tidy(() => tf.sum(out.probs, 1).dataSync()).forEach((v) => expect(v).toBeCloseTo(1, 5));
-    const reads = out.textAttention.arraySync();
-    const alpha = out.state.clauseCoverage!.arraySync(); // C₁ = α₁
-    alpha.forEach((row) => expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5));
-    expect(alpha[1]![2]).toBeCloseTo(0, 6); // an empty slot gets nothing
-    tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
-    expect(tf.memory().numTensors).toBe(before);
-    // By hand, from the same weights without the clause attention (its first step has the same h): a_t = p_t α_s(t) / Σ p α.
-    const plainCtx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
-    const plain = tf.tidy(() => step(w, plainCtx, bos, initialState(w, plainCtx)).textAttention.arraySync());
-    disposeContext(plainCtx);
-    clauseOf.forEach((clauses, b) => {
-      const weighted = clauses.map((s, j) => plain[b]![j]! * alpha[b]![s]!);
-      const total = weighted.reduce((x, y) => x + y, 0);
-      weighted.forEach((v, j) => expect(reads[b]![j]!).toBeCloseTo(v / total, 5));
-      expect(reads[b]![4]).toBe(0);
-    });
-    const loss = () => teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, c.vocab, { coverage: 1 });
-    const first = loss().dataSync()[0]!;
-    const optimizer = tf.train.adam(0.03);
-    for (let i = 0; i < 60; i++) tf.dispose(optimizer.minimize(loss, true)!);
-    expect(loss().dataSync()[0]!).toBeLessThan(first * 0.3);
-    bos.dispose();
-    disposeContext(ctx);
-    disposeWeights(w);
   });
 });

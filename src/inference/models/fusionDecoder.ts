@@ -26,14 +26,6 @@
  * which penalises attending twice to the same tokens — the remedy that paper gives for pointer-generator
  * decoders repeating themselves, which ours did ("2、…2、…").
  *
- * With `clauseAttention` the text attention is hierarchical (Nallapati et al. 2016, "Abstractive Text
- * Summarization using Sequence-to-sequence RNNs and Beyond", §2.4): the decoder first attends over the
- * context's clauses (each passage's and the input text's sentences, ended by "。", "！" or "？"), keyed by
- * the mean of their token features, then over tokens with each token's energy raised by log α of its
- * clause. The clause attention reads its own coverage C_s = Σ α_s through Σ_k w_k tanh(C_s / κ_k): a
- * summary item stays on one clause for ~20 steps, so the saturating features can tell "being written"
- * from "done" — per-token coverage cannot, since most tokens of a summarised clause were never read.
- *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
  * search, the CLI and the worker.
@@ -62,14 +54,7 @@ export interface FusionDecoderConfig {
   fixedBeta?: number;
   /** The text context feeds the LSTM and the generated distribution (see above). */
   textFeeding?: boolean;
-  /** Hierarchical text attention over clauses (see above); `endIds` are the tokens that end a clause. */
-  clauseAttention?: { endIds: number[] };
 }
-
-/** Clauses a context may hold; later clauses share the last slot (256 tokens hold ~20). */
-export const MAX_CLAUSES = 48;
-/** κ of the clause coverage features tanh(C / κ). */
-const CLAUSE_COVERAGE_SCALES = [1, 4, 16];
 
 /** Added inside the log: a target the mixture gives probability 0 must not make the loss infinite. */
 export const LOG_EPSILON = 1e-8;
@@ -95,11 +80,6 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.kernel('dec.gate.hidden', [c.hidden, 1]);
   b.zeros('dec.gate.bias', [1]);
   b.kernel('dec.region_pos', [c.regions, c.regionDim]);
-  if (c.clauseAttention) {
-    b.kernel('dec.att_clause.clauses', [c.tokenDim, c.attention]);
-    b.kernel('dec.att_clause.hidden', [c.hidden, c.attention]);
-    b.zeros('dec.att_clause.coverage', [CLAUSE_COVERAGE_SCALES.length]);
-  }
   const e = c.contextEncoder;
   b.kernel('dec.ctx.embed', [c.vocab, c.tokenDim]);
   b.kernel('dec.ctx.position', [e.maxLength, c.tokenDim]);
@@ -124,17 +104,6 @@ export type DecoderContext = {
   tokenMask: tf.Tensor2D; // [B, T]
   fixedBeta?: number;
   textFeeding: boolean;
-  clauses?: ContextClauses;
-};
-
-/** The context's clauses, for the hierarchical text attention. */
-export type ContextClauses = {
-  /** 1 where token t belongs to clause s (padding tokens belong to none). */
-  members: tf.Tensor3D; // [B, S, T]
-  /** Each clause's mean token feature, projected for attention. */
-  keys: tf.Tensor3D; // [B, S, A]
-  /** 1 for clauses with tokens, 0 for empty slots. */
-  mask: tf.Tensor2D; // [B, S]
 };
 
 // Types, not interfaces: tf.tidy returns them, and only type aliases satisfy its TensorContainer.
@@ -145,8 +114,6 @@ export type DecoderState = {
   e: tf.Tensor2D; // [B, tokenDim]
   /** The text attention's coverage c_y: the sum of its earlier weights. */
   coverage: tf.Tensor2D; // [B, T]
-  /** The clause attention's coverage C_y (with `clauseAttention`). */
-  clauseCoverage?: tf.Tensor2D; // [B, S]
 };
 
 export type StepOutput = {
@@ -178,32 +145,8 @@ export function encodeContext(w: Weights, c: Pick<FusionDecoderConfig, 'contextE
   });
 }
 
-/**
- * Which clause each context token belongs to, as [B, S, T] membership: a clause ends with one of `endIds`
- * (the end token belongs to it), and the input text (segment 1) always starts a new one.
- */
-export function clauseMembers(tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, endIds: number[]): tf.Tensor3D {
-  return tf.tidy(() => {
-    const ids = tf.cast(tokenIds, 'int32');
-    const ends = endIds.reduce<tf.Tensor>((acc, id) => tf.add(acc, tf.cast(tf.equal(ids, id), 'float32')), tf.zerosLike(tokenMask));
-    const index = tf.add(tf.cumsum(ends, 1, true), tf.cast(segments, 'float32')); // exclusive: the end token stays in its clause
-    const slot = tf.cast(tf.minimum(index, MAX_CLAUSES - 1), 'int32') as tf.Tensor2D;
-    const members = tf.mul(tf.oneHot(slot, MAX_CLAUSES), tf.expandDims(tokenMask, 2)); // [B, T, S]
-    return tf.transpose(members, [0, 2, 1]) as tf.Tensor3D;
-  });
-}
-
-/** Clause keys (mean token feature of each clause, projected) and the clause mask. */
-function prepareClauses(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D): ContextClauses {
-  const counts = tf.sum(members, 2); // [B, S]
-  const means = tf.div(tf.matMul(members, tokens), tf.expandDims(tf.maximum(counts, 1), 2)) as tf.Tensor3D; // [B, S, D]
-  const [b, s, d] = means.shape;
-  const keys = tf.reshape(tf.matMul(tf.reshape(means, [b * s, d]), w['dec.att_clause.clauses'] as tf.Tensor2D), [b, s, -1]) as tf.Tensor3D;
-  return { members, keys, mask: tf.cast(tf.greater(counts, 0), 'float32') as tf.Tensor2D };
-}
-
-/** Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the mask, the clauses. */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'contextEncoder' | 'clauseAttention'>): DecoderContext {
+/** Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the mask. */
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'contextEncoder'>): DecoderContext {
   return tf.tidy(() => {
     const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
@@ -212,14 +155,13 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
-    const clauses = c.clauseAttention ? prepareClauses(w, tokens, clauseMembers(tokenIds, tokenMask, segments, c.clauseAttention.endIds)) : undefined;
-    return { regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }), ...(clauses ? { clauses } : {}) };
+    return { regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }) };
   });
 }
 
 /** Frees what prepareContext made (the caller's features, ids, mask and segments stay). */
 export function disposeContext(ctx: DecoderContext): void {
-  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ctx.copyMap, ...(ctx.clauses ? Object.values(ctx.clauses) : [])]);
+  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ctx.copyMap]);
 }
 
 /** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token; no coverage yet. */
@@ -231,39 +173,24 @@ export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
       c: fastTanh(dense(w, 'dec.init_c', mean)) as tf.Tensor2D,
       e: maskedMean(ctx.tokens, ctx.tokenMask),
       coverage: tf.zerosLike(ctx.tokenMask) as tf.Tensor2D,
-      ...(ctx.clauses ? { clauseCoverage: tf.zerosLike(ctx.clauses.mask) as tf.Tensor2D } : {}),
     };
   });
 }
 
 /**
- * Bilinear ("general", Luong et al. 2015) attention weights, scaled as in dot-product attention: energy_n =
- * key_n · (W h) / √A + bias_n, masked, softmax over keys.
+ * Bilinear ("general", Luong et al. 2015) attention, scaled as in dot-product attention: energy_n =
+ * key_n · (W h) / √A, masked; weights over keys and the weighted sum of values. `coverage` [B, N] adds
+ * `coverage.weight` × c_n to each energy.
  */
-function attentionWeights(keys: tf.Tensor3D, h: tf.Tensor2D, wQuery: tf.Tensor2D, mask?: tf.Tensor2D, bias?: tf.Tensor2D): tf.Tensor2D {
+function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wQuery: tf.Tensor2D, mask?: tf.Tensor2D, coverage?: { values: tf.Tensor2D; weight: tf.Tensor }): { weights: tf.Tensor2D; context: tf.Tensor2D } {
   const a = keys.shape[2];
   const query = tf.expandDims(tf.mul(tf.matMul(h, wQuery), 1 / Math.sqrt(a)), 2); // [B, A, 1]
   const scores = tf.squeeze(tf.matMul(keys, query), [2]) as tf.Tensor2D; // [B, N]
-  const energy = bias ? tf.add(scores, bias) : scores;
+  const energy = coverage ? tf.add(scores, tf.mul(coverage.values, coverage.weight)) : scores;
   const masked = mask ? tf.add(energy, tf.mul(tf.sub(1, mask), -1e9)) : energy;
-  return tf.softmax(masked) as tf.Tensor2D; // [B, N]
-}
-
-/** The attention weights and the weighted sum of values [B, dim]. */
-function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wQuery: tf.Tensor2D, mask?: tf.Tensor2D, bias?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D } {
-  const weights = attentionWeights(keys, h, wQuery, mask, bias);
+  const weights = tf.softmax(masked) as tf.Tensor2D; // [B, N]
   const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as tf.Tensor2D; // [B, dim]
   return { weights, context };
-}
-
-/** Clause attention α [B, S] from the LSTM state and the clause coverage, and the token energy bias log α_{s(t)} [B, T]. */
-function attendClauses(w: Weights, clauses: ContextClauses, h: tf.Tensor2D, coverage: tf.Tensor2D): { weights: tf.Tensor2D; tokenBias: tf.Tensor2D } {
-  const wc = w['dec.att_clause.coverage']!;
-  const covered = CLAUSE_COVERAGE_SCALES.map((k, i) => tf.mul(fastTanh(tf.mul(coverage, 1 / k)), tf.slice(wc, [i], [1])));
-  const weights = attentionWeights(clauses.keys, h, w['dec.att_clause.hidden'] as tf.Tensor2D, clauses.mask, tf.addN(covered) as tf.Tensor2D);
-  const logWeights = tf.log(tf.add(weights, LOG_EPSILON));
-  const tokenBias = tf.squeeze(tf.matMul(tf.expandDims(logWeights, 1), clauses.members), [1]) as tf.Tensor2D; // [B, T]
-  return { weights, tokenBias };
 }
 
 /** One LSTM cell step; gates i, f, g, o in that order along the last axis. */
@@ -279,17 +206,10 @@ function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Decode
   const visual = attend(ctx.regionKeys, ctx.regions, s.h, w['dec.att_img.hidden'] as tf.Tensor2D); // eq. 12
   const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
   const cell = lstmCell(w, tf.concat(ctx.textFeeding ? [embedded, visual.context, s.e] : [embedded, visual.context], 1), s); // eq. 13
-  const coverageBias = tf.mul(s.coverage, w['dec.att_txt.coverage']!) as tf.Tensor2D;
-  const clause = ctx.clauses && s.clauseCoverage ? attendClauses(w, ctx.clauses, cell.h, s.clauseCoverage) : undefined;
-  const textBias = clause ? (tf.add(coverageBias, clause.tokenBias) as tf.Tensor2D) : coverageBias;
-  const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, ctx.tokenMask, textBias); // eq. 15
+  const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
+  const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, ctx.tokenMask, coverage); // eq. 15
   const generated = tf.softmax(dense(w, 'dec.out', ctx.textFeeding ? tf.concat([cell.h, text.context], 1) : cell.h)) as tf.Tensor2D; // eq. 14, [B, V]
-  const state: DecoderState = {
-    ...cell,
-    e: text.context,
-    coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D,
-    ...(clause ? { clauseCoverage: tf.add(s.clauseCoverage!, clause.weights) as tf.Tensor2D } : {}),
-  };
+  const state: DecoderState = { ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D };
   const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
   const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
   const beta = ctx.fixedBeta === undefined ? adaptive : (tf.fill(adaptive.shape, ctx.fixedBeta) as tf.Tensor1D);
@@ -397,13 +317,11 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
     (c.hidden + fed) * c.vocab + // generated distribution
     c.hidden * c.attention + contextTokens * (c.attention + 1) + contextTokens * c.tokenDim + // text attention with coverage
     contextTokens * c.vocab + // copy distribution
-    c.tokenDim + c.hidden + // gate
-    (c.clauseAttention ? c.hidden * c.attention + MAX_CLAUSES * (c.attention + CLAUSE_COVERAGE_SCALES.length) + MAX_CLAUSES * contextTokens : 0); // clause attention, its bias on the tokens
+    c.tokenDim + c.hidden; // gate
   return 2 * mac;
 }
 
 /** FLOPs of encoding the context once per summary (its convolution blocks). */
 export function contextEncoderFlops(c: FusionDecoderConfig, contextTokens: number): number {
-  const clauses = c.clauseAttention ? 2 * (MAX_CLAUSES * contextTokens * c.tokenDim + MAX_CLAUSES * c.tokenDim * c.attention) : 0; // clause means and keys
-  return c.contextEncoder.dilations.length * 2 * contextTokens * 3 * c.tokenDim * c.tokenDim + clauses;
+  return c.contextEncoder.dilations.length * 2 * contextTokens * 3 * c.tokenDim * c.tokenDim;
 }
