@@ -38,10 +38,11 @@ commands:
         --discriminator-warmup 50 --cache models/study-cache --seed 1 --n 2000]
                                LFMGAN: the GPT-2-style generator by maximum likelihood, then adversarial
                                training with a RoBERTa-style discriminator (reward s·MaliGAN + (1 − s)·cos)
-  finetune-reward --from RETRIEVAL_DIR --out DIR [--alpha 0.5 --steps 200 --batch 16 --lr 0.0002
-        --mle-weight 0 --discriminator-warmup 30 --cache models/study-cache]
+  finetune-reward --from RETRIEVAL_DIR --out DIR [--alpha 0.5 --evaluator cider-d|facts --steps 200
+        --batch 16 --lr 0.0002 --mle-weight 0 --discriminator-warmup 30 --cache models/study-cache]
                                paper B: policy-gradient fine-tuning of the retrieval decoder with
-                               r = α·D(real) + (1 − α)·CIDEr-D and a self-critical (greedy) baseline
+                               r = α·D(real) + (1 − α)·e (e: CIDEr-D, or the clinical fact F1) and a
+                               self-critical (greedy) baseline
   report-adversarial --test-set NAME [--test-set NAME…] MODEL_DIR...
                                reports/adversarial.md: MLE vs adversarial (LFMGAN, s) and vs reward (α)
                                from the stored evaluations and the training histories

@@ -31,7 +31,7 @@ export interface ModelConfig {
   maxSummary: number;
   trainedOn: string;
   /** Set when the decoder was fine-tuned with paper B's reward r = α·d + (1 − α)·e. */
-  reward?: { alpha: number; evaluator: 'cider-d'; steps: number };
+  reward?: { alpha: number; evaluator: 'cider-d' | 'facts'; steps: number };
 }
 
 export interface SummarizeInput {

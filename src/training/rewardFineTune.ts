@@ -5,8 +5,9 @@
  *   r(z) = α · d(z) + (1 − α) · e(z)
  *   d(z) = D(z): the discriminator's probability that z is a real (radiologist's) summary — higher is
  *          more human, so it is a reward as it stands;
- *   e(z) = CIDEr-D of z against the study's reference (character n-grams, document frequencies from the
- *          training references) — the evaluator;
+ *   e(z) = the evaluator's score of z against the study's reference: CIDEr-D (character n-grams, document
+ *          frequencies from the training references), as in paper B, or the clinical fact F1 of z against
+ *          the study's facts (a factual reward, as radiology report generators use: Miura et al. 2021);
  *   loss = −mean_u (r(z_u) − r(ĝ_u)) · log p(z_u)   with z_u sampled and ĝ_u greedy for study u,
  *          + λ · NLL(references) when λ > 0.
  * The discriminator (the RoBERTa-style one LFMGAN uses) learns alongside: references real, samples fake,
@@ -16,7 +17,6 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Random } from '../corpus/random.ts';
-import { ciderDItem, type DocumentFrequencies } from '../eval/ciderD.ts';
 import { fusionStepper } from '../inference/decode.ts';
 import { initDiscriminator, type DiscriminatorConfig } from '../inference/models/discriminator.ts';
 import { disposeContext, prepareContext, teacherForcedLoss, tokenLogProbs, type FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
@@ -37,15 +37,19 @@ export interface RewardOptions extends StageOptions {
   alpha: number;
   mleWeight: number;
   discriminatorWarmup: number;
-  /** Token ids → the strings CIDEr-D scores (characters). */
-  tokens: (ids: number[]) => string[];
-  frequencies: DocumentFrequencies;
+  /** e(z): the evaluator's score of summary z (token ids) for training study `study` (an index into the training examples). */
+  evaluate: (z: number[], study: number) => number;
+  /** The evaluator's name, for the log and the curve. */
+  evaluator: RewardEvaluator;
 }
+
+export const REWARD_EVALUATORS = ['cider-d', 'facts'] as const;
+export type RewardEvaluator = (typeof REWARD_EVALUATORS)[number];
 
 export interface RewardHistory {
   step: number;
   discriminatorAccuracy: number;
-  /** Mean over the batch: reward of samples, of greedy summaries, CIDEr-D of greedy summaries. */
+  /** Mean over the batch: reward of samples, of greedy summaries, the evaluator's score e of greedy summaries (named for paper B's CIDEr-D). */
   sampleReward: number;
   greedyReward: number;
   greedyCider: number;
@@ -64,16 +68,17 @@ export async function fineTuneWithReward(w: Weights, train: DecoderExample[], o:
   const rand = Random.derive(o.seed, 31);
   const history: RewardHistory[] = [];
   let running: Omit<RewardHistory, 'step'> | undefined;
-  const cider = (ids: number[][], part: DecoderExample[]) => ids.map((z, i) => ciderDItem(o.tokens(z), [o.tokens(part[i]!.summaryIds)], o.frequencies));
   for (let step = 1 - o.discriminatorWarmup; step <= o.steps; step++) {
-    const part = Array.from({ length: o.batch }, () => train[rand.int(0, train.length - 1)]!);
+    const picked = Array.from({ length: o.batch }, () => rand.int(0, train.length - 1));
+    const part = picked.map((i) => train[i]!);
+    const evaluate = (ids: number[][]) => ids.map((z, i) => o.evaluate(z, picked[i]!));
     const b = decoderBatch(o, part);
     const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder);
     const samples = await sampleSequences(fusionStepper(w, ctx), part.length, rand, o.maxSummary);
     const greedy = await sampleSequences(fusionStepper(w, ctx), part.length, 'greedy', o.maxSummary);
     const pooled = pooledImage(part.map((e) => e.features));
-    const sampleReward = mixedReward(o.alpha, realProbability(d, o.discriminator, pooled, samples), cider(samples, part));
-    const greedyCider = cider(greedy, part);
+    const sampleReward = mixedReward(o.alpha, realProbability(d, o.discriminator, pooled, samples), evaluate(samples));
+    const greedyCider = evaluate(greedy);
     const greedyReward = mixedReward(o.alpha, realProbability(d, o.discriminator, pooled, greedy), greedyCider);
     if (step >= 1) {
       const advantages = tf.tensor1d(sampleReward.map((r, i) => r - greedyReward[i]!));
@@ -98,7 +103,7 @@ export async function fineTuneWithReward(w: Weights, train: DecoderExample[], o:
     o.onStep(step, dStep.loss);
     if (step >= 1 && (step % o.evalEvery === 0 || step === o.steps)) {
       history.push({ step, ...running });
-      o.log(`reward step ${step}: D accuracy ${running.discriminatorAccuracy.toFixed(3)}, reward sample ${running.sampleReward.toFixed(3)} / greedy ${running.greedyReward.toFixed(3)}, greedy CIDEr-D ${running.greedyCider.toFixed(3)}`);
+      o.log(`reward step ${step}: D accuracy ${running.discriminatorAccuracy.toFixed(3)}, reward sample ${running.sampleReward.toFixed(3)} / greedy ${running.greedyReward.toFixed(3)}, greedy ${o.evaluator} ${running.greedyCider.toFixed(3)}`);
     }
   }
   gOpt.dispose();
@@ -106,7 +111,7 @@ export async function fineTuneWithReward(w: Weights, train: DecoderExample[], o:
   const points = (f: (h: RewardHistory) => number) => history.map((h) => [h.step, f(h)] as [number, number]);
   await writeFile(
     join(o.out, 'curve-reward.svg'),
-    lineChart({ title: `Reward fine-tuning (α = ${o.alpha})`, series: [{ name: 'D accuracy', points: points((h) => h.discriminatorAccuracy) }, { name: 'greedy reward', points: points((h) => h.greedyReward) }, { name: 'greedy CIDEr-D', points: points((h) => h.greedyCider) }], xLabel: 'step', yLabel: 'value' }),
+    lineChart({ title: `Reward fine-tuning (α = ${o.alpha})`, series: [{ name: 'D accuracy', points: points((h) => h.discriminatorAccuracy) }, { name: 'greedy reward', points: points((h) => h.greedyReward) }, { name: `greedy ${o.evaluator}`, points: points((h) => h.greedyCider) }], xLabel: 'step', yLabel: 'value' }),
   );
   return { discriminator: d, history };
 }

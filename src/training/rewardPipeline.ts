@@ -1,13 +1,13 @@
 /**
  * Paper B's reward fine-tuning of a trained retrieval model's decoder: the same studies (cached features),
- * the same retrieved contexts, the decoder fine-tuned with r = α·d + (1 − α)·CIDEr-D; everything else
+ * the same retrieved contexts, the decoder fine-tuned with r = α·d + (1 − α)·e (e: CIDEr-D or fact F1); everything else
  * (image encoder, retriever, passages) kept. Writes a retrieval model directory.
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Passage } from '../corpus/passages.ts';
 import { readJsonl } from '../dataset/jsonl.ts';
-import { documentFrequencies } from '../eval/ciderD.ts';
+import { ciderDItem, documentFrequencies } from '../eval/ciderD.ts';
 import { charTokens } from '../eval/tokenize.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
@@ -16,10 +16,13 @@ import { saveCheckpoint } from './checkpoint.ts';
 import { studyContexts } from './decoderContexts.ts';
 import { discriminatorFor } from './discriminatorUpdates.ts';
 import { loadRetrievalCheckpoint, pickWeights, studySplits, type GenerativeOptions } from './generativePipeline.ts';
-import { fineTuneWithReward } from './rewardFineTune.ts';
+import { fineTuneWithReward, type RewardEvaluator } from './rewardFineTune.ts';
+import { extractFacts } from '../corpus/factExtractor.ts';
+import { atomCounts, factScores } from '../eval/factScores.ts';
 
 export interface RewardPipelineOptions extends Pick<GenerativeOptions, 'from' | 'out' | 'cache' | 'data' | 'steps' | 'batch' | 'learningRate' | 'evalEvery' | 'mleWeight' | 'discriminatorWarmup' | 'progress' | 'log'> {
   alpha: number;
+  evaluator: RewardEvaluator;
 }
 
 export async function fineTuneRetrievalModel(o: RewardPipelineOptions): Promise<ModelConfig> {
@@ -34,16 +37,21 @@ export async function fineTuneRetrievalModel(o: RewardPipelineOptions): Promise<
   index.dispose();
   const examples = studies.map((s, i) => ({ features: s.features, ...contexts[i]!, summaryIds: s.summaryIds }));
   const frequencies = documentFrequencies(train.map((s) => [charTokens(s.summary)]));
+  const chars = (ids: number[]) => charTokens(detokenize(tokenizer.tokens(ids))); // as the evaluation scores summaries
+  const evaluate =
+    o.evaluator === 'facts'
+      ? (z: number[], i: number) => factScores([atomCounts(extractFacts(tokenizer.decode(z)), train[i]!.facts)]).all.f1
+      : (z: number[], i: number) => ciderDItem(chars(z), [chars(examples[i]!.summaryIds)], frequencies);
   const discriminator = discriminatorFor(tokenizer.vocabSize, config.maxSummary, config.image.widths[2]);
   const tick = o.progress(`reward fine-tuning (α = ${o.alpha})`, o.steps);
   const decoder = pickWeights(weights, 'dec.');
   const { discriminator: d, history } = await fineTuneWithReward(decoder, examples, {
     decoder: config.decoder, discriminator, maxSummary: config.maxSummary, alpha: o.alpha, mleWeight: o.mleWeight, discriminatorWarmup: o.discriminatorWarmup,
-    tokens: (ids) => charTokens(detokenize(tokenizer.tokens(ids))), frequencies, // as the evaluation scores summaries
+    evaluate, evaluator: o.evaluator,
     steps: o.steps, batch: o.batch, learningRate: o.learningRate, evalEvery: o.evalEvery, seed: o.data.seed, out: o.out, log: o.log,
     onStep: (s, l) => tick(Math.max(0, s), `D loss ${l.toFixed(4)}`),
   });
-  const tuned: ModelConfig = { ...config, name: `${config.name}-reward`, reward: { alpha: o.alpha, evaluator: 'cider-d', steps: o.steps } };
+  const tuned: ModelConfig = { ...config, name: `${config.name}-reward`, reward: { alpha: o.alpha, evaluator: o.evaluator, steps: o.steps } };
   await saveCheckpoint(o.out, 'model', weights, { config: tuned });
   await saveCheckpoint(o.out, 'discriminator', d, { history });
   await writeFile(join(o.out, 'reward-history.json'), JSON.stringify(history, null, 1) + '\n');

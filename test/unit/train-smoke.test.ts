@@ -102,8 +102,14 @@ describe('training smoke test', () => {
     expect(adversarial.training).toMatchObject({ mleSteps: 12, adversarialSteps: 4, s: 0.5 });
     const history = JSON.parse(readFileSync(join(out, 'adv', 'adversarial-history.json'), 'utf8')) as { discriminatorAccuracy: number }[];
     expect(history.length).toBeGreaterThan(0);
-    const tuned = await fineTuneRetrievalModel({ ...stage, out: join(out, 'reward'), alpha: 0.5, steps: 3, mleWeight: 0 });
-    expect(tuned.reward).toMatchObject({ alpha: 0.5 });
+    const tuned = await fineTuneRetrievalModel({ ...stage, out: join(out, 'reward'), alpha: 0.5, evaluator: 'cider-d', steps: 3, mleWeight: 0 });
+    expect(tuned.reward).toMatchObject({ alpha: 0.5, evaluator: 'cider-d' });
+    // The factual reward: e = the greedy summary's fact F1, in [0, 1].
+    const factual = await fineTuneRetrievalModel({ ...stage, out: join(out, 'reward-facts'), alpha: 0, evaluator: 'facts', steps: 2, mleWeight: 0.5, discriminatorWarmup: 0 });
+    expect(factual.reward).toMatchObject({ alpha: 0, evaluator: 'facts' });
+    const factHistory = JSON.parse(readFileSync(join(out, 'reward-facts', 'reward-history.json'), 'utf8')) as { greedyCider: number }[];
+    expect(factHistory.length).toBeGreaterThan(0);
+    for (const h of factHistory) expect(h.greedyCider >= 0 && h.greedyCider <= 1).toBe(true);
     const s = generateStudy(78, 1, { size: 64 });
     const input = { modality: studyModality(s), grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text };
     for (const dir of ['adv', 'reward']) {
