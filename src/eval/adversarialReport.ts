@@ -65,7 +65,8 @@ export async function writeAdversarialReport(reportsDir: string, dirs: string[],
       const label = t.adversarialSteps === 0 ? '**MLE only**' : t.policyWeight === 0 ? 'control: MLE continued on the adversarial schedule (no reward)' : `adversarial, s = ${t.s}`;
       return `| ${label} | ${t.adversarialSteps} | ${scoreCells(r.results.get(set))} | ${span(r.lfmgan, (h) => f1(h.discriminatorAccuracy))} | ${span(r.lfmgan, (h) => h.meanPReal.toFixed(2))} | ${span(r.lfmgan, (h) => h.meanCos.toFixed(3))} |`;
     });
-    const rewardRows = retrieval.map((r) => `| ${r.config.reward ? `reward, α = ${r.config.reward.alpha}` : '**MLE only**'} | ${r.config.reward?.steps ?? 0} | ${scoreCells(r.results.get(set))} | ${span(r.reward, (h) => f1(h.discriminatorAccuracy))} | ${span(r.reward, (h) => h.greedyCider.toFixed(3))} |`);
+    const rewardLabel = (reward: ModelConfig['reward']) => (reward ? `reward, α = ${reward.alpha}${reward.evaluator === 'facts' ? ', e = fact F1' : ''}` : '**MLE only**');
+    const rewardRows = retrieval.map((r) => `| ${rewardLabel(r.config.reward)} | ${r.config.reward?.steps ?? 0} | ${scoreCells(r.results.get(set))} | ${span(r.reward, (h) => f1(h.discriminatorAccuracy))} | ${span(r.reward, (h) => h.greedyCider.toFixed(3))} |`);
     const refs = runs.map((r) => r.results.get(set)?.scores.diversity?.references).find((x) => x);
     return [
       `## Test set: ${set}`,
@@ -76,9 +77,9 @@ export async function writeAdversarialReport(reportsDir: string, dirs: string[],
       `| --- | --- |${' --- |'.repeat(8)} --- | --- | --- |`,
       ...lfmganRows,
       '',
-      '### The retrieval decoder (paper B): MLE vs reward fine-tuning, r = α·D(real) + (1 − α)·CIDEr-D',
+      '### The retrieval decoder (paper B): MLE vs reward fine-tuning, r = α·D(real) + (1 − α)·e, e = CIDEr-D unless the row names fact F1',
       '',
-      `| decoder | reward steps | ${SCORE_HEAD} | D accuracy | greedy CIDEr-D on training batches |`,
+      `| decoder | reward steps | ${SCORE_HEAD} | D accuracy | greedy e on training batches |`,
       `| --- | --- |${' --- |'.repeat(8)} --- | --- |`,
       ...rewardRows,
       '',

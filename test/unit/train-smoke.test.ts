@@ -128,10 +128,11 @@ describe('training smoke test', () => {
       summarizer.dispose();
     }
     // The report names each run and carries the discriminator's accuracy from the training history.
-    const report = await writeAdversarialReport(join(out, 'reports'), [join(out, 'mle'), join(out, 'adv'), join(out, 'reward')], ['none yet']);
+    const report = await writeAdversarialReport(join(out, 'reports'), [join(out, 'mle'), join(out, 'adv'), join(out, 'reward'), join(out, 'reward-facts')], ['none yet']);
     expect(report).toMatch(/\| \*\*MLE only\*\* \| 0 \|/);
     expect(report).toMatch(/\| adversarial, s = 0\.5 \| 4 \|.*→/);
     expect(report).toMatch(/\| reward, α = 0\.5 \| 3 \|/);
+    expect(report).toMatch(/\| reward, α = 0, e = fact F1 \| 2 \|/);
   }, 240_000);
 });
 
