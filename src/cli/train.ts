@@ -29,6 +29,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       passages: { type: 'string' },
       'decoder-hidden': { type: 'string' },
       'coverage-weight': { type: 'string' },
+      'context-dilations': { type: 'string' },
       batch: { type: 'string', default: '8' },
       lr: { type: 'string', default: '0.002' },
       'eval-every': { type: 'string', default: '50' },
@@ -61,6 +62,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),
       ...(values['init-seed'] ? { initSeed: num('init-seed') } : {}),
       ...(values['coverage-weight'] ? { coverageWeight: num('coverage-weight') } : {}),
+      ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations']) } : {}),
       progress,
       log,
     });
@@ -90,6 +92,13 @@ export async function trainCommand(args: string[]): Promise<number> {
   await flush();
   disposeWeights(weights);
   return 0;
+}
+
+/** `--context-dilations 1,2,4,8`: one residual convolution block per dilation, each a whole number ≥ 1. */
+export function dilationsOption(value: string): number[] {
+  const dilations = value.split(',').map(Number);
+  if (dilations.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError('--context-dilations must be whole numbers ≥ 1 separated by commas, e.g. 1,2,4,8');
+  return dilations;
 }
 
 export async function exportCommand(args: string[]): Promise<number> {

@@ -65,6 +65,8 @@ export interface PipelineOptions {
   decoderHidden?: number;
   /** λ of the decoder's coverage loss (default 1, as in See et al. 2017). */
   coverageWeight?: number;
+  /** The context encoder's dilations, one residual convolution block each (default 1, 2, 4, 8: each token sees ±15 neighbours). */
+  contextDilations?: number[];
   batch: number;
   evalEvery: number;
   progress: (label: string, total: number) => (done: number, extra?: string) => void;
@@ -191,7 +193,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   // Stage 3: the fusion decoder.
   const decoder: FusionDecoderConfig = {
     vocab: tokenizer.vocabSize, embed: 64, hidden: o.decoderHidden ?? 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: 64, attention: 64,
-    contextEncoder: { dilations: [1, 2, 4, 8], maxLength: text.maxLength },
+    contextEncoder: { dilations: o.contextDilations ?? [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
   };
