@@ -26,13 +26,13 @@ commands:
                                build a baseline "model" from a training split
   eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
-  train --stage image|all --out DIR [--seed 1 --n 1000 | --manifest FILE] [--steps 600
+  train --stage image|all --out DIR [--config FILE] [--seed 1 --n 1000 | --manifest FILE] [--steps 600
         --retriever-steps 400 --decoder-steps 800 --batch 8 --positive-weight 40 --eval-every 50
         --passages 3 --decoder-hidden 192 --coverage-weight 1 --context-dilations 1,2,4,8 --init-seed S --ablation no-retrieval|random-image|fixed-beta
         --resume]
                                train the retrieval model (wasm) on the corpus or a dataset manifest: image
                                pretraining only, or every stage (image, retriever, decoder) into a model
-                               directory
+                               directory; --config FILE: the same options as a JSON object (flags win)
   train-generative --stage mle|adversarial --from RETRIEVAL_DIR --out DIR [--init MLE_DIR]
         [--steps 1500 --batch 16 --lr 0.001 --s 0.5 --samples 4 --mle-weight 0.5 --policy-weight 1
         --discriminator-warmup 50 --cache models/study-cache --seed 1 --n 2000]

@@ -11,36 +11,37 @@ import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { mapSplit } from '../training/studies.ts';
 import { UsageError } from './corpus.ts';
 import { ProgressBar, trainingLog } from './progress.ts';
-import { numberOption, useWasmForTraining } from './trainingSetup.ts';
+import { configFileArgs, numberOption, useWasmForTraining } from './trainingSetup.ts';
 
+/** `tuwen train`'s options; `--config FILE` may give any of the others. */
+export const TRAIN_OPTIONS = {
+  config: { type: 'string' },
+  stage: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  'init-seed': { type: 'string' },
+  n: { type: 'string', default: '1000' },
+  size: { type: 'string', default: '256' },
+  steps: { type: 'string', default: '600' },
+  'retriever-steps': { type: 'string', default: '400' },
+  'decoder-steps': { type: 'string', default: '800' },
+  passages: { type: 'string' },
+  'decoder-hidden': { type: 'string' },
+  'coverage-weight': { type: 'string' },
+  'context-dilations': { type: 'string' },
+  batch: { type: 'string', default: '8' },
+  lr: { type: 'string', default: '0.002' },
+  'eval-every': { type: 'string', default: '50' },
+  patience: { type: 'string', default: '4' },
+  'positive-weight': { type: 'string', default: '40' },
+  out: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  ablation: { type: 'string' },
+  manifest: { type: 'string' },
+} as const;
 
 export async function trainCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      stage: { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      'init-seed': { type: 'string' },
-      n: { type: 'string', default: '1000' },
-      size: { type: 'string', default: '256' },
-      steps: { type: 'string', default: '600' },
-      'retriever-steps': { type: 'string', default: '400' },
-      'decoder-steps': { type: 'string', default: '800' },
-      passages: { type: 'string' },
-      'decoder-hidden': { type: 'string' },
-      'coverage-weight': { type: 'string' },
-      'context-dilations': { type: 'string' },
-      batch: { type: 'string', default: '8' },
-      lr: { type: 'string', default: '0.002' },
-      'eval-every': { type: 'string', default: '50' },
-      patience: { type: 'string', default: '4' },
-      'positive-weight': { type: 'string', default: '40' },
-      out: { type: 'string' },
-      resume: { type: 'boolean', default: false },
-      ablation: { type: 'string' },
-      manifest: { type: 'string' },
-    },
-  });
+  const file = parseArgs({ args, options: TRAIN_OPTIONS }).values.config;
+  const { values } = parseArgs({ args: [...(file ? await configFileArgs(file, TRAIN_OPTIONS) : []), ...args], options: TRAIN_OPTIONS });
   if (values.stage !== 'image' && values.stage !== 'all') throw new UsageError('--stage must be image (pretraining only) or all');
   if (values.manifest && values.stage !== 'all') throw new UsageError('--manifest trains every stage: use it with --stage all');
   if (!values.out) throw new UsageError('--out DIR is required');

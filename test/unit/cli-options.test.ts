@@ -1,7 +1,11 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/corpus.ts';
-import { dilationsOption } from '../../src/cli/train.ts';
-import { numberOption } from '../../src/cli/trainingSetup.ts';
+import { dilationsOption, TRAIN_OPTIONS } from '../../src/cli/train.ts';
+import { configFileArgs, numberOption } from '../../src/cli/trainingSetup.ts';
 
 describe('training options', () => {
   it('reads numbers, and refuses what is not one or out of bounds', () => {
@@ -16,5 +20,27 @@ describe('training options', () => {
     expect(dilationsOption('1,2,4,8,16,32')).toEqual([1, 2, 4, 8, 16, 32]);
     expect(dilationsOption('3')).toEqual([3]);
     for (const bad of ['1,,2', '0,1', '1.5', 'a', '']) expect(() => dilationsOption(bad)).toThrow(UsageError);
+  });
+
+  it('--config FILE gives options as JSON; a flag on the command line wins; unknown names and wrong types are refused', async () => {
+    const options = { out: { type: 'string' }, 'decoder-steps': { type: 'string' }, resume: { type: 'boolean' } } as const;
+    const dir = await mkdtemp(join(tmpdir(), 'tuwen-config-'));
+    const file = async (json: string) => {
+      const path = join(dir, `${Math.random()}.json`);
+      await writeFile(path, json);
+      return path;
+    };
+    const good = await file('{"out": "models/mine", "decoder-steps": 1200, "resume": true}');
+    expect(await configFileArgs(good, options)).toEqual(['--out', 'models/mine', '--decoder-steps', '1200', '--resume']);
+    const { values } = parseArgs({ args: [...(await configFileArgs(good, options)), '--decoder-steps', '50'], options });
+    expect(values).toEqual({ out: 'models/mine', 'decoder-steps': '50', resume: true });
+    await expect(configFileArgs(await file('{"decoder_steps": 3}'), options)).rejects.toThrow('unknown option "decoder_steps"');
+    await expect(configFileArgs(await file('{"resume": "yes"}'), options)).rejects.toThrow('"resume" must be true or false');
+    await expect(configFileArgs(await file('{"out": ["a"]}'), options)).rejects.toThrow('"out" must be a string or a number');
+    await expect(configFileArgs(await file('[1, 2]'), options)).rejects.toThrow('expected a JSON object');
+    await expect(configFileArgs(await file('{"out": '), options)).rejects.toThrow(UsageError);
+    await expect(configFileArgs(join(dir, 'missing.json'), options)).rejects.toThrow(UsageError);
+    // The recipe the README points at names only options that tuwen train knows.
+    expect(await configFileArgs('configs/retrieval.json', TRAIN_OPTIONS)).toContain('--decoder-steps');
   });
 });
