@@ -64,6 +64,8 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['init-seed'] ? { initSeed: num('init-seed') } : {}),
       ...(values['coverage-weight'] ? { coverageWeight: num('coverage-weight') } : {}),
       ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations']) } : {}),
+      patience: num('patience'),
+      resume: values.resume!,
       progress,
       log,
     });

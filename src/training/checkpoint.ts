@@ -20,3 +20,9 @@ export async function loadCheckpoint<S>(dir: string, name: string): Promise<{ we
   const data = new Uint8Array(await readFile(join(dir, `${name}.bin`)));
   return { weights: decodeWeightFile({ specs, data }), state };
 }
+
+/** A checkpoint's trainer state alone (its weights are not read); undefined if there is none. */
+export async function readCheckpointState<S>(dir: string, name: string): Promise<S | undefined> {
+  const meta = await readFile(join(dir, `${name}.json`), 'utf8').catch(() => undefined);
+  return meta === undefined ? undefined : (JSON.parse(meta) as { state: S }).state;
+}

@@ -1,7 +1,8 @@
 /**
  * The training loop the two summary writers share (the fusion decoder and LFMGAN's generator): batches of
  * similar summary length, Adam, a running training loss, validation every `evalEvery` steps with the best
- * weights kept as a checkpoint, and the curve as SVG. The step size is constant or decays (`learningRateFloor`).
+ * weights kept as a checkpoint, the latest one too (for resuming), early stopping, and the curve as SVG. The step
+ * size is constant or decays (`learningRateFloor`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { Random } from '../corpus/random.ts';
 import type { Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
-import { saveCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { loadOptimizerState, saveOptimizerState } from './optimizerState.ts';
 import { stageOptimizer } from './learningRate.ts';
 import type { StageOptions } from './stageOptions.ts';
 
@@ -43,6 +45,8 @@ export interface SequenceFit {
   label: string;
   /** Checkpoint name of the best validation loss. */
   checkpoint: string;
+  /** Checkpoint name of the latest validation (weights, then optimizer state as `${last}.optimizer`), for resuming. */
+  last: string;
   curve: { file: string; title: string };
   /** Keys the batch order's random stream (derived from the stage's seed). */
   streamKey: number;
@@ -54,36 +58,71 @@ export interface SequenceFit {
   validate: () => number;
 }
 
+/** Where a run stands, saved with its last checkpoint. */
+interface FitState {
+  step: number;
+  best: number;
+  sinceBest: number;
+  running: number;
+  history: { step: number; train: number; val: number }[];
+  /** The run reached its last step or stopped early: resuming it trains nothing more. */
+  done: boolean;
+}
+
+/**
+ * Trains `w` in place. With `o.resume` and a last checkpoint it continues from there: the weights, Adam's
+ * moments and the step are restored and the batch stream is replayed up to that step, so an interrupted
+ * and resumed run takes the same steps as one that ran through.
+ */
 export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceFit): Promise<void> {
   const optimizer = stageOptimizer(o);
+  const resumed = o.resume ? await loadCheckpoint<FitState>(o.out, f.last) : undefined;
+  const state: FitState = resumed ? { ...resumed.state, best: resumed.state.best ?? Infinity } : { step: 0, best: Infinity, sinceBest: 0, running: 0, history: [], done: false };
+  if (resumed) {
+    for (const [name, value] of Object.entries(resumed.weights)) {
+      if (!w[name]) throw new Error(`${o.out}/${f.last}: weight ${name} is not in this model`);
+      w[name].assign(value);
+    }
+    tf.dispose(Object.values(resumed.weights));
+    if (!(await loadOptimizerState(o.out, `${f.last}.optimizer`, optimizer, w))) throw new Error(`${o.out}/${f.last}.optimizer: missing, cannot resume`);
+    o.log(`${f.label}: resumed at step ${state.step}${state.done ? ' (finished)' : ''}`);
+  }
   const rand = Random.derive(o.seed, f.streamKey);
-  const history: { step: number; train: number; val: number }[] = [];
-  const vars = Object.values(w);
   let batches: number[][] = [];
-  let running = 0;
-  let best = Infinity;
-  for (let step = 1; step <= o.steps; step++) {
+  const nextBatch = () => {
     if (batches.length === 0) batches = lengthBatches(rand, f.lengths, Math.min(o.batch, f.lengths.length));
-    const indices = batches.pop()!;
-    optimizer.at(step);
+    return batches.pop()!;
+  };
+  for (let s = 0; s < state.step; s++) nextBatch(); // the batches the resumed run has already taken
+  const vars = Object.values(w);
+  while (!state.done && state.step < o.steps) {
+    const indices = nextBatch();
+    state.step++;
+    optimizer.at(state.step);
     const loss = optimizer.minimize(() => f.loss(indices), true, vars)!;
     const value = loss.dataSync()[0]!;
     loss.dispose();
-    running = step === 1 ? value : 0.9 * running + 0.1 * value;
-    o.onStep(step, running);
-    if (step % o.evalEvery === 0 || step === o.steps) {
+    state.running = state.step === 1 ? value : 0.9 * state.running + 0.1 * value;
+    o.onStep(state.step, state.running);
+    if (state.step % o.evalEvery === 0 || state.step === o.steps) {
       const v = f.validate();
-      history.push({ step, train: running, val: v });
-      o.log(`${f.label} step ${step}: train ${running.toFixed(4)}, validation ${v.toFixed(4)}`);
-      if (v < best) {
-        best = v;
-        await saveCheckpoint(o.out, f.checkpoint, w, { step, val: v });
-      }
+      state.history.push({ step: state.step, train: state.running, val: v });
+      o.log(`${f.label} step ${state.step}: train ${state.running.toFixed(4)}, validation ${v.toFixed(4)}`);
+      if (v < state.best) {
+        state.best = v;
+        state.sinceBest = 0;
+        await saveCheckpoint(o.out, f.checkpoint, w, { step: state.step, val: v });
+      } else state.sinceBest++;
+      const stop = o.patience !== undefined && state.sinceBest >= o.patience;
+      if (stop) o.log(`${f.label}: early stop, no validation improvement in ${o.patience} evaluations`);
+      state.done = stop || state.step === o.steps;
+      await saveCheckpoint(o.out, f.last, w, state);
+      await saveOptimizerState(o.out, `${f.last}.optimizer`, optimizer, w);
     }
   }
   optimizer.dispose();
   await writeFile(
     join(o.out, f.curve.file),
-    lineChart({ title: f.curve.title, series: [{ name: 'train NLL', points: history.map((h) => [h.step, h.train]) }, { name: 'validation NLL', points: history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: 'NLL per token' }),
+    lineChart({ title: f.curve.title, series: [{ name: 'train NLL', points: state.history.map((h) => [h.step, h.train]) }, { name: 'validation NLL', points: state.history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: 'NLL per token' }),
   );
 }

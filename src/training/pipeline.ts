@@ -20,7 +20,7 @@ import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { buildTokenizerJson, loadTokenizer } from '../text/tokenizer.ts';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.ts';
 import { cacheImageFeatures, type ImageFeatures } from './features.ts';
 import { imageExample, volumeExample, type ImageExample } from './imageExamples.ts';
 import { pretrainImageEncoder } from './pretrainImage.ts';
@@ -69,6 +69,14 @@ export interface PipelineOptions {
   contextDilations?: number[];
   batch: number;
   evalEvery: number;
+  /** Early stopping of the image encoder and the decoder: validations without improvement (default 4). */
+  patience?: number;
+  /**
+   * Continue an interrupted run in `out`: an unfinished image pretraining or decoder from its last
+   * checkpoint (weights, optimizer state, step); a finished retriever is kept, an unfinished one retrained
+   * (it takes minutes).
+   */
+  resume?: boolean;
   progress: (label: string, total: number) => (done: number, extra?: string) => void;
   log: (line: string) => void;
   /** Every training step's running loss, per stage (for tests and curves). */
@@ -114,8 +122,11 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const val = await studies(o, 'val');
   if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
 
-  // Stage 1: the image encoder (its best checkpoint is reused when a run left one).
-  let image = (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
+  // Stage 1: the image encoder (its best checkpoint is reused when a run left one, unless resuming its unfinished pretraining).
+  const patience = o.patience ?? 4;
+  const imageRun = await readCheckpointState<{ step: number; done?: boolean }>(o.out, 'image-encoder.last');
+  const resumeImage = o.resume === true && imageRun !== undefined && !imageRun.done;
+  let image = resumeImage ? undefined : (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
   if (image) o.log('image encoder: using the saved best checkpoint');
   else if (o.ablation === 'random-image' || !train.some((s) => s.findings.length > 0)) {
     image = initImageEncoder(o.image, initSeed);
@@ -124,7 +135,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   } else {
     const tick = o.progress('image encoder', o.imageSteps);
     image = await pretrainImageEncoder(train.map((s) => s.image), val.map((s) => s.image), {
-      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, positiveWeight: o.positiveWeight, evalEvery: o.evalEvery, patience: 4, seed: initSeed, out: o.out, resume: false,
+      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, positiveWeight: o.positiveWeight, evalEvery: o.evalEvery, patience, seed: initSeed, out: o.out, resume: resumeImage,
       onStep: (s, l) => {
         tick(s, `loss ${l.toFixed(4)}`);
         o.onLoss?.('image', s, l);
@@ -152,16 +163,22 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const trainExamples = examples(train, trainFeatures);
   const valExamples = examples(val, valFeatures);
 
-  // Stage 2: text encoder and retriever.
-  const tick2 = o.progress('retriever', o.retrieverSteps);
-  const textWeights = await trainRetriever(trainExamples, valExamples, encoded, {
-    text, retriever, steps: o.retrieverSteps, batch: 32, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, seed: initSeed, out: o.out,
-    onStep: (s, l) => {
-      tick2(s, `loss ${l.toFixed(4)}`);
-      o.onLoss?.('retriever', s, l);
-    },
-    log: o.log,
-  });
+  // Stage 2: text encoder and retriever. Its best checkpoint retrieves the decoder's passages, as it will in the exported model.
+  const retrieverRun = o.resume ? await readCheckpointState<{ done?: boolean }>(o.out, 'retriever.last') : undefined;
+  if (retrieverRun?.done) o.log('retriever: finished in the run being resumed, its best checkpoint is used');
+  else {
+    const tick2 = o.progress('retriever', o.retrieverSteps);
+    const trained = await trainRetriever(trainExamples, valExamples, encoded, {
+      text, retriever, steps: o.retrieverSteps, batch: 32, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, seed: initSeed, out: o.out,
+      onStep: (s, l) => {
+        tick2(s, `loss ${l.toFixed(4)}`);
+        o.onLoss?.('retriever', s, l);
+      },
+      log: o.log,
+    });
+    disposeWeights(trained);
+  }
+  const textWeights = (await loadCheckpoint(o.out, 'retriever.best'))!.weights;
 
   // Each study's context: its top-k passages from other studies, then its own input text.
   const k = o.ablation === 'no-retrieval' ? 0 : (o.passages ?? 3);
@@ -200,7 +217,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);
   const decoderWeights = await trainDecoder(trainDec, valDec, {
-    decoder, maxSummary, attentionWeight: 1, copyWeight: 1, coverageWeight: o.coverageWeight ?? 1, steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, seed: initSeed, out: o.out,
+    decoder, maxSummary, attentionWeight: 1, copyWeight: 1, coverageWeight: o.coverageWeight ?? 1, steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);
@@ -211,7 +228,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`} (train split: ${train.length})` };
   const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
-  const all: Weights = { ...imageBest, ...(await best('retriever.best', textWeights)), ...(await best('decoder.best', decoderWeights)) };
+  const all: Weights = { ...imageBest, ...textWeights, ...(await best('decoder.best', decoderWeights)) };
   await saveCheckpoint(o.out, 'model', all, { config });
   await writeFile(join(o.out, 'config.json'), JSON.stringify(config, null, 1) + '\n');
   await writeFile(join(o.out, 'tokenizer.json'), JSON.stringify(tokenizerJson) + '\n');

@@ -14,6 +14,7 @@ import { lineChart } from '../report/svgChart.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { imageBatch, type ImageExample } from './imageExamples.ts';
 import type { StageOptions } from './stageOptions.ts';
+import { loadOptimizerState, saveOptimizerState } from './optimizerState.ts';
 
 export interface PretrainOptions extends StageOptions {
   encoder: ImageEncoderConfig;
@@ -28,6 +29,8 @@ interface TrainerState {
   step: number;
   best: number;
   history: { step: number; train: number; val: number; f1: number }[];
+  /** Pretraining reached its last step or stopped early. */
+  done?: boolean;
 }
 
 function batchTensors(examples: ImageExample[], c: ImageEncoderConfig): { x: tf.Tensor2D; y: tf.Tensor5D } {
@@ -78,11 +81,12 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
   const state: TrainerState = resumed?.state ?? { step: 0, best: Infinity, history: [] };
   o.log(`image encoder: ${countParams(w)} parameters, ${train.length} training / ${val.length} validation studies${resumed ? `, resumed at step ${state.step}` : ''}`);
   const optimizer = tf.train.adam(o.learningRate);
+  if (resumed) await loadOptimizerState(o.out, 'image-encoder.last.optimizer', optimizer, w);
   const rand = Random.derive(o.seed, state.step);
   let order: number[] = [];
   let sinceBest = 0;
   let running = 0;
-  while (state.step < o.steps) {
+  while (!state.done && state.step < o.steps) {
     if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
     const { x, y } = batchTensors(order.splice(0, o.batch).map((i) => train[i]!), o.encoder);
     const loss = optimizer.minimize(() => weightedBce(regionLogits(w, encodeImage(w, o.encoder, x)), y, o.positiveWeight), true)!;
@@ -95,12 +99,17 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
       const v = validate(w, val, o);
       state.history.push({ step: state.step, train: running, val: v.loss, f1: v.f1 });
       o.log(`step ${state.step}: train ${running.toFixed(4)}, validation ${v.loss.toFixed(4)}, region F1 ${v.f1.toFixed(3)}`);
-      await saveCheckpoint(o.out, 'image-encoder.last', w, state);
-      if (v.loss < state.best) {
+      const improved = v.loss < state.best;
+      if (improved) {
         state.best = v.loss;
         sinceBest = 0;
-        await saveCheckpoint(o.out, 'image-encoder.best', w, state);
-      } else if (++sinceBest >= o.patience) {
+      }
+      const stop = !improved && ++sinceBest >= o.patience;
+      state.done = stop || state.step === o.steps;
+      await saveCheckpoint(o.out, 'image-encoder.last', w, state);
+      await saveOptimizerState(o.out, 'image-encoder.last.optimizer', optimizer, w);
+      if (improved) await saveCheckpoint(o.out, 'image-encoder.best', w, state);
+      if (stop) {
         o.log(`early stop: no validation improvement in ${o.patience} evaluations`);
         break;
       }

@@ -6,6 +6,10 @@ export interface StageOptions {
   /** With it, the rate decays by a cosine to learningRate × this at the last step; without it, constant. */
   learningRateFloor?: number;
   evalEvery: number;
+  /** Stop once this many validations in a row bring no improvement (default: run every step). */
+  patience?: number;
+  /** Continue from the stage's last checkpoint (weights, optimizer state, step) where one was left. */
+  resume?: boolean;
   seed: number;
   out: string;
   onStep: (step: number, loss: number) => void;

@@ -84,6 +84,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
   await fitSequenceModel(w, o, {
     label: 'decoder',
     checkpoint: 'decoder.best',
+    last: 'decoder.last',
     curve: { file: 'curve-decoder.svg', title: 'Fusion decoder training' },
     streamKey: 3,
     lengths: train.map((e) => e.summaryIds.length),

@@ -80,6 +80,7 @@ export async function trainGeneratorMle(train: GeneratorExample[], val: Generato
   await fitSequenceModel(w, o, {
     label: 'generator',
     checkpoint: 'generator.mle',
+    last: 'generator.mle.last',
     curve: { file: 'curve-generator-mle.svg', title: 'Generator, maximum likelihood' },
     streamKey: 11,
     lengths: train.map((e) => e.summaryIds.length),

@@ -90,6 +90,18 @@ describe('training smoke test', () => {
     const again = await int8.summarize({ modality, grid: { depth: s.phantom.sliceZ.length, height: 64, width: 64 }, text: s.text }, { beamSize: 1, lengthPenalty: 0, maxLength: 12 });
     expect(again.tokens.length).toBeGreaterThan(0);
     int8.dispose();
+
+    // Resuming a finished run trains nothing again: every stage is found done.
+    const logs: string[] = [];
+    const resumedLosses: string[] = [];
+    await trainPipeline({
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, resume: true,
+      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
+      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
+      progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),
+    });
+    expect(resumedLosses).toEqual([]);
+    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: resumed at step 24 (finished)']));
   }, 180_000);
 
   it('LFMGAN: MLE then adversarial steps on the retrieval model\'s encoder; paper B reward steps; all load and decode', async () => {
