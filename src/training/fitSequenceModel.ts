@@ -65,8 +65,8 @@ interface FitState {
   sinceBest: number;
   running: number;
   history: { step: number; train: number; val: number }[];
-  /** The run reached its last step or stopped early: resuming it trains nothing more. */
-  done: boolean;
+  /** The run stopped early: resuming it trains nothing more (a run that reached its last step goes on only if given more steps). */
+  stopped: boolean;
 }
 
 /**
@@ -77,7 +77,7 @@ interface FitState {
 export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceFit): Promise<void> {
   const optimizer = stageOptimizer(o);
   const resumed = o.resume ? await loadCheckpoint<FitState>(o.out, f.last) : undefined;
-  const state: FitState = resumed ? { ...resumed.state, best: resumed.state.best ?? Infinity } : { step: 0, best: Infinity, sinceBest: 0, running: 0, history: [], done: false };
+  const state: FitState = resumed ? { ...resumed.state, best: resumed.state.best ?? Infinity } : { step: 0, best: Infinity, sinceBest: 0, running: 0, history: [], stopped: false };
   if (resumed) {
     for (const [name, value] of Object.entries(resumed.weights)) {
       if (!w[name]) throw new Error(`${o.out}/${f.last}: weight ${name} is not in this model`);
@@ -85,7 +85,7 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
     }
     tf.dispose(Object.values(resumed.weights));
     if (!(await loadOptimizerState(o.out, `${f.last}.optimizer`, optimizer, w))) throw new Error(`${o.out}/${f.last}.optimizer: missing, cannot resume`);
-    o.log(`${f.label}: resumed at step ${state.step}${state.done ? ' (finished)' : ''}`);
+    o.log(`${f.label}: resumed at step ${state.step}${state.stopped || state.step >= o.steps ? ' (finished)' : ''}`);
   }
   const rand = Random.derive(o.seed, f.streamKey);
   let batches: number[][] = [];
@@ -95,7 +95,7 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
   };
   for (let s = 0; s < state.step; s++) nextBatch(); // the batches the resumed run has already taken
   const vars = Object.values(w);
-  while (!state.done && state.step < o.steps) {
+  while (!state.stopped && state.step < o.steps) {
     const indices = nextBatch();
     state.step++;
     optimizer.at(state.step);
@@ -113,9 +113,8 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
         state.sinceBest = 0;
         await saveCheckpoint(o.out, f.checkpoint, w, { step: state.step, val: v });
       } else state.sinceBest++;
-      const stop = o.patience !== undefined && state.sinceBest >= o.patience;
-      if (stop) o.log(`${f.label}: early stop, no validation improvement in ${o.patience} evaluations`);
-      state.done = stop || state.step === o.steps;
+      state.stopped = o.patience !== undefined && state.sinceBest >= o.patience;
+      if (state.stopped) o.log(`${f.label}: early stop, no validation improvement in ${o.patience} evaluations`);
       await saveCheckpoint(o.out, f.last, w, state);
       await saveOptimizerState(o.out, `${f.last}.optimizer`, optimizer, w);
     }

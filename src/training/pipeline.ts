@@ -124,8 +124,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
 
   // Stage 1: the image encoder (its best checkpoint is reused when a run left one, unless resuming its unfinished pretraining).
   const patience = o.patience ?? 4;
-  const imageRun = await readCheckpointState<{ step: number; done?: boolean }>(o.out, 'image-encoder.last');
-  const resumeImage = o.resume === true && imageRun !== undefined && !imageRun.done;
+  const imageRun = await readCheckpointState<{ step: number; stopped?: boolean }>(o.out, 'image-encoder.last');
+  const resumeImage = o.resume === true && imageRun !== undefined && !imageRun.stopped && imageRun.step < o.imageSteps;
   let image = resumeImage ? undefined : (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
   if (image) o.log('image encoder: using the saved best checkpoint');
   else if (o.ablation === 'random-image' || !train.some((s) => s.findings.length > 0)) {
@@ -164,8 +164,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const valExamples = examples(val, valFeatures);
 
   // Stage 2: text encoder and retriever. Its best checkpoint retrieves the decoder's passages, as it will in the exported model.
-  const retrieverRun = o.resume ? await readCheckpointState<{ done?: boolean }>(o.out, 'retriever.last') : undefined;
-  if (retrieverRun?.done) o.log('retriever: finished in the run being resumed, its best checkpoint is used');
+  const retrieverRun = o.resume ? await readCheckpointState<{ step: number }>(o.out, 'retriever.last') : undefined;
+  if (retrieverRun && retrieverRun.step >= o.retrieverSteps) o.log('retriever: finished in the run being resumed, its best checkpoint is used');
   else {
     const tick2 = o.progress('retriever', o.retrieverSteps);
     const trained = await trainRetriever(trainExamples, valExamples, encoded, {

@@ -29,8 +29,8 @@ interface TrainerState {
   step: number;
   best: number;
   history: { step: number; train: number; val: number; f1: number }[];
-  /** Pretraining reached its last step or stopped early. */
-  done?: boolean;
+  /** Pretraining stopped early (a run that reached its last step goes on only if given more steps). */
+  stopped?: boolean;
 }
 
 function batchTensors(examples: ImageExample[], c: ImageEncoderConfig): { x: tf.Tensor2D; y: tf.Tensor5D } {
@@ -86,7 +86,7 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
   let order: number[] = [];
   let sinceBest = 0;
   let running = 0;
-  while (!state.done && state.step < o.steps) {
+  while (!state.stopped && state.step < o.steps) {
     if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
     const { x, y } = batchTensors(order.splice(0, o.batch).map((i) => train[i]!), o.encoder);
     const loss = optimizer.minimize(() => weightedBce(regionLogits(w, encodeImage(w, o.encoder, x)), y, o.positiveWeight), true)!;
@@ -104,12 +104,11 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
         state.best = v.loss;
         sinceBest = 0;
       }
-      const stop = !improved && ++sinceBest >= o.patience;
-      state.done = stop || state.step === o.steps;
+      state.stopped = !improved && ++sinceBest >= o.patience;
       await saveCheckpoint(o.out, 'image-encoder.last', w, state);
       await saveOptimizerState(o.out, 'image-encoder.last.optimizer', optimizer, w);
       if (improved) await saveCheckpoint(o.out, 'image-encoder.best', w, state);
-      if (stop) {
+      if (state.stopped) {
         o.log(`early stop: no validation improvement in ${o.patience} evaluations`);
         break;
       }

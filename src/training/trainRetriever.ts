@@ -95,7 +95,7 @@ export async function trainRetriever(train: RetrievalExample[], val: RetrievalEx
     }
   }
   optimizer.dispose();
-  await saveCheckpoint(o.out, 'retriever.last', w, { step: o.steps, done: true });
+  await saveCheckpoint(o.out, 'retriever.last', w, { step: o.steps }); // marks the stage finished, for resuming
   await writeFile(
     join(o.out, 'curve-retriever.svg'),
     lineChart({ title: 'Retriever training', series: [{ name: 'loss', points: history.map((h) => [h.step, h.loss]) }, { name: 'validation R@5', points: history.map((h) => [h.step, h.recall5]) }], xLabel: 'step', yLabel: 'loss / recall' }),
