@@ -67,6 +67,8 @@ export interface PipelineOptions {
   coverageWeight?: number;
   /** The context encoder's dilations, one residual convolution block each (default 1, 2, 4, 8: each token sees ±15 neighbours). */
   contextDilations?: number[];
+  /** Intra-temporal text attention in the decoder (Paulus et al. 2018). */
+  temporalAttention?: boolean;
   batch: number;
   evalEvery: number;
   /** Early stopping of the image encoder and the decoder: validations without improvement (default 4). */
@@ -212,6 +214,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     vocab: tokenizer.vocabSize, embed: 64, hidden: o.decoderHidden ?? 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: 64, attention: 64,
     contextEncoder: { dilations: o.contextDilations ?? [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
+    ...(o.temporalAttention ? { temporalAttention: true } : {}),
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
   };
   const maxSummary = 96;

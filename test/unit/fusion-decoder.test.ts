@@ -183,6 +183,36 @@ describe('copy supervision and coverage', () => {
   });
 });
 
+describe('intra-temporal attention', () => {
+  it('each token\'s weight is exp(energy) / (1 + Σ past exp(energy)), renormalised; the first step is plain attention', () => {
+    const temporal = { ...config, temporalAttention: true };
+    const w = initFusionDecoder(temporal, 4);
+    const t = toyBatch();
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, temporal);
+    const plainCtx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
+    tf.tidy(() => {
+      let s = initialState(w, ctx);
+      const plainFirst = step(w, plainCtx, tf.tensor1d([2, 2]), initialState(w, plainCtx)).textAttention.arraySync();
+      for (let y = 0; y < 4; y++) {
+        const o = step(w, ctx, tf.squeeze(tf.slice(t.inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, s);
+        const [before, after, reads] = [s.pastEnergy!.arraySync(), o.state.pastEnergy!.arraySync(), o.textAttention.arraySync()];
+        for (let b = 0; b < 2; b++) {
+          // pastEnergy holds log(1 + Σ exp(energy)), so exp(after) − exp(before) = exp(energy of this step).
+          const raw = after[b]!.map((p, j) => (Math.exp(p) - Math.exp(before[b]![j]!)) / Math.exp(before[b]![j]!) * t.mask.arraySync()[b]![j]!);
+          const total = raw.reduce((x, v) => x + v, 0);
+          raw.forEach((v, j) => expect(reads[b]![j]!).toBeCloseTo(v / total, 4));
+          if (y === 0) reads[b]!.forEach((v, j) => expect(v).toBeCloseTo(plainFirst[b]![j]!, 5));
+        }
+        if (y > 0) expect(after[0]!.some((p, j) => p > before[0]![j]! + 1e-3)).toBe(true);
+        s = o.state;
+      }
+    });
+    disposeContext(ctx);
+    disposeContext(plainCtx);
+    disposeWeights(w);
+  });
+});
+
 describe('text feeding', () => {
   it('without copying (β = 0) the generated distribution depends on the context tokens only with text feeding', () => {
     const probsFor = (textFeeding: boolean, otherIds: boolean) =>

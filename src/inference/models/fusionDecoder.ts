@@ -54,6 +54,8 @@ export interface FusionDecoderConfig {
   fixedBeta?: number;
   /** The text context feeds the LSTM and the generated distribution (see above). */
   textFeeding?: boolean;
+  /** Intra-temporal text attention (Paulus et al. 2018): each token's weight divided by its past weights' sum (see `attend`). */
+  temporalAttention?: boolean;
 }
 
 /** Added inside the log: a target the mixture gives probability 0 must not make the loss infinite. */
@@ -104,6 +106,7 @@ export type DecoderContext = {
   tokenMask: tf.Tensor2D; // [B, T]
   fixedBeta?: number;
   textFeeding: boolean;
+  temporalAttention: boolean;
 };
 
 // Types, not interfaces: tf.tidy returns them, and only type aliases satisfy its TensorContainer.
@@ -114,6 +117,8 @@ export type DecoderState = {
   e: tf.Tensor2D; // [B, tokenDim]
   /** The text attention's coverage c_y: the sum of its earlier weights. */
   coverage: tf.Tensor2D; // [B, T]
+  /** With intra-temporal attention: log(1 + Σ_{y'<y} exp(energy_{y'})) per context token. */
+  pastEnergy?: tf.Tensor2D; // [B, T]
 };
 
 export type StepOutput = {
@@ -146,7 +151,7 @@ export function encodeContext(w: Weights, c: Pick<FusionDecoderConfig, 'contextE
 }
 
 /** Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the mask. */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'contextEncoder'>): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder'>): DecoderContext {
   return tf.tidy(() => {
     const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
@@ -155,7 +160,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
-    return { regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }) };
+    return { regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true, ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }) };
   });
 }
 
@@ -173,6 +178,7 @@ export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
       c: fastTanh(dense(w, 'dec.init_c', mean)) as tf.Tensor2D,
       e: maskedMean(ctx.tokens, ctx.tokenMask),
       coverage: tf.zerosLike(ctx.tokenMask) as tf.Tensor2D,
+      ...(ctx.temporalAttention ? { pastEnergy: tf.zerosLike(ctx.tokenMask) as tf.Tensor2D } : {}),
     };
   });
 }
@@ -180,17 +186,26 @@ export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
 /**
  * Bilinear ("general", Luong et al. 2015) attention, scaled as in dot-product attention: energy_n =
  * key_n · (W h) / √A, masked; weights over keys and the weighted sum of values. `coverage` [B, N] adds
- * `coverage.weight` × c_n to each energy.
+ * `coverage.weight` × c_n to each energy. `pastEnergy` [B, N] (intra-temporal attention, Paulus et al.
+ * 2018, eq. 2) is subtracted from it: weight_n ∝ exp(energy_n) / (1 + Σ_{past} exp(energy_n)), so a token
+ * read with high energy before is read less now (the 1 keeps the first step plain attention).
  */
-function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wQuery: tf.Tensor2D, mask?: tf.Tensor2D, coverage?: { values: tf.Tensor2D; weight: tf.Tensor }): { weights: tf.Tensor2D; context: tf.Tensor2D } {
+function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wQuery: tf.Tensor2D, mask?: tf.Tensor2D, coverage?: { values: tf.Tensor2D; weight: tf.Tensor }, pastEnergy?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D; energy: tf.Tensor2D } {
   const a = keys.shape[2];
   const query = tf.expandDims(tf.mul(tf.matMul(h, wQuery), 1 / Math.sqrt(a)), 2); // [B, A, 1]
   const scores = tf.squeeze(tf.matMul(keys, query), [2]) as tf.Tensor2D; // [B, N]
-  const energy = coverage ? tf.add(scores, tf.mul(coverage.values, coverage.weight)) : scores;
-  const masked = mask ? tf.add(energy, tf.mul(tf.sub(1, mask), -1e9)) : energy;
+  const energy = (coverage ? tf.add(scores, tf.mul(coverage.values, coverage.weight)) : scores) as tf.Tensor2D;
+  const temporal = pastEnergy ? tf.sub(energy, pastEnergy) : energy;
+  const masked = mask ? tf.add(temporal, tf.mul(tf.sub(1, mask), -1e9)) : temporal;
   const weights = tf.softmax(masked) as tf.Tensor2D; // [B, N]
   const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as tf.Tensor2D; // [B, dim]
-  return { weights, context };
+  return { weights, context, energy };
+}
+
+/** log(exp(a) + exp(b)), elementwise and without overflow. */
+function logAddExp(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const m = tf.maximum(a, b);
+  return tf.add(m, tf.log(tf.add(tf.exp(tf.sub(a, m)), tf.exp(tf.sub(b, m))))) as tf.Tensor2D;
 }
 
 /** One LSTM cell step; gates i, f, g, o in that order along the last axis. */
@@ -207,9 +222,9 @@ function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Decode
   const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
   const cell = lstmCell(w, tf.concat(ctx.textFeeding ? [embedded, visual.context, s.e] : [embedded, visual.context], 1), s); // eq. 13
   const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
-  const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, ctx.tokenMask, coverage); // eq. 15
+  const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, ctx.tokenMask, coverage, s.pastEnergy); // eq. 15
   const generated = tf.softmax(dense(w, 'dec.out', ctx.textFeeding ? tf.concat([cell.h, text.context], 1) : cell.h)) as tf.Tensor2D; // eq. 14, [B, V]
-  const state: DecoderState = { ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D };
+  const state: DecoderState = { ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D, ...(s.pastEnergy ? { pastEnergy: logAddExp(s.pastEnergy, text.energy) } : {}) };
   const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
   const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
   const beta = ctx.fixedBeta === undefined ? adaptive : (tf.fill(adaptive.shape, ctx.fixedBeta) as tf.Tensor1D);
@@ -316,6 +331,7 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
     (c.embed + c.regionDim + fed + c.hidden) * 4 * c.hidden + // LSTM
     (c.hidden + fed) * c.vocab + // generated distribution
     c.hidden * c.attention + contextTokens * (c.attention + 1) + contextTokens * c.tokenDim + // text attention with coverage
+    (c.temporalAttention ? 3 * contextTokens : 0) + // its intra-temporal normalisation
     contextTokens * c.vocab + // copy distribution
     c.tokenDim + c.hidden; // gate
   return 2 * mac;
