@@ -29,6 +29,8 @@ interface TrainerState {
   step: number;
   best: number;
   history: { step: number; train: number; val: number; f1: number }[];
+  /** Validations since the best one (early stopping's count, kept across a resume). */
+  sinceBest?: number;
   /** Pretraining stopped early (a run that reached its last step goes on only if given more steps). */
   stopped?: boolean;
 }
@@ -84,7 +86,6 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
   if (resumed) await loadOptimizerState(o.out, 'image-encoder.last.optimizer', optimizer, w);
   const rand = Random.derive(o.seed, state.step);
   let order: number[] = [];
-  let sinceBest = 0;
   let running = 0;
   while (!state.stopped && state.step < o.steps) {
     if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
@@ -100,11 +101,9 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
       state.history.push({ step: state.step, train: running, val: v.loss, f1: v.f1 });
       o.log(`step ${state.step}: train ${running.toFixed(4)}, validation ${v.loss.toFixed(4)}, region F1 ${v.f1.toFixed(3)}`);
       const improved = v.loss < state.best;
-      if (improved) {
-        state.best = v.loss;
-        sinceBest = 0;
-      }
-      state.stopped = !improved && ++sinceBest >= o.patience;
+      if (improved) state.best = v.loss;
+      state.sinceBest = improved ? 0 : (state.sinceBest ?? 0) + 1;
+      state.stopped = state.sinceBest >= o.patience;
       await saveCheckpoint(o.out, 'image-encoder.last', w, state);
       await saveOptimizerState(o.out, 'image-encoder.last.optimizer', optimizer, w);
       if (improved) await saveCheckpoint(o.out, 'image-encoder.best', w, state);
