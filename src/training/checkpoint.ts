@@ -13,16 +13,20 @@ export async function saveCheckpoint(dir: string, name: string, weights: Weights
   await writeFile(join(dir, `${name}.json`), stateJson);
 }
 
-export async function loadCheckpoint<S>(dir: string, name: string): Promise<{ weights: Weights; state: S } | undefined> {
+/** The checkpoint's JSON half: weight specs and trainer state; undefined if there is none. */
+async function readMeta<S>(dir: string, name: string): Promise<{ specs: WeightSpec[]; state: S } | undefined> {
   const meta = await readFile(join(dir, `${name}.json`), 'utf8').catch(() => undefined);
+  return meta === undefined ? undefined : (JSON.parse(meta) as { specs: WeightSpec[]; state: S });
+}
+
+export async function loadCheckpoint<S>(dir: string, name: string): Promise<{ weights: Weights; state: S } | undefined> {
+  const meta = await readMeta<S>(dir, name);
   if (meta === undefined) return undefined;
-  const { specs, state } = JSON.parse(meta) as { specs: WeightSpec[]; state: S };
   const data = new Uint8Array(await readFile(join(dir, `${name}.bin`)));
-  return { weights: decodeWeightFile({ specs, data }), state };
+  return { weights: decodeWeightFile({ specs: meta.specs, data }), state: meta.state };
 }
 
 /** A checkpoint's trainer state alone (its weights are not read); undefined if there is none. */
 export async function readCheckpointState<S>(dir: string, name: string): Promise<S | undefined> {
-  const meta = await readFile(join(dir, `${name}.json`), 'utf8').catch(() => undefined);
-  return meta === undefined ? undefined : (JSON.parse(meta) as { state: S }).state;
+  return (await readMeta<S>(dir, name))?.state;
 }

@@ -54,7 +54,7 @@ export interface FusionDecoderConfig {
   fixedBeta?: number;
   /** The text context feeds the LSTM and the generated distribution (see above). */
   textFeeding?: boolean;
-  /** Intra-temporal text attention (Paulus et al. 2018): each token's weight divided by its past weights' sum (see `attend`). */
+  /** Intra-temporal text attention (Paulus et al. 2018): each token's exp(energy) divided by 1 + the sum of its past ones (see `attend`). */
   temporalAttention?: boolean;
 }
 
