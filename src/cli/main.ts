@@ -29,11 +29,13 @@ commands:
   train --stage image|all --out DIR [--config FILE] [--seed 1 --n 1000 | --manifest FILE] [--steps 600
         --retriever-steps 400 --decoder-steps 800 --batch 8 --positive-weight 40 --eval-every 50
         --passages 3 --decoder-hidden 192 --coverage-weight 1 --context-dilations 1,2,4,8 --temporal-attention --init-seed S --ablation no-retrieval|random-image|fixed-beta
-        --patience 4 --resume]
+        --patience 4 --resume --cache models/study-cache]
                                train the retrieval model (wasm) on the corpus or a dataset manifest: image
                                pretraining only, or every stage (image, retriever, decoder) into a model
                                directory; --config FILE: the same options as a JSON object (flags win);
-                               --resume continues an interrupted run in DIR from its last checkpoints
+                               --resume continues an interrupted run in DIR from its last checkpoints;
+                               a DIR holding an image encoder reuses it, and corpus studies' frozen
+                               features from --cache instead of rendering them again
   train-generative --stage mle|adversarial --from RETRIEVAL_DIR --out DIR [--init MLE_DIR]
         [--steps 1500 --batch 16 --lr 0.001 --s 0.5 --samples 4 --mle-weight 0.5 --policy-weight 1
         --discriminator-warmup 50 --cache models/study-cache --seed 1 --n 2000]

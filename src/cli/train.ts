@@ -38,6 +38,7 @@ export const TRAIN_OPTIONS = {
   resume: { type: 'boolean', default: false },
   ablation: { type: 'string' },
   manifest: { type: 'string' },
+  cache: { type: 'string', default: 'models/study-cache' },
 } as const;
 
 export async function trainCommand(args: string[]): Promise<number> {
@@ -58,7 +59,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     const started = performance.now();
     const data = values.manifest ? { kind: 'manifest' as const, path: values.manifest } : { kind: 'corpus' as const, n, size };
     const config = await trainPipeline({
-      seed, data, out: values.out, image: DEFAULT_IMAGE_ENCODER, ...(ablation ? { ablation } : {}),
+      seed, data, out: values.out, cache: values.cache!, image: DEFAULT_IMAGE_ENCODER, ...(ablation ? { ablation } : {}),
       imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
       ...(values.passages ? { passages: num('passages') } : {}),
       ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),

@@ -7,13 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPassages } from '../corpus/passages.ts';
 import { toJsonl } from '../dataset/jsonl.ts';
-import type { Fact, FindingTruth } from '../corpus/schema.ts';
 import { findingMentions } from '../corpus/findingMentions.ts';
-import { studyGrid } from '../corpus/study.ts';
 import { boxRegions } from '../eval/pointing.ts';
-import type { Grid } from '../inference/preprocess.ts';
-import { splitOfId, type Split } from '../corpus/splits.ts';
-import { initImageEncoder, regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import type { RetrieverConfig } from '../inference/models/retriever.ts';
 import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
@@ -21,11 +17,8 @@ import type { ModelConfig } from '../inference/summarizer.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { buildTokenizerJson, loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.ts';
-import { cacheImageFeatures, type ImageFeatures } from './features.ts';
-import { imageExample, volumeExample, type ImageExample } from './imageExamples.ts';
-import { pretrainImageEncoder } from './pretrainImage.ts';
-import { mapSplit } from './studies.ts';
-import { itemVolume, manifestItems } from '../eval/testSet.ts';
+import { imageStage } from './imageStage.ts';
+import type { CachedStudy } from './studyCache.ts';
 import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import { trainRetriever } from './trainRetriever.ts';
@@ -51,6 +44,11 @@ export interface PipelineOptions {
   initSeed?: number;
   data: TrainingData;
   out: string;
+  /**
+   * Where rendered corpus studies' frozen features are cached (shared between runs): a run that reuses an
+   * image encoder reads them instead of rendering. Unset: nothing is cached.
+   */
+  cache?: string;
   image: ImageEncoderConfig;
   imageSteps: number;
   /** Adam's step size for the image encoder (default 0.003). */
@@ -85,73 +83,14 @@ export interface PipelineOptions {
   onLoss?: (stage: 'image' | 'retriever' | 'decoder', step: number, loss: number) => void;
 }
 
-interface StudyRecord {
-  id: string;
-  image: ImageExample;
-  text: string;
-  clinical: string;
-  summary: string;
-  facts: Fact[];
-  /** Ground truth with boxes, and the rendered volume's grid the boxes refer to. */
-  findings: FindingTruth[];
-  volume: Grid;
-}
-
-async function studies(o: PipelineOptions, split: Split): Promise<StudyRecord[]> {
-  const data = o.data;
-  if (data.kind === 'corpus') {
-    const tick = o.progress(`rendering ${split} studies`, data.n);
-    return mapSplit(o.seed, data.n, split, data.size, (s) => ({ id: s.id, image: imageExample(s, o.image), text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts, findings: s.findings, volume: studyGrid(s) }), tick);
-  }
-  const items = (await manifestItems(data.path)).filter((item) => (item.split ?? splitOfId(item.id)) === split);
-  const tick = o.progress(`reading ${split} studies`, items.length);
-  const out: StudyRecord[] = [];
-  for (const item of items) {
-    const { modality, grid } = await itemVolume(item);
-    const findings = item.findings ?? [];
-    out.push({ id: item.id, image: volumeExample(item.id, modality, grid, findings, item.facts, o.image), text: item.text, clinical: item.clinical, summary: item.summary, facts: item.facts, findings, volume: grid });
-    tick(out.length);
-  }
-  return out;
-}
-
 /** The decoder's batch: 32 studies fit the wasm heap (4 GiB) with 96-token summaries, and train 1.6× more studies a second than 16. */
 const DECODER_BATCH = 32;
 
 export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const initSeed = o.initSeed ?? o.seed;
-  const train = await studies(o, 'train');
-  const val = await studies(o, 'val');
-  if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
-
-  // Stage 1: the image encoder (its best checkpoint is reused when a run left one, unless resuming its unfinished pretraining).
   const patience = o.patience ?? 4;
-  const imageRun = await readCheckpointState<{ step: number; stopped?: boolean }>(o.out, 'image-encoder.last');
-  const resumeImage = o.resume === true && imageRun !== undefined && !imageRun.stopped && imageRun.step < o.imageSteps;
-  let image = resumeImage ? undefined : (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
-  if (image) o.log('image encoder: using the saved best checkpoint');
-  else if (o.ablation === 'random-image' || !train.some((s) => s.findings.length > 0)) {
-    image = initImageEncoder(o.image, initSeed);
-    await saveCheckpoint(o.out, 'image-encoder.best', image, { pretrained: false });
-    o.log(o.ablation ? 'image encoder: seeded random initialisation, not pretrained (ablation)' : 'image encoder: no ground-truth boxes in this data, so no pretraining (random initialisation, frozen)');
-  } else {
-    const tick = o.progress('image encoder', o.imageSteps);
-    image = await pretrainImageEncoder(train.map((s) => s.image), val.map((s) => s.image), {
-      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, positiveWeight: o.positiveWeight, evalEvery: o.evalEvery, patience, seed: initSeed, out: o.out, resume: resumeImage,
-      onStep: (s, l) => {
-        tick(s, `loss ${l.toFixed(4)}`);
-        o.onLoss?.('image', s, l);
-      },
-      log: o.log,
-    });
-  }
-  const features = (records: StudyRecord[], label: string): ImageFeatures[] => {
-    const tick = o.progress(`image features (${label})`, records.length);
-    return cacheImageFeatures(image!, o.image, records.map((r) => r.image), 8, tick);
-  };
-  const trainFeatures = features(train, 'train');
-  const valFeatures = features(val, 'val');
-  disposeWeights(image);
+  const { train, val } = await imageStage(o, initSeed, patience);
+  if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
 
   // Tokenizer and passages come from the training split only.
   const passages = buildPassages(train);
@@ -160,10 +99,10 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const encoded = passages.map((p) => ({ ...p, ids: tokenizer.encode(p.text) }));
   const text: TextEncoderConfig = { vocab: tokenizer.vocabSize, width: 64, maxLength: 256, blocks: 2 };
   const retriever: RetrieverConfig = { imageDim: o.image.widths[2], textDim: 64, hidden: 64, shared: 64, classes: 10, temperature: 0.1, centerWeight: 0.1 };
-  const examples = (records: StudyRecord[], feats: ImageFeatures[]) =>
-    records.map((r, i) => ({ features: feats[i]!, inputIds: tokenizer.encode(`${r.clinical}${r.text}`), summaryIds: tokenizer.encode(r.summary), category: r.image.category, facts: r.facts }));
-  const trainExamples = examples(train, trainFeatures);
-  const valExamples = examples(val, valFeatures);
+  const examples = (records: CachedStudy[]) =>
+    records.map((r) => ({ features: r.features, inputIds: tokenizer.encode(`${r.clinical}${r.text}`), summaryIds: tokenizer.encode(r.summary), category: r.category, facts: r.facts }));
+  const trainExamples = examples(train);
+  const valExamples = examples(val);
 
   // Stage 2: text encoder and retriever. Its best checkpoint retrieves the decoder's passages, as it will in the exported model.
   const retrieverRun = o.resume ? await readCheckpointState<{ step: number }>(o.out, 'retriever.last') : undefined;
@@ -189,12 +128,12 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const regionShape: [number, number, number] = [r.depth, r.height, r.width];
   const regionCount = r.depth * r.height * r.width;
   /** Per target token (summary, then EOS): the regions of the finding it names. */
-  const attentionTargets = (summaryIds: number[], record: StudyRecord): Uint8Array => {
+  const attentionTargets = (summaryIds: number[], record: CachedStudy): Uint8Array => {
     const out = new Uint8Array((summaryIds.length + 1) * regionCount);
     findingMentions(tokenizer.tokens(summaryIds), record.findings).forEach((f, y) => f && out.set(boxRegions(regionShape, record.volume, f.boxes), y * regionCount));
     return out;
   };
-  const withContext = (exs: typeof trainExamples, records: StudyRecord[]) =>
+  const withContext = (exs: typeof trainExamples, records: CachedStudy[]) =>
     studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
       return {

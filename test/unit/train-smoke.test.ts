@@ -29,13 +29,15 @@ beforeAll(async () => {
 /** The retrieval model the first test trains; the generative and reward stages build on it. */
 const out = mkdtempSync(join(tmpdir(), 'tuwen-train-'));
 const corpus = { seed: 77, n: 40, size: 64 };
+/** Rendered studies' frozen features, written by the first training and read by every later stage. */
+const cache = join(out, 'cache');
 const quiet = { progress: () => () => {}, log: () => {} };
 
 describe('training smoke test', () => {
   it('trains every stage a few steps; the model loads and decodes', async () => {
     const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [] };
     await trainPipeline({
-      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out,
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
       ...quiet,
@@ -91,21 +93,20 @@ describe('training smoke test', () => {
     expect(again.tokens.length).toBeGreaterThan(0);
     int8.dispose();
 
-    // Resuming a finished run trains nothing again: every stage is found done.
+    // Resuming a finished run trains nothing again: every stage is found done, and no study is rendered again.
     const logs: string[] = [];
     const resumedLosses: string[] = [];
     await trainPipeline({
-      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, resume: true,
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, resume: true,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),
     });
     expect(resumedLosses).toEqual([]);
-    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: resumed at step 24 (finished)']));
+    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', ...['train', 'val'].map((split) => `${split} studies: frozen features read from the cache in ${cache}`), 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: resumed at step 24 (finished)']));
   }, 180_000);
 
   it('LFMGAN: MLE then adversarial steps on the retrieval model\'s encoder; paper B reward steps; all load and decode', async () => {
-    const cache = join(out, 'cache');
     const stage = { from: out, cache, data: corpus, batch: 4, learningRate: 0.003, evalEvery: 4, s: 0.5, samples: 2, mleWeight: 0.5, policyWeight: 1, discriminatorWarmup: 2, ...quiet };
     const mleLosses: number[] = [];
     await trainGenerative({ ...stage, out: join(out, 'mle'), stage: 'mle', steps: 12, onLoss: (_, l) => mleLosses.push(l) });
