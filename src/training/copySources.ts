@@ -6,7 +6,10 @@
  * passages — the wording of an advice or an impression that a passage about a similar finding carries
  * (without that fallback, v4's attention learnt to stay on the input text and its advice F1 fell from 60 to
  * 44). Tokens that match nowhere, or at more than `maxSources` places of the part where they are found
- * (too common to say where they came from), get no sources. Works on any tokenized data, not just the corpus.
+ * (too common to say where they came from), get no sources. Tokens marked `ownOnly` (those that name one
+ * of the study's own findings or its place) are looked for in the input text alone: when the text omits
+ * them they must come from the image, and a passage would only teach copying another study's lobe.
+ * Works on any tokenized data, not just the corpus.
  */
 
 /** Positions in context[from, to) of summary token y with a matching neighbour inside that span. */
@@ -22,10 +25,10 @@ function matches(summaryIds: readonly number[], y: number, contextIds: readonly 
 }
 
 /** Per target token (the summary's tokens, then EOS): the context positions it was copied from. */
-export function copySources(summaryIds: readonly number[], contextIds: readonly number[], inputStart: number, maxSources = 4): number[][] {
+export function copySources(summaryIds: readonly number[], contextIds: readonly number[], inputStart: number, maxSources = 4, ownOnly?: readonly boolean[]): number[][] {
   const rows = summaryIds.map((_, y) => {
     const inText = matches(summaryIds, y, contextIds, inputStart, contextIds.length);
-    const found = inText.length > 0 ? inText : matches(summaryIds, y, contextIds, 0, inputStart);
+    const found = inText.length > 0 || ownOnly?.[y] ? inText : matches(summaryIds, y, contextIds, 0, inputStart);
     return found.length <= maxSources ? found : [];
   });
   return [...rows, []];

@@ -19,6 +19,8 @@ import { buildTokenizerJson, loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.ts';
 import { imageStage } from './imageStage.ts';
 import type { CachedStudy } from './studyCache.ts';
+import { omittedLobeCopies } from './omittedLobeCopies.ts';
+import type { FindingTruth } from '../corpus/schema.ts';
 import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import { trainRetriever } from './trainRetriever.ts';
@@ -67,6 +69,10 @@ export interface PipelineOptions {
   contextDilations?: number[];
   /** Intra-temporal text attention in the decoder (Paulus et al. 2018). */
   temporalAttention?: boolean;
+  /** Copy supervision looks for tokens naming the study's own findings and places in its input text only, never in a passage. */
+  ownTextFindings?: boolean;
+  /** Corpus data: the decoder also trains on a copy of each study with lung findings whose text omits one lobe (`omittedLobeCopies.ts`). */
+  omittedLobeCopies?: boolean;
   batch: number;
   evalEvery: number;
   /** Early stopping of the image encoder and the decoder: validations without improvement (default 4). */
@@ -128,24 +134,29 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const regionShape: [number, number, number] = [r.depth, r.height, r.width];
   const regionCount = r.depth * r.height * r.width;
   /** Per target token (summary, then EOS): the regions of the finding it names. */
-  const attentionTargets = (summaryIds: number[], record: CachedStudy): Uint8Array => {
-    const out = new Uint8Array((summaryIds.length + 1) * regionCount);
-    findingMentions(tokenizer.tokens(summaryIds), record.findings).forEach((f, y) => f && out.set(boxRegions(regionShape, record.volume, f.boxes), y * regionCount));
+  const attentionTargets = (mentions: (FindingTruth | undefined)[], record: CachedStudy): Uint8Array => {
+    const out = new Uint8Array((mentions.length + 1) * regionCount);
+    mentions.forEach((f, y) => f && out.set(boxRegions(regionShape, record.volume, f.boxes), y * regionCount));
     return out;
   };
-  const withContext = (exs: typeof trainExamples, records: CachedStudy[]) =>
-    studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
+  const withContext = (records: CachedStudy[]) => {
+    const exs = examples(records);
+    return studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
+      const mentions = findingMentions(tokenizer.tokens(e.summaryIds), records[i]!.findings);
       return {
         features: e.features,
         ...context,
         summaryIds: e.summaryIds,
-        attentionTargets: attentionTargets(e.summaryIds, records[i]!),
-        copySources: copySources(e.summaryIds, context.contextIds, context.inputStart),
+        attentionTargets: attentionTargets(mentions, records[i]!),
+        copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, undefined, o.ownTextFindings ? mentions.map(Boolean) : undefined),
       };
     });
-  const trainDec = withContext(trainExamples, train);
-  const valDec = withContext(valExamples, val);
+  };
+  const copies = o.omittedLobeCopies && o.data.kind === 'corpus' ? omittedLobeCopies(train, initSeed) : [];
+  if (copies.length) o.log(`decoder: ${copies.length} extra training copies whose text omits a lobe`);
+  const trainDec = withContext([...train, ...copies]);
+  const valDec = withContext(val);
   index.dispose();
 
   // Stage 3: the fusion decoder.

@@ -20,6 +20,12 @@ describe('copySources', () => {
     // A neighbour across the passage/text boundary does not count: 91 7 spans it.
     expect(copySources([91, 7, 5], context, 2)).toEqual([[], [6], [7], []]);
   });
+  it('never looks in the passages for a token marked as the study\'s own', () => {
+    // 90 91 stand only in the passage: marked, 90 gets no source; unmarked, 91 still finds position 1.
+    expect(copySources([90, 91], context, 2, 4, [true, false])).toEqual([[], [1], []]);
+    // A marked token the input text has is aligned there as before.
+    expect(copySources([7, 3, 4, 9], context, 2, 4, [true, true, true, true])).toEqual([[2], [3], [4], [], []]);
+  });
   it('keeps every matching place up to maxSources, none beyond', () => {
     // "7 x" and "x 4": 7 at 2 (right neighbour 3 ≠ 5)… summary 7 5 4: 7→6 (right 5), 5→7, 4→8 (left 5).
     expect(copySources([7, 5, 4], context, 2)).toEqual([[6], [7], [8], []]);

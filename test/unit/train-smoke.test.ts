@@ -32,17 +32,21 @@ const corpus = { seed: 77, n: 40, size: 64 };
 /** Rendered studies' frozen features, written by the first training and read by every later stage. */
 const cache = join(out, 'cache');
 const quiet = { progress: () => () => {}, log: () => {} };
+/** The decoder options of the shipped recipe and of the latest experiments, so that each is exercised. */
+const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopies: true };
 
 describe('training smoke test', () => {
   it('trains every stage a few steps; the model loads and decodes', async () => {
     const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [] };
+    const firstLogs: string[] = [];
     await trainPipeline({
-      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache,
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
-      ...quiet,
+      progress: () => () => {}, log: (l) => firstLogs.push(l),
       onLoss: (stage, _, loss) => losses[stage]!.push(loss),
     });
+    expect(firstLogs.some((l) => /^decoder: \d+ extra training copies whose text omits a lobe$/.test(l))).toBe(true);
     for (const stage of ['image', 'retriever', 'decoder']) {
       const l = losses[stage]!;
       expect(l[l.length - 1], stage).toBeLessThan(l[0]!);
@@ -97,7 +101,7 @@ describe('training smoke test', () => {
     const logs: string[] = [];
     const resumedLosses: string[] = [];
     await trainPipeline({
-      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, resume: true,
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, resume: true,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),

@@ -1,0 +1,30 @@
+/** Training copies whose text omits a lobe: one per study with a lung finding, the lobe really gone, the rest kept. */
+import { describe, expect, it } from 'vitest';
+import { generateStudy, studyGrid } from '../../src/corpus/study.ts';
+import type { CachedStudy } from '../../src/training/studyCache.ts';
+import { omittedLobeCopies } from '../../src/training/omittedLobeCopies.ts';
+
+const studies: CachedStudy[] = Array.from({ length: 24 }, (_, i) => {
+  const s = generateStudy(31, i, { size: 64 });
+  return { id: s.id, text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts, findings: s.findings, volume: studyGrid(s), category: 0, features: { regions: new Float32Array([i]), regionCount: 1, width: 1 } };
+});
+
+describe('omittedLobeCopies', () => {
+  it('copies each study with a lung finding once, with one lobe left out of its text', () => {
+    const copies = omittedLobeCopies(studies, 1);
+    const withLung = studies.filter((s) => s.findings.some((f) => !f.location.endsWith('胸腔')));
+    expect(withLung.length).toBeGreaterThan(5);
+    expect(copies.map((c) => c.id)).toEqual(withLung.map((s) => s.id));
+    copies.forEach((c, i) => {
+      const original = withLung[i]!;
+      expect({ ...c, text: '' }).toEqual({ ...original, text: '' });
+      // Each lung finding's sentence names its lobe ("右肺上叶…") unless omitted: in the copy, all but one do.
+      const lobes = [...new Set(original.findings.filter((f) => !f.location.endsWith('胸腔')).map((f) => f.location))];
+      const written = lobes.reduce((n, l) => n + c.text.split(l).length - 1, 0);
+      expect(written).toBe(original.findings.filter((f) => !f.location.endsWith('胸腔')).length - 1);
+      expect(c.text).not.toEqual(original.text);
+    });
+    // Seeded: the same copies again.
+    expect(omittedLobeCopies(studies, 1)).toEqual(copies);
+  });
+});
