@@ -1,6 +1,6 @@
 /**
- * The whole retrieval-model training: image-encoder pretraining (or its saved best), tokenizer and
- * passages from the training split, cached frozen image features, retriever, retrieval of each study's
+ * The whole retrieval-model training: the frozen image encoder and every study's features
+ * (`imageStage.ts`), tokenizer and passages from the training split, retriever, retrieval of each study's
  * context passages, fusion decoder; then the model directory (config, tokenizer, passages, weights).
  */
 import { writeFile } from 'node:fs/promises';
