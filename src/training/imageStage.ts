@@ -26,14 +26,14 @@ export async function imageStage(o: PipelineOptions, initSeed: number, patience:
   const saved = resumeImage ? undefined : (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
   if (saved) o.log('image encoder: using the saved best checkpoint');
   const data = o.data;
-  const dir = o.cache;
-  const source = dir !== undefined && data.kind === 'corpus' ? (imageWeights: Weights): StudySource => ({ seed: o.seed, n: data.n, size: data.size, image: o.image, imageWeights }) : undefined;
-  if (saved && source) {
+  const cache = o.cache !== undefined && data.kind === 'corpus' ? { dir: o.cache, source: (imageWeights: Weights): StudySource => ({ seed: o.seed, n: data.n, size: data.size, image: o.image, imageWeights }) } : undefined;
+  if (saved && cache) {
+    const source = cache.source(saved);
     const read = (split: Split) => {
-      const cached = isStudyCached(dir!, split, source(saved));
-      o.log(`${split} studies: ${cached ? `frozen features read from the cache in ${dir}` : `rendering, features cached in ${dir}`}`);
-      const tick = o.progress(`${cached ? 'reading' : 'rendering'} ${split} studies`, source(saved).n);
-      return cachedStudies(dir!, split, source(saved), (done) => tick(done));
+      const cached = isStudyCached(cache.dir, split, source);
+      o.log(`${split} studies: ${cached ? `frozen features read from the cache in ${cache.dir}` : `rendering, features cached in ${cache.dir}`}`);
+      const tick = o.progress(`${cached ? 'reading' : 'rendering'} ${split} studies`, source.n);
+      return cachedStudies(cache.dir, split, source, (done) => tick(done));
     };
     const out = { train: await read('train'), val: await read('val') };
     disposeWeights(saved);
@@ -64,7 +64,7 @@ export async function imageStage(o: PipelineOptions, initSeed: number, patience:
     return records.map(({ image: example, ...r }, i) => ({ ...r, category: example.category, features: features[i]! }));
   };
   const out = { train: withFeatures(train, 'train'), val: withFeatures(val, 'val') };
-  if (source) for (const split of ['train', 'val'] as const) await writeStudyCache(dir!, split, source(image), out[split]);
+  if (cache) for (const split of ['train', 'val'] as const) await writeStudyCache(cache.dir, split, cache.source(image), out[split]);
   disposeWeights(image);
   return out;
 }
