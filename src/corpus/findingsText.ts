@@ -4,7 +4,7 @@
  * clinical line (主诉 / 病史) that no rule depends on.
  */
 import { Random } from './random.ts';
-import type { FindingTruth, Location } from './schema.ts';
+import { isLobe, type FindingTruth, type Location } from './schema.ts';
 
 export type Omission = 'lobe' | 'size' | 'finding';
 
@@ -15,7 +15,7 @@ export interface TextOmission {
 }
 
 function locationWords(rand: Random, location: Location, omitLobe: boolean): string {
-  if (location.endsWith('胸腔')) return location.startsWith('右') ? rand.pick(['右侧胸腔', '右侧胸腔内']) : rand.pick(['左侧胸腔', '左侧胸腔内']);
+  if (!isLobe(location)) return location.startsWith('右') ? rand.pick(['右侧胸腔', '右侧胸腔内']) : rand.pick(['左侧胸腔', '左侧胸腔内']);
   if (!omitLobe) return rand.pick([location, `${location}内`, `${location}${rand.pick(['尖段', '后段', '前段', '外侧段', '基底段', ''])}`]);
   return rand.pick([location.startsWith('右') ? '右肺' : '左肺', '肺内', '肺野内']);
 }
@@ -78,7 +78,7 @@ export function chooseOmission(rand: Random, findings: FindingTruth[], incomplet
   const finding = rand.int(0, findings.length - 1);
   const f = findings[finding]!;
   const options: Omission[] = ['finding'];
-  if (!f.location.endsWith('胸腔')) options.push('lobe', 'lobe');
+  if (isLobe(f.location)) options.push('lobe', 'lobe');
   if (f.type !== 'emphysema') options.push('size');
   return { finding, what: rand.pick(options) };
 }

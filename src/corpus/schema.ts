@@ -6,6 +6,11 @@ export type Lobe = (typeof LOBES)[number];
 export const PLEURAL_SIDES = ['右侧胸腔', '左侧胸腔'] as const;
 export type Location = Lobe | (typeof PLEURAL_SIDES)[number];
 
+/** A lobe, not a pleural side: the part of a location that a findings text can leave out. */
+export function isLobe(location: Location): location is Lobe {
+  return (LOBES as readonly string[]).includes(location);
+}
+
 export const FINDING_TYPES = [
   'solid-nodule',
   'ground-glass-nodule',

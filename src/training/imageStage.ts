@@ -5,7 +5,6 @@
  * directory, a reused encoder finds the features of studies rendered by an earlier run instead of
  * rendering them again (~9 minutes for 2,000 studies).
  */
-import { studyGrid } from '../corpus/study.ts';
 import { splitOfId, type Split } from '../corpus/splits.ts';
 import { itemVolume, manifestItems } from '../eval/testSet.ts';
 import { initImageEncoder } from '../inference/models/imageEncoder.ts';
@@ -16,7 +15,7 @@ import { imageExample, volumeExample, type ImageExample } from './imageExamples.
 import type { PipelineOptions } from './pipeline.ts';
 import { pretrainImageEncoder } from './pretrainImage.ts';
 import { mapSplit } from './studies.ts';
-import { cachedStudies, isStudyCached, writeStudyCache, type CachedStudy, type StudySource } from './studyCache.ts';
+import { cachedStudies, isStudyCached, studyRecord, writeStudyCache, type CachedStudy, type StudySource } from './studyCache.ts';
 
 type RenderedStudy = Omit<CachedStudy, 'features' | 'category'> & { image: ImageExample };
 
@@ -74,7 +73,7 @@ async function renderedStudies(o: PipelineOptions, split: Split): Promise<Render
   const data = o.data;
   if (data.kind === 'corpus') {
     const tick = o.progress(`rendering ${split} studies`, data.n);
-    return mapSplit(o.seed, data.n, split, data.size, (s) => ({ id: s.id, image: imageExample(s, o.image), text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts, findings: s.findings, volume: studyGrid(s) }), tick);
+    return mapSplit(o.seed, data.n, split, data.size, (s) => ({ ...studyRecord(s), image: imageExample(s, o.image) }), tick);
   }
   const items = (await manifestItems(data.path)).filter((item) => (item.split ?? splitOfId(item.id)) === split);
   const tick = o.progress(`reading ${split} studies`, items.length);

@@ -7,12 +7,13 @@
  */
 import { writeFindingsText } from '../corpus/findingsText.ts';
 import { Random } from '../corpus/random.ts';
+import { isLobe } from '../corpus/schema.ts';
 import type { CachedStudy } from './studyCache.ts';
 
 export function omittedLobeCopies(studies: readonly CachedStudy[], seed: number): CachedStudy[] {
   return studies.flatMap((s, index) => {
     // Pleural effusions have a side but no lobe, so the corpus never omits theirs either.
-    const lung = s.findings.flatMap((f, i) => (f.location.endsWith('胸腔') ? [] : [i]));
+    const lung = s.findings.flatMap((f, i) => (isLobe(f.location) ? [i] : []));
     if (lung.length === 0) return [];
     const rand = Random.derive(seed, index, 0x10be);
     const finding = lung[rand.int(0, lung.length - 1)]!;

@@ -139,9 +139,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     mentions.forEach((f, y) => f && out.set(boxRegions(regionShape, record.volume, f.boxes), y * regionCount));
     return out;
   };
-  const withContext = (records: CachedStudy[]) => {
-    const exs = examples(records);
-    return studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
+  const withContext = (records: CachedStudy[], exs: ReturnType<typeof examples>) =>
+    studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
       const mentions = findingMentions(tokenizer.tokens(e.summaryIds), records[i]!.findings);
       return {
@@ -152,11 +151,10 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, undefined, o.ownTextFindings ? mentions.map(Boolean) : undefined),
       };
     });
-  };
   const copies = o.omittedLobeCopies && o.data.kind === 'corpus' ? omittedLobeCopies(train, initSeed) : [];
   if (copies.length) o.log(`decoder: ${copies.length} extra training copies whose text omits a lobe`);
-  const trainDec = withContext([...train, ...copies]);
-  const valDec = withContext(val);
+  const trainDec = withContext([...train, ...copies], [...trainExamples, ...examples(copies)]);
+  const valDec = withContext(val, valExamples);
   index.dispose();
 
   // Stage 3: the fusion decoder.

@@ -16,7 +16,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Fact, FindingTruth } from '../corpus/schema.ts';
 import type { Split } from '../corpus/splits.ts';
-import { studyGrid } from '../corpus/study.ts';
+import { studyGrid, type Study } from '../corpus/study.ts';
 import type { ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { Grid } from '../inference/preprocess.ts';
 import type { Weights } from '../inference/models/weights.ts';
@@ -41,6 +41,11 @@ export interface CachedStudy {
 }
 
 type Meta = Omit<CachedStudy, 'features'>;
+
+/** A corpus study's texts and truth as the stages after image pretraining read them (its image apart). */
+export function studyRecord(s: Study): Omit<Meta, 'category'> {
+  return { id: s.id, text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts, findings: s.findings, volume: studyGrid(s) };
+}
 
 export interface StudySource {
   seed: number;
@@ -73,7 +78,7 @@ export async function cachedStudies(dir: string, split: Split, source: StudySour
   };
   mapSplit(source.seed, source.n, split, source.size, (s) => {
     const example = imageExample(s, source.image);
-    pending.push({ meta: { id: s.id, text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts, findings: s.findings, volume: studyGrid(s), category: example.category }, example });
+    pending.push({ meta: { ...studyRecord(s), category: example.category }, example });
     if (pending.length === 8) flush();
   }, (done) => onProgress?.(done, source.n));
   if (pending.length) flush();
