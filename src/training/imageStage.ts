@@ -19,7 +19,7 @@ import { cachedStudies, isStudyCached, studyRecord, writeStudyCache, type Cached
 
 type RenderedStudy = Omit<CachedStudy, 'features' | 'category'> & { image: ImageExample };
 
-export async function imageStage(o: PipelineOptions, initSeed: number, patience: number): Promise<{ train: CachedStudy[]; val: CachedStudy[] }> {
+export async function imageStage(o: PipelineOptions, imageSeed: number, patience: number): Promise<{ train: CachedStudy[]; val: CachedStudy[] }> {
   const imageRun = await readCheckpointState<{ step: number; stopped?: boolean }>(o.out, 'image-encoder.last');
   const resumeImage = o.resume === true && imageRun !== undefined && !imageRun.stopped && imageRun.step < o.imageSteps;
   const saved = resumeImage ? undefined : (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
@@ -43,13 +43,13 @@ export async function imageStage(o: PipelineOptions, initSeed: number, patience:
   const val = await renderedStudies(o, 'val');
   let image = saved;
   if (!image && (o.ablation === 'random-image' || !train.some((s) => s.findings.length > 0))) {
-    image = initImageEncoder(o.image, initSeed);
+    image = initImageEncoder(o.image, imageSeed);
     await saveCheckpoint(o.out, 'image-encoder.best', image, { pretrained: false });
     o.log(o.ablation ? 'image encoder: seeded random initialisation, not pretrained (ablation)' : 'image encoder: no ground-truth boxes in this data, so no pretraining (random initialisation, frozen)');
   } else if (!image) {
     const tick = o.progress('image encoder', o.imageSteps);
     image = await pretrainImageEncoder(train.map((s) => s.image), val.map((s) => s.image), {
-      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, positiveWeight: o.positiveWeight, evalEvery: o.evalEvery, patience, seed: initSeed, out: o.out, resume: resumeImage,
+      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, positiveWeight: o.positiveWeight, evalEvery: o.evalEvery, patience, seed: imageSeed, out: o.out, resume: resumeImage,
       onStep: (s, l) => {
         tick(s, `loss ${l.toFixed(4)}`);
         o.onLoss?.('image', s, l);

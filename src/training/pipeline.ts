@@ -44,6 +44,8 @@ export interface PipelineOptions {
   seed: number;
   /** Seeds the initialisation and the batch order alone: runs on the same data that differ only in it measure the run-to-run spread. */
   initSeed?: number;
+  /** Seeds the image encoder's pretraining (or, for the random-image ablation, its initialisation) alone; default the init seed. */
+  imageSeed?: number;
   data: TrainingData;
   out: string;
   /**
@@ -95,7 +97,7 @@ const DECODER_BATCH = 32;
 export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const initSeed = o.initSeed ?? o.seed;
   const patience = o.patience ?? 4;
-  const { train, val } = await imageStage(o, initSeed, patience);
+  const { train, val } = await imageStage(o, o.imageSeed ?? initSeed, patience);
   if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
 
   // Tokenizer and passages come from the training split only.
@@ -176,7 +178,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     log: o.log,
   });
 
-  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`} (train split: ${train.length})` };
+  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`} (train split: ${train.length})` };
   const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
   const all: Weights = { ...imageBest, ...textWeights, ...(await best('decoder.best', decoderWeights)) };

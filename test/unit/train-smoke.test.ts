@@ -163,13 +163,13 @@ describe('training on a dataset manifest', () => {
     const out = join(dir, 'model');
     const logs: string[] = [];
     const config = await trainPipeline({
-      seed: 5, data: { kind: 'manifest', path: join(dir, 'corpus', 'manifest.jsonl') }, out,
+      seed: 5, initSeed: 6, imageSeed: 7, data: { kind: 'manifest', path: join(dir, 'corpus', 'manifest.jsonl') }, out,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 },
       imageSteps: 6, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 6, decoderSteps: 6, batch: 4, evalEvery: 3,
       progress: () => () => {},
       log: (l) => logs.push(l),
     });
-    expect(config.trainedOn).toMatch(/manifest/);
+    expect(config.trainedOn).toMatch(/^manifest .*, init seed 6, image seed 7 \(train split: \d+\)$/);
     expect(logs.some((l) => l.startsWith('image encoder: ') && l.includes('parameters'))).toBe(true); // pretrained (the corpus has boxes)
     const { summarizer } = await loadModelDir(out);
     const files = readdirSync(join(dir, 'corpus', 'studies', 'S5-00000')).map((f) => join(dir, 'corpus', 'studies', 'S5-00000', f));
