@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Finds Chromium for the end-to-end tests: $CHROMIUM_PATH, else /usr/bin/chromium, else installs Debian's
-# package when running as root. Prints the path on stdout; anything else goes to stderr.
+# package when running as root (scripts/apt-install.sh). Prints the path on stdout; anything else goes to stderr.
 set -euo pipefail
 if [ -n "${CHROMIUM_PATH:-}" ]; then
   if [ -x "$CHROMIUM_PATH" ]; then echo "$CHROMIUM_PATH"; exit 0; fi
@@ -8,14 +8,8 @@ if [ -n "${CHROMIUM_PATH:-}" ]; then
   exit 1
 fi
 if [ -x /usr/bin/chromium ]; then echo /usr/bin/chromium; exit 0; fi
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "Chromium is missing: installing Debian's chromium package (apt-get)…" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq chromium >&2
-  echo /usr/bin/chromium
-  exit 0
-fi
+echo "Chromium is missing: installing Debian's chromium package (apt-get, as root)…" >&2
+if bash "$(dirname "$0")/apt-install.sh" chromium; then echo /usr/bin/chromium; exit 0; fi
 cat >&2 <<'MSG'
 The end-to-end tests need Chromium, and none was found.
   Debian/Ubuntu:  sudo apt-get install chromium
