@@ -95,7 +95,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     positiveWeight: num('positive-weight'),
     evalEvery: num('eval-every'),
     patience: num('patience'),
-    seed,
+    seed: values['image-seed'] ? num('image-seed') : seed,
     out: values.out,
     resume: values.resume!,
     onStep: (step, loss) => bar.update(step, `loss ${loss.toFixed(4)}`),
