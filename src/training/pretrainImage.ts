@@ -78,6 +78,8 @@ function validate(w: Weights, examples: ImageExample[], o: PretrainOptions): { l
 }
 
 export async function pretrainImageEncoder(train: ImageExample[], val: ImageExample[], o: PretrainOptions): Promise<Weights> {
+  // The best checkpoint is chosen on validation studies: without any, no checkpoint would ever be kept.
+  if (train.length === 0 || val.length === 0) throw new Error(`image pretraining needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
   const resumed = o.resume ? await loadCheckpoint<TrainerState>(o.out, 'image-encoder.last') : undefined;
   const w = resumed?.weights ?? initImageEncoder(o.encoder, o.seed);
   const state: TrainerState = resumed?.state ?? { step: 0, best: Infinity, history: [] };

@@ -48,5 +48,9 @@ describe('image encoder pretraining', () => {
     expect(resumedFrom[0]).toBe(17);
     expect(JSON.parse(readFileSync(join(out, 'image-encoder.last.json'), 'utf8')).state.step).toBe(20);
     disposeWeights(again);
+    // Without validation studies no best checkpoint could be kept: a clear error before any step.
+    const steps: number[] = [];
+    await expect(pretrainImageEncoder(studies, [], { ...options, out: mkdtempSync(join(tmpdir(), 'tuwen-pretrain-')), onStep: (s) => steps.push(s) })).rejects.toThrow('image pretraining needs studies in both the train and val splits (found 12 and 0)');
+    expect(steps).toEqual([]);
   }, 120_000);
 });
