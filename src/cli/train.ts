@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
-import { DEFAULT_IMAGE_ENCODER } from '../inference/models/imageEncoder.ts';
+import { LOBES } from '../corpus/schema.ts';
+import { DEFAULT_IMAGE_ENCODER, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
 import { imageExample } from '../training/imageExamples.ts';
 import { exportModel } from '../training/exportModel.ts';
@@ -29,6 +30,8 @@ export const TRAIN_OPTIONS = {
   'decoder-hidden': { type: 'string' },
   'coverage-weight': { type: 'string' },
   'context-dilations': { type: 'string' },
+  'region-context': { type: 'string' },
+  'lobe-head': { type: 'boolean', default: false },
   'temporal-attention': { type: 'boolean', default: false },
   'own-text-findings': { type: 'boolean', default: false },
   'omitted-lobe-copies': { type: 'boolean', default: false },
@@ -58,18 +61,23 @@ export async function trainCommand(args: string[]): Promise<number> {
   const seed = num('seed');
   const n = num('n');
   const size = num('size');
+  const encoder: ImageEncoderConfig = {
+    ...DEFAULT_IMAGE_ENCODER,
+    ...(values['lobe-head'] ? { lobes: LOBES.length } : {}),
+    ...(values['region-context'] ? { regionContext: dilationsOption(values['region-context'], '--region-context') } : {}),
+  };
   if (values.stage === 'all') {
     const started = performance.now();
     const data = values.manifest ? { kind: 'manifest' as const, path: values.manifest } : { kind: 'corpus' as const, n, size };
     const config = await trainPipeline({
-      seed, data, out: values.out, cache: values.cache!, image: DEFAULT_IMAGE_ENCODER, ...(ablation ? { ablation } : {}),
+      seed, data, out: values.out, cache: values.cache!, image: encoder, ...(ablation ? { ablation } : {}),
       imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
       ...(values.passages ? { passages: num('passages') } : {}),
       ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),
       ...(values['init-seed'] ? { initSeed: num('init-seed') } : {}),
       ...(values['image-seed'] ? { imageSeed: num('image-seed') } : {}),
       ...(values['coverage-weight'] ? { coverageWeight: num('coverage-weight') } : {}),
-      ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations']) } : {}),
+      ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations'], '--context-dilations') } : {}),
       ...(values['temporal-attention'] ? { temporalAttention: true } : {}),
       ...(values['own-text-findings'] ? { ownTextFindings: true } : {}),
       ...(values['omitted-lobe-copies'] ? { omittedLobeCopies: true } : {}),
@@ -83,12 +91,12 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   const prep = new ProgressBar('rendering studies', n * 2);
-  const train = mapSplit(seed, n, 'train', size, (s) => imageExample(s, DEFAULT_IMAGE_ENCODER), (d) => prep.update(d));
-  const val = mapSplit(seed, n, 'val', size, (s) => imageExample(s, DEFAULT_IMAGE_ENCODER), (d) => prep.update(n + d));
+  const train = mapSplit(seed, n, 'train', size, (s) => imageExample(s, encoder), (d) => prep.update(d));
+  const val = mapSplit(seed, n, 'val', size, (s) => imageExample(s, encoder), (d) => prep.update(n + d));
   const steps = num('steps');
   const bar = new ProgressBar('image encoder', steps);
   const weights = await pretrainImageEncoder(train, val, {
-    encoder: DEFAULT_IMAGE_ENCODER,
+    encoder,
     steps,
     batch: num('batch'),
     learningRate: num('lr'),
@@ -106,10 +114,10 @@ export async function trainCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** `--context-dilations 1,2,4,8`: one residual convolution block per dilation, each a whole number ≥ 1. */
-export function dilationsOption(value: string): number[] {
+/** `--context-dilations 1,2,4,8`, `--region-context 1,2`: one residual convolution per dilation, each a whole number ≥ 1. */
+export function dilationsOption(value: string, name: string): number[] {
   const dilations = value.split(',').map(Number);
-  if (dilations.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError('--context-dilations must be whole numbers ≥ 1 separated by commas, e.g. 1,2,4,8');
+  if (dilations.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`${name} must be whole numbers ≥ 1 separated by commas, e.g. 1,2,4,8`);
   return dilations;
 }
 

@@ -1,29 +1,36 @@
 /**
  * Image-encoder training examples from corpus studies: the volume preprocessed to the encoder's grid and
- * windows (quantised to bytes to keep thousands in memory), the per-region finding-type targets from the
- * voxel labels, and the study's class for the retriever's center loss.
+ * windows (quantised to bytes to keep thousands in memory), the per-region targets of the encoder's head
+ * (finding type, any finding, lobe) from the voxel labels, and the study's class for the retriever's
+ * center loss.
  */
 import * as tf from '@tensorflow/tfjs';
 import { concatTyped } from '../inference/arrays.ts';
-import { FINDING_TYPES, type Fact, type FindingTruth } from '../corpus/schema.ts';
+import { FINDING_TYPES, LOBES, type Fact, type FindingTruth, type Lobe } from '../corpus/schema.ts';
 import { boxRegions } from '../eval/pointing.ts';
 import { studyGrid, studyModality, type Study } from '../corpus/study.ts';
-import { regionGrid, toPatchOrder, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { headOutputs, regionGrid, toPatchOrder, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { encoderInput, type Grid } from '../inference/preprocess.ts';
 
 export interface ImageExample {
   id: string;
   /** depth × height × width × channels in the encoder's patch order, 0–255 for 0–1. */
   image: Uint8Array;
-  /** regions × (finding types + 1), 1 where a voxel of that type (last: of any type) lies in the region. */
+  /** regions × head outputs (`findingChannels`), 1 where a voxel of a finding switching that output on lies in the region. */
   regionTargets: Uint8Array;
   /** Index of the first-listed finding's type, or FINDING_TYPES.length for a normal study. */
   category: number;
 }
 
-/** Marks, per region of the region grid, which finding types have at least one voxel there, and whether any has. */
-export function regionTargets(labels: Uint8Array, labelTypes: number[], volume: Grid, regions: Grid, types: number): Uint8Array {
-  const out = new Uint8Array(regions.depth * regions.height * regions.width * (types + 1));
+/** The head outputs a finding switches on: its type, "any finding", and its lobe when the head predicts lobes (pleural findings have none). */
+export function findingChannels(f: Pick<FindingTruth, 'type' | 'location'>, c: ImageEncoderConfig): number[] {
+  const lobe = LOBES.indexOf(f.location as Lobe);
+  return [FINDING_TYPES.indexOf(f.type), c.findingTypes, ...(c.lobes && lobe >= 0 ? [c.findingTypes + 1 + lobe] : [])];
+}
+
+/** Marks, per region of the region grid, the outputs (`channels[label − 1]`) of each labelled voxel's finding. */
+export function regionTargets(labels: Uint8Array, channels: number[][], volume: Grid, regions: Grid, outputs: number): Uint8Array {
+  const out = new Uint8Array(regions.depth * regions.height * regions.width * outputs);
   const plane = volume.height * volume.width;
   for (let v = 0; v < labels.length; v++) {
     const label = labels[v]!;
@@ -34,8 +41,7 @@ export function regionTargets(labels: Uint8Array, labelTypes: number[], volume: 
     const r =
       (Math.floor((k * regions.depth) / volume.depth) * regions.height + Math.floor((j * regions.height) / volume.height)) * regions.width +
       Math.floor((i * regions.width) / volume.width);
-    out[r * (types + 1) + labelTypes[label - 1]!] = 1;
-    out[r * (types + 1) + types] = 1;
+    for (const ch of channels[label - 1]!) out[r * outputs + ch] = 1;
   }
   return out;
 }
@@ -57,25 +63,24 @@ function categoryOf(facts: Fact[]): number {
 /** A corpus study: region targets from its voxel labels. */
 export function imageExample(study: Study, c: ImageEncoderConfig): ImageExample {
   const volume = studyGrid(study);
-  const labelTypes = study.findings.map((f) => FINDING_TYPES.indexOf(f.type));
   return {
     id: study.id,
     image: encoderBytes(studyModality(study), volume, c),
-    regionTargets: regionTargets(study.labels, labelTypes, volume, regionGrid(c), c.findingTypes),
+    regionTargets: regionTargets(study.labels, study.findings.map((f) => findingChannels(f, c)), volume, regionGrid(c), headOutputs(c)),
     category: categoryOf(study.facts),
   };
 }
 
-/** Marks the regions each finding's per-slice boxes overlap, by type and as "any" (data without voxel labels). */
-export function boxTargets(findings: readonly FindingTruth[], volume: Grid, regions: Grid, types: number): Uint8Array {
+/** Marks the outputs of each finding (`findingChannels`) in the regions its per-slice boxes overlap (data without voxel labels). */
+export function boxTargets(findings: readonly FindingTruth[], volume: Grid, c: ImageEncoderConfig): Uint8Array {
+  const regions = regionGrid(c);
+  const outputs = headOutputs(c);
   const shape: [number, number, number] = [regions.depth, regions.height, regions.width];
-  const out = new Uint8Array(regions.depth * regions.height * regions.width * (types + 1));
+  const out = new Uint8Array(regions.depth * regions.height * regions.width * outputs);
   for (const f of findings) {
-    const hit = boxRegions(shape, volume, f.boxes);
-    hit.forEach((on, r) => {
-      if (!on) return;
-      out[r * (types + 1) + FINDING_TYPES.indexOf(f.type)] = 1;
-      out[r * (types + 1) + types] = 1;
+    const channels = findingChannels(f, c);
+    boxRegions(shape, volume, f.boxes).forEach((on, r) => {
+      if (on) for (const ch of channels) out[r * outputs + ch] = 1;
     });
   }
   return out;
@@ -83,7 +88,7 @@ export function boxTargets(findings: readonly FindingTruth[], volume: Grid, regi
 
 /** A study from a dataset manifest: region targets from its ground-truth boxes, where it has them. */
 export function volumeExample(id: string, modality: Float32Array, volume: Grid, findings: readonly FindingTruth[], facts: Fact[], c: ImageEncoderConfig): ImageExample {
-  return { id, image: encoderBytes(modality, volume, c), regionTargets: boxTargets(findings, volume, regionGrid(c), c.findingTypes), category: categoryOf(facts) };
+  return { id, image: encoderBytes(modality, volume, c), regionTargets: boxTargets(findings, volume, c), category: categoryOf(facts) };
 }
 
 /** Patch-ordered volumes [B, voxels·channels] in 0–1 (pretraining and the feature cache). */

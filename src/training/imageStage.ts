@@ -7,7 +7,7 @@
  */
 import { splitOfId, type Split } from '../corpus/splits.ts';
 import { itemVolume, manifestItems } from '../eval/testSet.ts';
-import { initImageEncoder } from '../inference/models/imageEncoder.ts';
+import { imageEncoderMismatch, initImageEncoder } from '../inference/models/imageEncoder.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.ts';
 import { cacheImageFeatures } from './features.ts';
@@ -23,7 +23,11 @@ export async function imageStage(o: PipelineOptions, imageSeed: number, patience
   const imageRun = await readCheckpointState<{ step: number; stopped?: boolean }>(o.out, 'image-encoder.last');
   const resumeImage = o.resume === true && imageRun !== undefined && !imageRun.stopped && imageRun.step < o.imageSteps;
   const saved = resumeImage ? undefined : (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
-  if (saved) o.log('image encoder: using the saved best checkpoint');
+  if (saved) {
+    const mismatch = imageEncoderMismatch(saved, o.image);
+    if (mismatch) throw new Error(`the saved image encoder in ${o.out} does not fit this configuration (${mismatch}): pretrain it again or remove image-encoder.best.*`);
+    o.log('image encoder: using the saved best checkpoint');
+  }
   const data = o.data;
   const cache = o.cache !== undefined && data.kind === 'corpus' ? { dir: o.cache, source: (imageWeights: Weights): StudySource => ({ seed: o.seed, n: data.n, size: data.size, image: o.image, imageWeights }) } : undefined;
   if (saved && cache) {

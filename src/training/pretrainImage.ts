@@ -1,6 +1,6 @@
 /**
- * Stage 1: pretraining the image encoder on the corpus's auxiliary labels — which finding types lie in
- * each region — with a class-weighted sigmoid cross-entropy (most regions are empty). Validation every
+ * Stage 1: pretraining the image encoder on the corpus's auxiliary labels — which finding types, and in
+ * which lobes, lie in each region — with a class-weighted sigmoid cross-entropy (most regions are empty). Validation every
  * `evalEvery` steps; the best weights are kept; training stops early when validation stops improving.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Random } from '../corpus/random.ts';
 import { concatTyped } from '../inference/arrays.ts';
-import { encodeImage, initImageEncoder, regionGrid, regionLogits, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { countParams, disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
@@ -40,7 +40,7 @@ function batchTensors(examples: ImageExample[], c: ImageEncoderConfig): { x: tf.
   return tf.tidy(() => {
     const x = imageBatch(examples);
     const targets = concatTyped(examples.map((e) => e.regionTargets), (n) => new Uint8Array(n));
-    const y = tf.tensor(targets, [examples.length, r.depth, r.height, r.width, c.findingTypes + 1], 'float32') as tf.Tensor5D;
+    const y = tf.tensor(targets, [examples.length, r.depth, r.height, r.width, headOutputs(c)], 'float32') as tf.Tensor5D;
     return { x, y };
   });
 }

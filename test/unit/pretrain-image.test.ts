@@ -9,7 +9,8 @@ import { generateStudy } from '../../src/corpus/study.ts';
 import type { ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
 import { disposeWeights } from '../../src/inference/models/weights.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
-import { imageExample, regionTargets } from '../../src/training/imageExamples.ts';
+import { FINDING_TYPES, PLEURAL_SIDES } from '../../src/corpus/schema.ts';
+import { findingChannels, imageExample, regionTargets } from '../../src/training/imageExamples.ts';
 import { pretrainImageEncoder, weightedBce } from '../../src/training/pretrainImage.ts';
 
 const encoder: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 };
@@ -20,13 +21,23 @@ beforeAll(async () => {
 });
 
 describe('image encoder pretraining', () => {
-  it('region targets mark the types whose voxels fall in each region, and any finding last', () => {
-    // A 2×4×4 volume, regions 1×2×2: finding 1 (type 3) in the top-left corner, finding 2 (type 0) bottom-right.
+  it('region targets mark the outputs of the findings whose voxels fall in each region', () => {
+    // A 2×4×4 volume, regions 1×2×2, 5 outputs (4 types, any): finding 1 (type 3) in the top-left corner,
+    // finding 2 (type 0) bottom-right.
     const labels = new Uint8Array(32);
     labels[0] = 1;
     labels[16 + 15] = 2;
-    const t = regionTargets(labels, [3, 0], { depth: 2, height: 4, width: 4 }, { depth: 1, height: 2, width: 2 }, 4);
+    const t = regionTargets(labels, [[3, 4], [0, 4]], { depth: 2, height: 4, width: 4 }, { depth: 1, height: 2, width: 2 }, 5);
     expect(Array.from(t)).toEqual([0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
+  });
+
+  it('a finding switches on its type, any finding, and its lobe when the head predicts lobes', () => {
+    // 9 types → "any" is output 9, the lobes (右上, 右中, 右下, 左上, 左下) outputs 10–14.
+    const withLobes = { ...encoder, lobes: 5 };
+    expect(findingChannels({ type: FINDING_TYPES[2]!, location: '右肺中叶' }, withLobes)).toEqual([2, 9, 11]);
+    expect(findingChannels({ type: FINDING_TYPES[0]!, location: '左肺下叶' }, withLobes)).toEqual([0, 9, 14]);
+    expect(findingChannels({ type: FINDING_TYPES[0]!, location: '左肺下叶' }, encoder)).toEqual([0, 9]);
+    expect(findingChannels({ type: FINDING_TYPES[0]!, location: PLEURAL_SIDES[0] }, withLobes)).toEqual([0, 9]);
   });
 
   it('weighted BCE by hand', () => {

@@ -2,8 +2,10 @@
  * The image encoder: a 3D CNN over the preprocessed volume (paper A §3: a pretrained 3D CNN whose last
  * convolutional layer gives the image features). Its output cells — slices × rows × columns of the last
  * feature map — are the regions the decoder attends to. A 1×1×1 head predicts, per region, which finding
- * types lie there, and whether any does: the auxiliary task it is pretrained on (from the corpus's voxel
- * labels).
+ * types lie there, whether any does, and (with `lobes`) which lobes the findings there lie in: the
+ * auxiliary task it is pretrained on (from the corpus's voxel labels; issue 5: "finding presence and type
+ * per lobe"). The lobe outputs teach the region features where a finding is, in the terms a summary names
+ * it: a lobe the text omits can only come from there.
  *
  * Every convolution has kernel = stride (a "patchify" stem followed by 2×2×2 downsampling convolutions,
  * as in ViT/ConvNeXt stems), so each is exactly one plain matrix product once the voxels are stored in
@@ -15,8 +17,9 @@
  *   mix1   1×1×1                → [B, D/2, H/4,  W/4,  c1]
  *   conv2  2×2×2, stride 2×2×2  → [B, D/4, H/8,  W/8,  c2]
  *   mix2   1×1×1                → [B, D/4, H/8,  W/8,  c2]
- *   conv3  2×2×2, stride 2×2×2  → [B, D/8, H/16, W/16, c3]   = the regions
- *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1]   (the last: any finding)
+ *   conv3  2×2×2, stride 2×2×2  → [B, D/8, H/16, W/16, c3]
+ *   ctx_k  3×3×3, dilation d_k, residual, one per `regionContext` entry → the regions
+ *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1 + lobes]   (types, any finding, lobes)
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Grid } from '../preprocess.ts';
@@ -31,6 +34,18 @@ export interface ImageEncoderConfig {
   widths: [number, number, number];
   /** Finding types the auxiliary head predicts (it has one more output: any finding). */
   findingTypes: number;
+  /** Lobes the head also predicts, in the order of LOBES (absent: none, as in models trained before them). */
+  lobes?: number;
+  /**
+   * Dilations of residual 3×3×3 convolutions over the region grid after conv3 (absent: none). Without them
+   * a region's feature sees only its own block of voxels; a lobe is told by where the fissures run around it.
+   */
+  regionContext?: number[];
+}
+
+/** Outputs of the auxiliary head per region: each finding type, any finding, then each lobe. */
+export function headOutputs(c: ImageEncoderConfig): number {
+  return c.findingTypes + 1 + (c.lobes ?? 0);
 }
 
 export const DEFAULT_IMAGE_ENCODER: ImageEncoderConfig = { grid: { depth: 32, height: 128, width: 128 }, channels: 2, widths: [32, 64, 64], findingTypes: 9 };
@@ -108,9 +123,23 @@ export function initImageEncoder(c: ImageEncoderConfig, seed: number): Weights {
     }
     inC = outC;
   });
-  b.kernel('img.head.kernel', [1, 1, 1, inC, c.findingTypes + 1]);
-  b.zeros('img.head.bias', [c.findingTypes + 1]);
+  (c.regionContext ?? []).forEach((_, k) => {
+    b.kernel(`img.ctx${k + 1}.kernel`, [3, 3, 3, inC, inC]);
+    b.zeros(`img.ctx${k + 1}.bias`, [inC]);
+  });
+  b.kernel('img.head.kernel', [1, 1, 1, inC, headOutputs(c)]);
+  b.zeros('img.head.bias', [headOutputs(c)]);
   return b.weights;
+}
+
+/** Why saved weights cannot serve this configuration (a tensor missing, extra or of another shape), or undefined when they can. */
+export function imageEncoderMismatch(w: Weights, c: ImageEncoderConfig): string | undefined {
+  const expected = initImageEncoder(c, 0);
+  const names = new Set([...Object.keys(expected), ...Object.keys(w)]);
+  const shape = (t: tf.Tensor | undefined) => (t ? `[${t.shape.join(', ')}]` : 'none');
+  const wrong = [...names].filter((n) => shape(expected[n]) !== shape(w[n])).map((n) => `${n}: ${shape(w[n])}, configured ${shape(expected[n])}`);
+  Object.values(expected).forEach((t) => t.dispose());
+  return wrong.length ? wrong.join('; ') : undefined;
 }
 
 /** Volumes in patch order [B, D·H·W·C] → region features [B, D', H', W', widths[2]]. */
@@ -127,11 +156,33 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
       inC = outC;
     });
     const r = regionGrid(c);
-    return tf.reshape(h, [batch, r.depth, r.height, r.width, inC]) as tf.Tensor5D;
+    let regions = tf.reshape(h, [batch, r.depth, r.height, r.width, inC]) as tf.Tensor5D;
+    (c.regionContext ?? []).forEach((dilation, k) => {
+      regions = tf.add(regions, tf.relu(regionConvolution(w, `img.ctx${k + 1}`, regions, dilation))) as tf.Tensor5D;
+    });
+    return regions;
   });
 }
 
-/** Region features → logits of each finding type, then of any finding, being present in each region [B, D', H', W', types + 1]. */
+/**
+ * A 3×3×3 convolution over the region grid [B, D, H, W, C] with the given dilation and zero padding (the
+ * same as tf.conv3d with padding 'same'): the 27 shifted grids side by side along the channels, times the
+ * kernel read as one [27·C, C] matrix — a plain matMul, where wasm's Conv3D is ~50× slower.
+ */
+export function regionConvolution(w: Weights, name: string, x: tf.Tensor5D, dilation: number): tf.Tensor5D {
+  return tf.tidy(() => {
+    const [b, d, h, wd, ch] = x.shape;
+    const p = dilation;
+    const padded = tf.pad(x, [[0, 0], [p, p], [p, p], [p, p], [0, 0]]);
+    const shifts: tf.Tensor5D[] = [];
+    for (let z = 0; z < 3; z++) for (let y = 0; y < 3; y++) for (let xx = 0; xx < 3; xx++) shifts.push(tf.slice(padded, [0, z * p, y * p, xx * p, 0], [b, d, h, wd, ch]));
+    const patches = tf.reshape(tf.concat(shifts, 4), [b * d * h * wd, 27 * ch]) as tf.Tensor2D;
+    const kernel = tf.reshape(w[`${name}.kernel`]!, [27 * ch, -1]) as tf.Tensor2D;
+    return tf.reshape(tf.add(tf.matMul(patches, kernel), w[`${name}.bias`]!), [b, d, h, wd, kernel.shape[1]]) as tf.Tensor5D;
+  });
+}
+
+/** Region features → logits of each head output (finding types, any finding, lobes) per region [B, D', H', W', headOutputs]. */
 export function regionLogits(w: Weights, regions: tf.Tensor5D): tf.Tensor5D {
   return tf.tidy(() => {
     const kernel = tf.reshape(w['img.head.kernel']!, [regions.shape[4], -1]) as tf.Tensor2D;
@@ -151,5 +202,5 @@ export function imageEncoderFlops(c: ImageEncoderConfig): number {
     flops += 2 * outputs * cells(KERNELS[i]!) * inC * outC + (i < MIXED ? 2 * outputs * outC * outC : 0);
     inC = outC;
   });
-  return flops + 2 * outputs * inC * (c.findingTypes + 1);
+  return flops + (c.regionContext?.length ?? 0) * 2 * outputs * 27 * inC * inC + 2 * outputs * inC * headOutputs(c);
 }
