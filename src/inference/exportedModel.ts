@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Passage } from '../corpus/passages.ts';
+import { dequantizeRows } from './models/weightFiles.ts';
 import type { Weights } from './models/weights.ts';
 import { createGenerativeSummarizer, type GenerativeModelConfig } from './generativeSummarizer.ts';
 import { createSummarizer, type ModelConfig, type Summarizer } from './summarizer.ts';
@@ -30,7 +31,7 @@ export function loadExportedModel(files: ExportedFiles): Summarizer {
   const config = JSON.parse(files.config) as ModelConfig | GenerativeModelConfig;
   const [group] = JSON.parse(files.weightsJson) as tf.io.WeightsManifestConfig;
   const bin = files.weightsBin;
-  const tensors = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, group!.weights);
+  const tensors = dequantizeRows(tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, group!.weights));
   const weights: Weights = {};
   for (const [name, t] of Object.entries(tensors)) {
     weights[name] = tf.variable(t, false);
