@@ -30,7 +30,7 @@ export const TRAIN_OPTIONS = {
   'decoder-hidden': { type: 'string' },
   'coverage-weight': { type: 'string' },
   'context-dilations': { type: 'string' },
-  'region-context': { type: 'string' },
+  'region-mixing': { type: 'string' },
   'lobe-head': { type: 'boolean', default: false },
   'temporal-attention': { type: 'boolean', default: false },
   'own-text-findings': { type: 'boolean', default: false },
@@ -64,7 +64,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const encoder: ImageEncoderConfig = {
     ...DEFAULT_IMAGE_ENCODER,
     ...(values['lobe-head'] ? { lobes: LOBES.length } : {}),
-    ...(values['region-context'] ? { regionContext: dilationsOption(values['region-context'], '--region-context') } : {}),
+    ...(values['region-mixing'] ? { regionMixing: num('region-mixing') } : {}),
   };
   if (values.stage === 'all') {
     const started = performance.now();
@@ -77,7 +77,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['init-seed'] ? { initSeed: num('init-seed') } : {}),
       ...(values['image-seed'] ? { imageSeed: num('image-seed') } : {}),
       ...(values['coverage-weight'] ? { coverageWeight: num('coverage-weight') } : {}),
-      ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations'], '--context-dilations') } : {}),
+      ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations']) } : {}),
       ...(values['temporal-attention'] ? { temporalAttention: true } : {}),
       ...(values['own-text-findings'] ? { ownTextFindings: true } : {}),
       ...(values['omitted-lobe-copies'] ? { omittedLobeCopies: true } : {}),
@@ -114,10 +114,10 @@ export async function trainCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** `--context-dilations 1,2,4,8`, `--region-context 1,2`: one residual convolution per dilation, each a whole number ≥ 1. */
-export function dilationsOption(value: string, name: string): number[] {
+/** `--context-dilations 1,2,4,8`: one residual convolution block per dilation, each a whole number ≥ 1. */
+export function dilationsOption(value: string): number[] {
   const dilations = value.split(',').map(Number);
-  if (dilations.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`${name} must be whole numbers ≥ 1 separated by commas, e.g. 1,2,4,8`);
+  if (dilations.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError('--context-dilations must be whole numbers ≥ 1 separated by commas, e.g. 1,2,4,8');
   return dilations;
 }
 

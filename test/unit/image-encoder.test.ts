@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeImage, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, KERNELS, regionConvolution, regionGrid, regionLogits, toPatchOrder, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
+import { encodeImage, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, KERNELS, mixRegions, regionGrid, regionLogits, toPatchOrder, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
 import { countParams, disposeWeights } from '../../src/inference/models/weights.ts';
 
 const small: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 3 };
@@ -62,30 +62,37 @@ describe('image encoder', () => {
     disposeWeights(w);
   });
 
-  it('a region convolution equals tf.conv3d with padding "same" and the same dilation', () => {
-    const w = initImageEncoder({ ...small, regionContext: [1, 2] }, 9);
-    const grid = tf.tensor5d(Float32Array.from({ length: 2 * 3 * 4 * 5 * 8 }, (_, i) => Math.cos(i * 0.11)), [2, 3, 4, 5, 8]);
-    for (const [k, dilation] of [[1, 1], [2, 2]] as const) {
-      const ours = tf.tidy(() => regionConvolution(w, `img.ctx${k}`, grid, dilation).dataSync());
-      const reference = tf.tidy(() => tf.add(tf.conv3d(grid, w[`img.ctx${k}.kernel`] as tf.Tensor5D, 1, 'same', 'NDHWC', dilation), w[`img.ctx${k}.bias`]!).dataSync());
-      expect(ours.length).toBe(reference.length);
-      ours.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 4));
-    }
-    grid.dispose();
+  it('region mixing equals, for each study, W_r x + b_r across regions then x W_c + b_c across channels, each with ReLU and residual', () => {
+    const w = initImageEncoder({ ...small, regionMixing: 1 }, 9);
+    const [batch, regions, ch] = [3, 4, 8];
+    const x = tf.tensor2d(Float32Array.from({ length: batch * regions * ch }, (_, i) => Math.cos(i * 0.11)), [batch * regions, ch]);
+    const ours = tf.tidy(() => mixRegions(w, 1, x, batch).dataSync());
+    const reference = tf.tidy(() => {
+      const studies = tf.split(x, batch, 0).map((xb) => {
+        const across = tf.add(xb, tf.relu(tf.add(tf.matMul(w['img.mix_regions1.kernel'] as tf.Tensor2D, xb), w['img.mix_regions1.bias']!)));
+        return tf.add(across, tf.relu(tf.add(tf.matMul(across, w['img.mix_channels1.kernel'] as tf.Tensor2D), w['img.mix_channels1.bias']!)));
+      });
+      return tf.concat(studies, 0).dataSync();
+    });
+    expect(ours.length).toBe(reference.length);
+    ours.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 5));
+    x.dispose();
     disposeWeights(w);
   });
 
-  it('region context adds its convolutions to the parameters and FLOPs, lobes to the head; a saved encoder of another shape is told apart', () => {
+  it('region mixing adds its layers to the parameters and FLOPs, lobes to the head; a saved encoder of another shape is told apart', () => {
     const plain = initImageEncoder(small, 1);
-    const wide: ImageEncoderConfig = { ...small, regionContext: [1, 2], lobes: 5 };
+    const wide: ImageEncoderConfig = { ...small, regionMixing: 2, lobes: 5 };
     const w = initImageEncoder(wide, 1);
-    // Two 3×3×3 convolutions of 8 → 8 channels with biases; the head gains 5 outputs of 8 weights and a bias each.
-    expect(countParams(w) - countParams(plain)).toBe(2 * (27 * 8 * 8 + 8) + 5 * (8 + 1));
-    // 4 regions × 27·8·8 multiply-adds per convolution, and 4 × 8·5 more in the head.
-    expect(imageEncoderFlops(wide) - imageEncoderFlops(small)).toBe(2 * (2 * 4 * 27 * 8 * 8 + 4 * 8 * 5));
+    // Per layer: 4 × 4 across the regions with a bias per region, 8 × 8 across the channels with a bias each; the head gains 5 outputs of 8 weights and a bias.
+    expect(countParams(w) - countParams(plain)).toBe(2 * (4 * 4 + 4 + 8 * 8 + 8) + 5 * (8 + 1));
+    // Per layer 4·4·8 + 4·8·8 multiply-adds; the head 4 × 8·5 more.
+    expect(imageEncoderFlops(wide) - imageEncoderFlops(small)).toBe(2 * (2 * (4 * 4 * 8 + 4 * 8 * 8) + 4 * 8 * 5));
     expect(regionLogits(w, encodeImage(w, wide, tf.ones([1, voxels]) as tf.Tensor2D)).shape).toEqual([1, 1, 2, 2, 3 + 1 + 5]);
     expect(imageEncoderMismatch(w, wide)).toBeUndefined();
-    expect(imageEncoderMismatch(plain, wide)).toMatch(/img\.ctx1\.kernel: none, configured \[3, 3, 3, 8, 8\].*img\.head\.kernel: \[1, 1, 1, 8, 4\], configured \[1, 1, 1, 8, 9\]/);
+    const mismatch = imageEncoderMismatch(plain, wide);
+    expect(mismatch).toContain('img.head.kernel: [1, 1, 1, 8, 4], configured [1, 1, 1, 8, 9]');
+    expect(mismatch).toContain('img.mix_regions1.kernel: none, configured [4, 4]');
     disposeWeights(plain);
     disposeWeights(w);
   });

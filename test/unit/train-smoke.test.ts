@@ -41,7 +41,7 @@ describe('training smoke test', () => {
     const firstLogs: string[] = [];
     await trainPipeline({
       seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe,
-      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionContext: [1], lobes: 5 },
+      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 },
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => firstLogs.push(l),
       onLoss: (stage, _, loss) => losses[stage]!.push(loss),
@@ -102,7 +102,7 @@ describe('training smoke test', () => {
     const resumedLosses: string[] = [];
     await trainPipeline({
       seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, resume: true,
-      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionContext: [1], lobes: 5 },
+      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 },
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),
     });
@@ -164,7 +164,7 @@ describe('training on a dataset manifest', () => {
     const logs: string[] = [];
     const config = await trainPipeline({
       seed: 5, initSeed: 6, imageSeed: 7, data: { kind: 'manifest', path: join(dir, 'corpus', 'manifest.jsonl') }, out,
-      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionContext: [1], lobes: 5 },
+      image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 },
       imageSteps: 6, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 6, decoderSteps: 6, batch: 4, evalEvery: 3,
       progress: () => () => {},
       log: (l) => logs.push(l),

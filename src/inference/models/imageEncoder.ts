@@ -18,7 +18,7 @@
  *   conv2  2×2×2, stride 2×2×2  → [B, D/4, H/8,  W/8,  c2]
  *   mix2   1×1×1                → [B, D/4, H/8,  W/8,  c2]
  *   conv3  2×2×2, stride 2×2×2  → [B, D/8, H/16, W/16, c3]
- *   ctx_k  3×3×3, dilation d_k, residual, one per `regionContext` entry → the regions
+ *   mixing (optional) across regions, then across channels, residual  → the regions
  *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1 + lobes]   (types, any finding, lobes)
  */
 import * as tf from '@tensorflow/tfjs';
@@ -37,10 +37,14 @@ export interface ImageEncoderConfig {
   /** Lobes the head also predicts, in the order of LOBES (absent: none, as in models trained before them). */
   lobes?: number;
   /**
-   * Dilations of residual 3×3×3 convolutions over the region grid after conv3 (absent: none). Without them
-   * a region's feature sees only its own block of voxels; a lobe is told by where the fissures run around it.
+   * Region-mixing layers after conv3 (absent: none), each as in MLP-Mixer (Tolstikhin et al. 2021): a
+   * residual linear map across the regions (every region reads every other, with weights learnt per pair
+   * of places), then a residual linear map across the channels, each followed by ReLU. Without them a
+   * region's feature sees only its own block of voxels, while a lobe is told by where the fissures run
+   * around it. (3×3×3 convolutions over the region grid were the first try: wasm's rank-5 slice, pad and
+   * concat made one 3.4 s per batch of 8.)
    */
-  regionContext?: number[];
+  regionMixing?: number;
 }
 
 /** Outputs of the auxiliary head per region: each finding type, any finding, then each lobe. */
@@ -123,10 +127,14 @@ export function initImageEncoder(c: ImageEncoderConfig, seed: number): Weights {
     }
     inC = outC;
   });
-  (c.regionContext ?? []).forEach((_, k) => {
-    b.kernel(`img.ctx${k + 1}.kernel`, [3, 3, 3, inC, inC]);
-    b.zeros(`img.ctx${k + 1}.bias`, [inC]);
-  });
+  const r = regionGrid(c);
+  const regions = r.depth * r.height * r.width;
+  for (let k = 1; k <= (c.regionMixing ?? 0); k++) {
+    b.kernel(`img.mix_regions${k}.kernel`, [regions, regions]);
+    b.zeros(`img.mix_regions${k}.bias`, [regions, 1]);
+    b.kernel(`img.mix_channels${k}.kernel`, [inC, inC]);
+    b.zeros(`img.mix_channels${k}.bias`, [inC]);
+  }
   b.kernel('img.head.kernel', [1, 1, 1, inC, headOutputs(c)]);
   b.zeros('img.head.bias', [headOutputs(c)]);
   return b.weights;
@@ -156,29 +164,24 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
       inC = outC;
     });
     const r = regionGrid(c);
-    let regions = tf.reshape(h, [batch, r.depth, r.height, r.width, inC]) as tf.Tensor5D;
-    (c.regionContext ?? []).forEach((dilation, k) => {
-      regions = tf.add(regions, tf.relu(regionConvolution(w, `img.ctx${k + 1}`, regions, dilation))) as tf.Tensor5D;
-    });
-    return regions;
+    for (let k = 1; k <= (c.regionMixing ?? 0); k++) h = mixRegions(w, k, h, batch);
+    return tf.reshape(h, [batch, r.depth, r.height, r.width, inC]) as tf.Tensor5D;
   });
 }
 
 /**
- * A 3×3×3 convolution over the region grid [B, D, H, W, C] with the given dilation and zero padding (the
- * same as tf.conv3d with padding 'same'): the 27 shifted grids side by side along the channels, times the
- * kernel read as one [27·C, C] matrix — a plain matMul, where wasm's Conv3D is ~50× slower.
+ * Mixing layer k over region features [B·R, C] (rows batch-major): across regions, x + ReLU(W_r x + b_r)
+ * for each study and channel (W_r: [R, R]), then across channels, x + ReLU(x W_c + b_c). The regions'
+ * product runs as one matMul over all studies' channels side by side ([R, R] × [R, B·C]).
  */
-export function regionConvolution(w: Weights, name: string, x: tf.Tensor5D, dilation: number): tf.Tensor5D {
+export function mixRegions(w: Weights, k: number, x: tf.Tensor2D, batch: number): tf.Tensor2D {
   return tf.tidy(() => {
-    const [b, d, h, wd, ch] = x.shape;
-    const p = dilation;
-    const padded = tf.pad(x, [[0, 0], [p, p], [p, p], [p, p], [0, 0]]);
-    const shifts: tf.Tensor5D[] = [];
-    for (let z = 0; z < 3; z++) for (let y = 0; y < 3; y++) for (let xx = 0; xx < 3; xx++) shifts.push(tf.slice(padded, [0, z * p, y * p, xx * p, 0], [b, d, h, wd, ch]));
-    const patches = tf.reshape(tf.concat(shifts, 4), [b * d * h * wd, 27 * ch]) as tf.Tensor2D;
-    const kernel = tf.reshape(w[`${name}.kernel`]!, [27 * ch, -1]) as tf.Tensor2D;
-    return tf.reshape(tf.add(tf.matMul(patches, kernel), w[`${name}.bias`]!), [b, d, h, wd, kernel.shape[1]]) as tf.Tensor5D;
+    const [rows, ch] = x.shape;
+    const regions = rows / batch;
+    const byRegion = tf.reshape(tf.transpose(tf.reshape(x, [batch, regions, ch]), [1, 0, 2]), [regions, batch * ch]) as tf.Tensor2D;
+    const mixed = tf.relu(tf.add(tf.matMul(w[`img.mix_regions${k}.kernel`] as tf.Tensor2D, byRegion), w[`img.mix_regions${k}.bias`]!));
+    const acrossRegions = tf.add(x, tf.reshape(tf.transpose(tf.reshape(mixed, [regions, batch, ch]), [1, 0, 2]), [rows, ch])) as tf.Tensor2D;
+    return tf.add(acrossRegions, tf.relu(tf.add(tf.matMul(acrossRegions, w[`img.mix_channels${k}.kernel`] as tf.Tensor2D), w[`img.mix_channels${k}.bias`]!))) as tf.Tensor2D;
   });
 }
 
@@ -202,5 +205,5 @@ export function imageEncoderFlops(c: ImageEncoderConfig): number {
     flops += 2 * outputs * cells(KERNELS[i]!) * inC * outC + (i < MIXED ? 2 * outputs * outC * outC : 0);
     inC = outC;
   });
-  return flops + (c.regionContext?.length ?? 0) * 2 * outputs * 27 * inC * inC + 2 * outputs * inC * headOutputs(c);
+  return flops + (c.regionMixing ?? 0) * 2 * (outputs * outputs * inC + outputs * inC * inC) + 2 * outputs * inC * headOutputs(c);
 }

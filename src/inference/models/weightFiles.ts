@@ -20,7 +20,7 @@ export interface WeightFile {
   data: Uint8Array;
 }
 
-/** Affine uint8 quantisation of one tensor's values: min and scale such that v ≈ min + q·scale. */
+/** Affine uint8 quantisation of some values (a tensor's row): min and scale such that v ≈ min + q·scale. */
 export function quantizeUint8(values: Float32Array): { bytes: Uint8Array; min: number; scale: number } {
   let min = Infinity;
   let max = -Infinity;
