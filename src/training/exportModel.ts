@@ -1,8 +1,9 @@
 /**
- * Export for the browser: uint8-quantised weights in tfjs's weights-manifest format (the `quantization`
- * field lets tf.io decode them), the config, tokenizer.json, for the retrieval model the passage index
- * (int8 unit vectors with a per-vector scale, plus the texts), and manifest.json with the model's kind
- * and each file's size and SHA-256.
+ * Export for the browser: uint8-quantised weights in tfjs's weights-manifest format (tf.io decodes the
+ * codes through the `quantization` field; each row's min and scale stand beside them: `weightFiles.ts`),
+ * the config, tokenizer.json, for the retrieval model the passage index (int8 unit vectors with a
+ * per-vector scale, plus the texts), and manifest.json with the model's kind and each file's size and
+ * SHA-256.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
