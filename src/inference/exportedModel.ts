@@ -5,8 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Passage } from '../corpus/passages.ts';
-import { dequantizeRows } from './models/weightFiles.ts';
-import type { Weights } from './models/weights.ts';
+import { decodeWeightFile } from './models/weightFiles.ts';
 import { createGenerativeSummarizer, type GenerativeModelConfig } from './generativeSummarizer.ts';
 import { createSummarizer, type ModelConfig, type Summarizer } from './summarizer.ts';
 
@@ -30,13 +29,7 @@ export const MODEL_FILES = {
 export function loadExportedModel(files: ExportedFiles): Summarizer {
   const config = JSON.parse(files.config) as ModelConfig | GenerativeModelConfig;
   const [group] = JSON.parse(files.weightsJson) as tf.io.WeightsManifestConfig;
-  const bin = files.weightsBin;
-  const tensors = dequantizeRows(tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, group!.weights));
-  const weights: Weights = {};
-  for (const [name, t] of Object.entries(tensors)) {
-    weights[name] = tf.variable(t, false);
-    t.dispose();
-  }
+  const weights = decodeWeightFile({ specs: group!.weights, data: files.weightsBin }, false);
   const tokenizer = JSON.parse(files.tokenizer) as object;
   if (config.kind === 'generative') return createGenerativeSummarizer(config, weights, tokenizer);
   if (!files.passages || !files.index || !files.indexScales) throw new Error('a retrieval model needs passages.json, index.bin and index-scales.bin');

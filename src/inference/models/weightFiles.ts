@@ -95,13 +95,13 @@ export function encodeWeightFile(weights: Weights, quantize: boolean): WeightFil
   return { specs, data: concatTyped(chunks, (n) => new Uint8Array(n)) };
 }
 
-/** Restores a weight map (trainable variables) from specs and data, dequantising as the specs say. */
-export function decodeWeightFile(file: WeightFile): Weights {
+/** Restores a weight map from specs and data, dequantising as the specs say: trainable variables (checkpoints) or frozen ones (an exported model). */
+export function decodeWeightFile(file: WeightFile, trainable = true): Weights {
   const buffer = file.data.buffer.slice(file.data.byteOffset, file.data.byteOffset + file.data.byteLength) as ArrayBuffer;
   const tensors = dequantizeRows(tf.io.decodeWeights(buffer, file.specs));
   const weights: Weights = {};
   for (const [name, t] of Object.entries(tensors)) {
-    weights[name] = tf.variable(t, true);
+    weights[name] = tf.variable(t, trainable);
     t.dispose();
   }
   return weights;
