@@ -9,6 +9,7 @@
  * (too common to say where they came from), get no sources. Tokens marked `ownOnly` (those that name one
  * of the study's own findings or its place) are looked for in the input text alone: when the text omits
  * them they must come from the image, and a passage would only teach copying another study's lobe.
+ * With `spans`, an item's tokens are looked for in the input sentence it restates first (see there).
  * Works on any tokenized data, not just the corpus.
  */
 
@@ -24,10 +25,40 @@ function matches(summaryIds: readonly number[], y: number, contextIds: readonly 
   return out;
 }
 
+/**
+ * Positions of summary token y in one input sentence: those with a matching neighbour, or else its one
+ * occurrence there — inside the sentence an item restates, a token it holds once is unambiguous even when
+ * the summary words it differently ("右下肺" for the text's "右肺下叶").
+ */
+function spanMatches(summaryIds: readonly number[], y: number, contextIds: readonly number[], [from, to]: readonly [number, number]): number[] {
+  const paired = matches(summaryIds, y, contextIds, from, to);
+  if (paired.length > 0) return paired;
+  const lone: number[] = [];
+  for (let j = from; j < to; j++) if (contextIds[j] === summaryIds[y]) lone.push(j);
+  return lone.length === 1 ? lone : [];
+}
+
+export interface CopySourceOptions {
+  /** Tokens matching at more places than this get no sources (too common to say where they came from). */
+  maxSources?: number;
+  /** Per summary token: it names one of the study's own findings or its place, so never a passage's. */
+  ownOnly?: readonly boolean[];
+  /**
+   * Per summary token: the context span of the input sentence its item restates (`alignItems`). A token
+   * found there (`spanMatches`) is aligned there alone; one that the input text has only elsewhere gets no
+   * source, since it belongs to another finding's sentence.
+   */
+  spans?: readonly ([number, number] | undefined)[];
+}
+
 /** Per target token (the summary's tokens, then EOS): the context positions it was copied from. */
-export function copySources(summaryIds: readonly number[], contextIds: readonly number[], inputStart: number, maxSources = 4, ownOnly?: readonly boolean[]): number[][] {
+export function copySources(summaryIds: readonly number[], contextIds: readonly number[], inputStart: number, o: CopySourceOptions = {}): number[][] {
+  const { maxSources = 4, ownOnly, spans } = o;
   const rows = summaryIds.map((_, y) => {
-    const inText = matches(summaryIds, y, contextIds, inputStart, contextIds.length);
+    const span = spans?.[y];
+    const inSpan = span ? spanMatches(summaryIds, y, contextIds, span) : [];
+    const inText = inSpan.length > 0 ? inSpan : matches(summaryIds, y, contextIds, inputStart, contextIds.length);
+    if (span && inSpan.length === 0 && inText.length > 0) return [];
     const found = inText.length > 0 || ownOnly?.[y] ? inText : matches(summaryIds, y, contextIds, 0, inputStart);
     return found.length <= maxSources ? found : [];
   });

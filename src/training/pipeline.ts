@@ -26,6 +26,7 @@ import { embedTexts } from '../inference/models/retriever.ts';
 import { trainRetriever } from './trainRetriever.ts';
 import { studyContexts } from './decoderContexts.ts';
 import { copySources } from './copySources.ts';
+import { alignItems } from './itemAlignment.ts';
 
 /**
  * Ablations of the model, trained the same way: without retrieved passages in the decoder's context;
@@ -67,6 +68,8 @@ export interface PipelineOptions {
   decoderHidden?: number;
   /** λ of the decoder's coverage loss (default 1, as in See et al. 2017). */
   coverageWeight?: number;
+  /** λ of the copy (text attention) supervision; default 1. */
+  copyWeight?: number;
   /** The context encoder's dilations, one residual convolution block each (default 1, 2, 4, 8: each token sees ±15 neighbours). */
   contextDilations?: number[];
   /** Intra-temporal text attention in the decoder (Paulus et al. 2018). */
@@ -75,6 +78,8 @@ export interface PipelineOptions {
   ownTextFindings?: boolean;
   /** Corpus data: the decoder also trains on a copy of each study with lung findings whose text omits one lobe (`omittedLobeCopies.ts`). */
   omittedLobeCopies?: boolean;
+  /** Copy supervision reads each summary item's tokens from the input sentence it restates (`itemAlignment.ts`). */
+  alignedCopies?: boolean;
   batch: number;
   evalEvery: number;
   /** Early stopping of the image encoder and the decoder: validations without improvement (default 4). */
@@ -150,7 +155,10 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         ...context,
         summaryIds: e.summaryIds,
         attentionTargets: attentionTargets(mentions, records[i]!),
-        copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, undefined, o.ownTextFindings ? mentions.map(Boolean) : undefined),
+        copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, {
+          ...(o.ownTextFindings ? { ownOnly: mentions.map(Boolean) } : {}),
+          ...(o.alignedCopies ? { spans: alignItems(tokenizer.tokens(e.summaryIds), tokenizer.tokens(context.contextIds), context.inputStart) } : {}),
+        }),
       };
     });
   const copies = o.omittedLobeCopies && o.data.kind === 'corpus' ? omittedLobeCopies(train, initSeed) : [];
@@ -170,7 +178,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);
   const decoderWeights = await trainDecoder(trainDec, valDec, {
-    decoder, maxSummary, attentionWeight: 1, copyWeight: 1, coverageWeight: o.coverageWeight ?? 1, steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out,
+    decoder, maxSummary, attentionWeight: 1, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);

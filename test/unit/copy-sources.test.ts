@@ -22,15 +22,15 @@ describe('copySources', () => {
   });
   it('never looks in the passages for a token marked as the study\'s own', () => {
     // 90 91 stand only in the passage: marked, 90 gets no source; unmarked, 91 still finds position 1.
-    expect(copySources([90, 91], context, 2, 4, [true, false])).toEqual([[], [1], []]);
+    expect(copySources([90, 91], context, 2, { ownOnly: [true, false] })).toEqual([[], [1], []]);
     // A marked token the input text has is aligned there as before.
-    expect(copySources([7, 3, 4, 9], context, 2, 4, [true, true, true, true])).toEqual([[2], [3], [4], [], []]);
+    expect(copySources([7, 3, 4, 9], context, 2, { ownOnly: [true, true, true, true] })).toEqual([[2], [3], [4], [], []]);
   });
   it('keeps every matching place up to maxSources, none beyond', () => {
     // "7 x" and "x 4": 7 at 2 (right neighbour 3 ≠ 5)… summary 7 5 4: 7→6 (right 5), 5→7, 4→8 (left 5).
     expect(copySources([7, 5, 4], context, 2)).toEqual([[6], [7], [8], []]);
     const repeated = [0, 1, 2, 1, 2, 1, 2];
-    expect(copySources([1, 2], repeated, 0, 3)).toEqual([[1, 3, 5], [2, 4, 6], []]);
-    expect(copySources([1, 2], repeated, 0, 2)).toEqual([[], [], []]);
+    expect(copySources([1, 2], repeated, 0, { maxSources: 3 })).toEqual([[1, 3, 5], [2, 4, 6], []]);
+    expect(copySources([1, 2], repeated, 0, { maxSources: 2 })).toEqual([[], [], []]);
   });
 });
