@@ -57,8 +57,9 @@ export function copySources(summaryIds: readonly number[], contextIds: readonly 
   const rows = summaryIds.map((_, y) => {
     const span = spans?.[y];
     const inSpan = span ? spanMatches(summaryIds, y, contextIds, span) : [];
-    const inText = inSpan.length > 0 ? inSpan : matches(summaryIds, y, contextIds, inputStart, contextIds.length);
-    if (span && inSpan.length === 0 && inText.length > 0) return [];
+    if (inSpan.length > 0) return inSpan.length <= maxSources ? inSpan : [];
+    const inText = matches(summaryIds, y, contextIds, inputStart, contextIds.length);
+    if (span && inText.length > 0) return []; // another finding's sentence
     const found = inText.length > 0 || ownOnly?.[y] ? inText : matches(summaryIds, y, contextIds, 0, inputStart);
     return found.length <= maxSources ? found : [];
   });

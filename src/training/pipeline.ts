@@ -149,7 +149,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const withContext = (records: CachedStudy[], exs: ReturnType<typeof examples>) =>
     studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
-      const mentions = findingMentions(tokenizer.tokens(e.summaryIds), records[i]!.findings);
+      const summaryTokens = tokenizer.tokens(e.summaryIds);
+      const mentions = findingMentions(summaryTokens, records[i]!.findings);
       return {
         features: e.features,
         ...context,
@@ -157,7 +158,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         attentionTargets: attentionTargets(mentions, records[i]!),
         copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, {
           ...(o.ownTextFindings ? { ownOnly: mentions.map(Boolean) } : {}),
-          ...(o.alignedCopies ? { spans: alignItems(tokenizer.tokens(e.summaryIds), tokenizer.tokens(context.contextIds), context.inputStart) } : {}),
+          ...(o.alignedCopies ? { spans: alignItems(summaryTokens, tokenizer.tokens(context.contextIds), context.inputStart) } : {}),
         }),
       };
     });
