@@ -1,7 +1,7 @@
 /**
  * One fusion-decoder training step on the wasm backend (forward, backward, Adam) at the pipeline's shapes:
  * median seconds per step and per study, with tfjs's own BatchMatMul gradient and with Tuwen's
- * (src/inference/tf/fastGradients.ts), and the ratio between them.
+ * (src/inference/tf/fastGradients.ts), and the ratio between them; and what the sentence attention costs.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -14,13 +14,16 @@ import { median, timeRuns } from './stats.ts';
 const CONFIG: FusionDecoderConfig = { vocab: 330, embed: 64, hidden: 192, regionDim: 64, regions: 256, tokenDim: 64, attention: 64, contextEncoder: { dilations: [1, 2, 4, 8], maxLength: 256 }, textFeeding: true };
 const CONTEXT = 230;
 const SUMMARY = 70;
+/** With sentence attention: a "。" every 25 context tokens (the corpus's sentences are 10–40 tokens). */
+const END_ID = 4;
+const WITH_SENTENCES: FusionDecoderConfig = { ...CONFIG, sentenceAttention: { endId: END_ID, maxSentences: 32 } };
 
-function stepSeconds(batch: number, runs: number): Promise<number[]> {
-  const w = initFusionDecoder(CONFIG, 1);
+function stepSeconds(batch: number, runs: number, config = CONFIG): Promise<number[]> {
+  const w = initFusionDecoder(config, 1);
   const optimizer = tf.train.adam(0.003);
   const data = tf.tidy(() => ({
     regions: tf.randomNormal([batch, CONFIG.regions, CONFIG.regionDim], 0, 1, 'float32', 1) as tf.Tensor3D,
-    ids: tf.randomUniform([batch, CONTEXT], 5, CONFIG.vocab, 'int32', 2) as tf.Tensor2D,
+    ids: tf.where(tf.equal(tf.mod(tf.range(0, CONTEXT, 1, 'int32'), 25), 24), tf.scalar(END_ID, 'int32'), tf.randomUniform([batch, CONTEXT], 5, CONFIG.vocab, 'int32', 2)) as unknown as tf.Tensor2D,
     mask: tf.ones([batch, CONTEXT]) as tf.Tensor2D,
     segments: contextSegments(new Array(batch).fill(100), CONTEXT),
     inputs: tf.randomUniform([batch, SUMMARY], 5, CONFIG.vocab, 'int32', 3) as tf.Tensor2D,
@@ -29,8 +32,8 @@ function stepSeconds(batch: number, runs: number): Promise<number[]> {
   }));
   const run = async () => {
     const loss = optimizer.minimize(() => {
-      const ctx = prepareContext(w, data.regions, data.ids, data.mask, data.segments, CONFIG);
-      return teacherForcedLoss(w, ctx, data.inputs, data.targets, data.targetMask, CONFIG.vocab, { coverage: 1 });
+      const ctx = prepareContext(w, data.regions, data.ids, data.mask, data.segments, config);
+      return teacherForcedLoss(w, ctx, data.inputs, data.targets, data.targetMask, config.vocab, { coverage: 1 });
     }, true, Object.values(w))!;
     await loss.data();
     loss.dispose();
@@ -49,8 +52,10 @@ export async function trainingBench(runs = 5): Promise<void> {
   rows.push({ gradient: "tfjs's own", batch: 16, s: median(await stepSeconds(16, runs)) });
   installFastMatMulGradient();
   for (const batch of [16, 32]) rows.push({ gradient: "Tuwen's", batch, s: median(await stepSeconds(batch, runs)) });
+  rows.push({ gradient: "Tuwen's, sentences", batch: 32, s: median(await stepSeconds(32, runs, WITH_SENTENCES)) });
   const base = rows[0]!.s / 16;
   console.log(`\nFusion-decoder training step (wasm, Node ${process.version}), median of ${runs} runs; context ${CONTEXT}, summary ${SUMMARY} tokens`);
-  console.log('matMul gradient   batch   s/step   ms/study   × tfjs per study');
-  for (const r of rows) console.log(`${r.gradient.padEnd(18)}${String(r.batch).padStart(5)}${r.s.toFixed(2).padStart(9)}${((r.s / r.batch) * 1000).toFixed(0).padStart(11)}${(base / (r.s / r.batch)).toFixed(2).padStart(19)}`);
+  console.log('matMul gradient     batch   s/step   ms/study   × tfjs per study');
+  for (const r of rows) console.log(`${r.gradient.padEnd(20)}${String(r.batch).padStart(5)}${r.s.toFixed(2).padStart(9)}${((r.s / r.batch) * 1000).toFixed(0).padStart(11)}${(base / (r.s / r.batch)).toFixed(2).padStart(19)}`);
+  console.log(`sentence attention: × ${(rows[3]!.s / rows[2]!.s).toFixed(2)} time per step at batch 32`);
 }

@@ -16,7 +16,7 @@ export type StepState = Record<string, tf.Tensor>;
 /** One decoding step of one sequence: the next-token distribution [1, V] and what the page shows. */
 export interface Stepper<S extends StepState> {
   initial(): S;
-  step(prev: tf.Tensor1D, state: S): { probs: tf.Tensor2D; state: S; visualAttention: tf.Tensor2D; textAttention: tf.Tensor2D; beta?: tf.Tensor1D };
+  step(prev: tf.Tensor1D, state: S): { probs: tf.Tensor2D; state: S; visualAttention: tf.Tensor2D; textAttention: tf.Tensor2D; beta?: tf.Tensor1D; sentenceAttention?: tf.Tensor2D };
 }
 
 /** The fusion decoder as a stepper over one prepared context. */
@@ -32,6 +32,8 @@ export interface TokenRecord {
   visualAttention: Float32Array;
   /** Attention over the context tokens (retrieved passages, then the input text; sums to 1). */
   textAttention: Float32Array;
+  /** With sentence attention: its weights over the input text's sentences (`sentenceSpans`), then none-such padding. */
+  sentenceAttention?: Float32Array;
   logProb: number;
 }
 
@@ -77,14 +79,14 @@ export async function decode<S extends StepState>(model: Stepper<S>, options: De
       }
       const prev = tf.tensor1d([beam.tokens.length ? beam.tokens[beam.tokens.length - 1]!.id : options.bos]);
       const out = model.step(prev, beam.state);
-      const [probs, visual, text, betas] = (await Promise.all([out.probs.data(), out.visualAttention.data(), out.textAttention.data(), out.beta?.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array | undefined];
+      const [probs, visual, text, betas, sentences] = (await Promise.all([out.probs.data(), out.visualAttention.data(), out.textAttention.data(), out.beta?.data(), out.sentenceAttention?.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array | undefined, Float32Array | undefined];
       const beta = betas ? betas[0]! : null;
-      tf.dispose([prev, out.probs, out.visualAttention, out.textAttention, ...(out.beta ? [out.beta] : [])]);
+      tf.dispose([prev, out.probs, out.visualAttention, out.textAttention, ...(out.beta ? [out.beta] : []), ...(out.sentenceAttention ? [out.sentenceAttention] : [])]);
       // The k most probable continuations of this beam.
       const order = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
       for (const id of order) {
         const logProb = Math.log(probs[id]! + 1e-12);
-        const record: TokenRecord = { id, beta, visualAttention: visual, textAttention: text, logProb };
+        const record: TokenRecord = { id, beta, visualAttention: visual, textAttention: text, ...(sentences ? { sentenceAttention: sentences } : {}), logProb };
         const done = id === options.eos;
         candidates.push({ tokens: done ? beam.tokens : [...beam.tokens, record], logProb: beam.logProb + logProb, state: out.state, done });
       }

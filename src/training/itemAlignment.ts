@@ -12,6 +12,8 @@
  * left unaligned. Works on any tokenized text, not just the corpus.
  */
 
+import { SENTENCE_END, sentenceSpans } from '../text/sentences.ts';
+
 /**
  * Below this an item shares too little with any sentence to say which it restates. Measured on 600
  * corpus studies (732 items; `scratch/` diagnostic): at 3, 9 items of findings the text leaves out were
@@ -20,21 +22,6 @@
  */
 export const MIN_SCORE = 3;
 
-const SENTENCE_END = '。';
-
-/** [from, to) spans of sentences in tokens[start, end), each up to and with its "。". */
-function sentences(tokens: readonly string[], start: number, end: number): [number, number][] {
-  const out: [number, number][] = [];
-  let from = start;
-  for (let i = start; i < end; i++) {
-    if (tokens[i] === SENTENCE_END) {
-      out.push([from, i + 1]);
-      from = i + 1;
-    }
-  }
-  if (from < end) out.push([from, end]);
-  return out;
-}
 
 /** Word tokens of a span (WordPiece "##" stripped; punctuation and other symbols left out). */
 function words(tokens: readonly string[], [from, to]: [number, number]): Set<string> {
@@ -47,12 +34,22 @@ function words(tokens: readonly string[], [from, to]: [number, number]): Set<str
 }
 
 /**
+ * Which input sentence a span from `alignItems` is, counted from the input text's start as the decoder's
+ * sentence attention counts them (`sentenceMembership`).
+ */
+export function sentenceIndex(context: readonly string[], inputStart: number, [from]: readonly [number, number]): number {
+  let n = 0;
+  for (let i = inputStart; i < from; i++) if (context[i] === SENTENCE_END) n++;
+  return n;
+}
+
+/**
  * Per summary token: the [from, to) span of context positions of the input sentence its item restates,
  * or undefined. `context` is the passages' tokens, then the input text's from `inputStart` on.
  */
 export function alignItems(summary: readonly string[], context: readonly string[], inputStart: number): ([number, number] | undefined)[] {
-  const items = sentences(summary, 0, summary.length);
-  const spans = sentences(context, inputStart, context.length);
+  const items = sentenceSpans(summary);
+  const spans = sentenceSpans(context, inputStart);
   const held = spans.map((s) => words(context, s));
   const share = new Map<string, number>();
   for (const set of held) for (const w of set) share.set(w, (share.get(w) ?? 0) + 1);

@@ -26,7 +26,8 @@ import { embedTexts } from '../inference/models/retriever.ts';
 import { trainRetriever } from './trainRetriever.ts';
 import { studyContexts } from './decoderContexts.ts';
 import { copySources } from './copySources.ts';
-import { alignItems } from './itemAlignment.ts';
+import { alignItems, sentenceIndex } from './itemAlignment.ts';
+import { SENTENCE_END } from '../text/sentences.ts';
 
 /**
  * Ablations of the model, trained the same way: without retrieved passages in the decoder's context;
@@ -80,6 +81,10 @@ export interface PipelineOptions {
   omittedLobeCopies?: boolean;
   /** Copy supervision reads each summary item's tokens from the input sentence it restates (`itemAlignment.ts`). */
   alignedCopies?: boolean;
+  /** The decoder attends over the input text's sentences, supervised with the sentence each summary item restates (`fusionDecoder.ts`). */
+  sentenceAttention?: boolean;
+  /** λ of that supervision; default 1. */
+  sentenceWeight?: number;
   batch: number;
   evalEvery: number;
   /** Early stopping of the image encoder and the decoder: validations without improvement (default 4). */
@@ -98,6 +103,9 @@ export interface PipelineOptions {
 
 /** The decoder's batch: 32 studies fit the wasm heap (4 GiB) with 96-token summaries, and train 1.6× more studies a second than 16. */
 const DECODER_BATCH = 32;
+
+/** Sentences of the input text the decoder's sentence attention reads: the corpus's inputs have 5–9 (clinical line, findings, distractors; 300 studies counted), a user's may have more. */
+const MAX_SENTENCES = 32;
 
 export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const initSeed = o.initSeed ?? o.seed;
@@ -151,6 +159,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
       const e = exs[i]!;
       const summaryTokens = tokenizer.tokens(e.summaryIds);
       const mentions = findingMentions(summaryTokens, records[i]!.findings);
+      const contextTokens = tokenizer.tokens(context.contextIds);
+      const aligned = o.alignedCopies || o.sentenceAttention ? alignItems(summaryTokens, contextTokens, context.inputStart) : undefined;
       return {
         features: e.features,
         ...context,
@@ -158,8 +168,9 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         attentionTargets: attentionTargets(mentions, records[i]!),
         copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, {
           ...(o.ownTextFindings ? { ownOnly: mentions.map(Boolean) } : {}),
-          ...(o.alignedCopies ? { spans: alignItems(summaryTokens, tokenizer.tokens(context.contextIds), context.inputStart) } : {}),
+          ...(o.alignedCopies ? { spans: aligned } : {}),
         }),
+        ...(o.sentenceAttention ? { sentenceTargets: [...aligned!.map((span) => (span ? sentenceIndex(contextTokens, context.inputStart, span) : -1)), -1] } : {}),
       };
     });
   const copies = o.omittedLobeCopies && o.data.kind === 'corpus' ? omittedLobeCopies(train, initSeed) : [];
@@ -169,17 +180,20 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   index.dispose();
 
   // Stage 3: the fusion decoder.
+  const [sentenceEnd] = tokenizer.encode(SENTENCE_END);
+  if (o.sentenceAttention && sentenceEnd === undefined) throw new Error(`sentence attention needs "${SENTENCE_END}" in the vocabulary, and the training texts have none`);
   const decoder: FusionDecoderConfig = {
     vocab: tokenizer.vocabSize, embed: 64, hidden: o.decoderHidden ?? 192, regionDim: o.image.widths[2], regions: regionCount, tokenDim: 64, attention: 64,
     contextEncoder: { dilations: o.contextDilations ?? [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.temporalAttention ? { temporalAttention: true } : {}),
+    ...(o.sentenceAttention ? { sentenceAttention: { endId: sentenceEnd!, maxSentences: MAX_SENTENCES } } : {}),
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
   };
   const maxSummary = 96;
   const tick3 = o.progress('decoder', o.decoderSteps);
   const decoderWeights = await trainDecoder(trainDec, valDec, {
-    decoder, maxSummary, attentionWeight: 1, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out,
+    decoder, maxSummary, attentionWeight: 1, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);

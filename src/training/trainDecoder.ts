@@ -25,6 +25,8 @@ export interface DecoderExample {
   attentionTargets?: Uint8Array;
   /** Per target token, the context positions it was copied from (`copySources`); absent where no loss reads them. */
   copySources?: number[][];
+  /** Per target token, the input sentence its summary item restates (`itemAlignment.ts`), or −1; absent where no loss reads them. */
+  sentenceTargets?: number[];
 }
 
 export interface DecoderTrainingOptions extends StageOptions {
@@ -36,6 +38,8 @@ export interface DecoderTrainingOptions extends StageOptions {
   copyWeight: number;
   /** λ of the coverage loss (0: none). */
   coverageWeight: number;
+  /** λ of the sentence attention supervision (0: none; only with the decoder's sentence attention). */
+  sentenceWeight?: number;
 }
 
 /** The tensors one batch needs. */
@@ -63,7 +67,16 @@ export function decoderBatch(o: Pick<DecoderTrainingOptions, 'decoder' | 'maxSum
       }),
     );
     const copy = tf.tensor3d(reads, [part.length, length, t]);
-    return { regions, segments, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention, copy };
+    // Sentence targets, only for sentences the decoder attends (the first maxSentences).
+    const s = o.decoder.sentenceAttention?.maxSentences ?? 1;
+    const picks = new Float32Array(part.length * length * s);
+    part.forEach((e, b) =>
+      e.sentenceTargets?.slice(0, length).forEach((k, y) => {
+        if (k >= 0 && k < s) picks[(b * length + y) * s + k] = 1;
+      }),
+    );
+    const sentence = tf.tensor3d(picks, [part.length, length, s]);
+    return { regions, segments, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention, copy, sentence };
   });
 }
 
@@ -81,6 +94,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
   const w = initFusionDecoder(o.decoder, o.seed);
   o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries`);
   const seeRegions = o.attentionWeight > 0 && train.some((e) => e.attentionTargets);
+  const pickSentences = o.decoder.sentenceAttention !== undefined && (o.sentenceWeight ?? 0) > 0 && train.some((e) => e.sentenceTargets);
   await fitSequenceModel(w, o, {
     label: 'decoder',
     checkpoint: 'decoder.best',
@@ -94,6 +108,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
       return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
         ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
         ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),
+        ...(pickSentences ? { sentence: { targets: b.sentence, weight: o.sentenceWeight! } } : {}),
         ...(o.coverageWeight > 0 ? { coverage: o.coverageWeight } : {}),
       });
     },

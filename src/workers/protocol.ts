@@ -87,6 +87,8 @@ export interface TokenEvent {
   /** Per retrieved passage, weights over its tokens; then the input text's token weights. */
   passageWeights: Float32Array[];
   textWeights: Float32Array;
+  /** A model with sentence attention: its weights over the input text's sentences, in order (`sentenceSpans` of inputTokens). */
+  sentenceWeights?: Float32Array;
 }
 
 export type WorkerEvent =

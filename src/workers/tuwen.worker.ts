@@ -137,7 +137,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
         },
         onToken(token, index) {
           firstToken ??= performance.now() - started;
-          post({ type: 'token', requestId, index, token: token.text, ms: performance.now() - decodeStart, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, ...splitTextWeights(token.textAttention, counts) });
+          post({ type: 'token', requestId, index, token: token.text, ms: performance.now() - decodeStart, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, ...splitTextWeights(token.textAttention, counts), ...(token.sentenceAttention ? { sentenceWeights: token.sentenceAttention.slice() } : {}) });
         },
       },
     );

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, sentenceMembership, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
 import { decode, fusionStepper } from '../../src/inference/decode.ts';
@@ -232,5 +232,110 @@ describe('text feeding', () => {
     const differs = (a: number[], b: number[]) => a.some((v, i) => Math.abs(v - b[i]!) > 1e-6);
     expect(differs(probsFor(true, false), probsFor(true, true))).toBe(true);
     expect(differs(probsFor(false, false), probsFor(false, true))).toBe(false);
+  });
+});
+
+describe('sentence attention', () => {
+  // Context: one passage token, then the input text 5 7 。 | 4 6 8 。 | 9 (a last sentence without its end), padding.
+  const END = 11;
+  const sentences = { endId: END, maxSentences: 4 };
+  const withSentences = { ...config, vocab: 12, contextEncoder: { dilations: [1, 2], maxLength: 10 }, sentenceAttention: sentences };
+  const ids = () => tf.tensor2d([[3, 5, 7, END, 4, 6, 8, END, 9, 0]], undefined, 'int32');
+  const mask = () => tf.tensor2d([[1, 1, 1, 1, 1, 1, 1, 1, 1, 0]]);
+
+  it('membership: a sentence runs up to and with its end token, counted from the input text; passages, padding and sentences past the last attended are in none', () => {
+    tf.tidy(() => {
+      const m = sentenceMembership(ids(), mask(), contextSegments([1], 10), sentences).arraySync()[0]!;
+      expect(m).toEqual([
+        [0, 1, 1, 1, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 1, 1, 1, 1, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0, 0, 1, 0],
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      ]);
+      const two = sentenceMembership(ids(), mask(), contextSegments([1], 10), { endId: END, maxSentences: 2 }).arraySync()[0]!;
+      expect(two).toEqual(m.slice(0, 2));
+    });
+  });
+
+  it('each step weighs the sentences the row has; a token\'s text energy gains w_s × its sentence\'s weight; nothing leaks', () => {
+    const w = initFusionDecoder(withSentences, 3);
+    const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 2) as tf.Tensor3D;
+    const [i, m, seg] = [ids(), mask(), contextSegments([1], 10)];
+    const before = tf.memory().numTensors;
+    const ctx = prepareContext(w, regions, i, m, seg, withSentences);
+    tf.tidy(() => {
+      const s0 = initialState(w, ctx);
+      const out = step(w, ctx, tf.tensor1d([2]), s0);
+      const picks = out.sentenceAttention!.arraySync()[0]!;
+      expect(picks[3]).toBe(0); // the row has three sentences
+      expect(picks.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
+      expect(out.state.sentenceCoverage!.arraySync()[0]).toEqual(picks);
+      tf.sum(out.probs).dataSync().forEach((v) => expect(v).toBeCloseTo(1, 5));
+      // The text attention with w_s against w_s = 0: the ratio of a token's weights is exp(w_s × its sentence's weight), up to one constant.
+      const reads = out.textAttention.arraySync()[0]!;
+      w['dec.att_txt.sentence']!.assign(tf.zeros([1]));
+      const plain = step(w, ctx, tf.tensor1d([2]), s0).textAttention.arraySync()[0]!;
+      w['dec.att_txt.sentence']!.assign(tf.ones([1]));
+      const sentenceOf = [-1, 0, 0, 0, 1, 1, 1, 1, 2];
+      const ratio = (j: number) => reads[j]! / plain[j]! / Math.exp(sentenceOf[j]! < 0 ? 0 : picks[sentenceOf[j]!]!);
+      for (let j = 1; j < 9; j++) expect(ratio(j)).toBeCloseTo(ratio(0), 4);
+      // The attended sentence's mean token feeds the next step, and the coverage adds up.
+      const next = step(w, ctx, tf.tensor1d([5]), out.state);
+      const cover = next.state.sentenceCoverage!.arraySync()[0]!;
+      cover.forEach((c, k) => expect(c).toBeCloseTo(picks[k]! + next.sentenceAttention!.arraySync()[0]![k]!, 5));
+      const features = ctx.sentences!.features.arraySync()[0]!;
+      const tokens = ctx.tokens.arraySync()[0]!;
+      features[1]!.forEach((f, d) => expect(f).toBeCloseTo((tokens[4]![d]! + tokens[5]![d]! + tokens[6]![d]! + tokens[7]![d]!) / 4, 5));
+    });
+    disposeContext(ctx);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([regions, i, m, seg]);
+    disposeWeights(w);
+  });
+
+  it('the loss adds λ·−log(sentence attention on each token\'s target sentence); training moves the attention there', () => {
+    const w = initFusionDecoder(withSentences, 5);
+    const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 2) as tf.Tensor3D;
+    const [i, m, seg] = [ids(), mask(), contextSegments([1], 10)];
+    const inputs = tf.tensor2d([[2, 4, 6]]);
+    const targets = tf.tensor2d([[4, 6, 3]]);
+    const targetMask = tf.ones([1, 3]) as tf.Tensor2D;
+    // The first two tokens restate sentence 1, EOS none.
+    const picksTarget = ones([1, 3, 4], [[0, 0, 1], [0, 1, 1]]);
+    const lossOf = (supervised: boolean) =>
+      tf.tidy(() => {
+        const ctx = prepareContext(w, regions, i, m, seg, withSentences);
+        const l = teacherForcedLoss(w, ctx, inputs, targets, targetMask, 12, supervised ? { sentence: { targets: picksTarget, weight: 2 } } : {});
+        disposeContext(ctx);
+        return l;
+      });
+    const pickedMass = () =>
+      tf.tidy(() => {
+        const ctx = prepareContext(w, regions, i, m, seg, withSentences);
+        const s = step(w, ctx, tf.tensor1d([2]), initialState(w, ctx));
+        const v = s.sentenceAttention!.arraySync()[0]![1]!;
+        disposeContext(ctx);
+        return v;
+      });
+    const expected = tf.tidy(() => {
+      const ctx = prepareContext(w, regions, i, m, seg, withSentences);
+      let s = initialState(w, ctx);
+      let sum = 0;
+      for (const prev of [2, 4]) {
+        const o = step(w, ctx, tf.tensor1d([prev]), s);
+        sum += -Math.log(o.sentenceAttention!.arraySync()[0]![1]! + 1e-8);
+        s = o.state;
+      }
+      disposeContext(ctx);
+      return (2 * sum) / 2;
+    });
+    expect(lossOf(true).dataSync()[0]! - lossOf(false).dataSync()[0]!).toBeCloseTo(expected, 4);
+    const start = pickedMass();
+    const optimizer = tf.train.adam(0.05);
+    for (let k = 0; k < 30; k++) optimizer.minimize(() => lossOf(true), false, Object.values(w));
+    expect(pickedMass()).toBeGreaterThan(Math.max(0.8, start));
+    optimizer.dispose();
+    tf.dispose([regions, i, m, seg, inputs, targets, targetMask, picksTarget]);
+    disposeWeights(w);
   });
 });

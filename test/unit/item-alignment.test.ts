@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { copySources } from '../../src/training/copySources.ts';
-import { alignItems } from '../../src/training/itemAlignment.ts';
+import { alignItems, sentenceIndex } from '../../src/training/itemAlignment.ts';
+import { sentenceSpans } from '../../src/text/sentences.ts';
 
 const chars = (s: string) => [...s];
+
+describe('sentenceSpans', () => {
+  it('cuts after each 。, keeps a last part without one, and reads only [start, end)', () => {
+    expect(sentenceSpans(chars('甲。乙丙。丁'))).toEqual([[0, 2], [2, 5], [5, 6]]);
+    expect(sentenceSpans(chars('甲。乙丙。丁'), 1, 5)).toEqual([[1, 2], [2, 5]]);
+    expect(sentenceSpans([])).toEqual([]);
+  });
+});
 
 describe('alignItems', () => {
   // Input text: sentence A = positions 2–13, B = 14–24, distractor C = 25–29 (after two passage tokens).
@@ -19,6 +28,11 @@ describe('alignItems', () => {
   it('leaves an item that shares too little with every sentence unaligned', () => {
     // 右 and 肺 with A: 1 + ½ = 1.5, under the minimum score of 3.
     expect(alignItems(chars('右肺积液。'), context, inputStart)).toEqual(Array(5).fill(undefined));
+  });
+  it('numbers an aligned sentence as the decoder\'s sentence attention does: from the input text\'s start', () => {
+    expect(sentenceIndex(context, inputStart, [2, 14])).toBe(0);
+    expect(sentenceIndex(context, inputStart, [14, 25])).toBe(1);
+    expect(sentenceIndex(context, inputStart, [25, 30])).toBe(2);
   });
   it('gives each sentence to one item only, the better-matching one first', () => {
     // Both items match A best; the second (7.5) takes it, the first (右 下 结 节: 4) is left without a sentence.

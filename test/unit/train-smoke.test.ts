@@ -33,7 +33,7 @@ const corpus = { seed: 77, n: 40, size: 64 };
 const cache = join(out, 'cache');
 const quiet = { progress: () => () => {}, log: () => {} };
 /** The decoder options of the shipped recipe and of the latest experiments, so that each is exercised. */
-const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopies: true, alignedCopies: true };
+const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopies: true, alignedCopies: true, sentenceAttention: true };
 
 describe('training smoke test', () => {
   it('trains every stage a few steps; the model loads and decodes', async () => {
@@ -82,6 +82,11 @@ describe('training smoke test', () => {
       expect(t.beta).toBeLessThan(1);
       expect(t.visualAttention).toHaveLength(2 * 4 * 4);
       expect(t.textAttention.length).toBe(result.contextTokens.length);
+      // Sentence attention: a distribution over the input text's sentences, none past the ones it has.
+      const sentences = t.sentenceAttention!;
+      expect(sentences.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 4);
+      const had = s.text.split('。').filter((x, i, all) => x.length > 0 || i < all.length - 1).length;
+      expect(Array.from(sentences.slice(had)).every((v) => v === 0)).toBe(true);
     }
     expect(result.passages.length).toBeGreaterThanOrEqual(3);
     summarizer.dispose();

@@ -1,8 +1,10 @@
 /**
  * The retrieved passages with their similarity scores, and the input text; for the selected token, the
- * decoder's attention over their tokens as highlights (relative to the token's largest weight). A model
- * that retrieves nothing (the generative one) shows the input text alone, lit by its cross-attention.
+ * decoder's attention over their tokens as highlights (relative to the token's largest weight), and, for a
+ * model with sentence attention, the input sentence it weighs most outlined. A model that retrieves nothing
+ * (the generative one) shows the input text alone, lit by its cross-attention.
  */
+import { sentenceSpans } from '../../text/sentences.ts';
 import { relativeWeights } from '../summary/colors.ts';
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
@@ -20,6 +22,27 @@ function Weighted({ tokens, weights }: { tokens: string[]; weights?: Float32Arra
         );
       })}
     </span>
+  );
+}
+
+/** The input text sentence by sentence; the one `sentenceWeights` weighs most is outlined. */
+function InputSentences({ tokens, weights, sentenceWeights }: { tokens: string[]; weights?: Float32Array; sentenceWeights?: Float32Array }) {
+  const t = useMessages();
+  const spans = sentenceSpans(tokens);
+  const top = sentenceWeights ? spans.reduce((best, _, k) => (sentenceWeights[k]! > sentenceWeights[best]! ? k : best), 0) : -1;
+  return (
+    <>
+      {spans.map(([from, to], k) => (
+        <span key={k} className={k === top ? 'restating' : undefined} data-testid={k === top ? 'restating' : undefined} data-sentence-weight={sentenceWeights?.[k]?.toFixed(3)}>
+          <Weighted tokens={tokens.slice(from, to)} {...(weights ? { weights: weights.slice(from, to) } : {})} />
+        </span>
+      ))}
+      {top >= 0 && (
+        <p className="restating-note">
+          {t.restating} {(100 * sentenceWeights![top]!).toFixed(0)} %)
+        </p>
+      )}
+    </>
   );
 }
 
@@ -53,7 +76,7 @@ export function PassagesPanel() {
       {summary.inputTokens.length > 0 && (
         <div className="input-weights">
           <h3>{t.inputText}</h3>
-          <Weighted tokens={summary.inputTokens} weights={token ? slices[slices.length - 1] : undefined} />
+          <InputSentences tokens={summary.inputTokens} {...(token ? { weights: slices[slices.length - 1]! } : {})} {...(token?.sentenceWeights ? { sentenceWeights: token.sentenceWeights } : {})} />
         </div>
       )}
     </section>

@@ -13,6 +13,8 @@ export interface TokenView {
   visual: Float32Array;
   passageWeights: Float32Array[];
   textWeights: Float32Array;
+  /** With sentence attention: weights over the input text's sentences. */
+  sentenceWeights?: Float32Array;
 }
 
 export interface ModelState {
@@ -100,7 +102,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
           (event) => {
             if (event.type === 'summary-context') update({ passages: event.passages, inputTokens: event.inputTokens, contextLength: event.contextLength, regionShape: event.regionShape, timings: event.timings });
             if (event.type === 'token') {
-              const token: TokenView = { text: event.token, ms: event.ms, beta: event.beta, visual: event.visualAttention.weights, passageWeights: event.passageWeights, textWeights: event.textWeights };
+              const token: TokenView = { text: event.token, ms: event.ms, beta: event.beta, visual: event.visualAttention.weights, passageWeights: event.passageWeights, textWeights: event.textWeights, ...(event.sentenceWeights ? { sentenceWeights: event.sentenceWeights } : {}) };
               update({ tokens: [...get().summary.tokens, token] });
             }
           },
