@@ -9,6 +9,8 @@ import { boxRegions, peakRegion, regionHits } from '../../src/eval/pointing.ts';
 import { firstRelevantRank, meanReciprocalRank, recallAt } from '../../src/eval/retrievalScores.ts';
 import { lcsLength, rougeL } from '../../src/eval/rouge.ts';
 import { charTokens } from '../../src/eval/tokenize.ts';
+import { textOnlyFacts } from '../../src/eval/textCeiling.ts';
+import type { FindingTruth } from '../../src/corpus/schema.ts';
 
 const t = (s: string) => s.split(' ');
 
@@ -90,6 +92,24 @@ describe('fact scores', () => {
     expect(lobeCorrect([nodule], { finding: 'solid-nodule', location: '右肺上叶' })).toBe(true);
     expect(lobeCorrect([nodule], { finding: 'solid-nodule', location: '右肺下叶' })).toBe(false);
     expect(lobeCorrect([nodule], undefined)).toBeUndefined();
+  });
+});
+
+describe('text-only ceiling', () => {
+  const nodule: FindingTruth = { type: 'solid-nodule', location: '右肺上叶', sizeMm: 12, margin: '毛刺', density: '实性', count: 1, meanHu: 38, boxes: [] };
+  const effusion: FindingTruth = { type: 'pleural-effusion', location: '左侧胸腔', sizeMm: 15, margin: '光滑', density: '液性', count: 1, meanHu: 12, boxes: [] };
+  it('states what the text gives, nothing it omits; advice right', () => {
+    // Nodule > 8 mm, spiculated: PET-CT or biopsy, listed first; effusion < 20 mm: ultrasound.
+    const full = [{ finding: 'solid-nodule', location: '右肺上叶', sizeMm: 12, margin: '毛刺', advice: 'pet-or-biopsy' }, { finding: 'pleural-effusion', location: '左侧胸腔', sizeMm: 15, advice: 'ultrasound-follow-up' }];
+    expect(textOnlyFacts([nodule, effusion], undefined)).toEqual(full);
+    expect(textOnlyFacts([nodule, effusion], { finding: 0, what: 'lobe' })).toEqual([{ finding: 'solid-nodule', sizeMm: 12, margin: '毛刺', advice: 'pet-or-biopsy' }, full[1]]);
+    expect(textOnlyFacts([nodule, effusion], { finding: 0, what: 'size' })).toEqual([{ finding: 'solid-nodule', location: '右肺上叶', margin: '毛刺', advice: 'pet-or-biopsy' }, full[1]]);
+    expect(textOnlyFacts([nodule, effusion], { finding: 0, what: 'finding' })).toEqual([full[1]]);
+    // The only finding left out: the text reads as a normal study.
+    expect(textOnlyFacts([nodule], { finding: 0, what: 'finding' })).toEqual([{ finding: 'normal', advice: 'none' }]);
+    // Scored: an omitted lobe costs that one location atom of 9 (recall 8/9, precision 1).
+    const f1 = factScores([atomCounts(textOnlyFacts([nodule, effusion], { finding: 0, what: 'lobe' }), full as never)]).all.f1;
+    expect(f1).toBeCloseTo((2 * (8 / 9)) / (1 + 8 / 9), 10);
   });
 });
 
