@@ -15,17 +15,37 @@ import { loadOptimizerState, saveOptimizerState } from './optimizerState.ts';
 import { stageOptimizer } from './learningRate.ts';
 import type { StageOptions } from './stageOptions.ts';
 
+/** A cap on the summary positions of a batch (its rows × its longest row's positions), for memory. */
+export interface TokenBudget {
+  /** Positions each example takes in a batch (its summary with EOS, as cut to the model's maximum). */
+  positions: number[];
+  maxTokens: number;
+}
+
 /**
  * Batches of similar summary length (the time loop runs to the longest in a batch): shuffled, sorted by
- * length within windows of 16 batches, cut, and the batches shuffled again.
+ * length within windows of 16 batches, cut, and the batches shuffled again. Without a budget each window's
+ * last, short batch is dropped. With one, a batch of long summaries takes fewer rows (down to 1) so that
+ * rows × its longest row fits, and every example is kept: the windows' tails are their longest summaries,
+ * which dropping would leave out of training again and again.
  */
-export function lengthBatches(rand: Random, lengths: number[], batch: number): number[][] {
+export function lengthBatches(rand: Random, lengths: number[], batch: number, budget?: TokenBudget): number[][] {
   const order = rand.shuffle(lengths.map((_, i) => i));
   const out: number[][] = [];
   const window = batch * 16;
   for (let i = 0; i < order.length; i += window) {
     const part = order.slice(i, i + window).sort((a, b) => lengths[a]! - lengths[b]!);
-    for (let j = 0; j + batch <= part.length; j += batch) out.push(part.slice(j, j + batch));
+    if (!budget) {
+      for (let j = 0; j + batch <= part.length; j += batch) out.push(part.slice(j, j + batch));
+      continue;
+    }
+    for (let j = 0; j < part.length; ) {
+      let k = Math.min(batch, part.length - j);
+      const longest = (rows: number) => Math.max(...part.slice(j, j + rows).map((e) => budget.positions[e]!));
+      while (k > 1 && k * longest(k) > budget.maxTokens) k--;
+      out.push(part.slice(j, j + k));
+      j += k;
+    }
   }
   return rand.shuffle(out);
 }
@@ -52,6 +72,8 @@ export interface SequenceFit {
   streamKey: number;
   /** Summary length of each training example (for the batches). */
   lengths: number[];
+  /** Batches of long summaries take fewer rows (`lengthBatches`). */
+  budget?: TokenBudget;
   /** The training loss of the examples with these indices (called inside the optimizer's minimize). */
   loss: (indices: number[]) => tf.Scalar;
   /** The validation loss of the current weights. */
@@ -90,7 +112,7 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
   const rand = Random.derive(o.seed, f.streamKey);
   let batches: number[][] = [];
   const nextBatch = () => {
-    if (batches.length === 0) batches = lengthBatches(rand, f.lengths, Math.min(o.batch, f.lengths.length));
+    if (batches.length === 0) batches = lengthBatches(rand, f.lengths, Math.min(o.batch, f.lengths.length), f.budget);
     return batches.pop()!;
   };
   for (let s = 0; s < state.step; s++) nextBatch(); // the batches the resumed run has already taken

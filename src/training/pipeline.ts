@@ -85,6 +85,13 @@ export interface PipelineOptions {
   sentenceAttention?: boolean;
   /** λ of that supervision; default 1. */
   sentenceWeight?: number;
+  /**
+   * The longest summary, in tokens with its EOS, that the decoder trains on and writes (default 96, the
+   * recipes' value until v16). Longer ones are cut before their EOS — at 96, most corpus summaries of three
+   * findings (median 113 tokens): the decoder learnt to stop after two. Set, batches are capped at
+   * 32 × 96 summary positions (the wasm heap), so batches of longer summaries are smaller.
+   */
+  maxSummary?: number;
   batch: number;
   evalEvery: number;
   /** Early stopping of the image encoder and the decoder: validations without improvement (default 4). */
@@ -103,6 +110,7 @@ export interface PipelineOptions {
 
 /** The decoder's batch: 32 studies fit the wasm heap (4 GiB) with 96-token summaries, and train 1.6× more studies a second than 16. */
 const DECODER_BATCH = 32;
+const DEFAULT_MAX_SUMMARY = 96;
 
 /** Sentences of the input text the decoder's sentence attention reads: the corpus's inputs have 5–9 (clinical line, findings, distractors; 300 studies counted), a user's may have more. */
 const MAX_SENTENCES = 32;
@@ -190,10 +198,12 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     ...(o.sentenceAttention ? { sentenceAttention: { endId: sentenceEnd!, maxSentences: MAX_SENTENCES } } : {}),
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
   };
-  const maxSummary = 96;
+  const maxSummary = o.maxSummary ?? DEFAULT_MAX_SUMMARY;
+  const cut = trainDec.filter((e) => e.summaryIds.length + 1 > maxSummary).length;
+  if (cut) o.log(`decoder: ${cut} of ${trainDec.length} training summaries are longer than ${maxSummary} tokens (with EOS) and are cut before their end; --max-summary sets the length`);
   const tick3 = o.progress('decoder', o.decoderSteps);
   const decoderWeights = await trainDecoder(trainDec, valDec, {
-    decoder, maxSummary, attentionWeight: 1, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out,
+    decoder, maxSummary, attentionWeight: 1, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}), steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);

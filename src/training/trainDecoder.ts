@@ -40,6 +40,8 @@ export interface DecoderTrainingOptions extends StageOptions {
   coverageWeight: number;
   /** λ of the sentence attention supervision (0: none; only with the decoder's sentence attention). */
   sentenceWeight?: number;
+  /** With it, a batch holds at most this many summary positions (rows × longest row): batches of long summaries are smaller. */
+  maxTokens?: number;
 }
 
 /** The tensors one batch needs. */
@@ -102,6 +104,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
     curve: { file: 'curve-decoder.svg', title: 'Fusion decoder training' },
     streamKey: 3,
     lengths: train.map((e) => e.summaryIds.length),
+    ...(o.maxTokens ? { budget: { positions: train.map((e) => Math.min(e.summaryIds.length + 1, o.maxSummary)), maxTokens: o.maxTokens } } : {}),
     loss: (indices) => {
       const b = decoderBatch(o, indices.map((i) => train[i]!));
       const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder);
@@ -112,7 +115,8 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
         ...(o.coverageWeight > 0 ? { coverage: o.coverageWeight } : {}),
       });
     },
-    validate: () => meanOverBatches(val, o.batch, (part) => batchLoss(w, o, part)),
+    // Validation batches in the order given, so with a budget small enough for the longest summaries.
+    validate: () => meanOverBatches(val, o.maxTokens ? Math.max(1, Math.floor(o.maxTokens / o.maxSummary)) : o.batch, (part) => batchLoss(w, o, part)),
   });
   return w;
 }

@@ -116,6 +116,8 @@ export type WorkerEvent =
       backend: string;
       /** The retrieval model's number of passages in its decoder's context, as it was trained. */
       k?: number;
+      /** The longest summary (tokens) the model was trained to write: the page's default maximum length. */
+      maxSummary: number;
     }
   | {
       type: 'summary-context';

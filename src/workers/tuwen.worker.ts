@@ -94,7 +94,7 @@ async function loadModel(requestId: number, base: string): Promise<void> {
   const g = loaded.config.image.grid;
   await loaded.summarize({ modality: new Float32Array(g.height * g.width).fill(-1000), grid: { depth: 1, height: g.height, width: g.width }, text: '' }, { beamSize: 1, lengthPenalty: 0, maxLength: 2 });
   model = loaded;
-  post({ type: 'model-ready', requestId, name: manifest.model, kind: loaded.config.kind, params: loaded.params, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), ms: performance.now() - started, backend: tf.getBackend(), ...(loaded.config.kind === 'retrieval' ? { k: loaded.config.k } : {}) });
+  post({ type: 'model-ready', requestId, name: manifest.model, kind: loaded.config.kind, params: loaded.params, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), ms: performance.now() - started, backend: tf.getBackend(), maxSummary: loaded.config.maxSummary, ...(loaded.config.kind === 'retrieval' ? { k: loaded.config.k } : {}) });
 }
 
 async function summarize(requestId: number, text: string, settings: SummarySettings): Promise<void> {

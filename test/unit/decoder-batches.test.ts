@@ -23,6 +23,18 @@ describe('length batches', () => {
     expect(spread.reduce((a, b) => a + b, 0) / spread.length).toBeLessThan(15);
     expect(lengthBatches(new Random(3), lengths, 4)).toEqual(batches); // seeded
   });
+  it('with a token budget: long summaries come in smaller batches, rows × longest within it, and no example is dropped', () => {
+    const lengths = Array.from({ length: 100 }, (_, i) => (i * 37) % 150);
+    const positions = lengths.map((l) => Math.min(l + 1, 120)); // cut to a maximum of 120 positions
+    const batches = lengthBatches(new Random(3), lengths, 8, { positions, maxTokens: 8 * 60 });
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(lengths.map((_, i) => i));
+    for (const b of batches) expect(b.length * Math.max(...b.map((i) => positions[i]!))).toBeLessThanOrEqual(Math.max(8 * 60, Math.max(...b.map((i) => positions[i]!))));
+    // Summaries of up to 59 tokens still fill whole batches of 8; those of 120 positions go 4 a batch.
+    const sizeAt = (i: number) => batches.find((b) => b.includes(i))!.length;
+    expect(Math.min(...lengths.map((l, i) => (l >= 119 ? sizeAt(i) : 8)))).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...lengths.map((l, i) => (l >= 119 ? sizeAt(i) : 0)))).toBeLessThanOrEqual(4);
+    expect(batches.filter((b) => b.length === 8).length).toBeGreaterThan(0);
+  });
 });
 
 describe('finding mentions', () => {

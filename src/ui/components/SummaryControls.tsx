@@ -66,7 +66,7 @@ export function SummaryControls() {
           {t.passagesK} <input type="number" min={0} max={5} value={settings.k} onChange={(e) => setSettings({ k: number(e.target.value, 0, 5) })} disabled={running || model.kind === 'generative'} data-testid="k" />
         </label>
         <label>
-          {t.maxLength} <input type="number" min={4} max={160} value={settings.maxLength} onChange={(e) => setSettings({ maxLength: number(e.target.value, 4, 160) })} disabled={running} />
+          {t.maxLength} <input type="number" min={4} max={256} value={settings.maxLength} onChange={(e) => setSettings({ maxLength: number(e.target.value, 4, 256) })} disabled={running} />
         </label>
       </div>
     </div>
