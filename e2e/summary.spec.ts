@@ -74,6 +74,9 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   await page.locator('.token').nth(first).focus();
   await page.keyboard.press('ArrowRight');
   await expect(page.locator('.token').nth(first + 1)).toHaveAttribute('aria-pressed', 'true');
+  // The shipped decoder attends over the input text's sentences: the one the selected token restates is outlined.
+  await expect(page.getByTestId('restating')).toBeVisible();
+  expect(Number(await page.getByTestId('restating').getAttribute('data-sentence-weight'))).toBeGreaterThan(0);
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-page.png'), fullPage: true });
   if (README_SHOTS) {
     await page.screenshot({ path: join(README_SHOTS, 'summary-page.png'), fullPage: true });
@@ -85,8 +88,9 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
     return readFileSync((await download.path())!);
   };
-  const json = JSON.parse((await saved('export-json')).toString('utf8')) as { tokens: { token: string; beta: number; visualAttention: number[] }[]; summary: string };
+  const json = JSON.parse((await saved('export-json')).toString('utf8')) as { tokens: { token: string; beta: number; visualAttention: number[]; sentenceWeights?: number[] }[]; summary: string };
   expect(json.tokens.map((t) => t.token.replace(/^##/, ''))).toEqual(tokens);
+  expect(json.tokens[0]!.sentenceWeights!.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 3);
   expect(json.tokens[0]!.visualAttention.length).toBeGreaterThan(1);
   const png = await saved('export-png');
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
