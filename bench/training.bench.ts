@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { contextSegments, initFusionDecoder, prepareContext, teacherForcedLoss, type FusionDecoderConfig } from '../src/inference/models/fusionDecoder.ts';
+import { contextSegments, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../src/inference/tf/fastGradients.ts';
 import { disposeWeights } from '../src/inference/models/weights.ts';
 import { median, timeRuns } from './stats.ts';
@@ -20,10 +20,12 @@ const WITH_SENTENCES: FusionDecoderConfig = { ...CONFIG, sentenceAttention: { en
 
 function stepSeconds(batch: number, runs: number, config = CONFIG): Promise<number[]> {
   const w = initFusionDecoder(config, 1);
+  const rows = Array.from({ length: batch }, (_, b) => Array.from({ length: CONTEXT }, (_, t) => (t % 25 === 24 ? END_ID : 5 + ((b * 7919 + t * 104729) % (CONFIG.vocab - 5)))));
   const optimizer = tf.train.adam(0.003);
   const data = tf.tidy(() => ({
     regions: tf.randomNormal([batch, CONFIG.regions, CONFIG.regionDim], 0, 1, 'float32', 1) as tf.Tensor3D,
-    ids: tf.where(tf.equal(tf.mod(tf.range(0, CONTEXT, 1, 'int32'), 25), 24), tf.scalar(END_ID, 'int32'), tf.randomUniform([batch, CONTEXT], 5, CONFIG.vocab, 'int32', 2)) as unknown as tf.Tensor2D,
+    ids: tf.tensor2d(rows.flat(), [batch, CONTEXT], 'int32'),
+    members: config.sentenceAttention ? sentenceMembership(rows.map((ids) => ({ ids, inputStart: 100 })), CONTEXT, config.sentenceAttention) : undefined,
     mask: tf.ones([batch, CONTEXT]) as tf.Tensor2D,
     segments: contextSegments(new Array(batch).fill(100), CONTEXT),
     inputs: tf.randomUniform([batch, SUMMARY], 5, CONFIG.vocab, 'int32', 3) as tf.Tensor2D,
@@ -32,7 +34,7 @@ function stepSeconds(batch: number, runs: number, config = CONFIG): Promise<numb
   }));
   const run = async () => {
     const loss = optimizer.minimize(() => {
-      const ctx = prepareContext(w, data.regions, data.ids, data.mask, data.segments, config);
+      const ctx = prepareContext(w, data.regions, data.ids, data.mask, data.segments, config, data.members);
       return teacherForcedLoss(w, ctx, data.inputs, data.targets, data.targetMask, config.vocab, { coverage: 1 });
     }, true, Object.values(w))!;
     await loss.data();

@@ -14,9 +14,9 @@ const SAMPLES = JSON.parse(readFileSync('public/samples/index.json', 'utf8')) as
 /** The demo study with findings used throughout (the second one; the first is normal). */
 const SAMPLE = SAMPLES[1]!;
 
-async function openSampleWithModel(page: Page, query: string): Promise<void> {
+async function openSampleWithModel(page: Page, query: string, sample = 1): Promise<void> {
   await openApp(page, query);
-  await page.locator('.samples button').nth(1).click();
+  await page.locator('.samples button').nth(sample).click();
   await expect(page.getByTestId('viewer')).toHaveAttribute('aria-label', /\d+\/\d+/);
   await expect(page.getByTestId('generate')).toBeEnabled({ timeout: 90_000 });
 }
@@ -74,9 +74,6 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   await page.locator('.token').nth(first).focus();
   await page.keyboard.press('ArrowRight');
   await expect(page.locator('.token').nth(first + 1)).toHaveAttribute('aria-pressed', 'true');
-  // The shipped decoder attends over the input text's sentences: the one the selected token restates is outlined.
-  await expect(page.getByTestId('restating')).toBeVisible();
-  expect(Number(await page.getByTestId('restating').getAttribute('data-sentence-weight'))).toBeGreaterThan(0);
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-page.png'), fullPage: true });
   if (README_SHOTS) {
     await page.screenshot({ path: join(README_SHOTS, 'summary-page.png'), fullPage: true });
@@ -88,9 +85,8 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
     return readFileSync((await download.path())!);
   };
-  const json = JSON.parse((await saved('export-json')).toString('utf8')) as { tokens: { token: string; beta: number; visualAttention: number[]; sentenceWeights?: number[] }[]; summary: string };
+  const json = JSON.parse((await saved('export-json')).toString('utf8')) as { tokens: { token: string; beta: number; visualAttention: number[] }[]; summary: string };
   expect(json.tokens.map((t) => t.token.replace(/^##/, ''))).toEqual(tokens);
-  expect(json.tokens[0]!.sentenceWeights!.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 3);
   expect(json.tokens[0]!.visualAttention.length).toBeGreaterThan(1);
   const png = await saved('export-png');
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
@@ -176,9 +172,17 @@ test('a corrupt model file: a clear error, and the image and text stay', async (
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-corrupt-model.png') });
 });
 
+/**
+ * Backends agree to float32 rounding, so equal tokens are only asked for where no step is a near tie: the
+ * pleural-effusion sample, whose first four tokens v16 and LFMGAN choose with p ≥ 0.68 on wasm. The spiculated
+ * nodule's text omits its lobe, and a model may pick 下 over 上 there with p 0.48 (v16 did): a coin that
+ * rounding may flip.
+ */
+const CONFIDENT_SAMPLE = 4;
+
 test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens as wasm, with either model', async ({ page }) => {
   const short = async (query: string) => {
-    await openSampleWithModel(page, query);
+    await openSampleWithModel(page, query, CONFIDENT_SAMPLE);
     await page.locator('input[type=number]').last().fill('4');
     return generate(page);
   };
@@ -193,7 +197,7 @@ test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens
 });
 
 test('WebGPU device lost: the worker falls back to wasm, reloads the model, and summaries go on', async ({ page }) => {
-  await openSampleWithModel(page, '?backend=webgpu');
+  await openSampleWithModel(page, '?backend=webgpu', CONFIDENT_SAMPLE);
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
   await page.locator('input[type=number]').last().fill('4');
   const before = await generate(page);

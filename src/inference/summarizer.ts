@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Passage } from '../corpus/passages.ts';
 import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '../text/tokenizer.ts';
 import { decode, fusionStepper, type StepState, type Stepper, type TokenRecord } from './decode.ts';
-import { contextSegments, disposeContext, prepareContext, type FusionDecoderConfig } from './models/fusionDecoder.ts';
+import { contextSegments, disposeContext, prepareContext, sentenceMembership, type FusionDecoderConfig } from './models/fusionDecoder.ts';
 import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { embedTexts, queryVector, type RetrieverConfig } from './models/retriever.ts';
 import { encodeText, type TextEncoderConfig } from './models/textEncoder.ts';
@@ -142,7 +142,9 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     options.onRetrieved?.(summaryContext, { encode: encoded - started, retrieve: retrieved - encoded });
     const { ids, mask } = padBatch([context.ids], config.text.maxLength);
     const segments = contextSegments([context.inputStart], ids.shape[1]);
-    const ctx = prepareContext(weights, regions, ids, mask, segments, config.decoder);
+    const sentences = config.decoder.sentenceAttention;
+    const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
+    const ctx = prepareContext(weights, regions, ids, mask, segments, config.decoder, members);
     try {
       const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary);
       return {
@@ -152,7 +154,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       };
     } finally {
       disposeContext(ctx);
-      tf.dispose([regions, segments, ids, mask]);
+      tf.dispose([regions, segments, ids, mask, ...(members ? [members] : [])]);
     }
   }
 

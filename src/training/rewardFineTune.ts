@@ -73,7 +73,7 @@ export async function fineTuneWithReward(w: Weights, train: DecoderExample[], o:
     const part = picked.map((i) => train[i]!);
     const evaluate = (ids: number[][]) => ids.map((z, i) => o.evaluate(z, picked[i]!));
     const b = decoderBatch(o, part);
-    const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder);
+    const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
     const samples = await sampleSequences(fusionStepper(w, ctx), part.length, rand, o.maxSummary);
     const greedy = await sampleSequences(fusionStepper(w, ctx), part.length, 'greedy', o.maxSummary);
     const pooled = pooledImage(part.map((e) => e.features));

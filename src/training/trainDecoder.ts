@@ -4,7 +4,7 @@
  * encoded by the decoder's own context encoder, trained here with the rest of it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { contextSegments, disposeContext, initFusionDecoder, prepareContext, teacherForcedLoss, type FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import { countParams, type Weights } from '../inference/models/weights.ts';
 import type { ImageFeatures } from './features.ts';
 import { fitSequenceModel, meanOverBatches } from './fitSequenceModel.ts';
@@ -78,13 +78,15 @@ export function decoderBatch(o: Pick<DecoderTrainingOptions, 'decoder' | 'maxSum
       }),
     );
     const sentence = tf.tensor3d(picks, [part.length, length, s]);
-    return { regions, segments, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention, copy, sentence };
+    const sentences = o.decoder.sentenceAttention;
+    const members = sentences ? { members: sentenceMembership(part.map((e) => ({ ids: e.contextIds, inputStart: e.inputStart })), t, sentences) } : {};
+    return { regions, segments, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention, copy, sentence, ...members };
   });
 }
 
 function batchLoss(w: Weights, o: DecoderTrainingOptions, part: DecoderExample[]): number {
   const b = decoderBatch(o, part);
-  const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder);
+  const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
   const loss = teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab);
   const value = loss.dataSync()[0]!;
   disposeContext(ctx);
@@ -107,7 +109,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
     ...(o.maxTokens ? { budget: { positions: train.map((e) => Math.min(e.summaryIds.length + 1, o.maxSummary)), maxTokens: o.maxTokens } } : {}),
     loss: (indices) => {
       const b = decoderBatch(o, indices.map((i) => train[i]!));
-      const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder);
+      const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
       return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
         ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
         ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),

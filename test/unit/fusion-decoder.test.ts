@@ -240,19 +240,21 @@ describe('sentence attention', () => {
   const END = 11;
   const sentences = { endId: END, maxSentences: 4 };
   const withSentences = { ...config, vocab: 12, contextEncoder: { dilations: [1, 2], maxLength: 10 }, sentenceAttention: sentences };
-  const ids = () => tf.tensor2d([[3, 5, 7, END, 4, 6, 8, END, 9, 0]], undefined, 'int32');
+  const row = [3, 5, 7, END, 4, 6, 8, END, 9];
+  const ids = () => tf.tensor2d([[...row, 0]], undefined, 'int32');
+  const members = () => sentenceMembership([{ ids: row, inputStart: 1 }], 10, sentences);
   const mask = () => tf.tensor2d([[1, 1, 1, 1, 1, 1, 1, 1, 1, 0]]);
 
   it('membership: a sentence runs up to and with its end token, counted from the input text; passages, padding and sentences past the last attended are in none', () => {
     tf.tidy(() => {
-      const m = sentenceMembership(ids(), mask(), contextSegments([1], 10), sentences).arraySync()[0]!;
+      const m = members().arraySync()[0]!;
       expect(m).toEqual([
         [0, 1, 1, 1, 0, 0, 0, 0, 0, 0],
         [0, 0, 0, 0, 1, 1, 1, 1, 0, 0],
         [0, 0, 0, 0, 0, 0, 0, 0, 1, 0],
         [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
       ]);
-      const two = sentenceMembership(ids(), mask(), contextSegments([1], 10), { endId: END, maxSentences: 2 }).arraySync()[0]!;
+      const two = sentenceMembership([{ ids: row, inputStart: 1 }], 10, { endId: END, maxSentences: 2 }).arraySync()[0]!;
       expect(two).toEqual(m.slice(0, 2));
     });
   });
@@ -260,9 +262,9 @@ describe('sentence attention', () => {
   it('each step weighs the sentences the row has; a token\'s text energy gains w_s × its sentence\'s weight; nothing leaks', () => {
     const w = initFusionDecoder(withSentences, 3);
     const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 2) as tf.Tensor3D;
-    const [i, m, seg] = [ids(), mask(), contextSegments([1], 10)];
+    const [i, m, seg, sm] = [ids(), mask(), contextSegments([1], 10), members()];
     const before = tf.memory().numTensors;
-    const ctx = prepareContext(w, regions, i, m, seg, withSentences);
+    const ctx = prepareContext(w, regions, i, m, seg, withSentences, sm);
     tf.tidy(() => {
       const s0 = initialState(w, ctx);
       const out = step(w, ctx, tf.tensor1d([2]), s0);
@@ -289,14 +291,14 @@ describe('sentence attention', () => {
     });
     disposeContext(ctx);
     expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([regions, i, m, seg]);
+    tf.dispose([regions, i, m, seg, sm]);
     disposeWeights(w);
   });
 
   it('the loss adds λ·−log(sentence attention on each token\'s target sentence); training moves the attention there', () => {
     const w = initFusionDecoder(withSentences, 5);
     const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 2) as tf.Tensor3D;
-    const [i, m, seg] = [ids(), mask(), contextSegments([1], 10)];
+    const [i, m, seg, sm] = [ids(), mask(), contextSegments([1], 10), members()];
     const inputs = tf.tensor2d([[2, 4, 6]]);
     const targets = tf.tensor2d([[4, 6, 3]]);
     const targetMask = tf.ones([1, 3]) as tf.Tensor2D;
@@ -304,21 +306,21 @@ describe('sentence attention', () => {
     const picksTarget = ones([1, 3, 4], [[0, 0, 1], [0, 1, 1]]);
     const lossOf = (supervised: boolean) =>
       tf.tidy(() => {
-        const ctx = prepareContext(w, regions, i, m, seg, withSentences);
+        const ctx = prepareContext(w, regions, i, m, seg, withSentences, sm);
         const l = teacherForcedLoss(w, ctx, inputs, targets, targetMask, 12, supervised ? { sentence: { targets: picksTarget, weight: 2 } } : {});
         disposeContext(ctx);
         return l;
       });
     const pickedMass = () =>
       tf.tidy(() => {
-        const ctx = prepareContext(w, regions, i, m, seg, withSentences);
+        const ctx = prepareContext(w, regions, i, m, seg, withSentences, sm);
         const s = step(w, ctx, tf.tensor1d([2]), initialState(w, ctx));
         const v = s.sentenceAttention!.arraySync()[0]![1]!;
         disposeContext(ctx);
         return v;
       });
     const expected = tf.tidy(() => {
-      const ctx = prepareContext(w, regions, i, m, seg, withSentences);
+      const ctx = prepareContext(w, regions, i, m, seg, withSentences, sm);
       let s = initialState(w, ctx);
       let sum = 0;
       for (const prev of [2, 4]) {
@@ -335,7 +337,7 @@ describe('sentence attention', () => {
     for (let k = 0; k < 30; k++) optimizer.minimize(() => lossOf(true), false, Object.values(w));
     expect(pickedMass()).toBeGreaterThan(Math.max(0.8, start));
     optimizer.dispose();
-    tf.dispose([regions, i, m, seg, inputs, targets, targetMask, picksTarget]);
+    tf.dispose([regions, i, m, seg, sm, inputs, targets, targetMask, picksTarget]);
     disposeWeights(w);
   });
 });

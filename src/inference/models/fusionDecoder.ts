@@ -200,31 +200,41 @@ export function encodeContext(w: Weights, c: Pick<FusionDecoderConfig, 'contextE
 }
 
 /**
- * Sentence membership [B, S, T] of the input text's tokens: a sentence runs up to and with its end token
- * (the same split as `itemAlignment.ts`), counted from the input text's start (segment 1); passage tokens,
- * padding and sentences past the S-th are in none.
+ * Sentence membership [B, S, T] of padded context rows (ids, and where the input text starts): a sentence
+ * runs up to and with its end token (the split of `src/text/sentences.ts`), counted from the input text's
+ * start; passage tokens, padding and sentences past the S-th are in none. Built from the ids on the CPU, as
+ * the segments are: computed on the GPU (equal, cumsum, one-hot), it came out wrong on WebGPU (SwiftShader),
+ * and the summaries with it.
  */
-export function sentenceMembership(tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, s: SentenceAttentionConfig): tf.Tensor3D {
-  return tf.tidy(() => {
-    const input = tf.mul(tf.cast(segments, 'float32'), tokenMask); // [B, T]
-    const ends = tf.mul(tf.cast(tf.equal(tokenIds, s.endId), 'float32'), input);
-    const index = tf.cumsum(ends, 1, true); // exclusive: an end token belongs to the sentence it ends
-    const members = tf.mul(tf.oneHot(tf.cast(index, 'int32'), s.maxSentences), tf.expandDims(input, 2)); // [B, T, S]; an index ≥ S is all zero
-    return tf.transpose(members, [0, 2, 1]) as tf.Tensor3D;
+export function sentenceMembership(rows: readonly { ids: readonly number[]; inputStart: number }[], length: number, s: SentenceAttentionConfig): tf.Tensor3D {
+  const m = new Float32Array(rows.length * s.maxSentences * length);
+  rows.forEach((row, b) => {
+    let k = 0;
+    for (let t = row.inputStart; t < Math.min(row.ids.length, length) && k < s.maxSentences; t++) {
+      m[(b * s.maxSentences + k) * length + t] = 1;
+      if (row.ids[t] === s.endId) k++;
+    }
   });
+  return tf.tensor3d(m, [rows.length, s.maxSentences, length]);
 }
 
 /** The sentences' features (mean encoded token), keys and mask. */
 function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D): ContextSentences {
   const [b, s] = members.shape;
   const counts = tf.sum(members, 2); // [B, S]
+  // Kept in the context and freed with it; the caller's tensor stays the caller's.
+  const own = tf.clone(members);
   const features = tf.div(tf.matMul(members, tokens), tf.expandDims(tf.maximum(counts, 1), 2)) as tf.Tensor3D; // [B, S, D]
   const keys = tf.reshape(tf.matMul(tf.reshape(features, [b * s, -1]), w['dec.att_sent.sentences'] as tf.Tensor2D), [b, s, -1]) as tf.Tensor3D;
-  return { members, features, keys, mask: tf.cast(tf.greater(counts, 0), 'float32') as tf.Tensor2D };
+  return { members: own, features, keys, mask: tf.cast(tf.greater(counts, 0), 'float32') as tf.Tensor2D };
 }
 
-/** Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the mask. */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention'>): DecoderContext {
+/**
+ * Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the
+ * mask; with sentence attention, the sentences from `members` (`sentenceMembership`; the caller's tensor).
+ */
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention'>, members?: tf.Tensor3D): DecoderContext {
+  if (c.sentenceAttention && !members) throw new Error('a decoder with sentence attention needs the sentence membership of its context (sentenceMembership)');
   return tf.tidy(() => {
     const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
@@ -233,7 +243,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
-    const sentences = c.sentenceAttention ? contextSentences(w, tokens, sentenceMembership(tokenIds, tokenMask, segments, c.sentenceAttention)) : undefined;
+    const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!) : undefined;
     return {
       regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
       ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
