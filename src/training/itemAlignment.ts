@@ -38,9 +38,7 @@ function words(tokens: readonly string[], [from, to]: [number, number]): Set<str
  * sentence attention counts them (`sentenceMembership`).
  */
 export function sentenceIndex(context: readonly string[], inputStart: number, [from]: readonly [number, number]): number {
-  let n = 0;
-  for (let i = inputStart; i < from; i++) if (context[i] === SENTENCE_END) n++;
-  return n;
+  return sentenceSpans(context, SENTENCE_END, inputStart).findIndex(([start]) => start === from);
 }
 
 /**
@@ -48,8 +46,8 @@ export function sentenceIndex(context: readonly string[], inputStart: number, [f
  * or undefined. `context` is the passages' tokens, then the input text's from `inputStart` on.
  */
 export function alignItems(summary: readonly string[], context: readonly string[], inputStart: number): ([number, number] | undefined)[] {
-  const items = sentenceSpans(summary);
-  const spans = sentenceSpans(context, inputStart);
+  const items = sentenceSpans(summary, SENTENCE_END);
+  const spans = sentenceSpans(context, SENTENCE_END, inputStart);
   const held = spans.map((s) => words(context, s));
   const share = new Map<string, number>();
   for (const set of held) for (const w of set) share.set(w, (share.get(w) ?? 0) + 1);

@@ -4,7 +4,7 @@
  * encoded by the decoder's own context encoder, trained here with the rest of it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { contextSegments, disposeContext, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig, type SentenceAttentionConfig } from '../inference/models/fusionDecoder.ts';
 import { countParams, type Weights } from '../inference/models/weights.ts';
 import type { ImageFeatures } from './features.ts';
 import { fitSequenceModel, meanOverBatches } from './fitSequenceModel.ts';
@@ -69,19 +69,26 @@ export function decoderBatch(o: Pick<DecoderTrainingOptions, 'decoder' | 'maxSum
       }),
     );
     const copy = tf.tensor3d(reads, [part.length, length, t]);
-    // Sentence targets, only for sentences the decoder attends (the first maxSentences).
-    const s = o.decoder.sentenceAttention?.maxSentences ?? 1;
-    const picks = new Float32Array(part.length * length * s);
-    part.forEach((e, b) =>
-      e.sentenceTargets?.slice(0, length).forEach((k, y) => {
-        if (k >= 0 && k < s) picks[(b * length + y) * s + k] = 1;
-      }),
-    );
-    const sentence = tf.tensor3d(picks, [part.length, length, s]);
     const sentences = o.decoder.sentenceAttention;
-    const members = sentences ? { members: sentenceMembership(part.map((e) => ({ ids: e.contextIds, inputStart: e.inputStart })), t, sentences) } : {};
-    return { regions, segments, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention, copy, sentence, ...members };
+    return { regions, segments, tokenIds: context.ids, tokenMask: context.mask, inputs, targets, targetMask, attention, copy, ...(sentences ? sentenceTensors(part, length, t, sentences) : {}) };
   });
+}
+
+/**
+ * With sentence attention: the context's sentence membership, and each target token's sentence target
+ * (one-hot, only for the sentences the decoder attends: the first maxSentences).
+ */
+function sentenceTensors(part: DecoderExample[], length: number, contextLength: number, s: SentenceAttentionConfig) {
+  const picks = new Float32Array(part.length * length * s.maxSentences);
+  part.forEach((e, b) =>
+    e.sentenceTargets?.slice(0, length).forEach((k, y) => {
+      if (k >= 0 && k < s.maxSentences) picks[(b * length + y) * s.maxSentences + k] = 1;
+    }),
+  );
+  return {
+    members: sentenceMembership(part.map((e) => ({ ids: e.contextIds, inputStart: e.inputStart })), contextLength, s),
+    sentence: tf.tensor3d(picks, [part.length, length, s.maxSentences]),
+  };
 }
 
 function batchLoss(w: Weights, o: DecoderTrainingOptions, part: DecoderExample[]): number {
@@ -113,7 +120,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
       return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
         ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
         ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),
-        ...(pickSentences ? { sentence: { targets: b.sentence, weight: o.sentenceWeight! } } : {}),
+        ...(pickSentences ? { sentence: { targets: b.sentence!, weight: o.sentenceWeight! } } : {}),
         ...(o.coverageWeight > 0 ? { coverage: o.coverageWeight } : {}),
       });
     },

@@ -78,7 +78,7 @@ describe('decoder batch', () => {
     const decoder = { contextEncoder: { dilations: [1], maxLength: 8 }, sentenceAttention: { endId: 9, maxSentences: 3 } } as FusionDecoderConfig;
     const example: DecoderExample = { features: { regions: new Float32Array(2 * 3), regionCount: 2, width: 3 }, contextIds: [7, 8, 9], inputStart: 1, summaryIds: [10, 11, 12], sentenceTargets: [1, -1, 5, -1] };
     const b = decoderBatch({ decoder, maxSummary: 6 }, [example]);
-    expect(b.sentence.arraySync()[0]).toEqual([[0, 1, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]); // sentence 5 is past the third: no target
+    expect(b.sentence!.arraySync()[0]).toEqual([[0, 1, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]); // sentence 5 is past the third: no target
     tf.dispose(Object.values(b));
   });
 });

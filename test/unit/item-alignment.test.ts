@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { copySources } from '../../src/training/copySources.ts';
 import { alignItems, sentenceIndex } from '../../src/training/itemAlignment.ts';
-import { sentenceSpans } from '../../src/text/sentences.ts';
+import { SENTENCE_END, sentenceSpans } from '../../src/text/sentences.ts';
 
 const chars = (s: string) => [...s];
 
 describe('sentenceSpans', () => {
   it('cuts after each 。, keeps a last part without one, and reads only [start, end)', () => {
-    expect(sentenceSpans(chars('甲。乙丙。丁'))).toEqual([[0, 2], [2, 5], [5, 6]]);
-    expect(sentenceSpans(chars('甲。乙丙。丁'), 1, 5)).toEqual([[1, 2], [2, 5]]);
-    expect(sentenceSpans([])).toEqual([]);
+    expect(sentenceSpans(chars('甲。乙丙。丁'), SENTENCE_END)).toEqual([[0, 2], [2, 5], [5, 6]]);
+    expect(sentenceSpans(chars('甲。乙丙。丁'), SENTENCE_END, 1, 5)).toEqual([[1, 2], [2, 5]]);
+    expect(sentenceSpans([], SENTENCE_END)).toEqual([]);
   });
 });
 

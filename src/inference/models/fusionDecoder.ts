@@ -49,6 +49,7 @@ import { dense, embed, maskedMean } from './ops.ts';
 import { initResidualConvolutions, residualConvolutions } from './textEncoder.ts';
 import { initLayerNorm, layerNorm } from './transformer.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
+import { sentenceSpans } from '../../text/sentences.ts';
 
 export interface FusionDecoderConfig {
   vocab: number;
@@ -200,20 +201,16 @@ export function encodeContext(w: Weights, c: Pick<FusionDecoderConfig, 'contextE
 }
 
 /**
- * Sentence membership [B, S, T] of padded context rows (ids, and where the input text starts): a sentence
- * runs up to and with its end token (the split of `src/text/sentences.ts`), counted from the input text's
- * start; passage tokens, padding and sentences past the S-th are in none. Built from the ids on the CPU, as
- * the segments are: computed on the GPU (equal, cumsum, one-hot), it came out wrong on WebGPU (SwiftShader),
- * and the summaries with it.
+ * Sentence membership [B, S, T] of padded context rows (ids, and where the input text starts): the input
+ * text's sentences (`sentenceSpans`, ended by `endId`), counted from its start; passage tokens, padding and
+ * sentences past the S-th are in none. Built from the ids on the CPU, as the segments are: computed on the
+ * GPU (equal, cumsum, one-hot), the sentence weights differed between WebGPU (SwiftShader) and wasm.
  */
 export function sentenceMembership(rows: readonly { ids: readonly number[]; inputStart: number }[], length: number, s: SentenceAttentionConfig): tf.Tensor3D {
   const m = new Float32Array(rows.length * s.maxSentences * length);
   rows.forEach((row, b) => {
-    let k = 0;
-    for (let t = row.inputStart; t < Math.min(row.ids.length, length) && k < s.maxSentences; t++) {
-      m[(b * s.maxSentences + k) * length + t] = 1;
-      if (row.ids[t] === s.endId) k++;
-    }
+    const spans = sentenceSpans(row.ids, s.endId, row.inputStart, Math.min(row.ids.length, length)).slice(0, s.maxSentences);
+    spans.forEach(([from, to], k) => m.fill(1, (b * s.maxSentences + k) * length + from, (b * s.maxSentences + k) * length + to));
   });
   return tf.tensor3d(m, [rows.length, s.maxSentences, length]);
 }

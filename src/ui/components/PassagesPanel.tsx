@@ -4,7 +4,7 @@
  * model with sentence attention, the input sentence it weighs most outlined. A model that retrieves nothing
  * (the generative one) shows the input text alone, lit by its cross-attention.
  */
-import { sentenceSpans } from '../../text/sentences.ts';
+import { SENTENCE_END, sentenceSpans } from '../../text/sentences.ts';
 import { relativeWeights } from '../summary/colors.ts';
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
@@ -28,7 +28,7 @@ function Weighted({ tokens, weights }: { tokens: string[]; weights?: Float32Arra
 /** The input text sentence by sentence; the one `sentenceWeights` weighs most is outlined. */
 function InputSentences({ tokens, weights, sentenceWeights }: { tokens: string[]; weights?: Float32Array; sentenceWeights?: Float32Array }) {
   const t = useMessages();
-  const spans = sentenceSpans(tokens);
+  const spans = sentenceSpans(tokens, SENTENCE_END);
   const top = sentenceWeights ? spans.reduce((best, _, k) => (sentenceWeights[k]! > sentenceWeights[best]! ? k : best), 0) : -1;
   return (
     <>
