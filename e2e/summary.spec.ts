@@ -180,20 +180,65 @@ test('a corrupt model file: a clear error, and the image and text stay', async (
  */
 const CONFIDENT_SAMPLE = 4;
 
-test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens as wasm, with either model', async ({ page }) => {
+type ExportedToken = { token: string; beta: number | null; visualAttention: number[]; textWeights: number[]; sentenceWeights?: number[] };
+
+/** The tokens of the summary on the page, with their β and attentions, as the JSON export writes them. */
+async function exportedTokens(page: Page): Promise<ExportedToken[]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  return (JSON.parse(readFileSync((await download.path())!, 'utf8')) as { tokens: ExportedToken[] }).tokens;
+}
+
+/** Same tokens, and β and every attention weight within 1e-4: what float32 rounding allows, and far less than a wrong kernel gives. */
+function expectSameRecords(actual: ExportedToken[], expected: ExportedToken[]): void {
+  expect(actual.map((t) => t.token)).toEqual(expected.map((t) => t.token));
+  const close = (a: number[], b: number[], what: string) => {
+    expect(a.length, what).toBe(b.length);
+    const worst = Math.max(0, ...a.map((v, i) => Math.abs(v - b[i]!)));
+    expect(worst, `${what}: largest difference`).toBeLessThan(1e-4);
+  };
+  actual.forEach((t, i) => {
+    const e = expected[i]!;
+    close(t.beta === null ? [] : [t.beta], e.beta === null ? [] : [e.beta], `token ${i} β`);
+    close(t.visualAttention, e.visualAttention, `token ${i} visual attention`);
+    close(t.textWeights, e.textWeights, `token ${i} input-text attention`);
+    close(t.sentenceWeights ?? [], e.sentenceWeights ?? [], `token ${i} sentence attention`);
+  });
+}
+
+test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens, β and attentions as wasm, with either model', async ({ page }) => {
   const short = async (query: string) => {
     await openSampleWithModel(page, query, CONFIDENT_SAMPLE);
     await page.locator('input[type=number]').last().fill('4');
-    return generate(page);
+    await generate(page);
+    return exportedTokens(page);
   };
   const onWasm = await short('?backend=wasm');
   const onGpu = await short('?backend=webgpu');
+  // Still on webgpu after the summary: a WebGPU error during it would have sent the worker to wasm.
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
-  expect(onGpu).toEqual(onWasm);
+  expectSameRecords(onGpu, onWasm);
   const generativeOnWasm = await short('?backend=wasm&model=models/lfmgan/');
   const generativeOnGpu = await short('?backend=webgpu&model=models/lfmgan/');
   await expect(page.getByTestId('model-name')).toHaveAttribute('data-kind', 'generative');
-  expect(generativeOnGpu).toEqual(generativeOnWasm);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  expectSameRecords(generativeOnGpu, generativeOnWasm);
+});
+
+test('a WebGPU error mid-summary: the worker falls back to wasm and writes the summary again, without duplicates', async ({ page }) => {
+  await openSampleWithModel(page, '?backend=wasm', CONFIDENT_SAMPLE);
+  await page.locator('input[type=number]').last().fill('12');
+  const onWasm = await generate(page);
+  await openSampleWithModel(page, '?backend=webgpu', CONFIDENT_SAMPLE);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  await page.locator('input[type=number]').last().fill('12');
+  await page.getByTestId('generate').click();
+  await expect(page.locator('.token').first()).toBeVisible({ timeout: 60_000 });
+  // A shader that does not compile is what a broken kernel does: WebGPU reports it as an uncaptured error.
+  await page.workers()[0]!.evaluate(() => (self as unknown as { _tfengine: { backend: { device: GPUDevice } } })._tfengine.backend.device.createShaderModule({ code: 'not wgsl' }));
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
+  await expect(page.getByTestId('status')).toContainText('WebGPU error');
+  await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 110_000 });
+  expect(await page.locator('.token').allTextContents()).toEqual(onWasm);
 });
 
 test('WebGPU device lost: the worker falls back to wasm, reloads the model, and summaries go on', async ({ page }) => {

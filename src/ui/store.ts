@@ -23,7 +23,7 @@ const link: WorkerLink = {
     (event) => {
       if (event.type === 'backend-lost') {
         const { backend } = useStore.getState();
-        useStore.setState({ backend: { ...backend, backend: event.backend, skipped: [...backend.skipped, { backend: 'webgpu', reason: `device lost: ${event.reason}` }] } });
+        useStore.setState({ backend: { ...backend, backend: event.backend, skipped: [...backend.skipped, { backend: 'webgpu', reason: event.reason }] } });
       }
     },
   ),

@@ -139,6 +139,6 @@ export type WorkerEvent =
       /** The worker's tfjs memory after the summary (a leak shows as growth across summaries). */
       memory: { tensors: number; bytes: number };
     }
-  /** Unasked (requestId 0): the WebGPU device was lost; the worker now runs on `backend` with the model reloaded. */
+  /** Unasked (requestId 0): the WebGPU device was lost or raised an error (`reason` says which); the worker now runs on `backend` with the model reloaded. */
   | { type: 'backend-lost'; requestId: 0; backend: BackendName; reason: string }
   | { type: 'error'; requestId: number; error: WorkerError };

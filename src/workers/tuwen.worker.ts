@@ -26,8 +26,10 @@ let current: { modality: Float32Array; grid: Grid } | undefined;
 let model: Summarizer | undefined;
 /** The loaded model's verified files, kept to rebuild it on another backend if the GPU goes away. */
 let modelFiles: ExportedFiles | undefined;
-/** Settles once the worker is usable again after a lost WebGPU device (wasm, model reloaded). */
+/** Settles once the worker is usable again after WebGPU failed (wasm, model reloaded). */
 let recovering: Promise<void> | undefined;
+/** How many times WebGPU has failed: work that sees it change while it ran has garbage results. */
+let fallbacks = 0;
 /** Summaries in flight, by request id, so that 'cancel' can stop them. */
 const running = new Map<number, AbortController>();
 
@@ -61,19 +63,36 @@ async function initBackend(requestId: number, preferred: Parameters<typeof selec
 }
 
 /**
- * A lost WebGPU device (driver reset, GPU removed, out of GPU memory) takes every tensor with it: switch to
- * wasm, rebuild the model there from its files, tell the page. A summary that was running is re-run.
+ * A lost WebGPU device (driver reset, GPU removed, out of GPU memory) takes every tensor with it, and a
+ * WebGPU validation error (a kernel whose shader does not compile) makes WebGPU drop the whole batch of
+ * commands it was in, so every value read back after it is garbage. Either way: switch to wasm, rebuild
+ * the model there from its files, tell the page; a summary that ran meanwhile is run again.
  */
 function watchDevice(): void {
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  void device?.lost.then((info) => {
-    recovering = (async () => {
-      model = undefined;
-      await tf.setBackend('wasm');
-      if (modelFiles) model = loadExportedModel(modelFiles);
-      post({ type: 'backend-lost', requestId: 0, backend: 'wasm', reason: info.message || info.reason });
-    })();
-  });
+  // The device's first failure decides; its later errors are consequences.
+  let failed = false;
+  const fail = (reason: string) => {
+    if (!failed) fallBackToWasm(reason);
+    failed = true;
+  };
+  void device?.lost.then((info) => fail(`device lost: ${info.message || info.reason}`));
+  device?.addEventListener('uncapturederror', (event) => fail(`WebGPU error: ${(event as GPUUncapturedErrorEvent).error.message.split('\n')[0]}`));
+}
+
+function fallBackToWasm(reason: string): void {
+  fallbacks++;
+  recovering = (async () => {
+    model = undefined;
+    await tf.setBackend('wasm');
+    if (modelFiles) model = loadExportedModel(modelFiles);
+    post({ type: 'backend-lost', requestId: 0, backend: 'wasm', reason });
+  })();
+}
+
+/** Resolves once the GPU has run all submitted work, so that errors it raised have been reported (a no-op off WebGPU). */
+async function gpuSettled(): Promise<void> {
+  await (tf.backend() as unknown as { device?: GPUDevice }).device?.queue.onSubmittedWorkDone();
 }
 
 async function loadModel(requestId: number, base: string): Promise<void> {
@@ -92,18 +111,26 @@ async function loadModel(requestId: number, base: string): Promise<void> {
   modelFiles = files;
   // Warm-up: one short summary of a blank slice compiles the backend's kernels before the user waits on them.
   const g = loaded.config.image.grid;
+  const attempt = fallbacks;
   await loaded.summarize({ modality: new Float32Array(g.height * g.width).fill(-1000), grid: { depth: 1, height: g.height, width: g.width }, text: '' }, { beamSize: 1, lengthPenalty: 0, maxLength: 2 });
-  model = loaded;
-  post({ type: 'model-ready', requestId, name: manifest.model, kind: loaded.config.kind, params: loaded.params, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), ms: performance.now() - started, backend: tf.getBackend(), maxSummary: loaded.config.maxSummary, ...(loaded.config.kind === 'retrieval' ? { k: loaded.config.k } : {}) });
+  await gpuSettled();
+  if (fallbacks !== attempt) {
+    // The warm-up failed on WebGPU: the model now runs on wasm, rebuilt from the same files.
+    await recovering;
+    loaded.dispose();
+  } else model = loaded;
+  if (!model) throw new Error('the model could not be rebuilt on wasm');
+  const ready = model;
+  post({ type: 'model-ready', requestId, name: manifest.model, kind: ready.config.kind, params: ready.params, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), ms: performance.now() - started, backend: tf.getBackend(), maxSummary: ready.config.maxSummary, ...(ready.config.kind === 'retrieval' ? { k: ready.config.k } : {}) });
 }
 
 async function summarize(requestId: number, text: string, settings: SummarySettings): Promise<void> {
+  const attempt = fallbacks;
   try {
     return await summarizeOnce(requestId, text, settings);
   } catch (err) {
-    // The device went away mid-summary: once the worker is back on wasm, run it again.
-    if (!recovering || (err instanceof DOMException && err.name === 'AbortError')) throw err;
-    await recovering;
+    // The device went away or failed mid-summary: once the worker is back on wasm, run it again.
+    if (fallbacks === attempt || (err instanceof DOMException && err.name === 'AbortError')) throw err;
     return summarizeOnce(requestId, text, settings);
   }
 }
@@ -112,6 +139,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
   if (recovering) await recovering;
   if (!model) throw new CodedError('no-model', 'the model is not loaded');
   if (!current) throw new CodedError('no-study', 'open an image first');
+  const attempt = fallbacks;
   const controller = new AbortController();
   running.set(requestId, controller);
   const started = performance.now();
@@ -141,6 +169,8 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
         },
       },
     );
+    await gpuSettled();
+    if (fallbacks !== attempt) throw new Error('WebGPU failed during this summary');
     const memory = tf.memory();
     post({ type: 'summary-done', requestId, summary: result.summary, timings: { ...result.timings, firstToken: firstToken ?? result.timings.encode + result.timings.retrieve }, memory: { tensors: memory.numTensors, bytes: memory.numBytes } });
   } finally {

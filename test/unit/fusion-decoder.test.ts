@@ -265,6 +265,8 @@ describe('sentence attention', () => {
     const [i, m, seg, sm] = [ids(), mask(), contextSegments([1], 10), members()];
     const before = tf.memory().numTensors;
     const ctx = prepareContext(w, regions, i, m, seg, withSentences, sm);
+    // The sentence mask: 1 for the row's three sentences (what WebGPU does with it is the e2e tests' job).
+    expect(ctx.sentences!.mask.arraySync()).toEqual([[1, 1, 1, 0]]);
     tf.tidy(() => {
       const s0 = initialState(w, ctx);
       const out = step(w, ctx, tf.tensor1d([2]), s0);

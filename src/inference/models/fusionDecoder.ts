@@ -203,8 +203,8 @@ export function encodeContext(w: Weights, c: Pick<FusionDecoderConfig, 'contextE
 /**
  * Sentence membership [B, S, T] of padded context rows (ids, and where the input text starts): the input
  * text's sentences (`sentenceSpans`, ended by `endId`), counted from its start; passage tokens, padding and
- * sentences past the S-th are in none. Built from the ids on the CPU, as the segments are: computed on the
- * GPU (equal, cumsum, one-hot), the sentence weights differed between WebGPU (SwiftShader) and wasm.
+ * sentences past the S-th are in none. Built from the ids on the CPU, as the segments are, by the same
+ * `sentenceSpans` that the page uses to outline the sentence being restated.
  */
 export function sentenceMembership(rows: readonly { ids: readonly number[]; inputStart: number }[], length: number, s: SentenceAttentionConfig): tf.Tensor3D {
   const m = new Float32Array(rows.length * s.maxSentences * length);
@@ -223,7 +223,10 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D)
   const own = tf.clone(members);
   const features = tf.div(tf.matMul(members, tokens), tf.expandDims(tf.maximum(counts, 1), 2)) as tf.Tensor3D; // [B, S, D]
   const keys = tf.reshape(tf.matMul(tf.reshape(features, [b * s, -1]), w['dec.att_sent.sentences'] as tf.Tensor2D), [b, s, -1]) as tf.Tensor3D;
-  return { members: own, features, keys, mask: tf.cast(tf.greater(counts, 0), 'float32') as tf.Tensor2D };
+  // min(count, 1), not cast(count > 0): on WebGPU a bool → float32 cast is a float view of an int32 buffer,
+  // and summing that view over a non-last axis (maskedMean) compiles an invalid transpose shader, which
+  // makes WebGPU drop the whole command batch — every value of the step read back as garbage.
+  return { members: own, features, keys, mask: tf.minimum(counts, 1) as tf.Tensor2D };
 }
 
 /**

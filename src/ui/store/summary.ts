@@ -104,7 +104,8 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
             if (event.type === 'summary-context') update({ passages: event.passages, inputTokens: event.inputTokens, contextLength: event.contextLength, regionShape: event.regionShape, timings: event.timings });
             if (event.type === 'token') {
               const token: TokenView = { text: event.token, ms: event.ms, beta: event.beta, visual: event.visualAttention.weights, passageWeights: event.passageWeights, textWeights: event.textWeights, ...(event.sentenceWeights ? { sentenceWeights: event.sentenceWeights } : {}) };
-              update({ tokens: [...get().summary.tokens, token] });
+              // By index: a summary run again (the worker fell back to wasm mid-way) starts over at token 0.
+              update({ tokens: [...get().summary.tokens.slice(0, event.index), token] });
             }
           },
           run.signal,
