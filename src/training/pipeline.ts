@@ -85,6 +85,14 @@ export interface PipelineOptions {
   sentenceAttention?: boolean;
   /** λ of that supervision; default 1. */
   sentenceWeight?: number;
+  /** With sentence attention: the visual attention's query also reads the sentence being restated (`fusionDecoder.ts`). */
+  guidedVision?: boolean;
+  /** The visual context also feeds the decoder's generated distribution (`fusionDecoder.ts`). */
+  visualOutput?: boolean;
+  /** With sentence attention: the salient sentences not yet attended feed the decoder (`fusionDecoder.ts`). */
+  remainingSentences?: boolean;
+  /** λ of the image encoder's localisation term (`pretrainImage.ts`; default 0: none). */
+  localisationWeight?: number;
   /**
    * The longest summary, in tokens with its EOS, that the decoder trains on and writes (default 96, the
    * recipes' value until v16). Longer ones are cut before their EOS — at 96, most corpus summaries of three
@@ -196,6 +204,9 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.temporalAttention ? { temporalAttention: true } : {}),
     ...(o.sentenceAttention ? { sentenceAttention: { endId: sentenceEnd!, maxSentences: MAX_SENTENCES } } : {}),
+    ...(o.guidedVision ? { sentenceGuidedVision: true } : {}),
+    ...(o.visualOutput ? { visualOutput: true } : {}),
+    ...(o.remainingSentences ? { remainingSentences: true } : {}),
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
   };
   const maxSummary = o.maxSummary ?? DEFAULT_MAX_SUMMARY;

@@ -20,6 +20,8 @@ export interface PretrainOptions extends StageOptions {
   encoder: ImageEncoderConfig;
   /** Weight of positive regions in the loss. */
   positiveWeight: number;
+  /** λ of the localisation term (`localisationLoss`; 0 or absent: none). */
+  localisationWeight?: number;
   /** Evaluations without improvement before stopping. */
   patience: number;
   resume: boolean;
@@ -54,6 +56,30 @@ export function weightedBce(logits: tf.Tensor, targets: tf.Tensor, positiveWeigh
   });
 }
 
+/**
+ * Localisation: for each study and head output that has positive regions, −log of the softmax over the
+ * study's regions of that output's logits, summed on the positive regions; the mean over those pairs.
+ * The per-region cross-entropy judges each region alone, so a rib can score as high as the calcified
+ * nodule it resembles; this term ranks a study's regions against each other, which is what the decoder's
+ * attention (and the pointing game) needs: the finding's regions above every other.
+ */
+export function localisationLoss(logits: tf.Tensor5D, targets: tf.Tensor5D): tf.Scalar {
+  return tf.tidy(() => {
+    const [b, d, h, w, k] = logits.shape;
+    const z = tf.transpose(tf.reshape(logits, [b, d * h * w, k]), [0, 2, 1]); // [B, K, R]
+    const y = tf.transpose(tf.reshape(targets, [b, d * h * w, k]), [0, 2, 1]);
+    const mass = tf.sum(tf.mul(tf.softmax(z), y), 2); // [B, K]
+    const present = tf.minimum(tf.sum(y, 2), 1); // [B, K]
+    return tf.div(tf.sum(tf.mul(tf.neg(tf.log(tf.add(mass, 1e-8))), present)), tf.maximum(tf.sum(present), 1)) as tf.Scalar;
+  });
+}
+
+/** The pretraining objective: weighted per-region cross-entropy, plus λ × localisation where asked. */
+function pretrainingLoss(logits: tf.Tensor5D, targets: tf.Tensor5D, o: Pick<PretrainOptions, 'positiveWeight' | 'localisationWeight'>): tf.Scalar {
+  const bce = weightedBce(logits, targets, o.positiveWeight);
+  return o.localisationWeight ? (tf.add(bce, tf.mul(localisationLoss(logits, targets), o.localisationWeight)) as tf.Scalar) : bce;
+}
+
 /** Validation loss and region-level F1 at probability 0.5. */
 function validate(w: Weights, examples: ImageExample[], o: PretrainOptions): { loss: number; f1: number } {
   let loss = 0;
@@ -66,7 +92,7 @@ function validate(w: Weights, examples: ImageExample[], o: PretrainOptions): { l
     const [l, counts] = tf.tidy(() => {
       const logits = regionLogits(w, encodeImage(w, o.encoder, x));
       const predicted = tf.cast(tf.greater(logits, 0), 'float32');
-      return [weightedBce(logits, y, o.positiveWeight).dataSync()[0]!, [tf.sum(tf.mul(predicted, y)), tf.sum(tf.mul(predicted, tf.sub(1, y))), tf.sum(tf.mul(tf.sub(1, predicted), y))].map((t) => t.dataSync()[0]!)];
+      return [pretrainingLoss(logits, y, o).dataSync()[0]!, [tf.sum(tf.mul(predicted, y)), tf.sum(tf.mul(predicted, tf.sub(1, y))), tf.sum(tf.mul(tf.sub(1, predicted), y))].map((t) => t.dataSync()[0]!)];
     });
     tf.dispose([x, y]);
     loss += l * part.length;
@@ -92,7 +118,7 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
   while (!state.stopped && state.step < o.steps) {
     if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
     const { x, y } = batchTensors(order.splice(0, o.batch).map((i) => train[i]!), o.encoder);
-    const loss = optimizer.minimize(() => weightedBce(regionLogits(w, encodeImage(w, o.encoder, x)), y, o.positiveWeight), true)!;
+    const loss = optimizer.minimize(() => pretrainingLoss(regionLogits(w, encodeImage(w, o.encoder, x)), y, o), true)!;
     const value = loss.dataSync()[0]!;
     tf.dispose([x, y, loss]);
     state.step++;

@@ -342,4 +342,73 @@ describe('sentence attention', () => {
     tf.dispose([regions, i, m, seg, sm, inputs, targets, targetMask, picksTarget]);
     disposeWeights(w);
   });
+
+  it('guided vision: the visual query is W_h h + W_q q (the sentence attended at the previous step); the deep output reads the visual context', () => {
+    const guided = { ...withSentences, sentenceGuidedVision: true, visualOutput: true, fixedBeta: 0 };
+    const w = initFusionDecoder(guided, 7);
+    const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 4) as tf.Tensor3D;
+    const [i, m, seg, sm] = [ids(), mask(), contextSegments([1], 10), members()];
+    const before = tf.memory().numTensors;
+    const ctx = prepareContext(w, regions, i, m, seg, guided, sm);
+    tf.tidy(() => {
+      const s0 = initialState(w, ctx);
+      const out = step(w, ctx, tf.tensor1d([2]), s0);
+      // By hand: softmax over regions of key_r · (h W_h + q W_q) / √A.
+      const keys = ctx.regionKeys.arraySync()[0]!;
+      const query = (tf.add(tf.matMul(s0.h, w['dec.att_img.hidden'] as tf.Tensor2D), tf.matMul(s0.sentence!, w['dec.att_img.sentence'] as tf.Tensor2D)) as tf.Tensor2D).arraySync()[0]!;
+      const energy = keys.map((k) => k.reduce((a, v, d) => a + v * query[d]!, 0) / Math.sqrt(8));
+      const z = energy.map((e) => Math.exp(e - Math.max(...energy)));
+      const looks = out.visualAttention.arraySync()[0]!;
+      looks.forEach((a, r) => expect(a).toBeCloseTo(z[r]! / z.reduce((x, y) => x + y, 0), 5));
+      // Deep output, β = 0 (no text feeding here): p = softmax([h; q; v] W_o + b_o) with v = Σ_r a_r · region_r (position included).
+      const v = tf.matMul(out.visualAttention, ctx.regions.squeeze([0]) as tf.Tensor2D);
+      const logits = tf.add(tf.matMul(tf.concat([out.state.h, out.state.sentence!, v], 1), w['dec.out.kernel'] as tf.Tensor2D), w['dec.out.bias']!);
+      const probs = out.probs.arraySync()[0]!;
+      (tf.softmax(logits).arraySync() as number[][])[0]!.forEach((p, k) => expect(probs[k]).toBeCloseTo(p, 5));
+    });
+    disposeContext(ctx);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => prepareContext(w, regions, i, m, seg, { ...config, sentenceGuidedVision: true })).toThrow(/need the sentence attention/);
+    tf.dispose([regions, i, m, seg, sm]);
+    disposeWeights(w);
+  });
+
+  it('remaining sentences: r = [Σ m·σ(sal)·(1 − c)₊, Σ m·σ(sal)·(1 − c)₊·f] feeds the output; the salience loss is the masked cross-entropy against "restated"', () => {
+    const left = { ...withSentences, remainingSentences: true, fixedBeta: 0 };
+    const w = initFusionDecoder(left, 9);
+    w['dec.sent_salience.bias']!.assign(tf.tensor1d([0.3]));
+    const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 4) as tf.Tensor3D;
+    const [i, m, seg, sm] = [ids(), mask(), contextSegments([1], 10), members()];
+    const before = tf.memory().numTensors;
+    const ctx = prepareContext(w, regions, i, m, seg, left, sm);
+    tf.tidy(() => {
+      const features = ctx.sentences!.features.arraySync()[0]!;
+      const kernel = (w['dec.sent_salience.kernel'] as tf.Tensor2D).arraySync().map((r) => r[0]!);
+      const sal = features.map((f) => 1 / (1 + Math.exp(-(f.reduce((a, v, d) => a + v * kernel[d]!, 0) + 0.3))));
+      const maskRow = [1, 1, 1, 0];
+      const s0 = initialState(w, ctx);
+      const out = step(w, ctx, tf.tensor1d([2]), s0);
+      // The output reads r from the coverage after this step's sentence attention.
+      const cover = out.state.sentenceCoverage!.arraySync()[0]!;
+      const weight = sal.map((v, k) => maskRow[k]! * v * Math.max(0, 1 - cover[k]!));
+      const r = [weight.reduce((a, v) => a + v, 0), ...features[0]!.map((_, d) => weight.reduce((a, v, k) => a + v * features[k]![d]!, 0))];
+      const logits = tf.add(tf.matMul(tf.concat([out.state.h, out.state.sentence!, tf.tensor2d([r])], 1), w['dec.out.kernel'] as tf.Tensor2D), w['dec.out.bias']!);
+      const probs = out.probs.arraySync()[0]!;
+      (tf.softmax(logits).arraySync() as number[][])[0]!.forEach((p, k) => expect(probs[k]).toBeCloseTo(p, 5));
+      // The salience loss alone: teacher-forced losses with and without the sentence supervision differ by
+      // λ × (its attention term + the salience term); the latter by hand, sentence 1 restated, 0 and 2 not.
+      const inputs = tf.tensor2d([[2, 4]]);
+      const targets = tf.tensor2d([[4, 3]]);
+      const picks = ones([1, 2, 4], [[0, 0, 1]]);
+      const withSup = teacherForcedLoss(w, ctx, inputs, targets, tf.ones([1, 2]) as tf.Tensor2D, 12, { sentence: { targets: picks, weight: 1 } }).dataSync()[0]!;
+      const without = teacherForcedLoss(w, ctx, inputs, targets, tf.ones([1, 2]) as tf.Tensor2D, 12).dataSync()[0]!;
+      const attended = -Math.log(out.sentenceAttention!.arraySync()[0]![1]! + 1e-8);
+      const ce = [0, 1, 2].map((k) => -(k === 1 ? Math.log(sal[k]!) : Math.log(1 - sal[k]!))).reduce((a, v) => a + v, 0) / 3;
+      expect(withSup - without).toBeCloseTo(attended + ce, 4);
+    });
+    disposeContext(ctx);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([regions, i, m, seg, sm]);
+    disposeWeights(w);
+  });
 });

@@ -11,7 +11,7 @@ import { disposeWeights } from '../../src/inference/models/weights.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { FINDING_TYPES, PLEURAL_SIDES } from '../../src/corpus/schema.ts';
 import { findingChannels, imageExample, regionTargets } from '../../src/training/imageExamples.ts';
-import { pretrainImageEncoder, weightedBce } from '../../src/training/pretrainImage.ts';
+import { localisationLoss, pretrainImageEncoder, weightedBce } from '../../src/training/pretrainImage.ts';
 
 const encoder: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 };
 
@@ -43,6 +43,18 @@ describe('image encoder pretraining', () => {
   it('weighted BCE by hand', () => {
     // z = 0: softplus(0) = log 2 for both terms; positive weight 3 → (3·log2 + log2) / 2.
     expect(weightedBce(tf.zeros([2]), tf.tensor1d([1, 0]), 3).dataSync()[0]).toBeCloseTo(2 * Math.log(2), 6);
+  });
+
+  it('localisation by hand: −log of the softmax mass over a study\'s regions on the positive ones, outputs without positives left out', () => {
+    // One study, 1 × 1 × 3 regions, two outputs: output 0 is on in regions 0 and 2, output 1 nowhere.
+    const logits = tf.tensor5d([1, 5, 2, 0, 3, 0], [1, 1, 1, 3, 2]);
+    const targets = tf.tensor5d([1, 0, 0, 0, 1, 0], [1, 1, 1, 3, 2]);
+    const z = [1, 2, 3].map(Math.exp);
+    expect(localisationLoss(logits, targets).dataSync()[0]).toBeCloseTo(-Math.log((z[0]! + z[2]!) / (z[0]! + z[1]! + z[2]!)), 5);
+    // A second study with output 1 on in region 1: the mean over the two (study, output) pairs.
+    const two = localisationLoss(tf.concat([logits, tf.tensor5d([0, 0, 0, 4, 0, 0], [1, 1, 1, 3, 2])]) as tf.Tensor5D, tf.concat([targets, tf.tensor5d([0, 0, 0, 1, 0, 0], [1, 1, 1, 3, 2])]) as tf.Tensor5D);
+    const e4 = Math.exp(4);
+    expect(two.dataSync()[0]).toBeCloseTo((-Math.log((z[0]! + z[2]!) / (z[0]! + z[1]! + z[2]!)) - Math.log(e4 / (e4 + 2))) / 2, 5);
   });
 
   it('trains a few steps on real corpus studies, keeps the best checkpoint, and resumes', async () => {

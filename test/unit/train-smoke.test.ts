@@ -33,7 +33,7 @@ const corpus = { seed: 77, n: 40, size: 64 };
 const cache = join(out, 'cache');
 const quiet = { progress: () => () => {}, log: () => {} };
 /** The decoder options of the shipped recipe and of the latest experiments, so that each is exercised. */
-const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopies: true, alignedCopies: true, sentenceAttention: true };
+const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopies: true, alignedCopies: true, sentenceAttention: true, guidedVision: true, visualOutput: true, remainingSentences: true };
 
 describe('training smoke test', () => {
   it('trains every stage a few steps; the model loads and decodes', async () => {
@@ -42,7 +42,7 @@ describe('training smoke test', () => {
     await trainPipeline({
       seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 },
-      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
+      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => firstLogs.push(l),
       onLoss: (stage, _, loss) => losses[stage]!.push(loss),
     });
@@ -108,7 +108,7 @@ describe('training smoke test', () => {
     await trainPipeline({
       seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, resume: true,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 },
-      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
+      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),
     });
     expect(resumedLosses).toEqual([]);

@@ -39,6 +39,14 @@
  *   energy_t  += w_s · s_y[sentence(t)]                  in eq. 15, for input-text tokens
  *   o_y = softmax(W_o [g_y; e_y; q_y] + b_o)
  *
+ * With `remainingSentences`, the decoder also knows what is left to write: each input sentence has a
+ * salience σ(w·f_s + b) (trained to say whether a summary item restates it), and the sentences not yet
+ * attended — weight sal_s · max(0, 1 − c^s_s) — are summed into a count and a mean-like feature that feed
+ * the LSTM and the generated distribution. A decoder that knew which sentence it was on still stopped
+ * after two of three findings: nothing told it that a third was waiting.
+ *
+ *   r_y = [Σ_s m_s sal_s (1 − c^s)₊ ; Σ_s m_s sal_s (1 − c^s)₊ f_s]
+ *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
  * search, the CLI and the worker.
@@ -72,6 +80,12 @@ export interface FusionDecoderConfig {
   temporalAttention?: boolean;
   /** Attention over the input text's sentences (see above): the id of the token that ends a sentence ("。"), and how many sentences are attended (tokens of later ones belong to none). */
   sentenceAttention?: SentenceAttentionConfig;
+  /** With sentence attention: the visual attention's query also reads the sentence attended at the previous step (see above). */
+  sentenceGuidedVision?: boolean;
+  /** The visual context also feeds the generated distribution (Show, Attend and Tell's deep output), not only the LSTM. */
+  visualOutput?: boolean;
+  /** With sentence attention: the salient sentences not yet attended feed the LSTM and the output (see above). */
+  remainingSentences?: boolean;
 }
 
 export interface SentenceAttentionConfig {
@@ -94,7 +108,7 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   const fed = fedWidth(c);
   b.kernel('dec.lstm.kernel', [c.embed + c.regionDim + fed + c.hidden, 4 * c.hidden]);
   b.zeros('dec.lstm.bias', [4 * c.hidden]);
-  b.kernel('dec.out.kernel', [c.hidden + fed, c.vocab]);
+  b.kernel('dec.out.kernel', [c.hidden + fed + (c.visualOutput ? c.regionDim : 0), c.vocab]);
   b.zeros('dec.out.bias', [c.vocab]);
   b.kernel('dec.att_txt.tokens', [c.tokenDim, c.attention]);
   b.kernel('dec.att_txt.hidden', [c.hidden, c.attention]);
@@ -115,13 +129,18 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
     b.zeros('dec.att_sent.coverage', [1]);
     // Starts by doubling (e¹ ≈ 2.7×) the weight of the attended sentence's tokens; learned from there.
     b.ones('dec.att_txt.sentence', [1]);
+    if (c.sentenceGuidedVision) b.kernel('dec.att_img.sentence', [c.tokenDim, c.attention]);
+    if (c.remainingSentences) {
+      b.kernel('dec.sent_salience.kernel', [c.tokenDim, 1]);
+      b.zeros('dec.sent_salience.bias', [1]);
+    }
   }
   return b.weights;
 }
 
-/** Width of what is fed to the LSTM and the output layer beside their own inputs: e_y, then q_y. */
-function fedWidth(c: Pick<FusionDecoderConfig, 'textFeeding' | 'sentenceAttention' | 'tokenDim'>): number {
-  return (c.textFeeding ? c.tokenDim : 0) + (c.sentenceAttention ? c.tokenDim : 0);
+/** Width of what is fed to the LSTM and the output layer beside their own inputs: e_y, then q_y, then r_y. */
+function fedWidth(c: Pick<FusionDecoderConfig, 'textFeeding' | 'sentenceAttention' | 'remainingSentences' | 'tokenDim'>): number {
+  return (c.textFeeding ? c.tokenDim : 0) + (c.sentenceAttention ? c.tokenDim : 0) + (c.remainingSentences ? c.tokenDim + 1 : 0);
 }
 
 /** What the decoder reads at every step, computed once per summary. */
@@ -141,6 +160,8 @@ export type DecoderContext = {
   textFeeding: boolean;
   temporalAttention: boolean;
   sentences?: ContextSentences;
+  sentenceGuidedVision: boolean;
+  visualOutput: boolean;
 };
 
 /** The input text's sentences, computed once per summary (`contextSentences`). */
@@ -152,6 +173,8 @@ export type ContextSentences = {
   keys: tf.Tensor3D; // [B, S, A]
   /** 1 for sentences the row has. */
   mask: tf.Tensor2D; // [B, S]
+  /** With `remainingSentences`: each sentence's salience logit w·f_s + b. */
+  salience?: tf.Tensor2D; // [B, S]
 };
 
 // Types, not interfaces: tf.tidy returns them, and only type aliases satisfy its TensorContainer.
@@ -215,8 +238,8 @@ export function sentenceMembership(rows: readonly { ids: readonly number[]; inpu
   return tf.tensor3d(m, [rows.length, s.maxSentences, length]);
 }
 
-/** The sentences' features (mean encoded token), keys and mask. */
-function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D): ContextSentences {
+/** The sentences' features (mean encoded token), keys, mask and (with `remainingSentences`) salience logits. */
+function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D, remaining: boolean): ContextSentences {
   const [b, s] = members.shape;
   const counts = tf.sum(members, 2); // [B, S]
   // Kept in the context and freed with it; the caller's tensor stays the caller's.
@@ -226,15 +249,17 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D)
   // min(count, 1), not cast(count > 0): on WebGPU a bool → float32 cast is a float view of an int32 buffer,
   // and summing that view over a non-last axis (maskedMean) compiles an invalid transpose shader, which
   // makes WebGPU drop the whole command batch — every value of the step read back as garbage.
-  return { members: own, features, keys, mask: tf.minimum(counts, 1) as tf.Tensor2D };
+  const salience = remaining ? (tf.reshape(dense(w, 'dec.sent_salience', tf.reshape(features, [b * s, -1]) as tf.Tensor2D), [b, s]) as tf.Tensor2D) : undefined;
+  return { members: own, features, keys, mask: tf.minimum(counts, 1) as tf.Tensor2D, ...(salience ? { salience } : {}) };
 }
 
 /**
  * Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the
  * mask; with sentence attention, the sentences from `members` (`sentenceMembership`; the caller's tensor).
  */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention'>, members?: tf.Tensor3D): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences'>, members?: tf.Tensor3D): DecoderContext {
   if (c.sentenceAttention && !members) throw new Error('a decoder with sentence attention needs the sentence membership of its context (sentenceMembership)');
+  if ((c.sentenceGuidedVision || c.remainingSentences) && !c.sentenceAttention) throw new Error('sentence-guided visual attention and remaining sentences need the sentence attention');
   return tf.tidy(() => {
     const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
@@ -243,9 +268,10 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
-    const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!) : undefined;
+    const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!, c.remainingSentences === true) : undefined;
     return {
       regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
+      sentenceGuidedVision: c.sentenceGuidedVision === true, visualOutput: c.visualOutput === true,
       ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
       ...(sentences ? { sentences } : {}),
     };
@@ -274,14 +300,14 @@ export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
 
 /**
  * Bilinear ("general", Luong et al. 2015) attention, scaled as in dot-product attention: energy_n =
- * key_n · (W h) / √A, masked; weights over keys and the weighted sum of values. Each of `biases` [B, N]
+ * key_n · query / √A with query = W h (the caller's projection), masked; weights over keys and the weighted sum of values. Each of `biases` [B, N]
  * adds its weight × its value to each energy (coverage c_n; the weight of a token's sentence). `pastEnergy` [B, N] (intra-temporal attention, Paulus et al.
  * 2018, eq. 2) is subtracted from it: weight_n ∝ exp(energy_n) / (1 + Σ_{past} exp(energy_n)), so a token
  * read with high energy before is read less now (the 1 keeps the first step plain attention).
  */
-function attend(keys: tf.Tensor3D, values: tf.Tensor3D, h: tf.Tensor2D, wQuery: tf.Tensor2D, mask?: tf.Tensor2D, biases: { values: tf.Tensor2D; weight: tf.Tensor }[] = [], pastEnergy?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D; energy: tf.Tensor2D } {
+function attend(keys: tf.Tensor3D, values: tf.Tensor3D, projected: tf.Tensor2D, mask?: tf.Tensor2D, biases: { values: tf.Tensor2D; weight: tf.Tensor }[] = [], pastEnergy?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D; energy: tf.Tensor2D } {
   const a = keys.shape[2];
-  const query = tf.expandDims(tf.mul(tf.matMul(h, wQuery), 1 / Math.sqrt(a)), 2); // [B, A, 1]
+  const query = tf.expandDims(tf.mul(projected, 1 / Math.sqrt(a)), 2); // [B, A, 1]
   const scores = tf.squeeze(tf.matMul(keys, query), [2]) as tf.Tensor2D; // [B, N]
   const energy = biases.reduce((e, bias) => tf.add(e, tf.mul(bias.values, bias.weight)), scores as tf.Tensor) as tf.Tensor2D;
   const temporal = pastEnergy ? tf.sub(energy, pastEnergy) : energy;
@@ -308,25 +334,36 @@ function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): { h: tf.Tensor2D
 /** The sentence attention of one step, and its weights carried over to each input-text token's energy. */
 function attendSentences(w: Weights, sentences: ContextSentences, h: tf.Tensor2D, s: DecoderState) {
   const coverage = { values: s.sentenceCoverage!, weight: w['dec.att_sent.coverage']! };
-  const attended = attend(sentences.keys, sentences.features, h, w['dec.att_sent.hidden'] as tf.Tensor2D, sentences.mask, [coverage]);
+  const attended = attend(sentences.keys, sentences.features, tf.matMul(h, w['dec.att_sent.hidden'] as tf.Tensor2D), sentences.mask, [coverage]);
   const perToken = tf.squeeze(tf.matMul(tf.expandDims(attended.weights, 1), sentences.members), [1]) as tf.Tensor2D; // [B, T]
   return { ...attended, tokenBias: { values: perToken, weight: w['dec.att_txt.sentence']! } };
 }
 
+/** r_y: the salient sentences not yet attended, given the sentence coverage — their weight and weighted features [B, 1 + D]. */
+function remaining(sentences: ContextSentences, coverage: tf.Tensor2D): tf.Tensor2D {
+  const left = tf.mul(tf.mul(tf.sigmoid(sentences.salience!), sentences.mask), tf.relu(tf.sub(1, coverage))) as tf.Tensor2D; // [B, S]
+  const features = tf.squeeze(tf.matMul(tf.expandDims(left, 1), sentences.features), [1]); // [B, D]
+  return tf.concat([tf.sum(left, 1, true), features], 1) as tf.Tensor2D;
+}
+
 /** One step without the fused distribution: the new state, o_y (eq. 14), the attentions and β_y (eq. 16). */
 function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState) {
-  const visual = attend(ctx.regionKeys, ctx.regions, s.h, w['dec.att_img.hidden'] as tf.Tensor2D); // eq. 12
+  // eq. 12; guided, the query also holds the sentence being restated: its finding's type and place pick the regions.
+  const hidden = tf.matMul(s.h, w['dec.att_img.hidden'] as tf.Tensor2D) as tf.Tensor2D;
+  const visual = attend(ctx.regionKeys, ctx.regions, ctx.sentenceGuidedVision ? (tf.add(hidden, tf.matMul(s.sentence!, w['dec.att_img.sentence'] as tf.Tensor2D)) as tf.Tensor2D) : hidden);
   const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
-  const fed = (e: tf.Tensor2D, q: tf.Tensor2D | undefined) => [...(ctx.textFeeding ? [e] : []), ...(q ? [q] : [])];
-  const cell = lstmCell(w, tf.concat([embedded, visual.context, ...fed(s.e, s.sentence)], 1), s); // eq. 13
+  const left = (coverage: tf.Tensor2D | undefined) => (ctx.sentences?.salience ? [remaining(ctx.sentences, coverage!)] : []);
+  const fed = (e: tf.Tensor2D, q: tf.Tensor2D | undefined, r: tf.Tensor2D[]) => [...(ctx.textFeeding ? [e] : []), ...(q ? [q] : []), ...r];
+  const cell = lstmCell(w, tf.concat([embedded, visual.context, ...fed(s.e, s.sentence, left(s.sentenceCoverage))], 1), s); // eq. 13
   const sentence = ctx.sentences ? attendSentences(w, ctx.sentences, cell.h, s) : undefined;
   const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
-  const text = attend(ctx.tokenKeys, ctx.tokens, cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D, ctx.tokenMask, sentence ? [coverage, sentence.tokenBias] : [coverage], s.pastEnergy); // eq. 15
-  const generated = tf.softmax(dense(w, 'dec.out', tf.concat([cell.h, ...fed(text.context, sentence?.context)], 1))) as tf.Tensor2D; // eq. 14, [B, V]
+  const text = attend(ctx.tokenKeys, ctx.tokens, tf.matMul(cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D), ctx.tokenMask, sentence ? [coverage, sentence.tokenBias] : [coverage], s.pastEnergy); // eq. 15
+  const sentenceCoverage = sentence ? (tf.add(s.sentenceCoverage!, sentence.weights) as tf.Tensor2D) : undefined;
+  const generated = tf.softmax(dense(w, 'dec.out', tf.concat([cell.h, ...fed(text.context, sentence?.context, left(sentenceCoverage)), ...(ctx.visualOutput ? [visual.context] : [])], 1))) as tf.Tensor2D; // eq. 14, [B, V]
   const state: DecoderState = {
     ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D,
     ...(s.pastEnergy ? { pastEnergy: logAddExp(s.pastEnergy, text.energy) } : {}),
-    ...(sentence ? { sentence: sentence.context, sentenceCoverage: tf.add(s.sentenceCoverage!, sentence.weights) as tf.Tensor2D } : {}),
+    ...(sentence ? { sentence: sentence.context, sentenceCoverage: sentenceCoverage! } : {}),
   };
   const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
   const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
@@ -358,7 +395,8 @@ export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Deco
  *   λ·−log(text attention mass there), so sizes and lobes are read from this study's text, not from a
  *   retrieved passage that names another study's;
  * - `sentence` [B, L, S]: 1 on the input sentence the item of a token restates (`itemAlignment.ts`) →
- *   λ·−log(sentence attention there);
+ *   λ·−log(sentence attention there); with `remainingSentences`, also λ × the sentences' salience
+ *   cross-entropy against "some item restates it" (the same targets, any token);
  * - `coverage`: λ·Σ_t min(a_y, c_y) over every target token (See et al. 2017).
  */
 export type AttentionSupervision = {
@@ -414,6 +452,14 @@ function missedMass(attention: tf.Tensor3D, targets: tf.Tensor3D): tf.Scalar {
   return tf.div(tf.sum(tf.mul(tf.neg(tf.log(tf.add(mass, LOG_EPSILON))), supervised)), tf.maximum(tf.sum(supervised), 1)) as tf.Scalar;
 }
 
+/** Sigmoid cross-entropy of each sentence's salience against whether any target token restates it, over the sentences each row has. */
+function salienceLoss(sentences: ContextSentences, targets: tf.Tensor3D): tf.Scalar {
+  const restated = tf.max(targets, 1); // [B, S]
+  const z = sentences.salience!;
+  const ce = tf.add(tf.mul(restated, tf.softplus(tf.neg(z))), tf.mul(tf.sub(1, restated), tf.softplus(z)));
+  return tf.div(tf.sum(tf.mul(ce, sentences.mask)), tf.maximum(tf.sum(sentences.mask), 1)) as tf.Scalar;
+}
+
 /**
  * Teacher-forced negative log-likelihood of target sequences [B, L] (starting after BOS), averaged over
  * non-padding positions, plus the supervision terms asked for.
@@ -427,6 +473,7 @@ export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Te
     if (visual) loss = tf.add(loss, tf.mul(missedMass(looks, visual.targets), visual.weight));
     if (copy) loss = tf.add(loss, tf.mul(missedMass(reads, copy.targets), copy.weight));
     if (sentence && picks) loss = tf.add(loss, tf.mul(missedMass(picks, sentence.targets), sentence.weight));
+    if (sentence && ctx.sentences?.salience) loss = tf.add(loss, tf.mul(salienceLoss(ctx.sentences, sentence.targets), sentence.weight));
     if (coverage) loss = tf.add(loss, tf.mul(tf.div(tf.sum(tf.mul(coverageLoss, targetMask)), tokens), coverage));
     return loss;
   });
@@ -440,11 +487,13 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
     c.vocab * c.embed + // embedding (one-hot × matrix)
     c.hidden * c.attention + regions * c.attention + regions * c.regionDim + // visual attention: query, scores, context
     (c.embed + c.regionDim + fed + c.hidden) * 4 * c.hidden + // LSTM
-    (c.hidden + fed) * c.vocab + // generated distribution
+    (c.hidden + fed + (c.visualOutput ? c.regionDim : 0)) * c.vocab + // generated distribution
+    (c.sentenceGuidedVision ? c.tokenDim * c.attention : 0) + // the visual query's sentence part
     c.hidden * c.attention + contextTokens * (c.attention + 1) + contextTokens * c.tokenDim + // text attention with coverage
     (c.temporalAttention ? 3 * contextTokens : 0) + // its intra-temporal normalisation
     contextTokens * c.vocab + // copy distribution
     (sentences ? c.hidden * c.attention + sentences * (c.attention + 1 + c.tokenDim) + sentences * contextTokens : 0) + // sentence attention, its bias on the tokens
+    (c.remainingSentences ? 2 * sentences * (c.tokenDim + 2) : 0) + // r_y, for the LSTM and for the output
     c.tokenDim + c.hidden; // gate
   return 2 * mac;
 }
@@ -452,5 +501,5 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
 /** FLOPs of encoding the context once per summary (its convolution blocks; with sentence attention, the sentences' means and keys). */
 export function contextEncoderFlops(c: FusionDecoderConfig, contextTokens: number): number {
   const s = c.sentenceAttention?.maxSentences ?? 0;
-  return c.contextEncoder.dilations.length * 2 * contextTokens * 3 * c.tokenDim * c.tokenDim + 2 * s * c.tokenDim * (contextTokens + c.attention);
+  return c.contextEncoder.dilations.length * 2 * contextTokens * 3 * c.tokenDim * c.tokenDim + 2 * s * c.tokenDim * (contextTokens + c.attention + (c.remainingSentences ? 1 : 0));
 }
