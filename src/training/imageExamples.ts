@@ -91,6 +91,49 @@ export function volumeExample(id: string, modality: Float32Array, volume: Grid, 
   return { id, image: encoderBytes(modality, volume, c), regionTargets: boxTargets(findings, volume, c), category: categoryOf(facts) };
 }
 
+/**
+ * Where each value of a patch-ordered volume comes from when the volume is mirrored left–right (its width
+ * axis reversed), as indices into the unmirrored patch-ordered volume.
+ */
+function mirrorPermutation(c: ImageEncoderConfig): Int32Array {
+  const { depth, height, width } = c.grid;
+  const n = depth * height * width * c.channels;
+  const natural = new Int32Array(n);
+  const mirrored = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    natural[i] = i;
+    const w = Math.floor(i / c.channels) % width;
+    mirrored[i] = i + (width - 1 - 2 * w) * c.channels;
+  }
+  const at = toPatchOrder(natural, c); // at[p]: the natural index stored at patch position p
+  const where = new Int32Array(n);
+  at.forEach((v, p) => (where[v] = p));
+  return toPatchOrder(mirrored, c).map((v) => where[v]!);
+}
+
+const mirrors = new Map<string, Int32Array>();
+
+/**
+ * An example mirrored left–right: the image and its region targets. Finding types and "any finding" do not
+ * change under a mirror, lobes do (the right lung has three): an encoder whose head names lobes is refused.
+ */
+export function mirrorExample(e: ImageExample, c: ImageEncoderConfig): ImageExample {
+  if (c.lobes) throw new Error('a mirrored study would put its findings in the other lung: no mirroring for an encoder that names lobes');
+  const key = JSON.stringify(c);
+  if (!mirrors.has(key)) mirrors.set(key, mirrorPermutation(c));
+  const perm = mirrors.get(key)!;
+  const r = regionGrid(c);
+  const outputs = headOutputs(c);
+  const targets = new Uint8Array(e.regionTargets.length);
+  for (let i = 0; i < targets.length; i++) {
+    const k = i % outputs;
+    const region = Math.floor(i / outputs);
+    const w = region % r.width;
+    targets[i] = e.regionTargets[(region + r.width - 1 - 2 * w) * outputs + k]!;
+  }
+  return { ...e, image: Uint8Array.from(perm, (p) => e.image[p]!), regionTargets: targets };
+}
+
 /** Patch-ordered volumes [B, voxels·channels] in 0–1 (pretraining and the feature cache). */
 export function imageBatch(examples: ImageExample[]): tf.Tensor2D {
   return tf.tidy(() => {

@@ -91,8 +91,12 @@ export interface PipelineOptions {
   visualOutput?: boolean;
   /** With sentence attention: the salient sentences not yet attended feed the decoder (`fusionDecoder.ts`). */
   remainingSentences?: boolean;
+  /** With sentence attention: a token's sentence weight enters its text energy as a log (`fusionDecoder.ts`). */
+  sentenceProduct?: boolean;
   /** λ of the image encoder's localisation term (`pretrainImage.ts`; default 0: none). */
   localisationWeight?: number;
+  /** Image pretraining mirrors each training study left–right with probability ½ (`pretrainImage.ts`). */
+  mirror?: boolean;
   /**
    * The longest summary, in tokens with its EOS, that the decoder trains on and writes (default 96, the
    * recipes' value until v16). Longer ones are cut before their EOS — at 96, most corpus summaries of three
@@ -207,6 +211,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     ...(o.guidedVision ? { sentenceGuidedVision: true } : {}),
     ...(o.visualOutput ? { visualOutput: true } : {}),
     ...(o.remainingSentences ? { remainingSentences: true } : {}),
+    ...(o.sentenceProduct ? { sentenceProduct: true } : {}),
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
   };
   const maxSummary = o.maxSummary ?? DEFAULT_MAX_SUMMARY;

@@ -12,7 +12,7 @@ import { encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, t
 import { countParams, disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { imageBatch, type ImageExample } from './imageExamples.ts';
+import { imageBatch, mirrorExample, type ImageExample } from './imageExamples.ts';
 import type { StageOptions } from './stageOptions.ts';
 import { loadOptimizerState, saveOptimizerState } from './optimizerState.ts';
 
@@ -22,6 +22,8 @@ export interface PretrainOptions extends StageOptions {
   positiveWeight: number;
   /** λ of the localisation term (`localisationLoss`; 0 or absent: none). */
   localisationWeight?: number;
+  /** Each training study is mirrored left–right with probability ½ (`mirrorExample`): twice the views for an encoder that overfits. */
+  mirror?: boolean;
   /** Evaluations without improvement before stopping. */
   patience: number;
   resume: boolean;
@@ -117,7 +119,8 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
   let running = 0;
   while (!state.stopped && state.step < o.steps) {
     if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
-    const { x, y } = batchTensors(order.splice(0, o.batch).map((i) => train[i]!), o.encoder);
+    const picked = order.splice(0, o.batch).map((i) => train[i]!);
+    const { x, y } = batchTensors(o.mirror ? picked.map((e) => (rand.chance(0.5) ? mirrorExample(e, o.encoder) : e)) : picked, o.encoder);
     const loss = optimizer.minimize(() => pretrainingLoss(regionLogits(w, encodeImage(w, o.encoder, x)), y, o), true)!;
     const value = loss.dataSync()[0]!;
     tf.dispose([x, y, loss]);

@@ -411,4 +411,27 @@ describe('sentence attention', () => {
     tf.dispose([regions, i, m, seg, sm]);
     disposeWeights(w);
   });
+
+  it('sentence product: a token\'s text weight is multiplied by (its sentence\'s weight + ε)^{w_s}; tokens in no sentence by 1', () => {
+    const product = { ...withSentences, sentenceProduct: true };
+    const w = initFusionDecoder(product, 3);
+    w['dec.att_txt.sentence']!.assign(tf.tensor1d([1.5]));
+    const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 2) as tf.Tensor3D;
+    const [i, m, seg, sm] = [ids(), mask(), contextSegments([1], 10), members()];
+    const ctx = prepareContext(w, regions, i, m, seg, product, sm);
+    tf.tidy(() => {
+      const s0 = initialState(w, ctx);
+      const out = step(w, ctx, tf.tensor1d([2]), s0);
+      const picks = out.sentenceAttention!.arraySync()[0]!;
+      const reads = out.textAttention.arraySync()[0]!;
+      w['dec.att_txt.sentence']!.assign(tf.zeros([1]));
+      const plain = step(w, ctx, tf.tensor1d([2]), s0).textAttention.arraySync()[0]!;
+      const sentenceOf = [-1, 0, 0, 0, 1, 1, 1, 1, 2];
+      const ratio = (j: number) => reads[j]! / plain[j]! / (sentenceOf[j]! < 0 ? 1 : (picks[sentenceOf[j]!]! + 1e-8) ** 1.5);
+      for (let j = 1; j < 9; j++) expect(ratio(j) / ratio(0)).toBeCloseTo(1, 4);
+    });
+    disposeContext(ctx);
+    tf.dispose([regions, i, m, seg, sm]);
+    disposeWeights(w);
+  });
 });

@@ -10,7 +10,8 @@ import type { ImageEncoderConfig } from '../../src/inference/models/imageEncoder
 import { disposeWeights } from '../../src/inference/models/weights.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { FINDING_TYPES, PLEURAL_SIDES } from '../../src/corpus/schema.ts';
-import { findingChannels, imageExample, regionTargets } from '../../src/training/imageExamples.ts';
+import { findingChannels, imageExample, mirrorExample, regionTargets } from '../../src/training/imageExamples.ts';
+import { toPatchOrder } from '../../src/inference/models/imageEncoder.ts';
 import { localisationLoss, pretrainImageEncoder, weightedBce } from '../../src/training/pretrainImage.ts';
 
 const encoder: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 };
@@ -38,6 +39,25 @@ describe('image encoder pretraining', () => {
     expect(findingChannels({ type: FINDING_TYPES[0]!, location: '左肺下叶' }, withLobes)).toEqual([0, 9, 14]);
     expect(findingChannels({ type: FINDING_TYPES[0]!, location: '左肺下叶' }, encoder)).toEqual([0, 9]);
     expect(findingChannels({ type: FINDING_TYPES[0]!, location: PLEURAL_SIDES[0] }, withLobes)).toEqual([0, 9]);
+  });
+
+  it('mirroring reverses the width axis of the volume (in patch order) and of the region targets; twice is the identity', () => {
+    const { depth, height, width } = encoder.grid;
+    const natural = Uint8Array.from({ length: depth * height * width * 2 }, (_, i) => (i * 7) % 251);
+    const flipped = new Uint8Array(natural.length);
+    for (let i = 0; i < natural.length; i++) {
+      const w = Math.floor(i / 2) % width;
+      flipped[i] = natural[i + (width - 1 - 2 * w) * 2]!;
+    }
+    // Regions 1 × 2 × 2 (8 × 32 × 32 / 8 × 16 × 16), 10 outputs: output 3 on in region (0, 0, 0) → (0, 0, 1).
+    const targets = new Uint8Array(4 * 10);
+    targets[3] = 1;
+    const e = { id: 'x', image: toPatchOrder(natural, encoder), regionTargets: targets, category: 0 };
+    const m = mirrorExample(e, encoder);
+    expect(Array.from(m.image)).toEqual(Array.from(toPatchOrder(flipped, encoder)));
+    expect([...m.regionTargets.keys()].filter((i) => m.regionTargets[i])).toEqual([13]);
+    expect(Array.from(mirrorExample(m, encoder).image)).toEqual(Array.from(e.image));
+    expect(() => mirrorExample(e, { ...encoder, lobes: 5 })).toThrow(/names lobes/);
   });
 
   it('weighted BCE by hand', () => {

@@ -37,6 +37,9 @@
  *
  *   (s_y, q_y) = ATT(g_y, sentences, c^s_y)              sentence attention, context
  *   energy_t  += w_s · s_y[sentence(t)]                  in eq. 15, for input-text tokens
+ *   (with `sentenceProduct`: energy_t += w_s · log(s_y[sentence(t)] + ε): Nallapati et al.'s product of
+ *   word and sentence attention, where the additive bias gave the attended sentence's tokens at most
+ *   e^{w_s} ≈ 6× the weight, and tokens of another finding's sentence still supplied sizes and lobes)
  *   o_y = softmax(W_o [g_y; e_y; q_y] + b_o)
  *
  * With `remainingSentences`, the decoder also knows what is left to write: each input sentence has a
@@ -86,6 +89,8 @@ export interface FusionDecoderConfig {
   visualOutput?: boolean;
   /** With sentence attention: the salient sentences not yet attended feed the LSTM and the output (see above). */
   remainingSentences?: boolean;
+  /** With sentence attention: a token's sentence weight enters its text energy as a log, not linearly (see above). */
+  sentenceProduct?: boolean;
 }
 
 export interface SentenceAttentionConfig {
@@ -162,6 +167,7 @@ export type DecoderContext = {
   sentences?: ContextSentences;
   sentenceGuidedVision: boolean;
   visualOutput: boolean;
+  sentenceProduct: boolean;
 };
 
 /** The input text's sentences, computed once per summary (`contextSentences`). */
@@ -257,9 +263,9 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
  * Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the
  * mask; with sentence attention, the sentences from `members` (`sentenceMembership`; the caller's tensor).
  */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences'>, members?: tf.Tensor3D): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences' | 'sentenceProduct'>, members?: tf.Tensor3D): DecoderContext {
   if (c.sentenceAttention && !members) throw new Error('a decoder with sentence attention needs the sentence membership of its context (sentenceMembership)');
-  if ((c.sentenceGuidedVision || c.remainingSentences) && !c.sentenceAttention) throw new Error('sentence-guided visual attention and remaining sentences need the sentence attention');
+  if ((c.sentenceGuidedVision || c.remainingSentences || c.sentenceProduct) && !c.sentenceAttention) throw new Error('sentence-guided visual attention, remaining sentences and the sentence product need the sentence attention');
   return tf.tidy(() => {
     const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
@@ -271,7 +277,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!, c.remainingSentences === true) : undefined;
     return {
       regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
-      sentenceGuidedVision: c.sentenceGuidedVision === true, visualOutput: c.visualOutput === true,
+      sentenceGuidedVision: c.sentenceGuidedVision === true, visualOutput: c.visualOutput === true, sentenceProduct: c.sentenceProduct === true,
       ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
       ...(sentences ? { sentences } : {}),
     };
@@ -332,10 +338,12 @@ function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): { h: tf.Tensor2D
 }
 
 /** The sentence attention of one step, and its weights carried over to each input-text token's energy. */
-function attendSentences(w: Weights, sentences: ContextSentences, h: tf.Tensor2D, s: DecoderState) {
+function attendSentences(w: Weights, sentences: ContextSentences, h: tf.Tensor2D, s: DecoderState, product: boolean) {
   const coverage = { values: s.sentenceCoverage!, weight: w['dec.att_sent.coverage']! };
   const attended = attend(sentences.keys, sentences.features, tf.matMul(h, w['dec.att_sent.hidden'] as tf.Tensor2D), sentences.mask, [coverage]);
-  const perToken = tf.squeeze(tf.matMul(tf.expandDims(attended.weights, 1), sentences.members), [1]) as tf.Tensor2D; // [B, T]
+  // Each token gets its sentence's weight (or its log); tokens in no sentence (passages, padding) get 0.
+  const perSentence = product ? tf.log(tf.add(attended.weights, LOG_EPSILON)) : attended.weights;
+  const perToken = tf.squeeze(tf.matMul(tf.expandDims(perSentence, 1), sentences.members), [1]) as tf.Tensor2D; // [B, T]
   return { ...attended, tokenBias: { values: perToken, weight: w['dec.att_txt.sentence']! } };
 }
 
@@ -355,7 +363,7 @@ function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Decode
   const left = (coverage: tf.Tensor2D | undefined) => (ctx.sentences?.salience ? [remaining(ctx.sentences, coverage!)] : []);
   const fed = (e: tf.Tensor2D, q: tf.Tensor2D | undefined, r: tf.Tensor2D[]) => [...(ctx.textFeeding ? [e] : []), ...(q ? [q] : []), ...r];
   const cell = lstmCell(w, tf.concat([embedded, visual.context, ...fed(s.e, s.sentence, left(s.sentenceCoverage))], 1), s); // eq. 13
-  const sentence = ctx.sentences ? attendSentences(w, ctx.sentences, cell.h, s) : undefined;
+  const sentence = ctx.sentences ? attendSentences(w, ctx.sentences, cell.h, s, ctx.sentenceProduct) : undefined;
   const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
   const text = attend(ctx.tokenKeys, ctx.tokens, tf.matMul(cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D), ctx.tokenMask, sentence ? [coverage, sentence.tokenBias] : [coverage], s.pastEnergy); // eq. 15
   const sentenceCoverage = sentence ? (tf.add(s.sentenceCoverage!, sentence.weights) as tf.Tensor2D) : undefined;

@@ -100,7 +100,7 @@ function axisOffsets(size: number, axis: 0 | 1 | 2, regions: Grid, channels: num
 }
 
 /** A channels-last volume on the encoder grid, rearranged into the patch order the encoder reads. */
-export function toPatchOrder<T extends Float32Array | Uint8Array>(values: T, c: ImageEncoderConfig): T {
+export function toPatchOrder<T extends Float32Array | Uint8Array | Int32Array>(values: T, c: ImageEncoderConfig): T {
   const { depth, height, width } = c.grid;
   const regions = regionGrid(c);
   const [od, oh, ow] = ([0, 1, 2] as const).map((axis) => axisOffsets([depth, height, width][axis]!, axis, regions, c.channels)) as [Int32Array, Int32Array, Int32Array];
