@@ -1,0 +1,39 @@
+/**
+ * How often the frozen image encoder's pretraining head peaks on each finding (`src/eval/encoderLocalisation.ts`),
+ * on a split of the corpus the encoder did not train on: overall and per finding type.
+ *   npx tsx scripts/encoder-localisation.ts --model models/retrieval-v16 [--seed 1] [--n 2000] [--split val]
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { parseArgs } from 'node:util';
+import { studyGrid } from '../src/corpus/study.ts';
+import type { Split } from '../src/corpus/splits.ts';
+import { headPeakHits, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, imageEncoderMismatch, regionGrid, regionLogits, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { loadCheckpoint } from '../src/training/checkpoint.ts';
+import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
+import { mapSplit } from '../src/training/studies.ts';
+
+const { values } = parseArgs({ options: { model: { type: 'string' }, seed: { type: 'string', default: '1' }, n: { type: 'string', default: '2000' }, split: { type: 'string', default: 'val' } } });
+if (!values.model) throw new Error('--model DIR (a training directory with image-encoder.best) is required');
+await tf.setBackend('wasm');
+const saved = await loadCheckpoint(values.model, 'image-encoder.best');
+if (!saved) throw new Error(`${values.model}: no image-encoder.best checkpoint`);
+const w = saved.weights;
+// The options the encoder was trained with show in its weights: region-mixing layers and lobe outputs.
+const mixing = Object.keys(w).filter((k) => /^img\.mix_regions\d+\.kernel$/.test(k)).length;
+const lobes = w['img.head.kernel']!.shape.at(-1)! - DEFAULT_IMAGE_ENCODER.findingTypes - 1;
+const config: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}) };
+const mismatch = imageEncoderMismatch(w, config);
+if (mismatch) throw new Error(`${values.model}: the encoder does not match the default widths: ${mismatch}`);
+const r = regionGrid(config);
+const shape = [r.depth, r.height, r.width] as const;
+const hits = mapSplit(Number(values.seed), Number(values.n), values.split as Split, 256, (study) => {
+  const logits = tf.tidy(() => regionLogits(w, encodeImage(w, config, imageBatch([imageExample(study, config)]))).dataSync());
+  return headPeakHits(logits, shape, headOutputs(config), studyGrid(study), study.findings);
+}).flat();
+const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
+console.log(`${values.model}: head peak on the finding, seed ${values.seed}, n ${values.n}, ${values.split} split`);
+console.log(`${'finding type'.padEnd(20)}     n  type output  "any finding"`);
+const tally = Object.entries(tallyHeadPeaks(hits)).sort(([a], [b]) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
+for (const [type, t] of tally) console.log(`${type.padEnd(20)} ${String(t.n).padStart(5)}  ${pct(t.typePeak)} %     ${pct(t.anyPeak)} %`);
