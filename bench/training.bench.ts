@@ -1,7 +1,7 @@
 /**
  * One fusion-decoder training step on the wasm backend (forward, backward, Adam) at the pipeline's shapes:
  * median seconds per step and per study, with tfjs's own BatchMatMul gradient and with Tuwen's
- * (src/inference/tf/fastGradients.ts), and the ratio between them; and what the sentence attention costs.
+ * (src/inference/tf/fastGradients.ts), and the ratio between them; and what the sentence attention and v17's options cost.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -17,6 +17,8 @@ const SUMMARY = 70;
 /** With sentence attention: a "。" every 25 context tokens (the corpus's sentences are 10–40 tokens). */
 const END_ID = 4;
 const WITH_SENTENCES: FusionDecoderConfig = { ...CONFIG, sentenceAttention: { endId: END_ID, maxSentences: 32 } };
+/** v17's decoder: sentence attention with the guided visual query, the visual deep output, r_y and the sentence product. */
+const V17: FusionDecoderConfig = { ...WITH_SENTENCES, sentenceGuidedVision: true, visualOutput: true, remainingSentences: true, sentenceProduct: true };
 
 function stepSeconds(batch: number, runs: number, config = CONFIG): Promise<number[]> {
   const w = initFusionDecoder(config, 1);
@@ -55,9 +57,11 @@ export async function trainingBench(runs = 5): Promise<void> {
   installFastMatMulGradient();
   for (const batch of [16, 32]) rows.push({ gradient: "Tuwen's", batch, s: median(await stepSeconds(batch, runs)) });
   rows.push({ gradient: "Tuwen's, sentences", batch: 32, s: median(await stepSeconds(32, runs, WITH_SENTENCES)) });
+  rows.push({ gradient: "Tuwen's, v17", batch: 32, s: median(await stepSeconds(32, runs, V17)) });
   const base = rows[0]!.s / 16;
   console.log(`\nFusion-decoder training step (wasm, Node ${process.version}), median of ${runs} runs; context ${CONTEXT}, summary ${SUMMARY} tokens`);
   console.log('matMul gradient     batch   s/step   ms/study   × tfjs per study');
   for (const r of rows) console.log(`${r.gradient.padEnd(20)}${String(r.batch).padStart(5)}${r.s.toFixed(2).padStart(9)}${((r.s / r.batch) * 1000).toFixed(0).padStart(11)}${(base / (r.s / r.batch)).toFixed(2).padStart(19)}`);
   console.log(`sentence attention: × ${(rows[3]!.s / rows[2]!.s).toFixed(2)} time per step at batch 32`);
+  console.log(`v17's options on top of it: × ${(rows[4]!.s / rows[3]!.s).toFixed(2)} time per step at batch 32`);
 }
