@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { studyGrid } from '../src/corpus/study.ts';
 import type { Split } from '../src/corpus/splits.ts';
 import { headPeakHits, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
-import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, imageEncoderMismatch, regionGrid, regionLogits, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
 import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
 import { mapSplit } from '../src/training/studies.ts';
@@ -30,7 +30,7 @@ const r = regionGrid(config);
 const shape = [r.depth, r.height, r.width] as const;
 const hits = mapSplit(Number(values.seed), Number(values.n), values.split as Split, 256, (study) => {
   const logits = tf.tidy(() => regionLogits(w, encodeImage(w, config, imageBatch([imageExample(study, config)]))).dataSync());
-  return headPeakHits(logits, shape, headOutputs(config), studyGrid(study), study.findings);
+  return headPeakHits(logits, shape, config, studyGrid(study), study.findings);
 }).flat();
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
 console.log(`${values.model}: head peak on the finding, seed ${values.seed}, n ${values.n}, ${values.split} split`);

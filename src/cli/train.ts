@@ -77,6 +77,11 @@ export async function trainCommand(args: string[]): Promise<number> {
     ...(values['lobe-head'] ? { lobes: LOBES.length } : {}),
     ...(values['region-mixing'] ? { regionMixing: num('region-mixing') } : {}),
   };
+  // The image-pretraining objectives, the same for --stage all and --stage image.
+  const pretraining = {
+    ...(values['localisation-weight'] ? { localisationWeight: num('localisation-weight') } : {}),
+    ...(values.mirror ? { mirror: true } : {}),
+  };
   if (values.stage === 'all') {
     const started = performance.now();
     const data = values.manifest ? { kind: 'manifest' as const, path: values.manifest } : { kind: 'corpus' as const, n, size };
@@ -100,8 +105,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['visual-output'] ? { visualOutput: true } : {}),
       ...(values['remaining-sentences'] ? { remainingSentences: true } : {}),
       ...(values['sentence-product'] ? { sentenceProduct: true } : {}),
-      ...(values['localisation-weight'] ? { localisationWeight: num('localisation-weight') } : {}),
-      ...(values.mirror ? { mirror: true } : {}),
+      ...pretraining,
       ...(values['max-summary'] ? { maxSummary: num('max-summary') } : {}),
       patience: num('patience'),
       resume: values.resume!,
@@ -123,8 +127,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     batch: num('batch'),
     learningRate: num('lr'),
     positiveWeight: num('positive-weight'),
-    ...(values['localisation-weight'] ? { localisationWeight: num('localisation-weight') } : {}),
-    ...(values.mirror ? { mirror: true } : {}),
+    ...pretraining,
     evalEvery: num('eval-every'),
     patience: num('patience'),
     seed: values['image-seed'] ? num('image-seed') : seed,

@@ -5,24 +5,31 @@
  * findings apart, so this bounds the pointing game and lobes read from the image.
  */
 import type { FindingTruth } from '../corpus/schema.ts';
-import { FINDING_TYPES } from '../corpus/schema.ts';
+import { headOutputs, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { findingChannels } from '../training/imageExamples.ts';
 import { peakRegion, regionHits } from './pointing.ts';
 
 export type HeadPeakHit = { type: FindingTruth['type']; typePeak: boolean; anyPeak: boolean };
 
 /**
  * One study's findings scored against its head logits, laid out [region][output] (regions in the grid's
- * slice-row-column order, outputs as in `headOutputs`: the finding types, then "any finding").
+ * slice-row-column order, outputs as in `headOutputs`; each finding's type and "any finding" outputs are
+ * the ones it is trained on, `findingChannels`).
  */
-export function headPeakHits(logits: ArrayLike<number>, regionShape: readonly [number, number, number], outputs: number, volume: { depth: number; height: number; width: number }, findings: readonly Pick<FindingTruth, 'type' | 'boxes'>[]): HeadPeakHit[] {
+export function headPeakHits(logits: ArrayLike<number>, regionShape: readonly [number, number, number], c: ImageEncoderConfig, volume: { depth: number; height: number; width: number }, findings: readonly Pick<FindingTruth, 'type' | 'location' | 'boxes'>[]): HeadPeakHit[] {
   const regions = regionShape[0] * regionShape[1] * regionShape[2];
-  const column = (k: number) => Float32Array.from({ length: regions }, (_, r) => logits[r * outputs + k]!);
-  const anyPeak = peakRegion(column(FINDING_TYPES.length), regionShape);
-  return findings.map((f) => ({
-    type: f.type,
-    typePeak: regionHits(peakRegion(column(FINDING_TYPES.indexOf(f.type)), regionShape), regionShape, volume, f.boxes),
-    anyPeak: regionHits(anyPeak, regionShape, volume, f.boxes),
-  }));
+  const outputs = headOutputs(c);
+  // Each output's peak once per study: "any finding" and a type shared by several findings are asked again.
+  const peaks = new Map<number, ReturnType<typeof peakRegion>>();
+  const peakOf = (k: number) => {
+    if (!peaks.has(k)) peaks.set(k, peakRegion(Float32Array.from({ length: regions }, (_, r) => logits[r * outputs + k]!), regionShape));
+    return peaks.get(k)!;
+  };
+  const peakHits = (k: number, f: Pick<FindingTruth, 'boxes'>) => regionHits(peakOf(k), regionShape, volume, f.boxes);
+  return findings.map((f) => {
+    const [typeOutput, anyOutput] = findingChannels(f, c) as [number, number];
+    return { type: f.type, typePeak: peakHits(typeOutput, f), anyPeak: peakHits(anyOutput, f) };
+  });
 }
 
 /** Hit rates overall ("all") and per finding type, with counts. */
