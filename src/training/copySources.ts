@@ -49,19 +49,37 @@ export interface CopySourceOptions {
    * source, since it belongs to another finding's sentence.
    */
   spans?: readonly ([number, number] | undefined)[];
+  /** Ids never looked for in the passages (`placeAndSizeTokens`): the decoder cannot copy them from there. */
+  passageUncopied?: ReadonlySet<number>;
 }
 
 /** Per target token (the summary's tokens, then EOS): the context positions it was copied from. */
 export function copySources(summaryIds: readonly number[], contextIds: readonly number[], inputStart: number, o: CopySourceOptions = {}): number[][] {
-  const { maxSources = 4, ownOnly, spans } = o;
+  const { maxSources = 4, ownOnly, spans, passageUncopied } = o;
   const rows = summaryIds.map((_, y) => {
     const span = spans?.[y];
     const inSpan = span ? spanMatches(summaryIds, y, contextIds, span) : [];
     if (inSpan.length > 0) return inSpan.length <= maxSources ? inSpan : [];
     const inText = matches(summaryIds, y, contextIds, inputStart, contextIds.length);
     if (span && inText.length > 0) return []; // another finding's sentence
-    const found = inText.length > 0 || ownOnly?.[y] ? inText : matches(summaryIds, y, contextIds, 0, inputStart);
+    const found = inText.length > 0 || ownOnly?.[y] || passageUncopied?.has(summaryIds[y]!) ? inText : matches(summaryIds, y, contextIds, 0, inputStart);
     return found.length <= maxSources ? found : [];
   });
   return [...rows, []];
+}
+
+/**
+ * The ids of tokens that state a place or a size, which a retrieved passage states for another study:
+ * digits (in both WordPiece positions), and the characters that tell two location names apart where they
+ * differ in one character alone (右肺上叶 / 左肺上叶 → 右, 左; 右肺上叶 / 右肺中叶 → 上, 中).
+ */
+export function placeAndSizeTokens(tokens: readonly string[], locationNames: readonly string[]): number[] {
+  const telling = new Set<string>();
+  for (const a of locationNames)
+    for (const b of locationNames) {
+      if (a.length !== b.length) continue;
+      const differ = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+      if (differ.length === 1) telling.add(a[differ[0]!]!);
+    }
+  return tokens.flatMap((t, id) => (/\d/.test(t) || telling.has(t) ? [id] : []));
 }

@@ -25,7 +25,8 @@ import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import { trainRetriever } from './trainRetriever.ts';
 import { studyContexts } from './decoderContexts.ts';
-import { copySources } from './copySources.ts';
+import { copySources, placeAndSizeTokens } from './copySources.ts';
+import { LOCATION_PHRASES } from '../corpus/lexicon.ts';
 import { alignItems, sentenceIndex } from './itemAlignment.ts';
 import { SENTENCE_END } from '../text/sentences.ts';
 
@@ -93,6 +94,8 @@ export interface PipelineOptions {
   remainingSentences?: boolean;
   /** With sentence attention: a token's sentence weight enters its text energy as a log (`fusionDecoder.ts`). */
   sentenceProduct?: boolean;
+  /** The decoder may not copy a place or a size (`placeAndSizeTokens`) from a retrieved passage, only from the study's own text. */
+  passageUncopied?: boolean;
   /** λ of the image encoder's localisation term (`pretrainImage.ts`; default 0: none). */
   localisationWeight?: number;
   /** Image pretraining mirrors each training study left–right with probability ½ (`pretrainImage.ts`). */
@@ -174,6 +177,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     mentions.forEach((f, y) => f && out.set(boxRegions(regionShape, record.volume, f.boxes), y * regionCount));
     return out;
   };
+  // Places and sizes that the copy path may take from the study's own text only.
+  const uncopied = o.passageUncopied ? placeAndSizeTokens(tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id)), Object.values(LOCATION_PHRASES).flat()) : undefined;
   const withContext = (records: CachedStudy[], exs: ReturnType<typeof examples>) =>
     studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
@@ -189,6 +194,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, {
           ...(o.ownTextFindings ? { ownOnly: mentions.map(Boolean) } : {}),
           ...(o.alignedCopies ? { spans: aligned } : {}),
+          ...(uncopied ? { passageUncopied: new Set(uncopied) } : {}),
         }),
         ...(o.sentenceAttention ? { sentenceTargets: [...aligned!.map((span) => (span ? sentenceIndex(contextTokens, context.inputStart, span) : -1)), -1] } : {}),
       };
@@ -212,6 +218,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     ...(o.visualOutput ? { visualOutput: true } : {}),
     ...(o.remainingSentences ? { remainingSentences: true } : {}),
     ...(o.sentenceProduct ? { sentenceProduct: true } : {}),
+    ...(uncopied ? { passageUncopied: uncopied } : {}),
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
   };
   const maxSummary = o.maxSummary ?? DEFAULT_MAX_SUMMARY;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copySources } from '../../src/training/copySources.ts';
+import { copySources, placeAndSizeTokens } from '../../src/training/copySources.ts';
 
 describe('copySources', () => {
   // Context: two passage tokens [90, 91], then the input text from position 2: 7 3 4 8 | 7 5 4
@@ -32,5 +32,21 @@ describe('copySources', () => {
     const repeated = [0, 1, 2, 1, 2, 1, 2];
     expect(copySources([1, 2], repeated, 0, { maxSources: 3 })).toEqual([[1, 3, 5], [2, 4, 6], []]);
     expect(copySources([1, 2], repeated, 0, { maxSources: 2 })).toEqual([[], [], []]);
+  });
+  it('never looks in the passages for an uncopied token', () => {
+    // 90 stands only in the passage: uncopied, it gets no source; 91 still finds position 1.
+    expect(copySources([90, 91], context, 2, { passageUncopied: new Set([90]) })).toEqual([[], [1], []]);
+    // An uncopied token the input text has is aligned there as before.
+    expect(copySources([7, 3], context, 2, { passageUncopied: new Set([7, 3]) })).toEqual([[2], [3], []]);
+  });
+});
+
+describe('placeAndSizeTokens', () => {
+  it('digits in both positions, and the characters that tell two location names apart', () => {
+    const tokens = ['[PAD]', '3', '##3', '##mm', '右', '左', '肺', '上', '中', '下', '叶', '侧', '胸', '腔', '建'];
+    // 右肺上叶/左肺上叶 → 右 左; 右肺上叶/右肺中叶 → 上 中; 右肺中叶/右肺下叶 → 下; 右侧胸腔/左侧胸腔 adds nothing new.
+    expect(placeAndSizeTokens(tokens, ['右肺上叶', '右肺中叶', '右肺下叶', '左肺上叶', '右侧胸腔', '左侧胸腔'])).toEqual([1, 2, 4, 5, 7, 8, 9]);
+    // A name differing in two characters from every other tells nothing.
+    expect(placeAndSizeTokens(tokens, ['右肺上叶', '左肺下叶'])).toEqual([1, 2]);
   });
 });

@@ -89,6 +89,39 @@ describe('fusion decoder', () => {
     disposeWeights(w);
   });
 
+  it('passage places and sizes copy nothing: with β = 1, p is the attention on the copyable tokens; training and decoding agree', () => {
+    // Ids 5 and 7 are "uncopied": row 0's 5 stands in its passage (position 0), its 7 in the input text.
+    const uncopied: FusionDecoderConfig = { ...config, fixedBeta: 1, passageUncopied: [5, 7] };
+    const w = initFusionDecoder(uncopied, 6);
+    const t = toyBatch();
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, uncopied);
+    expect(ctx.copyMask.arraySync()).toEqual([[0, 1, 1, 1, 0], [1, 1, 1, 1, 0]]);
+    const s0 = initialState(w, ctx);
+    const out = step(w, ctx, tf.tensor1d([2, 2]), s0);
+    const [p0, p1] = out.probs.arraySync();
+    const [a0, a1] = out.textAttention.arraySync();
+    expect(p0![5]).toBe(0); // the passage's 5 is attended but not copied
+    expect(p0![7]).toBeCloseTo(a0![1]!, 6); // the input text's 7 is
+    expect(p0!.reduce((x, y) => x + y)).toBeCloseTo(1 - a0![0]!, 5);
+    expect(p1![4]).toBeCloseTo(a1![0]!, 6); // 4 is not uncopied, so row 1's passage token copies
+    const loss = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, uncopied.vocab).dataSync()[0]!;
+    const expected = tf.tidy(() => {
+      let s = initialState(w, ctx);
+      let sum = 0;
+      const targets = t.targets.arraySync();
+      for (let y = 0; y < 4; y++) {
+        const o = step(w, ctx, tf.squeeze(tf.slice(t.inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, s);
+        o.probs.arraySync().forEach((row, b) => (sum -= Math.log(row[targets[b]![y]!]! + 1e-8)));
+        s = o.state;
+      }
+      return sum / 8;
+    });
+    expect(loss).toBeCloseTo(expected, 4);
+    tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
+    disposeContext(ctx);
+    disposeWeights(w);
+  });
+
   it("learns to copy the retrieved tokens: the loss falls and β rises", async () => {
     const w = initFusionDecoder(config, 2);
     const t = toyBatch();

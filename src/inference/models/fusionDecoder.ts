@@ -91,6 +91,13 @@ export interface FusionDecoderConfig {
   remainingSentences?: boolean;
   /** With sentence attention: a token's sentence weight enters its text energy as a log, not linearly (see above). */
   sentenceProduct?: boolean;
+  /**
+   * Token ids the copy path may not take from a retrieved passage: another study's sizes and places
+   * (`placeAndSizeTokens`). Attention on them still feeds the text context e_y but copies nothing, so a
+   * lobe the input text omits must come from the generator (which sees the image), not from a neighbour's
+   * report. The input text's own tokens are always copyable.
+   */
+  passageUncopied?: number[];
 }
 
 export interface SentenceAttentionConfig {
@@ -157,8 +164,10 @@ export type DecoderContext = {
   tokenKeys: tf.Tensor3D; // [B, T, A]
   /** The context tokens' vocabulary ids (the caller's tensor). */
   tokenIds: tf.Tensor2D; // [B, T]
-  /** Where each retrieved token's attention goes in the vocabulary (padding rows are all zero). */
+  /** Where each retrieved token's attention goes in the vocabulary (rows of tokens that cannot be copied are all zero). */
   copyMap: tf.Tensor3D; // [B, T, V]
+  /** 1 for the context tokens that can be copied: not padding, and not a passage's `passageUncopied` token. */
+  copyMask: tf.Tensor2D; // [B, T]
   /** 0 for padding tokens, 1 otherwise. */
   tokenMask: tf.Tensor2D; // [B, T]
   fixedBeta?: number;
@@ -263,7 +272,7 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
  * Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the
  * mask; with sentence attention, the sentences from `members` (`sentenceMembership`; the caller's tensor).
  */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences' | 'sentenceProduct'>, members?: tf.Tensor3D): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences' | 'sentenceProduct' | 'passageUncopied'>, members?: tf.Tensor3D): DecoderContext {
   if (c.sentenceAttention && !members) throw new Error('a decoder with sentence attention needs the sentence membership of its context (sentenceMembership)');
   if ((c.sentenceGuidedVision || c.remainingSentences || c.sentenceProduct) && !c.sentenceAttention) throw new Error('sentence-guided visual attention, remaining sentences and the sentence product need the sentence attention');
   return tf.tidy(() => {
@@ -273,10 +282,11 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const [, t, td] = tokens.shape;
     const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
-    const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(tokenMask, 2)) as tf.Tensor3D; // [B, T, V]
+    const copyMask = copyableTokens(tokenIds, tokenMask, segments, c);
+    const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(copyMask, 2)) as tf.Tensor3D; // [B, T, V]
     const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!, c.remainingSentences === true) : undefined;
     return {
-      regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
+      regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
       sentenceGuidedVision: c.sentenceGuidedVision === true, visualOutput: c.visualOutput === true, sentenceProduct: c.sentenceProduct === true,
       ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
       ...(sentences ? { sentences } : {}),
@@ -284,9 +294,18 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
   });
 }
 
+/** tokenMask × (1 − passage × uncopied(id)): the context tokens the copy path may take [B, T]. */
+function copyableTokens(tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'passageUncopied'>): tf.Tensor2D {
+  if (!c.passageUncopied?.length) return tf.clone(tokenMask);
+  const uncopied = new Float32Array(c.vocab);
+  for (const id of c.passageUncopied) uncopied[id] = 1;
+  const blocked = tf.mul(tf.gather(tf.tensor1d(uncopied), tf.cast(tokenIds, 'int32')), tf.sub(1, tf.cast(segments, 'float32'))); // [B, T]
+  return tf.mul(tokenMask, tf.sub(1, blocked)) as tf.Tensor2D;
+}
+
 /** Frees what prepareContext made (the caller's features, ids, mask and segments stay). */
 export function disposeContext(ctx: DecoderContext): void {
-  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ctx.copyMap, ...(ctx.sentences ? Object.values(ctx.sentences) : [])]);
+  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ctx.copyMap, ctx.copyMask, ...(ctx.sentences ? Object.values(ctx.sentences) : [])]);
 }
 
 /** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token, q₀ the mean sentence; no coverage yet. */
@@ -437,7 +456,7 @@ export function tokenLogProbs(w: Weights, ctx: DecoderContext, inputs: tf.Tensor
       // with the target's id (the full copy distribution's product with the [B, T, V] map took a fifth of a training step).
       const target = tf.cast(tf.squeeze(tf.slice(targets, [0, y], [-1, 1]), [1]), 'int32'); // [B]
       const generated = tf.sum(tf.mul(out.generated, tf.oneHot(target, vocab)), 1); // [B]
-      const copied = tf.sum(tf.mul(out.textAttention, tf.mul(tf.cast(tf.equal(ctx.tokenIds, tf.expandDims(target, 1)), 'float32'), ctx.tokenMask)), 1); // [B]
+      const copied = tf.sum(tf.mul(out.textAttention, tf.mul(tf.cast(tf.equal(ctx.tokenIds, tf.expandDims(target, 1)), 'float32'), ctx.copyMask)), 1); // [B]
       logProbs.push(tf.log(tf.add(fuse(out.beta, generated, copied), LOG_EPSILON)) as tf.Tensor1D); // [B]
       looks.push(out.visualAttention);
       reads.push(out.textAttention);
