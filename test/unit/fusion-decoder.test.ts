@@ -48,6 +48,21 @@ function unroll(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D) {
   });
 }
 
+/** The toy batch's mean −log p(target) from the decoding path: `step` unrolled on the teacher-forced inputs. */
+function steppedLoss(w: Weights, ctx: DecoderContext, t: ReturnType<typeof toyBatch>): number {
+  const targets = t.targets.arraySync();
+  return tf.tidy(() => {
+    let s = initialState(w, ctx);
+    let sum = 0;
+    for (let y = 0; y < 4; y++) {
+      const o = step(w, ctx, tf.squeeze(tf.slice(t.inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, s);
+      o.probs.arraySync().forEach((row, b) => (sum -= Math.log(row[targets[b]![y]!]! + 1e-8)));
+      s = o.state;
+    }
+    return sum / 8;
+  });
+}
+
 describe('fusion decoder', () => {
   it('one step gives a distribution, a gate and attentions; padding gets no attention; nothing leaks', () => {
     const w = initFusionDecoder(config, 1);
@@ -73,18 +88,7 @@ describe('fusion decoder', () => {
     const t = toyBatch();
     const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
     const loss = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab).dataSync()[0]!;
-    const targets = t.targets.arraySync();
-    const expected = tf.tidy(() => {
-      let s = initialState(w, ctx);
-      let sum = 0;
-      for (let y = 0; y < 4; y++) {
-        const o = step(w, ctx, tf.squeeze(tf.slice(t.inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, s);
-        o.probs.arraySync().forEach((row, b) => (sum -= Math.log(row[targets[b]![y]!]! + 1e-8)));
-        s = o.state;
-      }
-      return sum / 8;
-    });
-    expect(loss).toBeCloseTo(expected, 5);
+    expect(loss).toBeCloseTo(steppedLoss(w, ctx, t), 5);
     disposeContext(ctx);
     disposeWeights(w);
   });
@@ -105,18 +109,7 @@ describe('fusion decoder', () => {
     expect(p0!.reduce((x, y) => x + y)).toBeCloseTo(1 - a0![0]!, 5);
     expect(p1![4]).toBeCloseTo(a1![0]!, 6); // 4 is not uncopied, so row 1's passage token copies
     const loss = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, uncopied.vocab).dataSync()[0]!;
-    const expected = tf.tidy(() => {
-      let s = initialState(w, ctx);
-      let sum = 0;
-      const targets = t.targets.arraySync();
-      for (let y = 0; y < 4; y++) {
-        const o = step(w, ctx, tf.squeeze(tf.slice(t.inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, s);
-        o.probs.arraySync().forEach((row, b) => (sum -= Math.log(row[targets[b]![y]!]! + 1e-8)));
-        s = o.state;
-      }
-      return sum / 8;
-    });
-    expect(loss).toBeCloseTo(expected, 4);
+    expect(loss).toBeCloseTo(steppedLoss(w, ctx, t), 4);
     tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
     disposeContext(ctx);
     disposeWeights(w);
