@@ -20,12 +20,13 @@ import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoin
 import { imageStage } from './imageStage.ts';
 import type { CachedStudy } from './studyCache.ts';
 import { omittedLobeCopies } from './omittedLobeCopies.ts';
-import type { FindingTruth } from '../corpus/schema.ts';
+import { LOBES, type FindingTruth } from '../corpus/schema.ts';
 import { trainDecoder } from './trainDecoder.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import { trainRetriever } from './trainRetriever.ts';
 import { studyContexts } from './decoderContexts.ts';
 import { copySources, placeAndSizeTokens } from './copySources.ts';
+import { regionLobeTable } from './regionLobes.ts';
 import { LOCATION_PHRASES } from '../corpus/lexicon.ts';
 import { alignItems, sentenceIndex } from './itemAlignment.ts';
 import { SENTENCE_END } from '../text/sentences.ts';
@@ -96,6 +97,8 @@ export interface PipelineOptions {
   sentenceProduct?: boolean;
   /** The decoder may not copy a place or a size (`placeAndSizeTokens`) from a retrieved passage, only from the study's own text. */
   passageUncopied?: boolean;
+  /** The decoder's output also reads P(lobe | region) under its visual attention (`regionLobes.ts`). */
+  regionLobes?: boolean;
   /** λ of the image encoder's localisation term (`pretrainImage.ts`; default 0: none). */
   localisationWeight?: number;
   /** Image pretraining mirrors each training study left–right with probability ½ (`pretrainImage.ts`). */
@@ -219,6 +222,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     ...(o.remainingSentences ? { remainingSentences: true } : {}),
     ...(o.sentenceProduct ? { sentenceProduct: true } : {}),
     ...(uncopied ? { passageUncopied: uncopied } : {}),
+    ...(o.regionLobes ? { regionLobes: { lobes: LOBES.length, table: lobeTable(train, regionShape) } } : {}),
     ...(o.ablation === 'fixed-beta' ? { fixedBeta: 0.5 } : {}),
   };
   const maxSummary = o.maxSummary ?? DEFAULT_MAX_SUMMARY;
@@ -243,4 +247,11 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   await writeFile(join(o.out, 'tokenizer.json'), JSON.stringify(tokenizerJson) + '\n');
   await writeFile(join(o.out, 'passages.jsonl'), toJsonl(encoded.map(({ ids: _ids, ...p }) => p)));
   return config;
+}
+
+/** P(lobe | region) from the training split; data without findings in a lobe cannot give one. */
+function lobeTable(train: CachedStudy[], regionShape: [number, number, number]): number[] {
+  const table = regionLobeTable(train, regionShape);
+  if (!table.some((p) => p > 0)) throw new Error('--region-lobes needs training studies with findings located in a lobe, with boxes');
+  return table;
 }

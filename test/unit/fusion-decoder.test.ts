@@ -115,6 +115,39 @@ describe('fusion decoder', () => {
     disposeWeights(w);
   });
 
+  it('region lobes: the output layer reads l = aᵀ P, the lobes under the visual attention', () => {
+    // Two lobes over the 4 regions; only l feeds the logits (token 1 ← lobe 0, token 2 ← lobe 1), β = 0.
+    const table = [1, 0, 0.5, 0.5, 0, 1, 0, 0];
+    const lobes: FusionDecoderConfig = { ...config, fixedBeta: 0, regionLobes: { lobes: 2, table } };
+    const w = initFusionDecoder(lobes, 7);
+    const [rows, vocab] = w['dec.out.kernel']!.shape as [number, number];
+    expect(rows).toBe(config.hidden + 2); // h, then l (no text feeding in this config)
+    const kernel = new Float32Array(rows * vocab);
+    kernel[(rows - 2) * vocab + 1] = 1;
+    kernel[(rows - 1) * vocab + 2] = 1;
+    tf.tidy(() => {
+      w['dec.out.kernel']!.assign(tf.tensor2d(kernel, [rows, vocab]));
+      w['dec.out.bias']!.assign(tf.zeros([vocab]));
+    });
+    const t = toyBatch();
+    const bos = tf.tensor1d([2, 2]);
+    const before = tf.memory().numTensors;
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, lobes);
+    const s0 = initialState(w, ctx);
+    const out = step(w, ctx, bos, s0);
+    const probs = out.probs.arraySync();
+    out.visualAttention.arraySync().forEach((a, b) => {
+      const l0 = a[0]! + 0.5 * a[1]!;
+      const l1 = 0.5 * a[1]! + a[2]!;
+      expect(Math.log(probs[b]![1]! / probs[b]![0]!)).toBeCloseTo(l0, 5);
+      expect(Math.log(probs[b]![2]! / probs[b]![0]!)).toBeCloseTo(l1, 5);
+    });
+    tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
+    disposeContext(ctx);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeWeights(w);
+  });
+
   it("learns to copy the retrieved tokens: the loss falls and β rises", async () => {
     const w = initFusionDecoder(config, 2);
     const t = toyBatch();

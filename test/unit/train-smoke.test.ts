@@ -33,7 +33,7 @@ const corpus = { seed: 77, n: 40, size: 64 };
 const cache = join(out, 'cache');
 const quiet = { progress: () => () => {}, log: () => {} };
 /** The decoder options of the shipped recipe and of the latest experiments, so that each is exercised. */
-const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopies: true, alignedCopies: true, sentenceAttention: true, guidedVision: true, visualOutput: true, remainingSentences: true, sentenceProduct: true, passageUncopied: true };
+const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopies: true, alignedCopies: true, sentenceAttention: true, guidedVision: true, visualOutput: true, remainingSentences: true, sentenceProduct: true, passageUncopied: true, regionLobes: true };
 
 describe('training smoke test', () => {
   it('trains every stage a few steps; the model loads and decodes', async () => {
