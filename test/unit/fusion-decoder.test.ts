@@ -63,22 +63,31 @@ function steppedLoss(w: Weights, ctx: DecoderContext, t: ReturnType<typeof toyBa
   });
 }
 
+/** The toy batch's first decoding step under config c; `release` frees what it made, `before` is the tensor count it started from. */
+function firstStep(w: Weights, c: FusionDecoderConfig) {
+  const t = toyBatch();
+  const bos = tf.tensor1d([2, 2]);
+  const before = tf.memory().numTensors;
+  const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, c);
+  const s0 = initialState(w, ctx);
+  const out = step(w, ctx, bos, s0);
+  const release = () => {
+    tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
+    disposeContext(ctx);
+  };
+  return { t, ctx, out, before, release };
+}
+
 describe('fusion decoder', () => {
   it('one step gives a distribution, a gate and attentions; padding gets no attention; nothing leaks', () => {
     const w = initFusionDecoder(config, 1);
-    const t = toyBatch();
-    const bos = tf.tensor1d([2, 2]);
-    const before = tf.memory().numTensors;
-    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, config);
-    const s0 = initialState(w, ctx);
-    const out = step(w, ctx, bos, s0);
+    const { out, before, release } = firstStep(w, config);
     expect(out.probs.shape).toEqual([2, 12]);
     tf.tidy(() => tf.sum(out.probs, 1).dataSync()).forEach((v) => expect(v).toBeCloseTo(1, 5));
     out.beta.dataSync().forEach((b) => expect(b > 0 && b < 1).toBe(true));
     expect(out.visualAttention.shape).toEqual([2, 4]);
     expect(out.textAttention.arraySync().map((row) => row[4])).toEqual([0, 0]);
-    tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
-    disposeContext(ctx);
+    release();
     expect(tf.memory().numTensors).toBe(before);
     disposeWeights(w);
   });
@@ -97,11 +106,8 @@ describe('fusion decoder', () => {
     // Ids 5 and 7 are "uncopied": row 0's 5 stands in its passage (position 0), its 7 in the input text.
     const uncopied: FusionDecoderConfig = { ...config, fixedBeta: 1, passageUncopied: [5, 7] };
     const w = initFusionDecoder(uncopied, 6);
-    const t = toyBatch();
-    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, uncopied);
+    const { t, ctx, out, release } = firstStep(w, uncopied);
     expect(ctx.copyMask.arraySync()).toEqual([[0, 1, 1, 1, 0], [1, 1, 1, 1, 0]]);
-    const s0 = initialState(w, ctx);
-    const out = step(w, ctx, tf.tensor1d([2, 2]), s0);
     const [p0, p1] = out.probs.arraySync();
     const [a0, a1] = out.textAttention.arraySync();
     expect(p0![5]).toBe(0); // the passage's 5 is attended but not copied
@@ -110,8 +116,7 @@ describe('fusion decoder', () => {
     expect(p1![4]).toBeCloseTo(a1![0]!, 6); // 4 is not uncopied, so row 1's passage token copies
     const loss = teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, uncopied.vocab).dataSync()[0]!;
     expect(loss).toBeCloseTo(steppedLoss(w, ctx, t), 4);
-    tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
-    disposeContext(ctx);
+    release();
     disposeWeights(w);
   });
 
@@ -129,12 +134,7 @@ describe('fusion decoder', () => {
       w['dec.out.kernel']!.assign(tf.tensor2d(kernel, [rows, vocab]));
       w['dec.out.bias']!.assign(tf.zeros([vocab]));
     });
-    const t = toyBatch();
-    const bos = tf.tensor1d([2, 2]);
-    const before = tf.memory().numTensors;
-    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, lobes);
-    const s0 = initialState(w, ctx);
-    const out = step(w, ctx, bos, s0);
+    const { out, before, release } = firstStep(w, lobes);
     const probs = out.probs.arraySync();
     out.visualAttention.arraySync().forEach((a, b) => {
       const l0 = a[0]! + 0.5 * a[1]!;
@@ -142,8 +142,7 @@ describe('fusion decoder', () => {
       expect(Math.log(probs[b]![1]! / probs[b]![0]!)).toBeCloseTo(l0, 5);
       expect(Math.log(probs[b]![2]! / probs[b]![0]!)).toBeCloseTo(l1, 5);
     });
-    tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
-    disposeContext(ctx);
+    release();
     expect(tf.memory().numTensors).toBe(before);
     disposeWeights(w);
   });
