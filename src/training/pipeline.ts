@@ -182,6 +182,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   };
   // Places and sizes that the copy path may take from the study's own text only.
   const uncopied = o.passageUncopied ? placeAndSizeTokens(tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id)), Object.values(LOCATION_PHRASES).flat()) : undefined;
+  const uncopiedSet = uncopied && new Set(uncopied);
   const withContext = (records: CachedStudy[], exs: ReturnType<typeof examples>) =>
     studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
@@ -197,7 +198,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         copySources: copySources(e.summaryIds, context.contextIds, context.inputStart, {
           ...(o.ownTextFindings ? { ownOnly: mentions.map(Boolean) } : {}),
           ...(o.alignedCopies ? { spans: aligned } : {}),
-          ...(uncopied ? { passageUncopied: new Set(uncopied) } : {}),
+          ...(uncopiedSet ? { passageUncopied: uncopiedSet } : {}),
         }),
         ...(o.sentenceAttention ? { sentenceTargets: [...aligned!.map((span) => (span ? sentenceIndex(contextTokens, context.inputStart, span) : -1)), -1] } : {}),
       };
