@@ -52,7 +52,7 @@
  *
  * With `regionLobes`, the output layer also reads the lobes under the visual attention, l_y = a_yᵀ P with
  * P(lobe | region) counted from the training boxes: v18u looked at the finding for 71 % of the omitted lobes
- * it wrote and named the right lobe for 26 %.
+ * it wrote and named the right lobe for 26 %. Trained as v17ul, it did not name omitted lobes more often.
  *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
