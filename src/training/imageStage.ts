@@ -11,13 +11,11 @@ import { imageEncoderMismatch, initImageEncoder } from '../inference/models/imag
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.ts';
 import { cacheImageFeatures } from './features.ts';
-import { imageExample, volumeExample, type ImageExample } from './imageExamples.ts';
+import { volumeExample } from './imageExamples.ts';
 import type { PipelineOptions } from './pipeline.ts';
 import { pretrainImageEncoder } from './pretrainImage.ts';
-import { mapSplit } from './studies.ts';
-import { cachedStudies, isStudyCached, studyRecord, writeStudyCache, type CachedStudy, type StudySource } from './studyCache.ts';
-
-type RenderedStudy = Omit<CachedStudy, 'features' | 'category'> & { image: ImageExample };
+import { renderSplit, type RenderedStudy } from './renderStudies.ts';
+import { cachedStudies, isStudyCached, writeStudyCache, type CachedStudy, type StudySource } from './studyCache.ts';
 
 export async function imageStage(o: PipelineOptions, imageSeed: number, patience: number): Promise<{ train: CachedStudy[]; val: CachedStudy[] }> {
   const imageRun = await readCheckpointState<{ step: number; stopped?: boolean }>(o.out, 'image-encoder.last');
@@ -77,7 +75,7 @@ async function renderedStudies(o: PipelineOptions, split: Split): Promise<Render
   const data = o.data;
   if (data.kind === 'corpus') {
     const tick = o.progress(`rendering ${split} studies`, data.n);
-    return mapSplit(o.seed, data.n, split, data.size, (s) => ({ ...studyRecord(s), image: imageExample(s, o.image) }), tick);
+    return renderSplit({ seed: o.seed, n: data.n, split, size: data.size, image: o.image }, tick);
   }
   const items = (await manifestItems(data.path)).filter((item) => (item.split ?? splitOfId(item.id)) === split);
   const tick = o.progress(`reading ${split} studies`, items.length);
