@@ -5,11 +5,10 @@ import { parseArgs } from 'node:util';
 import { LOBES } from '../corpus/schema.ts';
 import { DEFAULT_IMAGE_ENCODER, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
-import { imageExample } from '../training/imageExamples.ts';
 import { exportModel } from '../training/exportModel.ts';
 import { ABLATIONS, trainPipeline, type Ablation } from '../training/pipeline.ts';
 import { pretrainImageEncoder } from '../training/pretrainImage.ts';
-import { mapSplit } from '../training/studies.ts';
+import { renderSplit } from '../training/renderStudies.ts';
 import { UsageError } from './corpus.ts';
 import { ProgressBar, trainingLog } from './progress.ts';
 import { configFileArgs, numberOption, useWasmForTraining } from './trainingSetup.ts';
@@ -121,8 +120,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   const prep = new ProgressBar('rendering studies', n * 2);
-  const train = mapSplit(seed, n, 'train', size, (s) => imageExample(s, encoder), (d) => prep.update(d));
-  const val = mapSplit(seed, n, 'val', size, (s) => imageExample(s, encoder), (d) => prep.update(n + d));
+  const train = (await renderSplit({ seed, n, split: 'train', size, image: encoder }, (d) => prep.update(d))).map((s) => s.image);
+  const val = (await renderSplit({ seed, n, split: 'val', size, image: encoder }, (d) => prep.update(n + d))).map((s) => s.image);
   const steps = num('steps');
   const bar = new ProgressBar('image encoder', steps);
   const weights = await pretrainImageEncoder(train, val, {
