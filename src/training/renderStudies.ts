@@ -1,7 +1,7 @@
 /**
  * Rendering corpus studies to the image encoder's input on worker threads. Rendering is a pure function of
- * (seed, index), so the studies come back the same and in the same order as on one thread; on this 2-core
- * machine it halves the ~10 minutes a from-scratch run spends on 2,000 studies.
+ * (seed, index), so the studies come back the same and in the same order as on one thread. On this 2-core
+ * machine two workers render 1.5–1.7× faster than one (tfjs's wasm backend leaves the second core idle).
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
