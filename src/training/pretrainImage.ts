@@ -12,6 +12,7 @@ import { encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, t
 import { countParams, disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { ImageBatchConverter } from './imageBatches.ts';
 import { imageBatch, mirrorExample, type ImageExample } from './imageExamples.ts';
 import type { StageOptions } from './stageOptions.ts';
 import { loadOptimizerState, saveOptimizerState } from './optimizerState.ts';
@@ -39,10 +40,10 @@ interface TrainerState {
   stopped?: boolean;
 }
 
-function batchTensors(examples: ImageExample[], c: ImageEncoderConfig): { x: tf.Tensor2D; y: tf.Tensor5D } {
+function batchTensors(examples: ImageExample[], c: ImageEncoderConfig, floats?: Float32Array): { x: tf.Tensor2D; y: tf.Tensor5D } {
   const r = regionGrid(c);
   return tf.tidy(() => {
-    const x = imageBatch(examples);
+    const x = floats ? tf.tensor2d(floats, [examples.length, floats.length / examples.length]) : imageBatch(examples);
     const targets = concatTyped(examples.map((e) => e.regionTargets), (n) => new Uint8Array(n));
     const y = tf.tensor(targets, [examples.length, r.depth, r.height, r.width, headOutputs(c)], 'float32') as tf.Tensor5D;
     return { x, y };
@@ -117,32 +118,45 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
   const rand = Random.derive(o.seed, state.step);
   let order: number[] = [];
   let running = 0;
-  while (!state.stopped && state.step < o.steps) {
+  const draw = (): ImageExample[] => {
     if (order.length < o.batch) order = rand.shuffle(train.map((_, i) => i));
     const picked = order.splice(0, o.batch).map((i) => train[i]!);
-    const { x, y } = batchTensors(o.mirror ? picked.map((e) => (rand.chance(0.5) ? mirrorExample(e, o.encoder) : e)) : picked, o.encoder);
-    const loss = optimizer.minimize(() => pretrainingLoss(regionLogits(w, encodeImage(w, o.encoder, x)), y, o), true)!;
-    const value = loss.dataSync()[0]!;
-    tf.dispose([x, y, loss]);
-    state.step++;
-    running = state.step === 1 ? value : 0.9 * running + 0.1 * value;
-    o.onStep(state.step, running);
-    if (state.step % o.evalEvery === 0 || state.step === o.steps) {
-      const v = validate(w, val, o);
-      state.history.push({ step: state.step, train: running, val: v.loss, f1: v.f1 });
-      o.log(`step ${state.step}: train ${running.toFixed(4)}, validation ${v.loss.toFixed(4)}, region F1 ${v.f1.toFixed(3)}`);
-      const improved = v.loss < state.best;
-      if (improved) state.best = v.loss;
-      state.sinceBest = improved ? 0 : (state.sinceBest ?? 0) + 1;
-      state.stopped = state.sinceBest >= o.patience;
-      await saveCheckpoint(o.out, 'image-encoder.last', w, state);
-      await saveOptimizerState(o.out, 'image-encoder.last.optimizer', optimizer, w);
-      if (improved) await saveCheckpoint(o.out, 'image-encoder.best', w, state);
-      if (state.stopped) {
-        o.log(`early stop: no validation improvement in ${o.patience} evaluations`);
-        break;
+    return o.mirror ? picked.map((e) => (rand.chance(0.5) ? mirrorExample(e, o.encoder) : e)) : picked;
+  };
+  // Each batch's floats are made on a worker while the step before it runs (the draws keep their order).
+  const converter = new ImageBatchConverter();
+  const prepare = (examples: ImageExample[]) => converter.convert(examples.map((e) => e.image)).then((floats) => ({ examples, floats }));
+  let next = state.step < o.steps ? prepare(draw()) : undefined;
+  try {
+    while (!state.stopped && state.step < o.steps) {
+      const { examples, floats } = await next!;
+      next = state.step + 1 < o.steps ? prepare(draw()) : undefined;
+      const { x, y } = batchTensors(examples, o.encoder, floats);
+      const loss = optimizer.minimize(() => pretrainingLoss(regionLogits(w, encodeImage(w, o.encoder, x)), y, o), true)!;
+      const value = loss.dataSync()[0]!;
+      tf.dispose([x, y, loss]);
+      state.step++;
+      running = state.step === 1 ? value : 0.9 * running + 0.1 * value;
+      o.onStep(state.step, running);
+      if (state.step % o.evalEvery === 0 || state.step === o.steps) {
+        const v = validate(w, val, o);
+        state.history.push({ step: state.step, train: running, val: v.loss, f1: v.f1 });
+        o.log(`step ${state.step}: train ${running.toFixed(4)}, validation ${v.loss.toFixed(4)}, region F1 ${v.f1.toFixed(3)}`);
+        const improved = v.loss < state.best;
+        if (improved) state.best = v.loss;
+        state.sinceBest = improved ? 0 : (state.sinceBest ?? 0) + 1;
+        state.stopped = state.sinceBest >= o.patience;
+        await saveCheckpoint(o.out, 'image-encoder.last', w, state);
+        await saveOptimizerState(o.out, 'image-encoder.last.optimizer', optimizer, w);
+        if (improved) await saveCheckpoint(o.out, 'image-encoder.best', w, state);
+        if (state.stopped) {
+          o.log(`early stop: no validation improvement in ${o.patience} evaluations`);
+          break;
+        }
       }
     }
+  } finally {
+    await converter.close();
   }
   optimizer.dispose();
   await writeFile(

@@ -1,7 +1,7 @@
 /** The re-registered BatchMatMul gradient equals tfjs's own, for every transpose combination and batch. */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { fastTanh, installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
+import { fastTanh, installFastMatMulGradient, matMulTransposed } from '../../src/inference/tf/fastGradients.ts';
 
 describe('fast matMul gradient', () => {
   it('gives the same gradients as the original', async () => {
@@ -30,6 +30,30 @@ describe('fast matMul gradient', () => {
     const after = cases.map(gradsOf);
     after.forEach((g, i) => g.forEach((values, k) => values.forEach((v, j) => expect(v).toBeCloseTo(before[i]![k]![j]!, 4))));
   });
+  it('matMulTransposed: the value and both gradients of the fast gradient, bit for bit, with copies made outside', () => {
+    installFastMatMulGradient();
+    // Attention's two products (key·query with the keys' copy, weights·values with the values'), and a plain one without copies.
+    const cases: { a: number[]; b: number[]; copyA: boolean; copyB: boolean }[] = [
+      { a: [2, 5, 4], b: [2, 4, 1], copyA: true, copyB: false },
+      { a: [2, 1, 5], b: [2, 5, 4], copyA: false, copyB: true },
+      { a: [3, 4], b: [4, 5], copyA: true, copyB: true },
+      { a: [3, 4], b: [4, 5], copyA: false, copyB: false },
+    ];
+    for (const { a: sa, b: sb, copyA, copyB } of cases) {
+      const a = tf.randomNormal(sa, 0, 1, 'float32', 3);
+      const b = tf.randomNormal(sb, 0, 1, 'float32', 4);
+      const swap = (x: tf.Tensor) => tf.transpose(x, [...Array.from({ length: x.rank - 2 }, (_, i) => i), x.rank - 1, x.rank - 2]);
+      // Made before the gradient's scope, as prepareContext makes them once per summary.
+      const copies = { ...(copyA ? { aT: swap(a) } : {}), ...(copyB ? { bT: swap(b) } : {}) };
+      const loss = (product: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor) => (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(product(x, y), tf.range(1, 1 + product(x, y).size).reshape(product(x, y).shape)));
+      const plain = tf.grads(loss((x, y) => tf.matMul(x, y)))([a, b]).map((g) => Array.from(g.dataSync()));
+      const cached = tf.grads(loss((x, y) => matMulTransposed(x, y, copies)))([a, b]).map((g) => Array.from(g.dataSync()));
+      expect(cached).toEqual(plain);
+      expect(Array.from(matMulTransposed(a, b, copies).dataSync())).toEqual(Array.from(tf.matMul(a, b).dataSync()));
+      tf.dispose([a, b, ...Object.values(copies)]);
+    }
+  });
+
   it('fastTanh equals tanh', () => {
     const x = tf.linspace(-6, 6, 101);
     const diff = tf.max(tf.abs(tf.sub(fastTanh(x), tf.tanh(x)))).dataSync()[0]!;

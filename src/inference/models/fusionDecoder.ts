@@ -59,7 +59,7 @@
  * search, the CLI and the worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fastTanh } from '../tf/fastGradients.ts';
+import { fastTanh, matMulTransposed } from '../tf/fastGradients.ts';
 import { dense, embed, maskedMean } from './ops.ts';
 import { initResidualConvolutions, residualConvolutions } from './textEncoder.ts';
 import { initLayerNorm, layerNorm } from './transformer.ts';
@@ -177,6 +177,8 @@ export type DecoderContext = {
   regionKeys: tf.Tensor3D; // [B, R, A]
   tokens: tf.Tensor3D; // [B, T, tokenDim]   retrieved passages' and input text's tokens, encoded
   tokenKeys: tf.Tensor3D; // [B, T, A]
+  /** The four above with their last two axes swapped, for the gradients of every step's attention (`matMulTransposed`). */
+  transposed: { regions: tf.Tensor3D; regionKeys: tf.Tensor3D; tokens: tf.Tensor3D; tokenKeys: tf.Tensor3D };
   /** The context tokens' vocabulary ids (the caller's tensor). */
   tokenIds: tf.Tensor2D; // [B, T]
   /** Where each retrieved token's attention goes in the vocabulary (rows of tokens that cannot be copied are all zero). */
@@ -203,6 +205,9 @@ export type ContextSentences = {
   /** Each sentence's mean encoded token. */
   features: tf.Tensor3D; // [B, S, tokenDim]
   keys: tf.Tensor3D; // [B, S, A]
+  /** features and keys with their last two axes swapped (`matMulTransposed`). */
+  featuresT: tf.Tensor3D; // [B, tokenDim, S]
+  keysT: tf.Tensor3D; // [B, A, S]
   /** 1 for sentences the row has. */
   mask: tf.Tensor2D; // [B, S]
   /** With `remainingSentences`: each sentence's salience logit w·f_s + b. */
@@ -282,7 +287,7 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
   // and summing that view over a non-last axis (maskedMean) compiles an invalid transpose shader, which
   // makes WebGPU drop the whole command batch — every value of the step read back as garbage.
   const salience = remaining ? (tf.reshape(dense(w, 'dec.sent_salience', tf.reshape(features, [b * s, -1]) as tf.Tensor2D), [b, s]) as tf.Tensor2D) : undefined;
-  return { members: own, features, keys, mask: tf.minimum(counts, 1) as tf.Tensor2D, ...(salience ? { salience } : {}) };
+  return { members: own, features, keys, featuresT: swapLastAxes(features), keysT: swapLastAxes(keys), mask: tf.minimum(counts, 1) as tf.Tensor2D, ...(salience ? { salience } : {}) };
 }
 
 /**
@@ -303,7 +308,8 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(copyMask, 2)) as tf.Tensor3D; // [B, T, V]
     const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!, c.remainingSentences === true) : undefined;
     return {
-      regions, regionKeys, tokens, tokenKeys, tokenIds, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
+      regions, regionKeys, tokens, tokenKeys, tokenIds,
+      transposed: { regions: swapLastAxes(regions), regionKeys: swapLastAxes(regionKeys), tokens: swapLastAxes(tokens), tokenKeys: swapLastAxes(tokenKeys) }, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
       sentenceGuidedVision: c.sentenceGuidedVision === true, visualOutput: c.visualOutput === true, sentenceProduct: c.sentenceProduct === true,
       ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
       ...(sentences ? { sentences } : {}),
@@ -323,7 +329,7 @@ function copyableTokens(tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments:
 
 /** Frees what prepareContext made (the caller's features, ids, mask and segments stay). */
 export function disposeContext(ctx: DecoderContext): void {
-  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ctx.copyMap, ctx.copyMask, ...(ctx.regionLobes ? [ctx.regionLobes] : []), ...(ctx.sentences ? Object.values(ctx.sentences) : [])]);
+  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ...Object.values(ctx.transposed), ctx.copyMap, ctx.copyMask, ...(ctx.regionLobes ? [ctx.regionLobes] : []), ...(ctx.sentences ? Object.values(ctx.sentences) : [])]);
 }
 
 /** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token, q₀ the mean sentence; no coverage yet. */
@@ -348,16 +354,24 @@ export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
  * 2018, eq. 2) is subtracted from it: weight_n ∝ exp(energy_n) / (1 + Σ_{past} exp(energy_n)), so a token
  * read with high energy before is read less now (the 1 keeps the first step plain attention).
  */
-function attend(keys: tf.Tensor3D, values: tf.Tensor3D, projected: tf.Tensor2D, mask?: tf.Tensor2D, biases: { values: tf.Tensor2D; weight: tf.Tensor }[] = [], pastEnergy?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D; energy: tf.Tensor2D } {
+function attend(memory: AttentionMemory, projected: tf.Tensor2D, mask?: tf.Tensor2D, biases: { values: tf.Tensor2D; weight: tf.Tensor }[] = [], pastEnergy?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D; energy: tf.Tensor2D } {
+  const { keys, keysT, values, valuesT } = memory;
   const a = keys.shape[2];
   const query = tf.expandDims(tf.mul(projected, 1 / Math.sqrt(a)), 2); // [B, A, 1]
-  const scores = tf.squeeze(tf.matMul(keys, query), [2]) as tf.Tensor2D; // [B, N]
+  const scores = tf.squeeze(matMulTransposed(keys, query, { aT: keysT }), [2]) as tf.Tensor2D; // [B, N]
   const energy = biases.reduce((e, bias) => tf.add(e, tf.mul(bias.values, bias.weight)), scores as tf.Tensor) as tf.Tensor2D;
   const temporal = pastEnergy ? tf.sub(energy, pastEnergy) : energy;
   const masked = mask ? tf.add(temporal, tf.mul(tf.sub(1, mask), -1e9)) : temporal;
   const weights = tf.softmax(masked) as tf.Tensor2D; // [B, N]
-  const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as tf.Tensor2D; // [B, dim]
+  const context = tf.squeeze(matMulTransposed(tf.expandDims(weights, 1), values, { bT: valuesT }), [1]) as tf.Tensor2D; // [B, dim]
   return { weights, context, energy };
+}
+
+/** What an attention reads: keys [B, N, A] and values [B, N, D], and both with their last two axes swapped. */
+type AttentionMemory = { keys: tf.Tensor3D; keysT: tf.Tensor3D; values: tf.Tensor3D; valuesT: tf.Tensor3D };
+
+function swapLastAxes(x: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(x, [0, 2, 1]);
 }
 
 /** log(exp(a) + exp(b)), elementwise and without overflow. */
@@ -377,7 +391,7 @@ function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): { h: tf.Tensor2D
 /** The sentence attention of one step, and its weights carried over to each input-text token's energy. */
 function attendSentences(w: Weights, sentences: ContextSentences, h: tf.Tensor2D, s: DecoderState, product: boolean) {
   const coverage = { values: s.sentenceCoverage!, weight: w['dec.att_sent.coverage']! };
-  const attended = attend(sentences.keys, sentences.features, tf.matMul(h, w['dec.att_sent.hidden'] as tf.Tensor2D), sentences.mask, [coverage]);
+  const attended = attend({ keys: sentences.keys, keysT: sentences.keysT, values: sentences.features, valuesT: sentences.featuresT }, tf.matMul(h, w['dec.att_sent.hidden'] as tf.Tensor2D), sentences.mask, [coverage]);
   // Each token gets its sentence's weight (or its log); tokens in no sentence (passages, padding) get 0.
   const perSentence = product ? tf.log(tf.add(attended.weights, LOG_EPSILON)) : attended.weights;
   const perToken = tf.squeeze(tf.matMul(tf.expandDims(perSentence, 1), sentences.members), [1]) as tf.Tensor2D; // [B, T]
@@ -387,7 +401,7 @@ function attendSentences(w: Weights, sentences: ContextSentences, h: tf.Tensor2D
 /** r_y: the salient sentences not yet attended, given the sentence coverage — their weight and weighted features [B, 1 + D]. */
 function remaining(sentences: ContextSentences, coverage: tf.Tensor2D): tf.Tensor2D {
   const left = tf.mul(tf.mul(tf.sigmoid(sentences.salience!), sentences.mask), tf.relu(tf.sub(1, coverage))) as tf.Tensor2D; // [B, S]
-  const features = tf.squeeze(tf.matMul(tf.expandDims(left, 1), sentences.features), [1]); // [B, D]
+  const features = tf.squeeze(matMulTransposed(tf.expandDims(left, 1), sentences.features, { bT: sentences.featuresT }), [1]); // [B, D]
   return tf.concat([tf.sum(left, 1, true), features], 1) as tf.Tensor2D;
 }
 
@@ -395,14 +409,15 @@ function remaining(sentences: ContextSentences, coverage: tf.Tensor2D): tf.Tenso
 function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState) {
   // eq. 12; guided, the query also holds the sentence being restated: its finding's type and place pick the regions.
   const hidden = tf.matMul(s.h, w['dec.att_img.hidden'] as tf.Tensor2D) as tf.Tensor2D;
-  const visual = attend(ctx.regionKeys, ctx.regions, ctx.sentenceGuidedVision ? (tf.add(hidden, tf.matMul(s.sentence!, w['dec.att_img.sentence'] as tf.Tensor2D)) as tf.Tensor2D) : hidden);
+  const { transposed: t } = ctx;
+  const visual = attend({ keys: ctx.regionKeys, keysT: t.regionKeys, values: ctx.regions, valuesT: t.regions }, ctx.sentenceGuidedVision ? (tf.add(hidden, tf.matMul(s.sentence!, w['dec.att_img.sentence'] as tf.Tensor2D)) as tf.Tensor2D) : hidden);
   const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
   const left = (coverage: tf.Tensor2D | undefined) => (ctx.sentences?.salience ? [remaining(ctx.sentences, coverage!)] : []);
   const fed = (e: tf.Tensor2D, q: tf.Tensor2D | undefined, r: tf.Tensor2D[]) => [...(ctx.textFeeding ? [e] : []), ...(q ? [q] : []), ...r];
   const cell = lstmCell(w, tf.concat([embedded, visual.context, ...fed(s.e, s.sentence, left(s.sentenceCoverage))], 1), s); // eq. 13
   const sentence = ctx.sentences ? attendSentences(w, ctx.sentences, cell.h, s, ctx.sentenceProduct) : undefined;
   const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
-  const text = attend(ctx.tokenKeys, ctx.tokens, tf.matMul(cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D), ctx.tokenMask, sentence ? [coverage, sentence.tokenBias] : [coverage], s.pastEnergy); // eq. 15
+  const text = attend({ keys: ctx.tokenKeys, keysT: t.tokenKeys, values: ctx.tokens, valuesT: t.tokens }, tf.matMul(cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D), ctx.tokenMask, sentence ? [coverage, sentence.tokenBias] : [coverage], s.pastEnergy); // eq. 15
   const sentenceCoverage = sentence ? (tf.add(s.sentenceCoverage!, sentence.weights) as tf.Tensor2D) : undefined;
   const generated = tf.softmax(dense(w, 'dec.out', tf.concat([cell.h, ...fed(text.context, sentence?.context, left(sentenceCoverage)), ...(ctx.visualOutput ? [visual.context] : []), ...(ctx.regionLobes ? [tf.matMul(visual.weights, ctx.regionLobes)] : [])], 1))) as tf.Tensor2D; // eq. 14, [B, V]
   const state: DecoderState = {
