@@ -2,11 +2,18 @@
  * One fusion-decoder training step on the wasm backend (forward, backward, Adam) at the pipeline's shapes:
  * median seconds per step and per study, with tfjs's own BatchMatMul gradient and with Tuwen's
  * (src/inference/tf/fastGradients.ts), and the ratio between them; and what the sentence attention and v17's options cost.
+ * Then two parts of that speed alone: attention's products over a summary with keys and values transposed at
+ * every step (the fast gradient) or once (`matMulTransposed`); and an image pretraining step with its batch
+ * made into floats on the main thread or on a worker one step ahead (`ImageBatchConverter`).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { contextSegments, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../src/inference/models/fusionDecoder.ts';
-import { installFastMatMulGradient } from '../src/inference/tf/fastGradients.ts';
+import { installFastMatMulGradient, matMulTransposed } from '../src/inference/tf/fastGradients.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits } from '../src/inference/models/imageEncoder.ts';
+import { ImageBatchConverter } from '../src/training/imageBatches.ts';
+import { imageBatch, type ImageExample } from '../src/training/imageExamples.ts';
+import { weightedBce } from '../src/training/pretrainImage.ts';
 import { disposeWeights } from '../src/inference/models/weights.ts';
 import { median, timeRuns } from './stats.ts';
 
@@ -61,7 +68,77 @@ export async function trainingBench(runs = 5): Promise<void> {
   const base = rows[0]!.s / 16;
   console.log(`\nFusion-decoder training step (wasm, Node ${process.version}), median of ${runs} runs; context ${CONTEXT}, summary ${SUMMARY} tokens`);
   console.log('matMul gradient     batch   s/step   ms/study   × tfjs per study');
+  console.log("(attention's products take matMulTransposed's gradient in every row, so the first row is not tfjs's gradient alone)");
   for (const r of rows) console.log(`${r.gradient.padEnd(20)}${String(r.batch).padStart(5)}${r.s.toFixed(2).padStart(9)}${((r.s / r.batch) * 1000).toFixed(0).padStart(11)}${(base / (r.s / r.batch)).toFixed(2).padStart(19)}`);
   console.log(`sentence attention: × ${(rows[3]!.s / rows[2]!.s).toFixed(2)} time per step at batch 32`);
   console.log(`v17's options on top of it: × ${(rows[4]!.s / rows[3]!.s).toFixed(2)} time per step at batch 32`);
+  await attentionBench(runs);
+  await imageStepBench(runs);
+}
+
+/** Forward and backward of attention's two products (scores key·query, context weights·values) over a summary of SUMMARY steps. */
+async function attentionBench(runs: number): Promise<void> {
+  const [b, n, a] = [32, 256, 64];
+  const keys = tf.randomNormal([b, n, a], 0, 1, 'float32', 5) as tf.Tensor3D;
+  const values = tf.randomNormal([b, n, a], 0, 1, 'float32', 6) as tf.Tensor3D;
+  const query = tf.variable(tf.randomNormal([b, a], 0, 0.1, 'float32', 7));
+  const seconds = async (transposedOnce: boolean) => {
+    const run = async () => {
+      const { value, grads } = tf.variableGrads(() => {
+        const copies = transposedOnce ? { keysT: tf.transpose(keys, [0, 2, 1]), valuesT: tf.transpose(values, [0, 2, 1]) } : undefined;
+        let h = query as tf.Tensor;
+        for (let t = 0; t < SUMMARY; t++) {
+          const q = tf.expandDims(h, 2);
+          const scores = copies ? matMulTransposed(keys, q, { aT: copies.keysT }) : tf.matMul(keys, q);
+          const weights = tf.expandDims(tf.softmax(tf.squeeze(scores, [2])), 1);
+          h = tf.squeeze(copies ? matMulTransposed(weights, values, { bT: copies.valuesT }) : tf.matMul(weights, values), [1]);
+        }
+        return tf.sum(h) as tf.Scalar;
+      }, [query]);
+      await value.data();
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    return median(await timeRuns(run, runs, 1)) / 1000;
+  };
+  const everyStep = await seconds(false);
+  const once = await seconds(true);
+  tf.dispose([keys, values, query]);
+  console.log(`\nAttention products over ${SUMMARY} steps, forward and backward (batch ${b}, ${n} keys of ${a}), median of ${runs} runs`);
+  console.log(`keys and values transposed at every step: ${everyStep.toFixed(3)} s; once per summary: ${once.toFixed(3)} s; × ${(everyStep / once).toFixed(2)} faster`);
+}
+
+/** Image pretraining steps at the pipeline's shapes (batch 16), each batch made into floats on the main thread or on the worker. */
+async function imageStepBench(runs: number): Promise<void> {
+  const c = DEFAULT_IMAGE_ENCODER;
+  const batch = 16;
+  const r = regionGrid(c);
+  const w = initImageEncoder(c, 1);
+  const size = c.grid.depth * c.grid.height * c.grid.width * c.channels;
+  const examples: ImageExample[] = Array.from({ length: 3 * batch }, (_, i) => ({ id: `s${i}`, image: Uint8Array.from({ length: size }, (_, j) => (j * 7 + i * 13 + (j >> 9)) & 255), regionTargets: new Uint8Array(0), category: 0 }));
+  const batchOf = (k: number) => examples.slice((k % 3) * batch, (k % 3 + 1) * batch);
+  const y = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([batch, r.depth, r.height, r.width, headOutputs(c)], 0, 1, 'float32', 8), 0.9), 'float32'));
+  const optimizer = tf.train.adam(0.003);
+  const step = async (x: tf.Tensor2D) => {
+    const loss = optimizer.minimize(() => weightedBce(regionLogits(w, encodeImage(w, c, x)), y, 40), true)!;
+    await loss.data();
+    tf.dispose([loss, x]);
+  };
+  let k = 0;
+  const mainThread = median(await timeRuns(() => step(imageBatch(batchOf(k++))), runs, 2)) / 1000;
+  const converter = new ImageBatchConverter();
+  let next = converter.convert(batchOf(k).map((e) => e.image));
+  const worker = median(
+    await timeRuns(async () => {
+      const floats = await next;
+      next = converter.convert(batchOf(++k).map((e) => e.image));
+      await step(tf.tensor2d(floats, [batch, size]));
+    }, runs, 2),
+  ) / 1000;
+  await next;
+  await converter.close();
+  tf.dispose([y]);
+  optimizer.dispose();
+  disposeWeights(w);
+  console.log(`\nImage pretraining step (batch ${batch}, ${c.grid.depth}×${c.grid.height}×${c.grid.width}×${c.channels}), median of ${runs} runs`);
+  console.log(`floats made on the main thread: ${mainThread.toFixed(2)} s; on the worker one step ahead: ${worker.toFixed(2)} s; × ${(mainThread / worker).toFixed(2)} faster`);
 }
