@@ -1,7 +1,7 @@
 /** The re-registered BatchMatMul gradient equals tfjs's own, for every transpose combination and batch. */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { fastTanh, installFastMatMulGradient, matMulTransposed } from '../../src/inference/tf/fastGradients.ts';
+import { fastTanh, installFastMatMulGradient, matMulTransposed, swapLast } from '../../src/inference/tf/fastGradients.ts';
 
 describe('fast matMul gradient', () => {
   it('gives the same gradients as the original', async () => {
@@ -42,10 +42,13 @@ describe('fast matMul gradient', () => {
     for (const { a: sa, b: sb, copyA, copyB } of cases) {
       const a = tf.randomNormal(sa, 0, 1, 'float32', 3);
       const b = tf.randomNormal(sb, 0, 1, 'float32', 4);
-      const swap = (x: tf.Tensor) => tf.transpose(x, [...Array.from({ length: x.rank - 2 }, (_, i) => i), x.rank - 1, x.rank - 2]);
       // Made before the gradient's scope, as prepareContext makes them once per summary.
-      const copies = { ...(copyA ? { aT: swap(a) } : {}), ...(copyB ? { bT: swap(b) } : {}) };
-      const loss = (product: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor) => (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(product(x, y), tf.range(1, 1 + product(x, y).size).reshape(product(x, y).shape)));
+      const copies = { ...(copyA ? { aT: swapLast(a) } : {}), ...(copyB ? { bT: swapLast(b) } : {}) };
+      // A loss that weighs each output differently, so that a gradient mixed up between outputs shows.
+      const loss = (product: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor) => (x: tf.Tensor, y: tf.Tensor) => {
+        const p = product(x, y);
+        return tf.sum(tf.mul(p, tf.reshape(tf.range(1, 1 + p.size), p.shape)));
+      };
       const plain = tf.grads(loss((x, y) => tf.matMul(x, y)))([a, b]).map((g) => Array.from(g.dataSync()));
       const cached = tf.grads(loss((x, y) => matMulTransposed(x, y, copies)))([a, b]).map((g) => Array.from(g.dataSync()));
       expect(cached).toEqual(plain);

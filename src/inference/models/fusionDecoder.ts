@@ -59,7 +59,7 @@
  * search, the CLI and the worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fastTanh, matMulTransposed } from '../tf/fastGradients.ts';
+import { fastTanh, matMulTransposed, swapLast } from '../tf/fastGradients.ts';
 import { dense, embed, maskedMean } from './ops.ts';
 import { initResidualConvolutions, residualConvolutions } from './textEncoder.ts';
 import { initLayerNorm, layerNorm } from './transformer.ts';
@@ -287,7 +287,7 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
   // and summing that view over a non-last axis (maskedMean) compiles an invalid transpose shader, which
   // makes WebGPU drop the whole command batch — every value of the step read back as garbage.
   const salience = remaining ? (tf.reshape(dense(w, 'dec.sent_salience', tf.reshape(features, [b * s, -1]) as tf.Tensor2D), [b, s]) as tf.Tensor2D) : undefined;
-  return { members: own, features, keys, featuresT: swapLastAxes(features), keysT: swapLastAxes(keys), mask: tf.minimum(counts, 1) as tf.Tensor2D, ...(salience ? { salience } : {}) };
+  return { members: own, features, keys, featuresT: swapLast(features), keysT: swapLast(keys), mask: tf.minimum(counts, 1) as tf.Tensor2D, ...(salience ? { salience } : {}) };
 }
 
 /**
@@ -309,7 +309,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!, c.remainingSentences === true) : undefined;
     return {
       regions, regionKeys, tokens, tokenKeys, tokenIds,
-      transposed: { regions: swapLastAxes(regions), regionKeys: swapLastAxes(regionKeys), tokens: swapLastAxes(tokens), tokenKeys: swapLastAxes(tokenKeys) }, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
+      transposed: { regions: swapLast(regions), regionKeys: swapLast(regionKeys), tokens: swapLast(tokens), tokenKeys: swapLast(tokenKeys) }, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
       sentenceGuidedVision: c.sentenceGuidedVision === true, visualOutput: c.visualOutput === true, sentenceProduct: c.sentenceProduct === true,
       ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
       ...(sentences ? { sentences } : {}),
@@ -369,10 +369,6 @@ function attend(memory: AttentionMemory, projected: tf.Tensor2D, mask?: tf.Tenso
 
 /** What an attention reads: keys [B, N, A] and values [B, N, D], and both with their last two axes swapped. */
 type AttentionMemory = { keys: tf.Tensor3D; keysT: tf.Tensor3D; values: tf.Tensor3D; valuesT: tf.Tensor3D };
-
-function swapLastAxes(x: tf.Tensor3D): tf.Tensor3D {
-  return tf.transpose(x, [0, 2, 1]);
-}
 
 /** log(exp(a) + exp(b)), elementwise and without overflow. */
 function logAddExp(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {

@@ -7,11 +7,11 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Swaps the last two axes (a matrix transpose for each batch entry); a reshape where one of them is 1. */
-function swapLast(x: tf.Tensor): tf.Tensor {
+export function swapLast<T extends tf.Tensor>(x: T): T {
   const r = x.rank;
   const shape = [...x.shape.slice(0, r - 2), x.shape[r - 1]!, x.shape[r - 2]!];
-  if (x.shape[r - 1] === 1 || x.shape[r - 2] === 1) return tf.reshape(x, shape);
-  return tf.transpose(x, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2]);
+  if (x.shape[r - 1] === 1 || x.shape[r - 2] === 1) return tf.reshape(x, shape) as T;
+  return tf.transpose(x, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2]) as T;
 }
 
 /**
