@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { contextSegments, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../src/inference/models/fusionDecoder.ts';
-import { installFastMatMulGradient, matMulTransposed } from '../src/inference/tf/fastGradients.ts';
+import { installFastMatMulGradient, matMulTransposed, swapLast } from '../src/inference/tf/fastGradients.ts';
 import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits } from '../src/inference/models/imageEncoder.ts';
 import { ImageBatchConverter } from '../src/training/imageBatches.ts';
 import { imageBatch, type ImageExample } from '../src/training/imageExamples.ts';
@@ -85,7 +85,7 @@ async function attentionBench(runs: number): Promise<void> {
   const seconds = async (transposedOnce: boolean) => {
     const run = async () => {
       const { value, grads } = tf.variableGrads(() => {
-        const copies = transposedOnce ? { keysT: tf.transpose(keys, [0, 2, 1]), valuesT: tf.transpose(values, [0, 2, 1]) } : undefined;
+        const copies = transposedOnce ? { keysT: swapLast(keys), valuesT: swapLast(values) } : undefined;
         let h = query as tf.Tensor;
         for (let t = 0; t < SUMMARY; t++) {
           const q = tf.expandDims(h, 2);
