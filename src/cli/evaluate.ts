@@ -12,7 +12,9 @@ import { ciderD } from '../eval/ciderD.ts';
 import { evaluate, headline } from '../eval/evaluate.ts';
 import { jiebaTokens } from '../eval/jieba.ts';
 import { meteor } from '../eval/meteor.ts';
-import { saveResult, writeReports } from '../eval/report.ts';
+import { loadResults, saveResult, writeReports, type ResultRecord } from '../eval/report.ts';
+import { pairedComparison } from '../eval/paired.ts';
+import type { Interval } from '../eval/bootstrap.ts';
 import { writeAdversarialReport } from '../eval/adversarialReport.ts';
 import { rougeL } from '../eval/rouge.ts';
 import { corpusSplit, freshTestSet, manifestItems, type EvalItem } from '../eval/testSet.ts';
@@ -134,6 +136,38 @@ export async function evalCommand(args: string[]): Promise<number> {
   const section = report.split(/\n(?=## )/).find((s) => s.startsWith(`## Test set: ${testSet} (`));
   process.stdout.write(`${section ?? report}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(headline(scores))}\n`);
+  return 0;
+}
+
+/** `tuwen compare --test-set NAME A B`: two stored results of the same test set, compared study by study (`paired.ts`). */
+export async function compareCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'test-set': { type: 'string' }, reports: { type: 'string', default: 'reports' }, json: { type: 'boolean' } } });
+  const set = values['test-set'];
+  if (!set || positionals.length !== 2) throw new UsageError('usage: tuwen compare --test-set "corpus seed 1, n 1000, test split" [--reports reports] MODEL_A MODEL_B (the names under which `tuwen eval` stored them)');
+  const results = await loadResults(values.reports!);
+  const [a, b] = positionals.map((name) => {
+    const r = results.find((x) => x.modelDir === name && x.testSet === set);
+    if (!r) throw new UsageError(`no result of ${name} on "${set}" in ${values.reports}/results`);
+    if (!r.scores.items) throw new UsageError(`the result of ${name} on "${set}" keeps no per-study scores (stored before they existed): run tuwen eval again`);
+    return r;
+  }) as [ResultRecord, ResultRecord];
+  const p = pairedComparison(a.scores.items!, b.scores.items!);
+  const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
+  const range = (i: Interval, scale: number, digits: number) => `${signed(scale * i.value, digits)} [${signed(scale * i.low, digits)}, ${signed(scale * i.high, digits)}]`;
+  process.stdout.write(
+    [
+      `A: ${a.model} (${a.modelDir})`,
+      `B: ${b.model} (${b.modelDir})`,
+      `${set}: ${p.n} studies, ${p.differ} summaries differ; paired bootstrap 95 % intervals`,
+      '',
+      '| | A | B | A vs B |',
+      '| --- | --- | --- | --- |',
+      `| CIDEr-D | ${p.ciderD.a.toFixed(3)} | ${p.ciderD.b.toFixed(3)} | ${range(p.ciderD.difference, 1, 3)}, that is ${range(p.ciderD.relative, 100, 1)} % of B |`,
+      `| fact F1 | ${(100 * p.factF1.a).toFixed(1)} | ${(100 * p.factF1.b).toFixed(1)} | ${range(p.factF1.difference, 100, 1)} points |`,
+      '',
+    ].join('\n'),
+  );
+  if (values.json) process.stdout.write(`${JSON.stringify(p)}\n`);
   return 0;
 }
 

@@ -1,7 +1,7 @@
 /** `tuwen` command line: one sub-command per job; each lives in its own module. */
 import { parseArgs } from 'node:util';
 import { corpusCommand, datasetCommand, samplesCommand, UsageError } from './corpus.ts';
-import { baselineCommand, evalCommand, metricsCommand, reportAdversarialCommand } from './evaluate.ts';
+import { baselineCommand, compareCommand, evalCommand, metricsCommand, reportAdversarialCommand } from './evaluate.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
 import { summarizeCommand } from './summarize.ts';
 import { exportCommand, trainCommand } from './train.ts';
@@ -26,12 +26,15 @@ commands:
                                build a baseline "model" from a training split
   eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
+  compare --test-set NAME [--reports reports] [--json] MODEL_A MODEL_B
+                               two stored results of one test set, study by study: CIDEr-D A/B − 1 and
+                               fact F1 A − B with paired bootstrap intervals, and how many summaries differ
   train --stage image|all --out DIR [--config FILE] [--seed 1 --n 1000 | --manifest FILE] [--steps 600
         --retriever-steps 400 --decoder-steps 800 --batch 8 --positive-weight 40 --eval-every 50
         --passages 3 --decoder-hidden 192 --coverage-weight 1 --copy-weight 1 --context-dilations 1,2,4,8 --temporal-attention
         --own-text-findings --omitted-lobe-copies --aligned-copies --sentence-attention --sentence-weight 1 --max-summary 96
         --guided-vision --visual-output --remaining-sentences --sentence-product --passage-uncopied --region-lobes --region-mixing 1 --lobe-head --localisation-weight 1 --mirror
-        --init-seed S --image-seed S --ablation no-retrieval|random-image|fixed-beta
+        --init-seed S --image-seed S --ablation no-retrieval|random-image|fixed-beta --int8-aware-steps N
         --patience 4 --resume --cache models/study-cache]
                                train the retrieval model (wasm) on the corpus or a dataset manifest: image
                                pretraining only, or every stage (image, retriever, decoder) into a model
@@ -83,6 +86,8 @@ async function main(argv: string[]): Promise<number> {
       return baselineCommand(rest);
     case 'eval':
       return evalCommand(rest);
+    case 'compare':
+      return compareCommand(rest);
     case 'train':
       return trainCommand(rest);
     case 'train-generative':

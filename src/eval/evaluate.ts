@@ -13,6 +13,7 @@ import { meteor } from './meteor.ts';
 import { firstRelevantRank, meanReciprocalRank, recallAt } from './retrievalScores.ts';
 import { rougeL } from './rouge.ts';
 import type { EvalItem } from './testSet.ts';
+import type { ItemScore } from './paired.ts';
 
 export interface CaptionScores {
   bleu1: Interval;
@@ -43,9 +44,12 @@ export interface Scores {
   pointingGame: (Interval & { n: number }) | null;
   /** Of the predictions and, for comparison, of the references (characters). */
   diversity: { predictions: Diversity; references: Diversity };
+  /** Per study, for paired comparisons (`paired.ts`); absent in results stored before it existed. */
+  items?: ItemScore[];
 }
 
-export function captionScores(hyps: string[][], refs: string[][], freq?: DocumentFrequencies): CaptionScores {
+/** The caption metrics with intervals, and each item's CIDEr-D (whose mean is the corpus score). */
+export function captionScores(hyps: string[][], refs: string[][], freq?: DocumentFrequencies): { scores: CaptionScores; ciderD: number[] } {
   const items = hyps.map((hyp, i) => ({ hyp, refs: [refs[i]!] }));
   const stats = items.map((it) => bleuStats(it.hyp, it.refs));
   const indices = items.map((_, i) => i);
@@ -54,7 +58,7 @@ export function captionScores(hyps: string[][], refs: string[][], freq?: Documen
   const rouge = items.map((it) => rougeL(it.hyp, it.refs));
   const met = items.map((it) => meteor(it.hyp, it.refs));
   const m = (xs: number[]) => bootstrap(indices, (s) => mean(s.map((i) => xs[i]!)));
-  return { bleu1: b(0), bleu2: b(1), bleu3: b(2), bleu4: b(3), meteor: m(met), rougeL: m(rouge), ciderD: m(cider) };
+  return { scores: { bleu1: b(0), bleu2: b(1), bleu3: b(2), bleu4: b(3), meteor: m(met), rougeL: m(rouge), ciderD: m(cider) }, ciderD: cider };
 }
 
 export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize: { chars: (s: string) => string[]; jieba: (s: string) => string[] }): Scores {
@@ -72,11 +76,12 @@ export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize:
   });
   const ranks = items.flatMap((it, i) => (predictions[i]!.ranked ? [firstRelevantRank(predictions[i]!.ranked!, it.facts)] : []));
   const retrieval = (score: (r: number[]) => number) => (ranks.length === items.length ? bootstrap(ranks, (s) => score([...s])) : null);
+  const chars = captionScores(predictions.map((p) => tokenize.chars(p.summary)), refsChars);
 
   return {
     n: items.length,
-    chars: captionScores(predictions.map((p) => tokenize.chars(p.summary)), refsChars),
-    jieba: captionScores(predictions.map((p) => tokenize.jieba(p.summary)), refsJieba),
+    chars: chars.scores,
+    jieba: captionScores(predictions.map((p) => tokenize.jieba(p.summary)), refsJieba).scores,
     factF1: facts((p) => p.f1),
     factPrecision: facts((p) => p.precision),
     factRecall: facts((p) => p.recall),
@@ -89,6 +94,7 @@ export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize:
     mrr: retrieval(meanReciprocalRank),
     pointingGame: pointingScore(predictions),
     diversity: { predictions: diversity(predictions.map((p) => tokenize.chars(p.summary))), references: diversity(refsChars) },
+    items: items.map((it, i) => ({ id: it.id, summary: predictions[i]!.summary, ciderD: chars.ciderD[i]!, facts: counts[i]! })),
   };
 }
 

@@ -35,7 +35,11 @@ export function loadExportedModel(files: ExportedFiles): Summarizer {
   if (!files.passages || !files.index || !files.indexScales) throw new Error('a retrieval model needs passages.json, index.bin and index-scales.bin');
   const q = new Int8Array(files.index.buffer, files.index.byteOffset, files.index.byteLength);
   const scales = new Float32Array(files.indexScales.buffer.slice(files.indexScales.byteOffset, files.indexScales.byteOffset + files.indexScales.byteLength));
+  return createSummarizer(config, weights, tokenizer, JSON.parse(files.passages) as Passage[], indexVectors(q, scales));
+}
+
+/** The passage index's int8 codes, one scale per vector, as float vectors: code × its vector's scale. */
+export function indexVectors(q: Int8Array, scales: Float32Array): { vectors: Float32Array; dim: number } {
   const dim = q.length / scales.length;
-  const vectors = Float32Array.from(q, (v, i) => v * scales[Math.floor(i / dim)]!);
-  return createSummarizer(config, weights, tokenizer, JSON.parse(files.passages) as Passage[], { vectors, dim });
+  return { vectors: Float32Array.from(q, (v, i) => v * scales[Math.floor(i / dim)]!), dim };
 }

@@ -14,10 +14,19 @@ import { cacheImageFeatures } from './features.ts';
 import { volumeExample } from './imageExamples.ts';
 import type { PipelineOptions } from './pipeline.ts';
 import { pretrainImageEncoder } from './pretrainImage.ts';
+import { int8Rounded } from './int8Aware.ts';
 import { renderSplit, type RenderedStudy } from './renderStudies.ts';
 import { cachedStudies, isStudyCached, writeStudyCache, type CachedStudy, type StudySource } from './studyCache.ts';
 
-export async function imageStage(o: PipelineOptions, imageSeed: number, patience: number): Promise<{ train: CachedStudy[]; val: CachedStudy[] }> {
+type Splits = { train: CachedStudy[]; val: CachedStudy[] };
+
+const INT8_FEATURES = 'int8 image encoder (as exported): the features the int8-aware decoder trains on';
+
+/**
+ * The studies with the frozen encoder's features; with `o.int8AwareSteps`, also (`int8`) with the features
+ * of the encoder as the export rounds it, which the int8-aware decoder trains on (cached like the others).
+ */
+export async function imageStage(o: PipelineOptions, imageSeed: number, patience: number): Promise<Splits & { int8?: Splits }> {
   const imageRun = await readCheckpointState<{ step: number; stopped?: boolean }>(o.out, 'image-encoder.last');
   const resumeImage = o.resume === true && imageRun !== undefined && !imageRun.stopped && imageRun.step < o.imageSteps;
   const saved = resumeImage ? undefined : (await loadCheckpoint(o.out, 'image-encoder.best'))?.weights;
@@ -37,8 +46,18 @@ export async function imageStage(o: PipelineOptions, imageSeed: number, patience
       return cachedStudies(cache.dir, split, source, (done) => tick(done));
     };
     const out = { train: await read('train'), val: await read('val') };
+    const int8 = o.int8AwareSteps ? int8Rounded(saved) : undefined;
     disposeWeights(saved);
-    return out;
+    if (!int8) return out;
+    o.log(INT8_FEATURES);
+    const rounded = cache.source(int8);
+    const read8 = (split: Split) => {
+      const tick = o.progress(`int8 image features (${split})`, rounded.n);
+      return cachedStudies(cache.dir, split, rounded, (done) => tick(done));
+    };
+    const int8Splits = { train: await read8('train'), val: await read8('val') };
+    disposeWeights(int8);
+    return { ...out, int8: int8Splits };
   }
 
   const train = await renderedStudies(o, 'train');
@@ -59,15 +78,24 @@ export async function imageStage(o: PipelineOptions, imageSeed: number, patience
       log: o.log,
     });
   }
-  const withFeatures = (records: RenderedStudy[], split: Split): CachedStudy[] => {
-    const tick = o.progress(`image features (${split})`, records.length);
-    const features = cacheImageFeatures(image!, o.image, records.map((r) => r.image), 8, tick);
+  const withFeatures = (encoder: Weights, records: RenderedStudy[], label: string): CachedStudy[] => {
+    const tick = o.progress(label, records.length);
+    const features = cacheImageFeatures(encoder, o.image, records.map((r) => r.image), 8, tick);
     return records.map(({ image: example, ...r }, i) => ({ ...r, category: example.category, features: features[i]! }));
   };
-  const out = { train: withFeatures(train, 'train'), val: withFeatures(val, 'val') };
-  if (cache) for (const split of ['train', 'val'] as const) await writeStudyCache(cache.dir, split, cache.source(image), out[split]);
+  const encoded = async (encoder: Weights, label: string): Promise<Splits> => {
+    const out = { train: withFeatures(encoder, train, `${label} (train)`), val: withFeatures(encoder, val, `${label} (val)`) };
+    if (cache) for (const split of ['train', 'val'] as const) await writeStudyCache(cache.dir, split, cache.source(encoder), out[split]);
+    return out;
+  };
+  const out = await encoded(image!, 'image features');
+  const int8 = o.int8AwareSteps ? int8Rounded(image!) : undefined;
   disposeWeights(image);
-  return out;
+  if (!int8) return out;
+  o.log(INT8_FEATURES);
+  const int8Splits = await encoded(int8, 'int8 image features');
+  disposeWeights(int8);
+  return { ...out, int8: int8Splits };
 }
 
 /** A split's studies with their encoder input: rendered from the corpus, or read from a manifest's files. */

@@ -3,6 +3,7 @@
  * (`imageStage.ts`), tokenizer and passages from the training split, retriever, retrieval of each study's
  * context passages, fusion decoder; then the model directory (config, tokenizer, passages, weights).
  */
+import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPassages } from '../corpus/passages.ts';
@@ -22,6 +23,7 @@ import type { CachedStudy } from './studyCache.ts';
 import { omittedLobeCopies } from './omittedLobeCopies.ts';
 import { LOBES, type FindingTruth } from '../corpus/schema.ts';
 import { trainDecoder } from './trainDecoder.ts';
+import { int8Index, int8Rounded } from './int8Aware.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import { trainRetriever } from './trainRetriever.ts';
 import { studyContexts } from './decoderContexts.ts';
@@ -99,6 +101,12 @@ export interface PipelineOptions {
   passageUncopied?: boolean;
   /** The decoder's output also reads P(lobe | region) under its visual attention (`regionLobes.ts`). */
   regionLobes?: boolean;
+  /**
+   * After the decoder, this many steps of int8-aware fine-tuning (`int8Aware.ts`): from the decoder's best
+   * checkpoint, on features of the rounded image encoder and passages ranked by the rounded text encoder
+   * and index, through the rounded decoder weights — every part as the export rounds it. Default 0: none.
+   */
+  int8AwareSteps?: number;
   /** λ of the image encoder's localisation term (`pretrainImage.ts`; default 0: none). */
   localisationWeight?: number;
   /** Image pretraining mirrors each training study left–right with probability ½ (`pretrainImage.ts`). */
@@ -123,12 +131,14 @@ export interface PipelineOptions {
   progress: (label: string, total: number) => (done: number, extra?: string) => void;
   log: (line: string) => void;
   /** Every training step's running loss, per stage (for tests and curves). */
-  onLoss?: (stage: 'image' | 'retriever' | 'decoder', step: number, loss: number) => void;
+  onLoss?: (stage: 'image' | 'retriever' | 'decoder' | 'int8', step: number, loss: number) => void;
 }
 
 /** The decoder's batch: 32 studies fit the wasm heap (4 GiB) with 96-token summaries, and train 1.6× more studies a second than 16. */
 const DECODER_BATCH = 32;
 const DEFAULT_MAX_SUMMARY = 96;
+/** Int8-aware fine-tuning's step size: the decoder's own at the end of its cosine decay (0.003 × 0.1). */
+const INT8_AWARE_RATE = 0.0003;
 
 /** Sentences of the input text the decoder's sentence attention reads: the corpus's inputs have 5–9 (clinical line, findings, distractors; 300 studies counted), a user's may have more. */
 const MAX_SENTENCES = 32;
@@ -136,7 +146,7 @@ const MAX_SENTENCES = 32;
 export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const initSeed = o.initSeed ?? o.seed;
   const patience = o.patience ?? 4;
-  const { train, val } = await imageStage(o, o.imageSeed ?? initSeed, patience);
+  const { train, val, int8 } = await imageStage(o, o.imageSeed ?? initSeed, patience);
   if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
 
   // Tokenizer and passages come from the training split only.
@@ -183,8 +193,10 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   // Places and sizes that the copy path may take from the study's own text only.
   const uncopied = o.passageUncopied ? placeAndSizeTokens(tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id)), Object.values(LOCATION_PHRASES).flat()) : undefined;
   const uncopiedSet = uncopied && new Set(uncopied);
-  const withContext = (records: CachedStudy[], exs: ReturnType<typeof examples>) =>
-    studyContexts(textWeights, text, index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
+  /** The decoder's examples: each study's context from the retriever (`weights`, `index`), its copy, attention and sentence targets. */
+  const withContext = (records: CachedStudy[], retrieval = { weights: textWeights, index }) => {
+    const exs = examples(records);
+    return studyContexts(retrieval.weights, text, retrieval.index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
       const summaryTokens = tokenizer.tokens(e.summaryIds);
       const mentions = findingMentions(summaryTokens, records[i]!.findings);
@@ -203,10 +215,12 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         ...(o.sentenceAttention ? { sentenceTargets: [...aligned!.map((span) => (span ? sentenceIndex(contextTokens, context.inputStart, span) : -1)), -1] } : {}),
       };
     });
-  const copies = o.omittedLobeCopies && o.data.kind === 'corpus' ? omittedLobeCopies(train, initSeed) : [];
-  if (copies.length) o.log(`decoder: ${copies.length} extra training copies whose text omits a lobe`);
-  const trainDec = withContext([...train, ...copies], [...trainExamples, ...examples(copies)]);
-  const valDec = withContext(val, valExamples);
+  };
+  const withCopies = (records: CachedStudy[]) => (o.omittedLobeCopies && o.data.kind === 'corpus' ? [...records, ...omittedLobeCopies(records, initSeed)] : records);
+  const trainRecords = withCopies(train);
+  if (trainRecords.length > train.length) o.log(`decoder: ${trainRecords.length - train.length} extra training copies whose text omits a lobe`);
+  const trainDec = withContext(trainRecords);
+  const valDec = withContext(val);
   index.dispose();
 
   // Stage 3: the fusion decoder.
@@ -229,20 +243,50 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const maxSummary = o.maxSummary ?? DEFAULT_MAX_SUMMARY;
   const cut = trainDec.filter((e) => e.summaryIds.length + 1 > maxSummary).length;
   if (cut) o.log(`decoder: ${cut} of ${trainDec.length} training summaries are longer than ${maxSummary} tokens (with EOS) and are cut before their end; --max-summary sets the length`);
+  const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const tick3 = o.progress('decoder', o.decoderSteps);
+  /** What the decoder's training and its int8-aware fine-tuning share. */
+  const decoderRun = {
+    decoder, maxSummary, attentionWeight: 1, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
+    batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out, log: o.log,
+  };
   const decoderWeights = await trainDecoder(trainDec, valDec, {
-    decoder, maxSummary, attentionWeight: 1, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}), steps: o.decoderSteps, batch: DECODER_BATCH, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out,
+    ...decoderRun, steps: o.decoderSteps, learningRate: 0.003, learningRateFloor: 0.1,
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);
     },
-    log: o.log,
   });
 
-  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`} (train split: ${train.length})` };
-  const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
+  // Stage 3b: int8-aware fine-tuning, on every input as the exported model will compute it.
+  let decoderCheckpoint = 'decoder.best';
+  let int8Steps: number | undefined;
+  if (int8) {
+    const textInt8 = int8Rounded(textWeights);
+    const float = embedTexts(textInt8, text, encoded.map((p) => p.ids));
+    const retrieval = { weights: textInt8, index: int8Index(float) };
+    float.dispose();
+    const trainInt8 = withContext(withCopies(int8.train), retrieval);
+    const valInt8 = withContext(int8.val, retrieval);
+    tf.dispose([retrieval.index, ...Object.values(textInt8)]);
+    const from = await best('decoder.best', decoderWeights);
+    const tick = o.progress('int8-aware decoder', o.int8AwareSteps!);
+    const tuned = await trainDecoder(trainInt8, valInt8, {
+      ...decoderRun, steps: o.int8AwareSteps!, learningRate: INT8_AWARE_RATE, int8Aware: { from },
+      onStep: (s, l) => {
+        tick(s, `loss ${l.toFixed(4)}`);
+        o.onLoss?.('int8', s, l);
+      },
+    });
+    disposeWeights(tuned);
+    if (from !== decoderWeights) disposeWeights(from);
+    decoderCheckpoint = 'decoder-int8.best';
+    int8Steps = (await readCheckpointState<{ step: number }>(o.out, decoderCheckpoint))?.step;
+  }
+
+  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`} (train split: ${train.length})${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}` };
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
-  const all: Weights = { ...imageBest, ...textWeights, ...(await best('decoder.best', decoderWeights)) };
+  const all: Weights = { ...imageBest, ...textWeights, ...(await best(decoderCheckpoint, decoderWeights)) };
   await saveCheckpoint(o.out, 'model', all, { config });
   await writeFile(join(o.out, 'config.json'), JSON.stringify(config, null, 1) + '\n');
   await writeFile(join(o.out, 'tokenizer.json'), JSON.stringify(tokenizerJson) + '\n');

@@ -12,6 +12,8 @@ import { padBatch } from '../inference/textBatch.ts';
 import type { StageOptions } from './stageOptions.ts';
 import { regionValues } from './trainRetriever.ts';
 import { teacherForcing } from './teacherForcing.ts';
+import { straightThroughInt8, withInt8 } from './int8Aware.ts';
+import { readCheckpointState } from './checkpoint.ts';
 
 export interface DecoderExample {
   features: ImageFeatures;
@@ -42,6 +44,11 @@ export interface DecoderTrainingOptions extends StageOptions {
   sentenceWeight?: number;
   /** With it, a batch holds at most this many summary positions (rows × longest row): batches of long summaries are smaller. */
   maxTokens?: number;
+  /**
+   * Int8-aware fine-tuning (`int8Aware.ts`): start from these trained weights, and train and validate
+   * through their export's uint8 rounding. Its checkpoints are `decoder-int8.*`, beside the decoder's own.
+   */
+  int8Aware?: { from: Weights };
 }
 
 /** The tensors one batch needs. */
@@ -91,6 +98,12 @@ function sentenceTensors(part: DecoderExample[], length: number, contextLength: 
   };
 }
 
+/** The stage's names: the decoder's own training, or its int8-aware fine-tuning. */
+const RUNS = {
+  float: { label: 'decoder', checkpoint: 'decoder.best', last: 'decoder.last', curve: { file: 'curve-decoder.svg', title: 'Fusion decoder training' }, streamKey: 3 },
+  int8: { label: 'int8-aware decoder', checkpoint: 'decoder-int8.best', last: 'decoder-int8.last', curve: { file: 'curve-decoder-int8.svg', title: 'Fusion decoder, int8-aware fine-tuning' }, streamKey: 4 },
+};
+
 function batchLoss(w: Weights, o: DecoderTrainingOptions, part: DecoderExample[]): number {
   const b = decoderBatch(o, part);
   const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
@@ -102,22 +115,27 @@ function batchLoss(w: Weights, o: DecoderTrainingOptions, part: DecoderExample[]
 }
 
 export async function trainDecoder(train: DecoderExample[], val: DecoderExample[], o: DecoderTrainingOptions): Promise<Weights> {
-  const w = initFusionDecoder(o.decoder, o.seed);
-  o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries`);
+  const from = o.int8Aware?.from;
+  const w: Weights = from ? Object.fromEntries(Object.entries(from).map(([name, v]) => [name, tf.variable(v, true)])) : initFusionDecoder(o.decoder, o.seed);
+  o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries${from ? ', int8-aware fine-tuning' : ''}`);
   const seeRegions = o.attentionWeight > 0 && train.some((e) => e.attentionTargets);
   const pickSentences = o.decoder.sentenceAttention !== undefined && (o.sentenceWeight ?? 0) > 0 && train.some((e) => e.sentenceTargets);
+  // Validation losses of the int8-aware run are the rounded model's, so its best checkpoint is the best int8 model.
+  const validate = () => {
+    const lossOf = (seen: Weights) => meanOverBatches(val, o.maxTokens ? Math.max(1, Math.floor(o.maxTokens / o.maxSummary)) : o.batch, (part) => batchLoss(seen, o, part));
+    return from ? withInt8(w, lossOf) : lossOf(w);
+  };
+  const started = o.resume && (await readCheckpointState(o.out, RUNS.int8.last)) !== undefined;
+  if (from && !started) o.log(`int8-aware decoder: validation ${validate().toFixed(4)} before fine-tuning (the trained weights, rounded)`);
   await fitSequenceModel(w, o, {
-    label: 'decoder',
-    checkpoint: 'decoder.best',
-    last: 'decoder.last',
-    curve: { file: 'curve-decoder.svg', title: 'Fusion decoder training' },
-    streamKey: 3,
+    ...(from ? RUNS.int8 : RUNS.float),
     lengths: train.map((e) => e.summaryIds.length),
     ...(o.maxTokens ? { budget: { positions: train.map((e) => Math.min(e.summaryIds.length + 1, o.maxSummary)), maxTokens: o.maxTokens } } : {}),
     loss: (indices) => {
       const b = decoderBatch(o, indices.map((i) => train[i]!));
-      const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
-      return teacherForcedLoss(w, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
+      const seen = from ? straightThroughInt8(w) : w;
+      const ctx = prepareContext(seen, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
+      return teacherForcedLoss(seen, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
         ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
         ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),
         ...(pickSentences ? { sentence: { targets: b.sentence!, weight: o.sentenceWeight! } } : {}),
@@ -125,7 +143,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
       });
     },
     // Validation batches in the order given, so with a budget small enough for the longest summaries.
-    validate: () => meanOverBatches(val, o.maxTokens ? Math.max(1, Math.floor(o.maxTokens / o.maxSummary)) : o.batch, (part) => batchLoss(w, o, part)),
+    validate,
   });
   return w;
 }

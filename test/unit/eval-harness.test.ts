@@ -51,5 +51,15 @@ describe('CLI', () => {
     expect(last.recallAt5).toBeGreaterThan(0);
     expect(last.pointingGame).toBeNull();
     expect(readFileSync(join(dir, 'reports', 'README.md'), 'utf8')).toMatch(/Nearest training summary/);
-  }, 60_000);
+    // tuwen compare: the two baselines on the same studies, study by study.
+    tuwen('baseline', '--kind', 'frequent', '--seed', '5', '--n', '30', '--out', join(dir, 'frequent'));
+    tuwen('eval', '--model', join(dir, 'frequent'), '--seed', '6', '--n', '12', '--reports', join(dir, 'reports'));
+    const compared = tuwen('compare', '--test-set', 'fresh seed 6, n 12', '--reports', join(dir, 'reports'), '--json', 'nearest', 'frequent').trim().split('\n');
+    expect(compared[2]).toMatch(/^fresh seed 6, n 12: 12 studies, \d+ summaries differ; paired bootstrap 95 % intervals$/);
+    expect(compared.some((l) => /^\| CIDEr-D \| \d\.\d{3} \| \d\.\d{3} \| [+−]\d\.\d{3} \[[+−]\d\.\d{3}, [+−]\d\.\d{3}\], that is [+−]\d+\.\d \[[+−]\d+\.\d, [+−]\d+\.\d\] % of B \|$/.test(l))).toBe(true);
+    const paired = JSON.parse(compared[compared.length - 1]!) as { n: number; differ: number; factF1: { difference: { low: number; value: number; high: number } } };
+    expect(paired.n).toBe(12);
+    expect(paired.differ).toBeGreaterThan(0);
+    expect(paired.factF1.difference.low).toBeLessThanOrEqual(paired.factF1.difference.value);
+  }, 90_000);
 });

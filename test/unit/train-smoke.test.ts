@@ -38,22 +38,28 @@ const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopi
 // The first test's limit is generous: alone it takes ~110 s on 2 cores, and Vitest runs other files beside it.
 describe('training smoke test', () => {
   it('trains every stage a few steps; the model loads and decodes', async () => {
-    const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [] };
+    const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [], int8: [] };
     const firstLogs: string[] = [];
     await trainPipeline({
       seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 },
-      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
+      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, int8AwareSteps: 4, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => firstLogs.push(l),
       onLoss: (stage, _, loss) => losses[stage]!.push(loss),
     });
     expect(firstLogs.some((l) => /^decoder: \d+ extra training copies whose text omits a lobe$/.test(l))).toBe(true);
+    // Int8-aware fine-tuning ran from the decoder's best weights, on the rounded encoders' features and passages.
+    expect(losses.int8).toHaveLength(4);
+    expect(firstLogs).toContain('int8 image encoder (as exported): the features the int8-aware decoder trains on');
+    expect(firstLogs.some((l) => /^int8-aware decoder: validation \d+\.\d+ before fine-tuning/.test(l))).toBe(true);
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['decoder-int8.best.json', 'curve-decoder-int8.svg']));
     for (const stage of ['image', 'retriever', 'decoder']) {
       const l = losses[stage]!;
       expect(l[l.length - 1], stage).toBeLessThan(l[0]!);
     }
     const { summarizer, params } = await loadModelDir(out);
     expect(params).toBeGreaterThan(10_000);
+    expect(summarizer.config.trainedOn).toMatch(/, int8-aware fine-tuning 4 steps \(its best validation\)$/);
     // As an evaluation model: greedy runs are ablation rows; beam-search runs say so and stay out of that table.
     const greedy = await loadEvalModel(out);
     expect(greedy.ablation).toMatch(/^full model, fp32$/);
@@ -109,11 +115,11 @@ describe('training smoke test', () => {
     await trainPipeline({
       seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, resume: true,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 },
-      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, batch: 4, evalEvery: 24,
+      imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, int8AwareSteps: 4, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),
     });
     expect(resumedLosses).toEqual([]);
-    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', ...['train', 'val'].map((split) => `${split} studies: frozen features read from the cache in ${cache}`), 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: resumed at step 24 (finished)']));
+    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', ...['train', 'val'].map((split) => `${split} studies: frozen features read from the cache in ${cache}`), 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: resumed at step 24 (finished)', 'int8-aware decoder: resumed at step 4 (finished)']));
   }, 420_000);
 
   it('LFMGAN: MLE then adversarial steps on the retrieval model\'s encoder; paper B reward steps; all load and decode', async () => {
