@@ -27,8 +27,8 @@ commands:
   eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
   compare --test-set NAME [--reports reports] [--json] MODEL_A MODEL_B
-                               two stored results of one test set, study by study: CIDEr-D A/B − 1 and
-                               fact F1 A − B with paired bootstrap intervals, and how many summaries differ
+                               two stored results of one test set, study by study: CIDEr-D and fact F1
+                               A − B with paired bootstrap intervals, and how many summaries differ
   train --stage image|all --out DIR [--config FILE] [--seed 1 --n 1000 | --manifest FILE] [--steps 600
         --retriever-steps 400 --decoder-steps 800 --batch 8 --positive-weight 40 --eval-every 50
         --passages 3 --decoder-hidden 192 --coverage-weight 1 --copy-weight 1 --context-dilations 1,2,4,8 --temporal-attention
