@@ -38,24 +38,23 @@ export async function imageStage(o: PipelineOptions, imageSeed: number, patience
   const data = o.data;
   const cache = o.cache !== undefined && data.kind === 'corpus' ? { dir: o.cache, source: (imageWeights: Weights): StudySource => ({ seed: o.seed, n: data.n, size: data.size, image: o.image, imageWeights }) } : undefined;
   if (saved && cache) {
-    const source = cache.source(saved);
-    const read = (split: Split) => {
-      const cached = isStudyCached(cache.dir, split, source);
-      o.log(`${split} studies: ${cached ? `frozen features read from the cache in ${cache.dir}` : `rendering, features cached in ${cache.dir}`}`);
-      const tick = o.progress(`${cached ? 'reading' : 'rendering'} ${split} studies`, source.n);
-      return cachedStudies(cache.dir, split, source, (done) => tick(done));
+    /** Both splits' studies with the features of `encoder` ("train studies: …", "train int8 studies: …"). */
+    const read = async (encoder: Weights, what: string): Promise<Splits> => {
+      const source = cache.source(encoder);
+      const split = (name: Split) => {
+        const cached = isStudyCached(cache.dir, name, source);
+        o.log(`${name} ${what}: ${cached ? `frozen features read from the cache in ${cache.dir}` : `rendering, features cached in ${cache.dir}`}`);
+        const tick = o.progress(`${cached ? 'reading' : 'rendering'} ${name} ${what}`, source.n);
+        return cachedStudies(cache.dir, name, source, (done) => tick(done));
+      };
+      return { train: await split('train'), val: await split('val') };
     };
-    const out = { train: await read('train'), val: await read('val') };
+    const out = await read(saved, 'studies');
     const int8 = o.int8AwareSteps ? int8Rounded(saved) : undefined;
     disposeWeights(saved);
     if (!int8) return out;
     o.log(INT8_FEATURES);
-    const rounded = cache.source(int8);
-    const read8 = (split: Split) => {
-      const tick = o.progress(`int8 image features (${split})`, rounded.n);
-      return cachedStudies(cache.dir, split, rounded, (done) => tick(done));
-    };
-    const int8Splits = { train: await read8('train'), val: await read8('val') };
+    const int8Splits = await read(int8, 'int8 studies');
     disposeWeights(int8);
     return { ...out, int8: int8Splits };
   }

@@ -125,8 +125,8 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
     const lossOf = (seen: Weights) => meanOverBatches(val, o.maxTokens ? Math.max(1, Math.floor(o.maxTokens / o.maxSummary)) : o.batch, (part) => batchLoss(seen, o, part));
     return from ? withInt8(w, lossOf) : lossOf(w);
   };
-  const started = o.resume && (await readCheckpointState(o.out, RUNS.int8.last)) !== undefined;
-  if (from && !started) o.log(`int8-aware decoder: validation ${validate().toFixed(4)} before fine-tuning (the trained weights, rounded)`);
+  // The log line is for a fine-tuning that starts now, not one resumed from its checkpoint.
+  if (from && !(o.resume && (await readCheckpointState(o.out, RUNS.int8.last)) !== undefined)) o.log(`int8-aware decoder: validation ${validate().toFixed(4)} before fine-tuning (the trained weights, rounded)`);
   await fitSequenceModel(w, o, {
     ...(from ? RUNS.int8 : RUNS.float),
     lengths: train.map((e) => e.summaryIds.length),
