@@ -29,6 +29,7 @@ import { trainRetriever } from './trainRetriever.ts';
 import { studyContexts } from './decoderContexts.ts';
 import { copySources, placeAndSizeTokens } from './copySources.ts';
 import { regionLobeTable } from './regionLobes.ts';
+import { tiesInTextOrder } from './tieOrder.ts';
 import { LOCATION_PHRASES } from '../corpus/lexicon.ts';
 import { alignItems, sentenceIndex } from './itemAlignment.ts';
 import { SENTENCE_END } from '../text/sentences.ts';
@@ -95,12 +96,16 @@ export interface PipelineOptions {
   visualOutput?: boolean;
   /** With sentence attention: the salient sentences not yet attended feed the decoder (`fusionDecoder.ts`). */
   remainingSentences?: boolean;
+  /** With `remainingSentences`: the sentence coverage at which a sentence counts as read (κ, default 1). */
+  remainingReadAt?: number;
   /** With sentence attention: a token's sentence weight enters its text energy as a log (`fusionDecoder.ts`). */
   sentenceProduct?: boolean;
   /** The decoder may not copy a place or a size (`placeAndSizeTokens`) from a retrieved passage, only from the study's own text. */
   passageUncopied?: boolean;
   /** The decoder's output also reads P(lobe | region) under its visual attention (`regionLobes.ts`). */
   regionLobes?: boolean;
+  /** Corpus data: the decoder's summaries list equally urgent findings in the order the input text has them (`tieOrder.ts`). */
+  tiesInTextOrder?: boolean;
   /**
    * After the decoder, this many steps of int8-aware fine-tuning (`int8Aware.ts`): from the decoder's best
    * checkpoint, on features of the rounded image encoder and passages ranked by the rounded text encoder
@@ -216,11 +221,18 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
       };
     });
   };
-  const withCopies = (records: CachedStudy[]) => (o.omittedLobeCopies && o.data.kind === 'corpus' ? [...records, ...omittedLobeCopies(records, initSeed)] : records);
+  const corpus = o.data.kind === 'corpus';
+  const inTextOrder = (records: CachedStudy[]) => {
+    if (!o.tiesInTextOrder || !corpus) return records;
+    const out = records.map((r) => ({ ...r, summary: tiesInTextOrder(r.summary, r.facts, r.text, (s) => tokenizer.tokens(tokenizer.encode(s))) }));
+    o.log(`decoder: ${out.filter((r, i) => r.summary !== records[i]!.summary).length} of ${records.length} summaries reordered so that equally urgent findings follow the input text`);
+    return out;
+  };
+  const withCopies = (records: CachedStudy[]) => inTextOrder(o.omittedLobeCopies && corpus ? [...records, ...omittedLobeCopies(records, initSeed)] : records);
   const trainRecords = withCopies(train);
   if (trainRecords.length > train.length) o.log(`decoder: ${trainRecords.length - train.length} extra training copies whose text omits a lobe`);
   const trainDec = withContext(trainRecords);
-  const valDec = withContext(val);
+  const valDec = withContext(inTextOrder(val));
   index.dispose();
 
   // Stage 3: the fusion decoder.
@@ -235,6 +247,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     ...(o.guidedVision ? { sentenceGuidedVision: true } : {}),
     ...(o.visualOutput ? { visualOutput: true } : {}),
     ...(o.remainingSentences ? { remainingSentences: true } : {}),
+    ...(o.remainingSentences && o.remainingReadAt !== undefined ? { remainingReadAt: o.remainingReadAt } : {}),
     ...(o.sentenceProduct ? { sentenceProduct: true } : {}),
     ...(uncopied ? { passageUncopied: uncopied } : {}),
     ...(o.regionLobes ? { regionLobes: { lobes: LOBES.length, table: lobeTable(train, regionShape) } } : {}),

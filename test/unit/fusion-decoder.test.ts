@@ -431,8 +431,9 @@ describe('sentence attention', () => {
     disposeWeights(w);
   });
 
-  it('remaining sentences: r = [Σ m·σ(sal)·(1 − c)₊, Σ m·σ(sal)·(1 − c)₊·f] feeds the output; the salience loss is the masked cross-entropy against "restated"', () => {
-    const left = { ...withSentences, remainingSentences: true, fixedBeta: 0 };
+  // After one step each sentence's coverage is about ⅓: κ = 2 (`remainingReadAt`) leaves every (1 − c/κ)₊ at about ⅚, κ = 0.25 sends all to 0.
+  it.each([1, 2, 0.25])('remaining sentences, κ = %s: r = [Σ m·σ(sal)·(1 − c/κ)₊, Σ m·σ(sal)·(1 − c/κ)₊·f] feeds the output; the salience loss is the masked cross-entropy against "restated"', (readAt) => {
+    const left = { ...withSentences, remainingSentences: true, fixedBeta: 0, ...(readAt === 1 ? {} : { remainingReadAt: readAt }) };
     const w = initFusionDecoder(left, 9);
     w['dec.sent_salience.bias']!.assign(tf.tensor1d([0.3]));
     const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 4) as tf.Tensor3D;
@@ -448,7 +449,7 @@ describe('sentence attention', () => {
       const out = step(w, ctx, tf.tensor1d([2]), s0);
       // The output reads r from the coverage after this step's sentence attention.
       const cover = out.state.sentenceCoverage!.arraySync()[0]!;
-      const weight = sal.map((v, k) => maskRow[k]! * v * Math.max(0, 1 - cover[k]!));
+      const weight = sal.map((v, k) => maskRow[k]! * v * Math.max(0, 1 - cover[k]! / readAt));
       const r = [weight.reduce((a, v) => a + v, 0), ...features[0]!.map((_, d) => weight.reduce((a, v, k) => a + v * features[k]![d]!, 0))];
       const logits = tf.add(tf.matMul(tf.concat([out.state.h, out.state.sentence!, tf.tensor2d([r])], 1), w['dec.out.kernel'] as tf.Tensor2D), w['dec.out.bias']!);
       const probs = out.probs.arraySync()[0]!;

@@ -48,7 +48,11 @@
  * the LSTM and the generated distribution. A decoder that knew which sentence it was on still stopped
  * after two of three findings: nothing told it that a third was waiting.
  *
- *   r_y = [Σ_s m_s sal_s (1 − c^s)₊ ; Σ_s m_s sal_s (1 − c^s)₊ f_s]
+ *   r_y = [Σ_s m_s sal_s (1 − c^s / κ)₊ ; Σ_s m_s sal_s (1 − c^s / κ)₊ f_s]
+ *
+ * κ (`remainingReadAt`, default 1) is the coverage at which a sentence counts as read. At 1, v20's
+ * attention leaking onto another finding's sentence in the same lobe (coverage 1–6 by the summary's end,
+ * where a restated sentence gathers 8–55) marked it read, and the decoder stopped before writing it.
  *
  * With `regionLobes`, the output layer also reads the lobes under the visual attention, l_y = a_yᵀ P with
  * P(lobe | region) counted from the training boxes: v18u looked at the finding for 71 % of the omitted lobes
@@ -93,6 +97,8 @@ export interface FusionDecoderConfig {
   visualOutput?: boolean;
   /** With sentence attention: the salient sentences not yet attended feed the LSTM and the output (see above). */
   remainingSentences?: boolean;
+  /** With `remainingSentences`: κ, the sentence coverage at which a sentence counts as read (see above; default 1). */
+  remainingReadAt?: number;
   /** With sentence attention: a token's sentence weight enters its text energy as a log, not linearly (see above). */
   sentenceProduct?: boolean;
   /**
@@ -210,8 +216,9 @@ export type ContextSentences = {
   keysT: tf.Tensor3D; // [B, A, S]
   /** 1 for sentences the row has. */
   mask: tf.Tensor2D; // [B, S]
-  /** With `remainingSentences`: each sentence's salience logit w·f_s + b. */
+  /** With `remainingSentences`: each sentence's salience logit w·f_s + b, and κ. */
   salience?: tf.Tensor2D; // [B, S]
+  readAt?: number;
 };
 
 // Types, not interfaces: tf.tidy returns them, and only type aliases satisfy its TensorContainer.
@@ -276,7 +283,7 @@ export function sentenceMembership(rows: readonly { ids: readonly number[]; inpu
 }
 
 /** The sentences' features (mean encoded token), keys, mask and (with `remainingSentences`) salience logits. */
-function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D, remaining: boolean): ContextSentences {
+function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D, readAt: number | undefined): ContextSentences {
   const [b, s] = members.shape;
   const counts = tf.sum(members, 2); // [B, S]
   // Kept in the context and freed with it; the caller's tensor stays the caller's.
@@ -286,15 +293,15 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
   // min(count, 1), not cast(count > 0): on WebGPU a bool → float32 cast is a float view of an int32 buffer,
   // and summing that view over a non-last axis (maskedMean) compiles an invalid transpose shader, which
   // makes WebGPU drop the whole command batch — every value of the step read back as garbage.
-  const salience = remaining ? (tf.reshape(dense(w, 'dec.sent_salience', tf.reshape(features, [b * s, -1]) as tf.Tensor2D), [b, s]) as tf.Tensor2D) : undefined;
-  return { members: own, features, keys, featuresT: swapLast(features), keysT: swapLast(keys), mask: tf.minimum(counts, 1) as tf.Tensor2D, ...(salience ? { salience } : {}) };
+  const salience = readAt !== undefined ? (tf.reshape(dense(w, 'dec.sent_salience', tf.reshape(features, [b * s, -1]) as tf.Tensor2D), [b, s]) as tf.Tensor2D) : undefined;
+  return { members: own, features, keys, featuresT: swapLast(features), keysT: swapLast(keys), mask: tf.minimum(counts, 1) as tf.Tensor2D, ...(salience ? { salience, readAt } : {}) };
 }
 
 /**
  * Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the
  * mask; with sentence attention, the sentences from `members` (`sentenceMembership`; the caller's tensor).
  */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences' | 'remainingReadAt' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
   if (c.sentenceAttention && !members) throw new Error('a decoder with sentence attention needs the sentence membership of its context (sentenceMembership)');
   if ((c.sentenceGuidedVision || c.remainingSentences || c.sentenceProduct) && !c.sentenceAttention) throw new Error('sentence-guided visual attention, remaining sentences and the sentence product need the sentence attention');
   return tf.tidy(() => {
@@ -306,7 +313,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMask = copyableTokens(tokenIds, tokenMask, segments, c);
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(copyMask, 2)) as tf.Tensor3D; // [B, T, V]
-    const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!, c.remainingSentences === true) : undefined;
+    const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!, c.remainingSentences ? (c.remainingReadAt ?? 1) : undefined) : undefined;
     return {
       regions, regionKeys, tokens, tokenKeys, tokenIds,
       transposed: { regions: swapLast(regions), regionKeys: swapLast(regionKeys), tokens: swapLast(tokens), tokenKeys: swapLast(tokenKeys) }, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
@@ -394,9 +401,10 @@ function attendSentences(w: Weights, sentences: ContextSentences, h: tf.Tensor2D
   return { ...attended, tokenBias: { values: perToken, weight: w['dec.att_txt.sentence']! } };
 }
 
-/** r_y: the salient sentences not yet attended, given the sentence coverage — their weight and weighted features [B, 1 + D]. */
+/** r_y: the salient sentences not yet read (coverage under κ), given the sentence coverage — their weight and weighted features [B, 1 + D]. */
 function remaining(sentences: ContextSentences, coverage: tf.Tensor2D): tf.Tensor2D {
-  const left = tf.mul(tf.mul(tf.sigmoid(sentences.salience!), sentences.mask), tf.relu(tf.sub(1, coverage))) as tf.Tensor2D; // [B, S]
+  const readAt = sentences.readAt ?? 1;
+  const left = tf.mul(tf.mul(tf.sigmoid(sentences.salience!), sentences.mask), tf.relu(tf.sub(1, readAt === 1 ? coverage : tf.div(coverage, readAt)))) as tf.Tensor2D; // [B, S]
   const features = tf.squeeze(matMulTransposed(tf.expandDims(left, 1), sentences.features, { bT: sentences.featuresT }), [1]); // [B, D]
   return tf.concat([tf.sum(left, 1, true), features], 1) as tf.Tensor2D;
 }
