@@ -17,7 +17,9 @@ import { alignItems } from './itemAlignment.ts';
 const NUMBER = /^\d+、/;
 
 export function tiesInTextOrder(summary: string, facts: readonly Fact[], text: string, tokens: (s: string) => string[]): string {
-  const items = summary.match(/[^。]+。?/g) ?? [];
+  // Items are the summary's sentences, cut by the one rule the decoder and the item alignment use.
+  const chars = [...summary];
+  const items = sentenceSpans(chars, SENTENCE_END).map(([from, to]) => chars.slice(from, to).join(''));
   if (items.length < 2 || items.length !== facts.length || !items.every((item) => NUMBER.test(item))) return summary;
   const summaryTokens = tokens(summary);
   const spans = sentenceSpans(summaryTokens, SENTENCE_END);
