@@ -31,6 +31,7 @@ export const TRAIN_OPTIONS = {
   'coverage-weight': { type: 'string' },
   'copy-weight': { type: 'string' },
   'attention-weight': { type: 'string' },
+  'region-dropout': { type: 'string' },
   'context-dilations': { type: 'string' },
   'region-mixing': { type: 'string' },
   'lobe-head': { type: 'boolean', default: false },
@@ -72,6 +73,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const ablation = values.ablation as Ablation | undefined;
   if (ablation !== undefined && !ABLATIONS.includes(ablation)) throw new UsageError(`--ablation must be one of ${ABLATIONS.join(', ')}`);
   const num = (name: keyof typeof values) => numberOption(values[name] as string | undefined, name);
+  if (values['region-dropout'] && !(num('region-dropout') >= 0 && num('region-dropout') < 1)) throw new UsageError('--region-dropout must be a rate from 0 up to (not including) 1');
   await useWasmForTraining();
   const { log, progress, flush } = await trainingLog(values.out);
   const seed = num('seed');
@@ -101,6 +103,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['coverage-weight'] ? { coverageWeight: num('coverage-weight') } : {}),
       ...(values['copy-weight'] ? { copyWeight: num('copy-weight') } : {}),
       ...(values['attention-weight'] ? { attentionWeight: num('attention-weight') } : {}),
+      ...(values['region-dropout'] ? { regionDropout: num('region-dropout') } : {}),
       ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations']) } : {}),
       ...(values['temporal-attention'] ? { temporalAttention: true } : {}),
       ...(values['own-text-findings'] ? { ownTextFindings: true } : {}),

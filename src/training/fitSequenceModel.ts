@@ -74,8 +74,8 @@ export interface SequenceFit {
   lengths: number[];
   /** Batches of long summaries take fewer rows (`lengthBatches`). */
   budget?: TokenBudget;
-  /** The training loss of the examples with these indices (called inside the optimizer's minimize). */
-  loss: (indices: number[]) => tf.Scalar;
+  /** The training loss of the examples with these indices at this step, counted from 1 (called inside the optimizer's minimize). */
+  loss: (indices: number[], step: number) => tf.Scalar;
   /** The validation loss of the current weights. */
   validate: () => number;
 }
@@ -121,7 +121,7 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
     const indices = nextBatch();
     state.step++;
     optimizer.at(state.step);
-    const loss = optimizer.minimize(() => f.loss(indices), true, vars)!;
+    const loss = optimizer.minimize(() => f.loss(indices, state.step), true, vars)!;
     const value = loss.dataSync()[0]!;
     loss.dispose();
     state.running = state.step === 1 ? value : 0.9 * state.running + 0.1 * value;

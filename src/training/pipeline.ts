@@ -78,6 +78,8 @@ export interface PipelineOptions {
   copyWeight?: number;
   /** λ of the supervised visual attention (−log of the attention mass on the named finding's regions); default 1. */
   attentionWeight?: number;
+  /** Dropout rate on the frozen region features while the decoder trains (default 0: none). */
+  regionDropout?: number;
   /** The context encoder's dilations, one residual convolution block each (default 1, 2, 4, 8: each token sees ±15 neighbours). */
   contextDilations?: number[];
   /** Intra-temporal text attention in the decoder (Paulus et al. 2018). */
@@ -262,7 +264,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const tick3 = o.progress('decoder', o.decoderSteps);
   /** What the decoder's training and its int8-aware fine-tuning share. */
   const decoderRun = {
-    decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
+    decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, ...(o.regionDropout ? { regionDropout: o.regionDropout } : {}), copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
     batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out, log: o.log,
   };
   const decoderWeights = await trainDecoder(trainDec, valDec, {

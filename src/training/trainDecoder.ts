@@ -42,6 +42,8 @@ export interface DecoderTrainingOptions extends StageOptions {
   coverageWeight: number;
   /** λ of the sentence attention supervision (0: none; only with the decoder's sentence attention). */
   sentenceWeight?: number;
+  /** Dropout rate on the frozen region features while training (0 or absent: none), against a visual attention that learns its training studies by heart. */
+  regionDropout?: number;
   /** With it, a batch holds at most this many summary positions (rows × longest row): batches of long summaries are smaller. */
   maxTokens?: number;
   /**
@@ -49,6 +51,11 @@ export interface DecoderTrainingOptions extends StageOptions {
    * through their export's uint8 rounding. Its checkpoints are `decoder-int8.*`, beside the decoder's own.
    */
   int8Aware?: { from: Weights };
+}
+
+/** Training-time dropout on a batch's region features, its mask seeded by the step so that a resumed run draws the same masks. */
+export function dropRegions(regions: tf.Tensor3D, rate: number, seed: number, step: number): tf.Tensor3D {
+  return rate > 0 ? tf.dropout(regions, rate, undefined, seed * 7919 + step) as tf.Tensor3D : regions;
 }
 
 /** The tensors one batch needs. */
@@ -131,10 +138,10 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
     ...(from ? RUNS.int8 : RUNS.float),
     lengths: train.map((e) => e.summaryIds.length),
     ...(o.maxTokens ? { budget: { positions: train.map((e) => Math.min(e.summaryIds.length + 1, o.maxSummary)), maxTokens: o.maxTokens } } : {}),
-    loss: (indices) => {
+    loss: (indices, step) => {
       const b = decoderBatch(o, indices.map((i) => train[i]!));
       const seen = from ? straightThroughInt8(w) : w;
-      const ctx = prepareContext(seen, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
+      const ctx = prepareContext(seen, dropRegions(b.regions, o.regionDropout ?? 0, o.seed, step), b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
       return teacherForcedLoss(seen, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
         ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
         ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),
