@@ -264,7 +264,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const tick3 = o.progress('decoder', o.decoderSteps);
   /** What the decoder's training and its int8-aware fine-tuning share. */
   const decoderRun = {
-    decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, ...(o.regionDropout ? { regionDropout: o.regionDropout } : {}), copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
+    decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, regionDropout: o.regionDropout ?? 0, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
     batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out, log: o.log,
   };
   const decoderWeights = await trainDecoder(trainDec, valDec, {

@@ -14,6 +14,7 @@ import { regionValues } from './trainRetriever.ts';
 import { teacherForcing } from './teacherForcing.ts';
 import { straightThroughInt8, withInt8 } from './int8Aware.ts';
 import { readCheckpointState } from './checkpoint.ts';
+import { dropoutAt } from '../inference/models/dropout.ts';
 
 export interface DecoderExample {
   features: ImageFeatures;
@@ -51,11 +52,6 @@ export interface DecoderTrainingOptions extends StageOptions {
    * through their export's uint8 rounding. Its checkpoints are `decoder-int8.*`, beside the decoder's own.
    */
   int8Aware?: { from: Weights };
-}
-
-/** Training-time dropout on a batch's region features, its mask seeded by the step so that a resumed run draws the same masks. */
-export function dropRegions(regions: tf.Tensor3D, rate: number, seed: number, step: number): tf.Tensor3D {
-  return rate > 0 ? tf.dropout(regions, rate, undefined, seed * 7919 + step) as tf.Tensor3D : regions;
 }
 
 /** The tensors one batch needs. */
@@ -141,7 +137,8 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
     loss: (indices, step) => {
       const b = decoderBatch(o, indices.map((i) => train[i]!));
       const seen = from ? straightThroughInt8(w) : w;
-      const ctx = prepareContext(seen, dropRegions(b.regions, o.regionDropout ?? 0, o.seed, step), b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
+      // Region dropout's mask is drawn by the step, so a resumed run draws the same masks.
+      const ctx = prepareContext(seen, dropoutAt(b.regions, o.regionDropout ?? 0, o.seed, step), b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
       return teacherForcedLoss(seen, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
         ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
         ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../corpus/random.ts';
-import { disposeMemory, generatorLogits, generatorMemory, generatorStepper, initGenerator, noDropout, seededDropout, type Dropout, type GeneratorConfig } from '../inference/models/generator.ts';
+import { disposeMemory, generatorLogits, generatorMemory, generatorStepper, initGenerator, type GeneratorConfig } from '../inference/models/generator.ts';
+import { noDropout, seededDropout, type Dropout } from '../inference/models/dropout.ts';
 import { padBatch } from '../inference/textBatch.ts';
 import { countParams, type Weights } from '../inference/models/weights.ts';
 import { sampleSequences } from './sampling.ts';

@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decode } from '../../src/inference/decode.ts';
 import { discriminate, discriminatorLogits, initDiscriminator, type DiscriminatorConfig } from '../../src/inference/models/discriminator.ts';
-import { disposeMemory, generatorLogits, generatorMemory, generatorStepper, initGenerator, seededDropout, splitMemoryAttention, type GeneratorConfig } from '../../src/inference/models/generator.ts';
+import { disposeMemory, generatorLogits, generatorMemory, generatorStepper, initGenerator, splitMemoryAttention, type GeneratorConfig } from '../../src/inference/models/generator.ts';
+import { seededDropout } from '../../src/inference/models/dropout.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights } from '../../src/inference/models/weights.ts';
 

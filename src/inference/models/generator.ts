@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Stepper } from '../decode.ts';
 import { dense, embed } from './ops.ts';
+import { noDropout, type Dropout } from './dropout.ts';
 import { attendTo, attentionBias, initAttention, initLayerNorm, initMlp, initTransformerBlock, keysValues, layerNorm, mlp, transformerBlock, transformerBlockFlops } from './transformer.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
@@ -65,14 +66,6 @@ export function initGenerator(c: GeneratorConfig, seed: number): Weights {
   initLayerNorm(b, 'gen.ln_f', c.width);
   b.zeros('gen.out.bias', [c.vocab]);
   return b.weights;
-}
-
-/** Dropout while training (a fresh seed per call keeps runs reproducible); identity otherwise. */
-export type Dropout = (x: tf.Tensor) => tf.Tensor;
-export const noDropout: Dropout = (x) => x;
-export function seededDropout(rate: number, seed: number): Dropout {
-  let calls = 0;
-  return (x) => (rate > 0 ? tf.dropout(x, rate, undefined, seed * 7919 + calls++) : x);
 }
 
 /** What every step attends to, computed once per summary: the memory's keys and values per block, and its mask. */
