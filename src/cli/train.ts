@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { LOBES } from '../corpus/schema.ts';
 import { DEFAULT_IMAGE_ENCODER, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { DOT_FILTER } from '../inference/dotFilter.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
 import { exportModel } from '../training/exportModel.ts';
 import { ABLATIONS, trainPipeline, type Ablation } from '../training/pipeline.ts';
@@ -35,6 +36,7 @@ export const TRAIN_OPTIONS = {
   'context-dilations': { type: 'string' },
   'region-mixing': { type: 'string' },
   'lobe-head': { type: 'boolean', default: false },
+  'dot-filter': { type: 'boolean', default: false },
   'temporal-attention': { type: 'boolean', default: false },
   'own-text-findings': { type: 'boolean', default: false },
   'omitted-lobe-copies': { type: 'boolean', default: false },
@@ -83,6 +85,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     ...DEFAULT_IMAGE_ENCODER,
     ...(values['lobe-head'] ? { lobes: LOBES.length } : {}),
     ...(values['region-mixing'] ? { regionMixing: num('region-mixing') } : {}),
+    ...(values['dot-filter'] ? { channels: DEFAULT_IMAGE_ENCODER.channels + 1, dotFilter: DOT_FILTER } : {}),
   };
   // The image-pretraining objectives, the same for --stage all and --stage image.
   const pretraining = {

@@ -3,6 +3,7 @@
  * through windows to [0, 1], one channel per window. Pure functions over Float32Arrays, shared by
  * training (Node) and inference (worker).
  */
+import { dotFilter, type DotFilterConfig } from './dotFilter.ts';
 
 export interface Grid {
   depth: number;
@@ -63,10 +64,10 @@ export function applyWindow(values: Float32Array, window: { center: number; widt
   return out;
 }
 
-/** The encoder input: channels-last [depth, height, width, windows], flattened. */
-export function encoderInput(modality: Float32Array, from: Grid, to: Grid): Float32Array {
+/** The encoder input: channels-last [depth, height, width, windows (then the nodule filter, with `dot`)], flattened. */
+export function encoderInput(modality: Float32Array, from: Grid, to: Grid, dot?: DotFilterConfig): Float32Array {
   const small = resample(modality, from, to);
-  const channels = INPUT_WINDOWS.map((w) => applyWindow(small, w));
+  const channels = [...INPUT_WINDOWS.map((w) => applyWindow(small, w)), ...(dot ? [dotFilter(small, to, dot)] : [])];
   const out = new Float32Array(small.length * channels.length);
   for (let i = 0; i < small.length; i++) for (let c = 0; c < channels.length; c++) out[i * channels.length + c] = channels[c]![i]!;
   return out;

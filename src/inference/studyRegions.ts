@@ -6,7 +6,7 @@ import { encoderInput, type Grid } from './preprocess.ts';
 
 /** Modality values on their grid → region features [1, R, C] (R = the encoder's region grid, flattened). */
 export function studyRegions(w: Weights, c: ImageEncoderConfig, input: { modality: Float32Array; grid: Grid }): tf.Tensor3D {
-  const x = toPatchOrder(encoderInput(input.modality, input.grid, c.grid), c);
+  const x = toPatchOrder(encoderInput(input.modality, input.grid, c.grid, c.dotFilter), c);
   return tf.tidy(() => {
     const features = encodeImage(w, c, tf.tensor2d(x, [1, x.length])); // [1, D', H', W', C]
     return tf.reshape(features, [1, -1, c.widths[2]]) as tf.Tensor3D;

@@ -48,7 +48,7 @@ export function regionTargets(labels: Uint8Array, channels: number[][], volume: 
 
 /** The encoder's input for a volume, quantised to bytes, in patch order. */
 function encoderBytes(modality: Float32Array, volume: Grid, c: ImageEncoderConfig): Uint8Array {
-  const input = encoderInput(modality, volume, c.grid);
+  const input = encoderInput(modality, volume, c.grid, c.dotFilter);
   const image = new Uint8Array(input.length);
   for (let i = 0; i < input.length; i++) image[i] = Math.round(input[i]! * 255);
   return toPatchOrder(image, c);

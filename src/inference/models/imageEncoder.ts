@@ -12,7 +12,7 @@
  * patch order (`toPatchOrder`): the children of every output cell lie next to each other. On tfjs's wasm
  * backend that runs at matMul speed (~25 GFLOP/s) instead of Conv3D's ~0.5 GFLOP/s, and trains.
  *
- *   input  [B, D, H, W, 2]      lung and mediastinal windows (preprocess.ts), in patch order
+ *   input  [B, D, H, W, 2 or 3] lung and mediastinal windows (preprocess.ts), optionally the nodule filter, in patch order
  *   conv1  2×4×4, stride 2×4×4  → [B, D/2, H/4,  W/4,  c1]
  *   mix1   1×1×1                → [B, D/2, H/4,  W/4,  c1]
  *   conv2  2×2×2, stride 2×2×2  → [B, D/4, H/8,  W/8,  c2]
@@ -22,14 +22,17 @@
  *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1 + lobes]   (types, any finding, lobes)
  */
 import * as tf from '@tensorflow/tfjs';
+import type { DotFilterConfig } from '../dotFilter.ts';
 import type { Grid } from '../preprocess.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface ImageEncoderConfig {
   /** The grid volumes are resampled to. */
   grid: Grid;
-  /** Input channels: one per window. */
+  /** Input channels: one per window, then the nodule filter's response with `dotFilter`. */
   channels: number;
+  /** A nodule-enhancement filter's response as one more input channel (`dotFilter.ts`; absent: none, as in models trained before it). */
+  dotFilter?: DotFilterConfig;
   /** Feature widths of the three convolutions; the last is the region feature size. */
   widths: [number, number, number];
   /** Finding types the auxiliary head predicts (it has one more output: any finding). */
