@@ -1,9 +1,13 @@
 /**
  * Rendering training studies straight to arrays (256 × 256, 20–28 slices, no files): median ms per study
  * and the time for 5,000 studies, measured on TUWEN_BENCH_STUDIES studies (default 100) and projected
- * when fewer than 5,000 were rendered.
+ * when fewer than 5,000 were rendered. Then the image encoder's input per study (resampling to 32 × 128 × 128
+ * and two windows), without and with the nodule filter's channel (`--dot-filter`).
  */
-import { generateStudy } from '../src/corpus/study.ts';
+import { generateStudy, studyGrid, studyModality } from '../src/corpus/study.ts';
+import { DOT_FILTER } from '../src/inference/dotFilter.ts';
+import { DEFAULT_IMAGE_ENCODER } from '../src/inference/models/imageEncoder.ts';
+import { encoderInput } from '../src/inference/preprocess.ts';
 import { median } from './stats.ts';
 
 export async function corpusBench(): Promise<void> {
@@ -20,4 +24,14 @@ export async function corpusBench(): Promise<void> {
   console.log(`\nCorpus rendering to arrays (256², Node ${process.version}, one core), ${count} studies`);
   console.log(`  median ${median(times).toFixed(1)} ms/study, mean ${((total / count) * 1000).toFixed(1)} ms/study`);
   console.log(`  5,000 studies: ${(per5000 / 60).toFixed(1)} min${count < 5000 ? ' (projected)' : ' (measured)'}; budget 10 min → ratio ${(per5000 / 600).toFixed(2)}`);
+
+  const studies = Array.from({ length: Math.min(count, 20) }, (_, i) => generateStudy(90210, i));
+  const input = (dot: boolean) => median(studies.map((st) => {
+    const t = performance.now();
+    encoderInput(studyModality(st), studyGrid(st), DEFAULT_IMAGE_ENCODER.grid, dot ? DOT_FILTER : undefined);
+    return performance.now() - t;
+  }));
+  const plain = input(false);
+  const withDot = input(true);
+  console.log(`\nEncoder input (32 × 128 × 128), ${studies.length} studies: median ${plain.toFixed(1)} ms/study with two windows, ${withDot.toFixed(1)} ms with the nodule filter (× ${(withDot / plain).toFixed(2)}); 2,000 studies on 2 render threads: +${((2000 * (withDot - plain)) / 2 / 60000).toFixed(1)} min`);
 }
