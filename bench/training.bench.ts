@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { contextSegments, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient, matMulTransposed, swapLast } from '../src/inference/tf/fastGradients.ts';
-import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits } from '../src/inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { DOT_FILTER } from '../src/inference/dotFilter.ts';
 import { ImageBatchConverter } from '../src/training/imageBatches.ts';
 import { imageBatch, type ImageExample } from '../src/training/imageExamples.ts';
 import { weightedBce } from '../src/training/pretrainImage.ts';
@@ -107,9 +108,20 @@ async function attentionBench(runs: number): Promise<void> {
   console.log(`keys and values transposed at every step: ${everyStep.toFixed(3)} s; once per summary: ${once.toFixed(3)} s; × ${(everyStep / once).toFixed(2)} faster`);
 }
 
-/** Image pretraining steps at the pipeline's shapes (batch 16), each batch made into floats on the main thread or on the worker. */
+/**
+ * Image pretraining steps at the pipeline's shapes (batch 16), each batch made into floats on the main thread
+ * or on the worker; then, on the worker, with the nodule filter's third input channel (`--dot-filter`).
+ */
 async function imageStepBench(runs: number): Promise<void> {
   const c = DEFAULT_IMAGE_ENCODER;
+  const two = await imageSteps(c, runs);
+  console.log(`\nImage pretraining step (batch 16, ${c.grid.depth}×${c.grid.height}×${c.grid.width}×${c.channels}), median of ${runs} runs`);
+  console.log(`floats made on the main thread: ${two.mainThread.toFixed(2)} s; on the worker one step ahead: ${two.worker.toFixed(2)} s; × ${(two.mainThread / two.worker).toFixed(2)} faster`);
+  const three = await imageSteps({ ...c, channels: c.channels + 1, dotFilter: DOT_FILTER }, runs);
+  console.log(`with the nodule filter's channel (×${c.channels + 1}), on the worker: ${three.worker.toFixed(2)} s; × ${(three.worker / two.worker).toFixed(2)} the two-channel step`);
+}
+
+async function imageSteps(c: ImageEncoderConfig, runs: number): Promise<{ mainThread: number; worker: number }> {
   const batch = 16;
   const r = regionGrid(c);
   const w = initImageEncoder(c, 1);
@@ -139,6 +151,5 @@ async function imageStepBench(runs: number): Promise<void> {
   tf.dispose([y]);
   optimizer.dispose();
   disposeWeights(w);
-  console.log(`\nImage pretraining step (batch ${batch}, ${c.grid.depth}×${c.grid.height}×${c.grid.width}×${c.channels}), median of ${runs} runs`);
-  console.log(`floats made on the main thread: ${mainThread.toFixed(2)} s; on the worker one step ahead: ${worker.toFixed(2)} s; × ${(mainThread / worker).toFixed(2)} faster`);
+  return { mainThread, worker };
 }
