@@ -9,9 +9,8 @@ import { parseArgs } from 'node:util';
 import { studyGrid } from '../src/corpus/study.ts';
 import type { Split } from '../src/corpus/splits.ts';
 import { headPeakHits, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
-import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
-import { DOT_FILTER } from '../src/inference/dotFilter.ts';
 import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
 import { mapSplit } from '../src/training/studies.ts';
 
@@ -24,9 +23,9 @@ const w = saved.weights;
 // The options the encoder was trained with show in its weights: region-mixing layers, lobe outputs, input channels.
 const mixing = Object.keys(w).filter((k) => /^img\.mix_regions\d+\.kernel$/.test(k)).length;
 const lobes = w['img.head.kernel']!.shape.at(-1)! - DEFAULT_IMAGE_ENCODER.findingTypes - 1;
-// A third input channel is the nodule filter's (the only one there is).
-const channels = w['img.conv1.kernel']!.shape[3]!;
-const config: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}), ...(channels > DEFAULT_IMAGE_ENCODER.channels ? { channels, dotFilter: DOT_FILTER } : {}) };
+const trained: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}) };
+// An input channel beyond the windows is the nodule filter's (the only one there is).
+const config = w['img.conv1.kernel']!.shape[3]! > trained.channels ? withDotFilter(trained) : trained;
 const mismatch = imageEncoderMismatch(w, config);
 if (mismatch) throw new Error(`${values.model}: the encoder does not match the default widths: ${mismatch}`);
 const r = regionGrid(config);

@@ -3,8 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { LOBES } from '../corpus/schema.ts';
-import { DEFAULT_IMAGE_ENCODER, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
-import { DOT_FILTER } from '../inference/dotFilter.ts';
+import { DEFAULT_IMAGE_ENCODER, withDotFilter, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
 import { exportModel } from '../training/exportModel.ts';
 import { ABLATIONS, trainPipeline, type Ablation } from '../training/pipeline.ts';
@@ -81,12 +80,12 @@ export async function trainCommand(args: string[]): Promise<number> {
   const seed = num('seed');
   const n = num('n');
   const size = num('size');
-  const encoder: ImageEncoderConfig = {
+  const options: ImageEncoderConfig = {
     ...DEFAULT_IMAGE_ENCODER,
     ...(values['lobe-head'] ? { lobes: LOBES.length } : {}),
     ...(values['region-mixing'] ? { regionMixing: num('region-mixing') } : {}),
-    ...(values['dot-filter'] ? { channels: DEFAULT_IMAGE_ENCODER.channels + 1, dotFilter: DOT_FILTER } : {}),
   };
+  const encoder = values['dot-filter'] ? withDotFilter(options) : options;
   // The image-pretraining objectives, the same for --stage all and --stage image.
   const pretraining = {
     ...(values['localisation-weight'] ? { localisationWeight: num('localisation-weight') } : {}),

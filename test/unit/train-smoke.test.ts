@@ -20,7 +20,7 @@ import { trainPipeline } from '../../src/training/pipeline.ts';
 import { trainGenerative } from '../../src/training/generativePipeline.ts';
 import { fineTuneRetrievalModel } from '../../src/training/rewardPipeline.ts';
 import { writeAdversarialReport } from '../../src/eval/adversarialReport.ts';
-import { DOT_FILTER } from '../../src/inference/dotFilter.ts';
+import { withDotFilter } from '../../src/inference/models/imageEncoder.ts';
 
 beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
@@ -39,13 +39,13 @@ const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopi
 // The first test's limit is generous: alone it takes ~110 s on 2 cores, and Vitest runs other files beside it.
 describe('training smoke test', () => {
   // The nodule filter's channel too: rendering, pretraining, the exported config and both summarizers read it.
-  const withDotFilter = { grid: { depth: 16, height: 64, width: 64 }, channels: 3, dotFilter: DOT_FILTER, widths: [4, 8, 8] as [number, number, number], findingTypes: 9, regionMixing: 1, lobes: 5 };
+  const image = withDotFilter({ grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 });
   it('trains every stage a few steps; the model loads and decodes', async () => {
     const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [], int8: [] };
     const firstLogs: string[] = [];
     await trainPipeline({
       seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe,
-      image: withDotFilter,
+      image,
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, int8AwareSteps: 4, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => firstLogs.push(l),
       onLoss: (stage, _, loss) => losses[stage]!.push(loss),
@@ -117,7 +117,7 @@ describe('training smoke test', () => {
     const resumedLosses: string[] = [];
     await trainPipeline({
       seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, resume: true,
-      image: withDotFilter,
+      image,
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, int8AwareSteps: 4, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),
     });

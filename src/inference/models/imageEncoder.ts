@@ -22,8 +22,8 @@
  *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1 + lobes]   (types, any finding, lobes)
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DotFilterConfig } from '../dotFilter.ts';
-import type { Grid } from '../preprocess.ts';
+import { DOT_FILTER, type DotFilterConfig } from '../dotFilter.ts';
+import { INPUT_WINDOWS, type Grid } from '../preprocess.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface ImageEncoderConfig {
@@ -56,6 +56,11 @@ export function headOutputs(c: ImageEncoderConfig): number {
 }
 
 export const DEFAULT_IMAGE_ENCODER: ImageEncoderConfig = { grid: { depth: 32, height: 128, width: 128 }, channels: 2, widths: [32, 64, 64], findingTypes: 9 };
+
+/** The encoder `c` reading the nodule filter's response (`DOT_FILTER`) as one more input channel, after the windows. */
+export function withDotFilter(c: ImageEncoderConfig): ImageEncoderConfig {
+  return { ...c, channels: INPUT_WINDOWS.length + 1, dotFilter: DOT_FILTER };
+}
 
 type Kernel = [number, number, number];
 
