@@ -4,19 +4,44 @@
  * lie on the finding's boxes? The decoder's visual attention can only point where the features tell
  * findings apart, so this bounds the pointing game and lobes read from the image.
  */
-import type { FindingTruth } from '../corpus/schema.ts';
+import { LOBES, type FindingTruth, type Lobe } from '../corpus/schema.ts';
 import { headOutputs, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { findingChannels } from '../training/imageExamples.ts';
-import { peakRegion, regionHits } from './pointing.ts';
+import { boxRegions, peakRegion, regionHits } from './pointing.ts';
 
-export type HeadPeakHit = { type: FindingTruth['type']; typePeak: boolean; anyPeak: boolean };
+/** `lobe` (with a P(lobe | region) table, for findings in a lobe): does the head's type output name the finding's lobe (`headLobe`)? */
+export type HeadPeakHit = { type: FindingTruth['type']; typePeak: boolean; anyPeak: boolean; lobe?: boolean };
+
+/**
+ * The lobe one head output points to: argmax over lobes of Σ_r σ(logit_r) · P(lobe | r), with `table`
+ * laid out [region][lobe] (`regionLobeTable`, from the training split); −1 where the table is all zero.
+ * What a decoder could name from this encoder for a lobe the text leaves out, read off the head alone.
+ */
+export function headLobe(logits: ArrayLike<number>, output: number, outputs: number, table: readonly number[]): number {
+  const regions = table.length / LOBES.length;
+  const evidence = new Array<number>(LOBES.length).fill(0);
+  for (let r = 0; r < regions; r++) {
+    const p = 1 / (1 + Math.exp(-logits[r * outputs + output]!));
+    for (let l = 0; l < LOBES.length; l++) evidence[l]! += p * table[r * LOBES.length + l]!;
+  }
+  const best = Math.max(...evidence);
+  return best > 0 ? evidence.indexOf(best) : -1;
+}
+
+/**
+ * The lobe the table names from a finding's own regions (a head that is certain there and nowhere else:
+ * logits ±∞): the ceiling of `headLobe`, set by how coarsely the regions cut across the lobes.
+ */
+export function boxesLobe(regionShape: readonly [number, number, number], volume: { depth: number; height: number; width: number }, f: Pick<FindingTruth, 'boxes'>, table: readonly number[]): number {
+  return headLobe(Array.from(boxRegions(regionShape, volume, f.boxes), (on) => (on ? Infinity : -Infinity)), 0, 1, table);
+}
 
 /**
  * One study's findings scored against its head logits, laid out [region][output] (regions in the grid's
  * slice-row-column order, outputs as in `headOutputs`; each finding's type and "any finding" outputs are
  * the ones it is trained on, `findingChannels`).
  */
-export function headPeakHits(logits: ArrayLike<number>, regionShape: readonly [number, number, number], c: ImageEncoderConfig, volume: { depth: number; height: number; width: number }, findings: readonly Pick<FindingTruth, 'type' | 'location' | 'boxes'>[]): HeadPeakHit[] {
+export function headPeakHits(logits: ArrayLike<number>, regionShape: readonly [number, number, number], c: ImageEncoderConfig, volume: { depth: number; height: number; width: number }, findings: readonly Pick<FindingTruth, 'type' | 'location' | 'boxes'>[], lobeTable?: readonly number[]): HeadPeakHit[] {
   const regions = regionShape[0] * regionShape[1] * regionShape[2];
   const outputs = headOutputs(c);
   // Each output's peak once per study: "any finding" and a type shared by several findings are asked again.
@@ -28,24 +53,32 @@ export function headPeakHits(logits: ArrayLike<number>, regionShape: readonly [n
   const peakHits = (k: number, f: Pick<FindingTruth, 'boxes'>) => regionHits(peakOf(k), regionShape, volume, f.boxes);
   return findings.map((f) => {
     const [typeOutput, anyOutput] = findingChannels(f, c) as [number, number];
-    return { type: f.type, typePeak: peakHits(typeOutput, f), anyPeak: peakHits(anyOutput, f) };
+    const lobe = LOBES.indexOf(f.location as Lobe);
+    return { type: f.type, typePeak: peakHits(typeOutput, f), anyPeak: peakHits(anyOutput, f), ...(lobeTable && lobe >= 0 ? { lobe: headLobe(logits, typeOutput, outputs, lobeTable) === lobe } : {}) };
   });
 }
 
-/** Hit rates overall ("all") and per finding type, with counts. */
-export function tallyHeadPeaks(hits: readonly HeadPeakHit[]): Record<string, { n: number; typePeak: number; anyPeak: number }> {
-  const out: Record<string, { n: number; typePeak: number; anyPeak: number }> = {};
+type Tally = { n: number; typePeak: number; anyPeak: number; inLobe: number; lobe: number };
+
+/** Hit rates overall ("all") and per finding type, with counts; `lobe` is over the `inLobe` findings scored for it (0 if none). */
+export function tallyHeadPeaks(hits: readonly HeadPeakHit[]): Record<string, Tally> {
+  const out: Record<string, Tally> = {};
   for (const h of hits) {
     for (const key of ['all', h.type]) {
-      const s = (out[key] ??= { n: 0, typePeak: 0, anyPeak: 0 });
+      const s = (out[key] ??= { n: 0, typePeak: 0, anyPeak: 0, inLobe: 0, lobe: 0 });
       s.n++;
       s.typePeak += h.typePeak ? 1 : 0;
       s.anyPeak += h.anyPeak ? 1 : 0;
+      if (h.lobe !== undefined) {
+        s.inLobe++;
+        s.lobe += h.lobe ? 1 : 0;
+      }
     }
   }
   for (const s of Object.values(out)) {
     s.typePeak /= s.n;
     s.anyPeak /= s.n;
+    if (s.inLobe) s.lobe /= s.inLobe;
   }
   return out;
 }

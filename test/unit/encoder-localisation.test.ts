@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headPeakHits, tallyHeadPeaks } from '../../src/eval/encoderLocalisation.ts';
+import { boxesLobe, headLobe, headPeakHits, tallyHeadPeaks } from '../../src/eval/encoderLocalisation.ts';
 import { DEFAULT_IMAGE_ENCODER } from '../../src/inference/models/imageEncoder.ts';
 
 // A 1 × 2 × 2 region grid over a 1-slice 4 × 4 volume: region (0, r, c) covers pixels x ∈ [2c, 2c+1], y ∈ [2r, 2r+1].
@@ -27,15 +27,51 @@ describe('headPeakHits', () => {
   });
 });
 
+// P(lobe | region) over the 4 regions and the 5 lobes (LOBES order): regions 0 and 1 are 右肺上叶, region 2 is
+// split 右肺中叶 0.6 / 右肺下叶 0.4, region 3 is 左肺下叶.
+const table = [[1, 0, 0, 0, 0], [1, 0, 0, 0, 0], [0, 0.6, 0.4, 0, 0], [0, 0, 0, 0, 1]].flat();
+
+describe('headLobe', () => {
+  it('takes the lobe with the most σ(logit)-weighted evidence', () => {
+    // σ(0) = 0.5 in regions 0, 1 (右肺上叶: 1.0); σ(3) ≈ 0.953 in region 2 (右肺中叶 0.572, 右肺下叶 0.381); σ(−9) ≈ 0 in region 3.
+    expect(headLobe(logits([{ output: 0, perRegion: [0, 0, 3, -9] }]), 0, OUT, table)).toBe(0);
+    // Region 2 at σ(9) ≈ 1 against regions 0, 1 at σ(−3) ≈ 0.047 each (0.095): 右肺中叶 (0.6) wins.
+    expect(headLobe(logits([{ output: 0, perRegion: [-3, -3, 9, -9] }]), 0, OUT, table)).toBe(1);
+  });
+  it('is −1 where the table says nothing', () => {
+    expect(headLobe(logits([]), 0, OUT, new Array(20).fill(0))).toBe(-1);
+  });
+});
+
+describe('boxesLobe', () => {
+  it('names the lobe from the regions the boxes cover', () => {
+    const box = (b: [number, number, number, number]) => ({ boxes: [{ slice: 0, box: b }] });
+    expect(boxesLobe(shape, volume, box([0, 2, 1, 3]), table)).toBe(1); // region 2 only: 右肺中叶 0.6 over 右肺下叶 0.4
+    expect(boxesLobe(shape, volume, box([0, 0, 3, 3]), table)).toBe(0); // all four: 右肺上叶 2 against 1, 0.6, 0.4
+  });
+});
+
+describe('headPeakHits with a lobe table', () => {
+  it('scores the lobe only for findings in a lobe', () => {
+    // solid-nodule (output 0) all but off outside region 3 (左肺下叶).
+    const l = logits([{ output: 0, perRegion: [-9, -9, -9, 5] }]);
+    const nodule = { type: 'solid-nodule' as const, location: '左肺下叶' as const, boxes: [{ slice: 0, box: [3, 3, 3, 3] as [number, number, number, number] }] };
+    const wrongLobe = { ...nodule, location: '右肺上叶' as const };
+    const effusion = { type: 'pleural-effusion' as const, location: '右侧胸腔' as const, boxes: [{ slice: 0, box: [3, 3, 3, 3] as [number, number, number, number] }] };
+    const hits = headPeakHits(l, shape, DEFAULT_IMAGE_ENCODER, volume, [nodule, wrongLobe, effusion], table);
+    expect(hits.map((h) => h.lobe)).toEqual([true, false, undefined]);
+  });
+});
+
 describe('tallyHeadPeaks', () => {
   it('gives hit rates overall and per type', () => {
     const t = tallyHeadPeaks([
-      { type: 'mass', typePeak: true, anyPeak: false },
-      { type: 'mass', typePeak: false, anyPeak: false },
+      { type: 'mass', typePeak: true, anyPeak: false, lobe: true },
+      { type: 'mass', typePeak: false, anyPeak: false, lobe: false },
       { type: 'cavity', typePeak: true, anyPeak: true },
     ]);
-    expect(t['all']).toEqual({ n: 3, typePeak: 2 / 3, anyPeak: 1 / 3 });
-    expect(t['mass']).toEqual({ n: 2, typePeak: 0.5, anyPeak: 0 });
-    expect(t['cavity']).toEqual({ n: 1, typePeak: 1, anyPeak: 1 });
+    expect(t['all']).toEqual({ n: 3, typePeak: 2 / 3, anyPeak: 1 / 3, inLobe: 2, lobe: 0.5 });
+    expect(t['mass']).toEqual({ n: 2, typePeak: 0.5, anyPeak: 0, inLobe: 2, lobe: 0.5 });
+    expect(t['cavity']).toEqual({ n: 1, typePeak: 1, anyPeak: 1, inLobe: 0, lobe: 0 });
   });
 });
