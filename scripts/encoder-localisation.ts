@@ -9,8 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { studyGrid } from '../src/corpus/study.ts';
 import type { Split } from '../src/corpus/splits.ts';
-import { boxesLobe, headPeakHits, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
-import { LOBES, type Lobe } from '../src/corpus/schema.ts';
+import { headPeakHits, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
 import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
 import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
@@ -34,21 +33,15 @@ if (mismatch) throw new Error(`${values.model}: the encoder does not match the d
 const r = regionGrid(config);
 const shape = [r.depth, r.height, r.width] as const;
 const table = regionLobeTable(mapSplit(Number(values.seed), Number(values.n), 'train', 256, (s) => ({ findings: s.findings, volume: studyGrid(s) })), [...shape]);
-let inLobe = 0;
-let ceiling = 0;
 const hits = mapSplit(Number(values.seed), Number(values.n), values.split as Split, 256, (study) => {
   const logits = tf.tidy(() => regionLogits(w, encodeImage(w, config, imageBatch([imageExample(study, config)]))).dataSync());
-  for (const f of study.findings) {
-    const lobe = LOBES.indexOf(f.location as Lobe);
-    if (lobe < 0) continue;
-    inLobe++;
-    if (boxesLobe(shape, studyGrid(study), f, table) === lobe) ceiling++;
-  }
   return headPeakHits(logits, shape, config, studyGrid(study), study.findings, table);
 }).flat();
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
 console.log(`${values.model}: head peak on the finding, seed ${values.seed}, n ${values.n}, ${values.split} split`);
 console.log(`${'finding type'.padEnd(20)}     n  type output  "any finding"  lobe named (n in a lobe)`);
-const tally = Object.entries(tallyHeadPeaks(hits)).sort(([a], [b]) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
+const tallies = tallyHeadPeaks(hits);
+const tally = Object.entries(tallies).sort(([a], [b]) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
 for (const [type, t] of tally) console.log(`${type.padEnd(20)} ${String(t.n).padStart(5)}  ${pct(t.typePeak)} %     ${pct(t.anyPeak)} %     ${t.inLobe ? `${pct(t.lobe)} % (${t.inLobe})` : '—'}`);
-console.log(`The table's ceiling: the lobe named from each finding's own regions, ${pct(ceiling / inLobe)} % of ${inLobe}`);
+const all = tallies['all']!;
+console.log(`The table's ceiling: the lobe named from each finding's own regions, ${pct(all.lobeCeiling)} % of ${all.inLobe}`);

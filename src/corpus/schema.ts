@@ -11,6 +11,11 @@ export function isLobe(location: Location): location is Lobe {
   return (LOBES as readonly string[]).includes(location);
 }
 
+/** The location's index in LOBES, or −1 for a pleural side. */
+export function lobeIndex(location: Location): number {
+  return (LOBES as readonly string[]).indexOf(location);
+}
+
 export const FINDING_TYPES = [
   'solid-nodule',
   'ground-glass-nodule',

@@ -4,13 +4,16 @@
  * lie on the finding's boxes? The decoder's visual attention can only point where the features tell
  * findings apart, so this bounds the pointing game and lobes read from the image.
  */
-import { LOBES, type FindingTruth, type Lobe } from '../corpus/schema.ts';
+import { LOBES, lobeIndex, type FindingTruth } from '../corpus/schema.ts';
 import { headOutputs, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { findingChannels } from '../training/imageExamples.ts';
 import { boxRegions, peakRegion, regionHits } from './pointing.ts';
 
-/** `lobe` (with a P(lobe | region) table, for findings in a lobe): does the head's type output name the finding's lobe (`headLobe`)? */
-export type HeadPeakHit = { type: FindingTruth['type']; typePeak: boolean; anyPeak: boolean; lobe?: boolean };
+/**
+ * With a P(lobe | region) table, for findings in a lobe: does the head's type output name the finding's lobe
+ * (`lobe`, `headLobe`), and do the finding's own regions (`lobeCeiling`, `boxesLobe`)?
+ */
+export type HeadPeakHit = { type: FindingTruth['type']; typePeak: boolean; anyPeak: boolean; lobe?: boolean; lobeCeiling?: boolean };
 
 /**
  * The lobe one head output points to: argmax over lobes of Σ_r σ(logit_r) · P(lobe | r), with `table`
@@ -53,32 +56,37 @@ export function headPeakHits(logits: ArrayLike<number>, regionShape: readonly [n
   const peakHits = (k: number, f: Pick<FindingTruth, 'boxes'>) => regionHits(peakOf(k), regionShape, volume, f.boxes);
   return findings.map((f) => {
     const [typeOutput, anyOutput] = findingChannels(f, c) as [number, number];
-    const lobe = LOBES.indexOf(f.location as Lobe);
-    return { type: f.type, typePeak: peakHits(typeOutput, f), anyPeak: peakHits(anyOutput, f), ...(lobeTable && lobe >= 0 ? { lobe: headLobe(logits, typeOutput, outputs, lobeTable) === lobe } : {}) };
+    const lobe = lobeIndex(f.location);
+    const lobes = lobeTable && lobe >= 0 ? { lobe: headLobe(logits, typeOutput, outputs, lobeTable) === lobe, lobeCeiling: boxesLobe(regionShape, volume, f, lobeTable) === lobe } : {};
+    return { type: f.type, typePeak: peakHits(typeOutput, f), anyPeak: peakHits(anyOutput, f), ...lobes };
   });
 }
 
-type Tally = { n: number; typePeak: number; anyPeak: number; inLobe: number; lobe: number };
+type Tally = { n: number; typePeak: number; anyPeak: number; inLobe: number; lobe: number; lobeCeiling: number };
 
-/** Hit rates overall ("all") and per finding type, with counts; `lobe` is over the `inLobe` findings scored for it (0 if none). */
+/** Hit rates overall ("all") and per finding type, with counts; `lobe` and `lobeCeiling` are over the `inLobe` findings scored for them (0 if none). */
 export function tallyHeadPeaks(hits: readonly HeadPeakHit[]): Record<string, Tally> {
   const out: Record<string, Tally> = {};
   for (const h of hits) {
     for (const key of ['all', h.type]) {
-      const s = (out[key] ??= { n: 0, typePeak: 0, anyPeak: 0, inLobe: 0, lobe: 0 });
+      const s = (out[key] ??= { n: 0, typePeak: 0, anyPeak: 0, inLobe: 0, lobe: 0, lobeCeiling: 0 });
       s.n++;
       s.typePeak += h.typePeak ? 1 : 0;
       s.anyPeak += h.anyPeak ? 1 : 0;
       if (h.lobe !== undefined) {
         s.inLobe++;
         s.lobe += h.lobe ? 1 : 0;
+        s.lobeCeiling += h.lobeCeiling ? 1 : 0;
       }
     }
   }
   for (const s of Object.values(out)) {
     s.typePeak /= s.n;
     s.anyPeak /= s.n;
-    if (s.inLobe) s.lobe /= s.inLobe;
+    if (s.inLobe) {
+      s.lobe /= s.inLobe;
+      s.lobeCeiling /= s.inLobe;
+    }
   }
   return out;
 }

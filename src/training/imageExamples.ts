@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { concatTyped } from '../inference/arrays.ts';
-import { FINDING_TYPES, LOBES, type Fact, type FindingTruth, type Lobe } from '../corpus/schema.ts';
+import { FINDING_TYPES, lobeIndex, type Fact, type FindingTruth } from '../corpus/schema.ts';
 import { boxRegions } from '../eval/pointing.ts';
 import { studyGrid, studyModality, type Study } from '../corpus/study.ts';
 import { headOutputs, regionGrid, toPatchOrder, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
@@ -24,7 +24,7 @@ export interface ImageExample {
 
 /** The head outputs a finding switches on: its type, "any finding", and its lobe when the head predicts lobes (pleural findings have none). */
 export function findingChannels(f: Pick<FindingTruth, 'type' | 'location'>, c: ImageEncoderConfig): number[] {
-  const lobe = LOBES.indexOf(f.location as Lobe);
+  const lobe = lobeIndex(f.location);
   return [FINDING_TYPES.indexOf(f.type), c.findingTypes, ...(c.lobes && lobe >= 0 ? [c.findingTypes + 1 + lobe] : [])];
 }
 

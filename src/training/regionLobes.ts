@@ -3,7 +3,7 @@
  * how often each region of the encoder's grid is covered by a finding of each lobe, each row normalised to
  * sum 1 (rows no finding covers stay 0: the table says nothing there). Counted on the training split only.
  */
-import { LOBES, type FindingTruth, type Lobe } from '../corpus/schema.ts';
+import { LOBES, lobeIndex, type FindingTruth } from '../corpus/schema.ts';
 import { boxRegions } from '../eval/pointing.ts';
 
 export function regionLobeTable(studies: readonly { findings: readonly FindingTruth[]; volume: { depth: number; height: number; width: number } }[], regionShape: [number, number, number]): number[] {
@@ -11,7 +11,7 @@ export function regionLobeTable(studies: readonly { findings: readonly FindingTr
   const counts = new Array<number>(regions * LOBES.length).fill(0);
   for (const study of studies)
     for (const f of study.findings) {
-      const lobe = LOBES.indexOf(f.location as Lobe);
+      const lobe = lobeIndex(f.location);
       if (lobe < 0) continue;
       boxRegions(regionShape, study.volume, f.boxes).forEach((on, r) => {
         if (on) counts[r * LOBES.length + lobe]! += 1;

@@ -60,18 +60,20 @@ describe('headPeakHits with a lobe table', () => {
     const effusion = { type: 'pleural-effusion' as const, location: '右侧胸腔' as const, boxes: [{ slice: 0, box: [3, 3, 3, 3] as [number, number, number, number] }] };
     const hits = headPeakHits(l, shape, DEFAULT_IMAGE_ENCODER, volume, [nodule, wrongLobe, effusion], table);
     expect(hits.map((h) => h.lobe)).toEqual([true, false, undefined]);
+    // The boxes lie in region 3, which the table gives to 左肺下叶 only.
+    expect(hits.map((h) => h.lobeCeiling)).toEqual([true, false, undefined]);
   });
 });
 
 describe('tallyHeadPeaks', () => {
   it('gives hit rates overall and per type', () => {
     const t = tallyHeadPeaks([
-      { type: 'mass', typePeak: true, anyPeak: false, lobe: true },
-      { type: 'mass', typePeak: false, anyPeak: false, lobe: false },
+      { type: 'mass', typePeak: true, anyPeak: false, lobe: true, lobeCeiling: true },
+      { type: 'mass', typePeak: false, anyPeak: false, lobe: false, lobeCeiling: true },
       { type: 'cavity', typePeak: true, anyPeak: true },
     ]);
-    expect(t['all']).toEqual({ n: 3, typePeak: 2 / 3, anyPeak: 1 / 3, inLobe: 2, lobe: 0.5 });
-    expect(t['mass']).toEqual({ n: 2, typePeak: 0.5, anyPeak: 0, inLobe: 2, lobe: 0.5 });
-    expect(t['cavity']).toEqual({ n: 1, typePeak: 1, anyPeak: 1, inLobe: 0, lobe: 0 });
+    expect(t['all']).toEqual({ n: 3, typePeak: 2 / 3, anyPeak: 1 / 3, inLobe: 2, lobe: 0.5, lobeCeiling: 1 });
+    expect(t['mass']).toEqual({ n: 2, typePeak: 0.5, anyPeak: 0, inLobe: 2, lobe: 0.5, lobeCeiling: 1 });
+    expect(t['cavity']).toEqual({ n: 1, typePeak: 1, anyPeak: 1, inLobe: 0, lobe: 0, lobeCeiling: 0 });
   });
 });
