@@ -1,7 +1,8 @@
 /**
  * One fusion-decoder training step on the wasm backend (forward, backward, Adam) at the pipeline's shapes:
  * median seconds per step and per study, with tfjs's own BatchMatMul gradient and with Tuwen's
- * (src/inference/tf/fastGradients.ts), and the ratio between them; and what the sentence attention and v17's options cost.
+ * (src/inference/tf/fastGradients.ts), and the ratio between them; what the sentence attention and v17's options cost, and
+ * what wasm's Slice and Unpack save when they read the heap through a view (src/inference/tf/heapSlices.ts).
  * Then two parts of that speed alone: attention's products over a summary with keys and values transposed at
  * every step (the fast gradient) or once (`matMulTransposed`); and an image pretraining step with its batch
  * made into floats on the main thread or on a worker one step ahead (`ImageBatchConverter`).
@@ -10,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { contextSegments, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient, matMulTransposed, swapLast } from '../src/inference/tf/fastGradients.ts';
+import { installHeapSlices } from '../src/inference/tf/heapSlices.ts';
 import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { ImageBatchConverter } from '../src/training/imageBatches.ts';
 import { imageBatch, type ImageExample } from '../src/training/imageExamples.ts';
@@ -65,6 +67,8 @@ export async function trainingBench(runs = 5): Promise<void> {
   for (const batch of [16, 32]) rows.push({ gradient: "Tuwen's", batch, s: median(await stepSeconds(batch, runs)) });
   rows.push({ gradient: "Tuwen's, sentences", batch: 32, s: median(await stepSeconds(32, runs, WITH_SENTENCES)) });
   rows.push({ gradient: "Tuwen's, v17", batch: 32, s: median(await stepSeconds(32, runs, V17)) });
+  installHeapSlices();
+  rows.push({ gradient: '+ heap slices', batch: 32, s: median(await stepSeconds(32, runs, V17)) });
   const base = rows[0]!.s / 16;
   console.log(`\nFusion-decoder training step (wasm, Node ${process.version}), median of ${runs} runs; context ${CONTEXT}, summary ${SUMMARY} tokens`);
   console.log('matMul gradient     batch   s/step   ms/study   × tfjs per study');
@@ -72,6 +76,7 @@ export async function trainingBench(runs = 5): Promise<void> {
   for (const r of rows) console.log(`${r.gradient.padEnd(20)}${String(r.batch).padStart(5)}${r.s.toFixed(2).padStart(9)}${((r.s / r.batch) * 1000).toFixed(0).padStart(11)}${(base / (r.s / r.batch)).toFixed(2).padStart(19)}`);
   console.log(`sentence attention: × ${(rows[3]!.s / rows[2]!.s).toFixed(2)} time per step at batch 32`);
   console.log(`v17's options on top of it: × ${(rows[4]!.s / rows[3]!.s).toFixed(2)} time per step at batch 32`);
+  console.log(`Slice and Unpack reading the wasm heap through a view (heapSlices.ts): × ${(rows[5]!.s / rows[4]!.s).toFixed(2)} time per v17 step`);
   await attentionBench(runs);
   await imageStepBench(runs);
 }

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
+import { installHeapSlices } from '../inference/tf/heapSlices.ts';
 import { UsageError } from './corpus.ts';
 
 /** A numeric option: a positive number, or with bounds, a number in [min, max]. */
@@ -18,6 +19,7 @@ export function numberOption(value: string | undefined, name: string, bounds: { 
 export async function useWasmForTraining(): Promise<void> {
   if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start; training on cpu would take hours');
   installFastMatMulGradient();
+  installHeapSlices();
 }
 
 type OptionKinds = Record<string, { type: 'string' | 'boolean' }>;

@@ -1,0 +1,73 @@
+/**
+ * A tfjs speed fix for the wasm backend: its Slice kernel copies the whole input out of the wasm heap
+ * (`readSync`, a `HEAPU8.slice`) before taking the slice, and its Unpack slices once per output. So the
+ * gradient of `tf.stack` over a summary's 70 steps, an unstack of a [32, 70, 256] tensor, copies that
+ * tensor 70 times: 13 % of a decoder training step's kernel time (a `tf.profile`, 2026-12-03). These
+ * kernels read the input through a view of the heap instead; the values are the same copies (tested).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+type Heap = Float32Array | Int32Array | Uint8Array;
+
+/** Copies the box `begin`…`begin + size` of `x` (laid out row-major with `shape`) into `out`, one run of the last axis at a time. */
+export function copyBox(x: Heap, shape: readonly number[], begin: readonly number[], size: readonly number[], out: Heap): void {
+  if (out.length === 0) return;
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = x[0]!;
+    return;
+  }
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const run = size[rank - 1]!;
+  const at = new Array<number>(rank - 1).fill(0);
+  for (let row = 0; row * run < out.length; row++) {
+    let offset = begin[rank - 1]!;
+    for (let d = 0; d < rank - 1; d++) offset += (begin[d]! + at[d]!) * strides[d]!;
+    out.set(x.subarray(offset, offset + run), row * run);
+    for (let d = rank - 2; d >= 0 && ++at[d]! === size[d]; d--) at[d] = 0;
+  }
+}
+
+const heap = (backend: BackendWasm, t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Heap;
+
+function slice(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo {
+  const x = args.inputs['x']!;
+  if (x.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  const backend = args.backend as BackendWasm;
+  const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, args.attrs!['begin'] as number[], args.attrs!['size'] as number[]) as [number[], number[]];
+  const out = backend.makeOutput(size, x.dtype);
+  // Views after the allocation: growing the heap detaches earlier ones.
+  copyBox(heap(backend, x), x.shape, begin, size, heap(backend, out));
+  return out;
+}
+
+function unpack(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo[] {
+  const value = args.inputs['value']!;
+  if (value.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
+  const backend = args.backend as BackendWasm;
+  const rank = value.shape.length;
+  const axis = ((args.attrs!['axis'] as number) + rank) % rank;
+  const size = value.shape.map((n, d) => (d === axis ? 1 : n));
+  const outs = Array.from({ length: value.shape[axis]! }, () => backend.makeOutput(value.shape.filter((_, d) => d !== axis), value.dtype));
+  const x = heap(backend, value);
+  outs.forEach((out, i) => copyBox(x, value.shape, size.map((_, d) => (d === axis ? i : 0)), size, heap(backend, out)));
+  return outs;
+}
+
+let installed = false;
+
+/** Re-registers wasm's Slice and Unpack with the heap-view versions above (once; string tensors keep tfjs's own). */
+export function installHeapSlices(): void {
+  if (installed) return;
+  for (const [name, impl] of [
+    ['Slice', slice],
+    ['Unpack', unpack],
+  ] as const) {
+    const original = tf.getKernel(name, 'wasm');
+    if (!original) throw new Error(`the wasm backend has no ${name} kernel to replace`);
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: (args) => impl(args, original.kernelFunc) });
+  }
+  installed = true;
+}
