@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateStudy, studyModality } from '../../src/corpus/study.ts';
 import { loadEvalModel, loadModelDir } from '../../src/eval/models.ts';
 import { itemVolume } from '../../src/eval/testSet.ts';
-import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
+import { useWasmForTraining } from '../../src/cli/trainingSetup.ts';
 import { exportModel } from '../../src/training/exportModel.ts';
 import { trainPipeline } from '../../src/training/pipeline.ts';
 import { trainGenerative } from '../../src/training/generativePipeline.ts';
@@ -22,10 +22,8 @@ import { fineTuneRetrievalModel } from '../../src/training/rewardPipeline.ts';
 import { writeAdversarialReport } from '../../src/eval/adversarialReport.ts';
 import { withDotFilter } from '../../src/inference/models/imageEncoder.ts';
 
-beforeAll(async () => {
-  expect(await tf.setBackend('wasm')).toBe(true);
-  installFastMatMulGradient();
-});
+// The setup every training command starts with: wasm, the fast matMul gradient and the heap-view slices.
+beforeAll(useWasmForTraining);
 
 /** The retrieval model the first test trains; the generative and reward stages build on it. */
 const out = mkdtempSync(join(tmpdir(), 'tuwen-train-'));
