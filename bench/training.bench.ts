@@ -67,6 +67,7 @@ export async function trainingBench(runs = 5): Promise<void> {
   for (const batch of [16, 32]) rows.push({ gradient: "Tuwen's", batch, s: median(await stepSeconds(batch, runs)) });
   rows.push({ gradient: "Tuwen's, sentences", batch: 32, s: median(await stepSeconds(32, runs, WITH_SENTENCES)) });
   rows.push({ gradient: "Tuwen's, v17", batch: 32, s: median(await stepSeconds(32, runs, V17)) });
+  // Installed for good, as training installs it: the attention and image-step parts below run with it too.
   installHeapSlices();
   rows.push({ gradient: '+ heap slices', batch: 32, s: median(await stepSeconds(32, runs, V17)) });
   const base = rows[0]!.s / 16;

@@ -18,7 +18,7 @@ export function copyBox(x: Heap, shape: readonly number[], begin: readonly numbe
     out[0] = x[0]!;
     return;
   }
-  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const strides = tf.util.computeStrides([...shape]);
   const run = size[rank - 1]!;
   const at = new Array<number>(rank - 1).fill(0);
   for (let row = 0; row * run < out.length; row++) {
