@@ -1,4 +1,4 @@
-/** wasm's re-registered Slice and Unpack (heapSlices.ts) give tfjs's own values, and copyBox against hand-computed boxes. */
+/** wasm's re-registered Slice, Unpack and SplitV (heapSlices.ts) give tfjs's own values, and copyBox against hand-computed boxes. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
@@ -17,8 +17,8 @@ describe('copyBox', () => {
   });
 });
 
-describe('heap-view Slice and Unpack on wasm', () => {
-  it('equal tfjs’s own kernels: slices, unstacks on every axis, int32 and bool, and the gradient of a stack', async () => {
+describe('heap-view Slice, Unpack and SplitV on wasm', () => {
+  it('equal tfjs’s own kernels: slices, unstacks and splits on every axis, int32 and bool, the gradients of a stack and a concat', async () => {
     const run = () =>
       tf.tidy(() => {
         const x = tf.randomNormal([3, 5, 4, 2], 0, 1, 'float32', 7);
@@ -30,9 +30,15 @@ describe('heap-view Slice and Unpack on wasm', () => {
         keep(tf.slice(tf.greater(x, 0), [0, 1, 1, 0], [3, 2, 2, 2]));
         for (let axis = 0; axis < 4; axis++) tf.unstack(x, axis).forEach(keep);
         tf.unstack(tf.cast(x, 'int32'), 1).forEach(keep);
+        for (let axis = 0; axis < 4; axis++) tf.split(x, [1, x.shape[axis]! - 1], axis).forEach(keep);
+        tf.split(x, 5, 1).forEach(keep);
+        tf.split(tf.cast(x, 'int32'), [2, 1, 2], -3).forEach(keep);
+        tf.split(tf.greater(x, 0), 2, 2).forEach(keep);
         const steps = Array.from({ length: 6 }, (_, i) => tf.randomNormal([4, 3], 0, 1, 'float32', i));
         const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(tf.stack(xs, 1), tf.reshape(tf.range(1, 73), [4, 6, 3]))))(steps);
         grads.forEach(keep);
+        const parts = [tf.randomNormal([4, 2], 0, 1, 'float32', 8), tf.randomNormal([4, 5], 0, 1, 'float32', 9)];
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, b], 1), tf.reshape(tf.range(1, 29), [4, 7]))))(parts).forEach(keep);
         return out;
       });
     await tf.setBackend('cpu');

@@ -1,9 +1,10 @@
 /**
  * A tfjs speed fix for the wasm backend: its Slice kernel copies the whole input out of the wasm heap
- * (`readSync`, a `HEAPU8.slice`) before taking the slice, and its Unpack slices once per output. So the
- * gradient of `tf.stack` over a summary's 70 steps, an unstack of a [32, 70, 256] tensor, copies that
- * tensor 70 times: 13 % of a decoder training step's kernel time (a `tf.profile`, 2026-12-03). These
- * kernels read the input through a view of the heap instead; the values are the same copies (tested).
+ * (`readSync`, a `HEAPU8.slice`) before taking the slice, and its Unpack and SplitV slice once per output.
+ * So the gradient of `tf.stack` over a summary's 70 steps, an unstack of a [32, 70, 256] tensor, copies
+ * that tensor 70 times: 13 % of a decoder training step's kernel time (a `tf.profile`, 2026-12-03); with
+ * that fixed, the gradients of the decoder's per-step concats (SplitV) were 18 %. These kernels read the
+ * input through a view of the heap instead; the values are the same copies (tested).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -55,14 +56,32 @@ function unpack(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; 
   return outs;
 }
 
+function splitV(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo[] {
+  const x = args.inputs['x']!;
+  if (x.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
+  const backend = args.backend as BackendWasm;
+  const axis = tf.util.parseAxisParam(args.attrs!['axis'] as number, x.shape)[0]!;
+  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs!['numOrSizeSplits'] as number | number[], axis);
+  const boxes = sizes.map((s) => x.shape.map((n, d) => (d === axis ? s : n)));
+  const outs = boxes.map((size) => backend.makeOutput(size, x.dtype));
+  const view = heap(backend, x);
+  let start = 0;
+  outs.forEach((out, i) => {
+    copyBox(view, x.shape, x.shape.map((_, d) => (d === axis ? start : 0)), boxes[i]!, heap(backend, out));
+    start += sizes[i]!;
+  });
+  return outs;
+}
+
 let installed = false;
 
-/** Re-registers wasm's Slice and Unpack with the heap-view versions above (once; string tensors keep tfjs's own). */
+/** Re-registers wasm's Slice, Unpack and SplitV with the heap-view versions above (once; string tensors keep tfjs's own). */
 export function installHeapSlices(): void {
   if (installed) return;
   for (const [name, impl] of [
     ['Slice', slice],
     ['Unpack', unpack],
+    ['SplitV', splitV],
   ] as const) {
     const original = tf.getKernel(name, 'wasm');
     if (!original) throw new Error(`the wasm backend has no ${name} kernel to replace`);
