@@ -2,7 +2,7 @@
  * One fusion-decoder training step on the wasm backend (forward, backward, Adam) at the pipeline's shapes:
  * median seconds per step and per study, with tfjs's own BatchMatMul gradient and with Tuwen's
  * (src/inference/tf/fastGradients.ts), and the ratio between them; what the sentence attention and v17's options cost, and
- * what wasm's Slice and Unpack save when they read the heap through a view (src/inference/tf/heapSlices.ts).
+ * what wasm's Slice, Unpack and SplitV save when they read the heap through a view (src/inference/tf/heapSlices.ts).
  * Then two parts of that speed alone: attention's products over a summary with keys and values transposed at
  * every step (the fast gradient) or once (`matMulTransposed`); and an image pretraining step with its batch
  * made into floats on the main thread or on a worker one step ahead (`ImageBatchConverter`).
@@ -77,7 +77,7 @@ export async function trainingBench(runs = 5): Promise<void> {
   for (const r of rows) console.log(`${r.gradient.padEnd(20)}${String(r.batch).padStart(5)}${r.s.toFixed(2).padStart(9)}${((r.s / r.batch) * 1000).toFixed(0).padStart(11)}${(base / (r.s / r.batch)).toFixed(2).padStart(19)}`);
   console.log(`sentence attention: × ${(rows[3]!.s / rows[2]!.s).toFixed(2)} time per step at batch 32`);
   console.log(`v17's options on top of it: × ${(rows[4]!.s / rows[3]!.s).toFixed(2)} time per step at batch 32`);
-  console.log(`Slice and Unpack reading the wasm heap through a view (heapSlices.ts): × ${(rows[5]!.s / rows[4]!.s).toFixed(2)} time per v17 step`);
+  console.log(`Slice, Unpack and SplitV reading the wasm heap through a view (heapSlices.ts): × ${(rows[5]!.s / rows[4]!.s).toFixed(2)} time per v17 step`);
   await attentionBench(runs);
   await imageStepBench(runs);
 }
