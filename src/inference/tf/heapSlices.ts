@@ -43,34 +43,37 @@ function slice(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; b
   return out;
 }
 
-function unpack(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo[] {
-  const value = args.inputs['value']!;
-  if (value.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
-  const backend = args.backend as BackendWasm;
-  const rank = value.shape.length;
-  const axis = ((args.attrs!['axis'] as number) + rank) % rank;
-  const size = value.shape.map((n, d) => (d === axis ? 1 : n));
-  const outs = Array.from({ length: value.shape[axis]! }, () => backend.makeOutput(value.shape.filter((_, d) => d !== axis), value.dtype));
-  const x = heap(backend, value);
-  outs.forEach((out, i) => copyBox(x, value.shape, size.map((_, d) => (d === axis ? i : 0)), size, heap(backend, out)));
-  return outs;
-}
-
-function splitV(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo[] {
-  const x = args.inputs['x']!;
-  if (x.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
-  const backend = args.backend as BackendWasm;
-  const axis = tf.util.parseAxisParam(args.attrs!['axis'] as number, x.shape)[0]!;
-  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs!['numOrSizeSplits'] as number | number[], axis);
+/**
+ * Splits `x` along `axis` into pieces of `sizes`, each copied from a heap view; `shapeOf` gives each output
+ * its shape from its box (Unpack drops the axis, SplitV keeps it).
+ */
+function copySplits(backend: BackendWasm, x: tf.TensorInfo, axis: number, sizes: number[], shapeOf: (box: number[]) => number[]): tf.TensorInfo[] {
   const boxes = sizes.map((s) => x.shape.map((n, d) => (d === axis ? s : n)));
-  const outs = boxes.map((size) => backend.makeOutput(size, x.dtype));
-  const view = heap(backend, x);
+  const outs = boxes.map((box) => backend.makeOutput(shapeOf(box), x.dtype));
+  const view = heap(backend, x); // after the allocations, as in slice()
   let start = 0;
   outs.forEach((out, i) => {
     copyBox(view, x.shape, x.shape.map((_, d) => (d === axis ? start : 0)), boxes[i]!, heap(backend, out));
     start += sizes[i]!;
   });
   return outs;
+}
+
+function unpack(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo[] {
+  const value = args.inputs['value']!;
+  if (value.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
+  const rank = value.shape.length;
+  const axis = ((args.attrs!['axis'] as number) + rank) % rank;
+  const ones = new Array<number>(value.shape[axis]!).fill(1);
+  return copySplits(args.backend as BackendWasm, value, axis, ones, (box) => box.filter((_, d) => d !== axis));
+}
+
+function splitV(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo[] {
+  const x = args.inputs['x']!;
+  if (x.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
+  const axis = tf.util.parseAxisParam(args.attrs!['axis'] as number, x.shape)[0]!;
+  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs!['numOrSizeSplits'] as number | number[], axis);
+  return copySplits(args.backend as BackendWasm, x, axis, sizes, (box) => box);
 }
 
 let installed = false;
