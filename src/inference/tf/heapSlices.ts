@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type Heap = Float32Array | Int32Array | Uint8Array;
+type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** Copies the box `begin`…`begin + size` of `x` (laid out row-major with `shape`) into `out`, one run of the last axis at a time. */
 export function copyBox(x: Heap, shape: readonly number[], begin: readonly number[], size: readonly number[], out: Heap): void {
@@ -32,9 +33,8 @@ export function copyBox(x: Heap, shape: readonly number[], begin: readonly numbe
 
 const heap = (backend: BackendWasm, t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Heap;
 
-function slice(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo {
+function slice(args: KernelArgs): tf.TensorInfo {
   const x = args.inputs['x']!;
-  if (x.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   const backend = args.backend as BackendWasm;
   const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, args.attrs!['begin'] as number[], args.attrs!['size'] as number[]) as [number[], number[]];
   const out = backend.makeOutput(size, x.dtype);
@@ -59,18 +59,16 @@ function copySplits(backend: BackendWasm, x: tf.TensorInfo, axis: number, sizes:
   return outs;
 }
 
-function unpack(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo[] {
+function unpack(args: KernelArgs): tf.TensorInfo[] {
   const value = args.inputs['value']!;
-  if (value.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
   const rank = value.shape.length;
   const axis = ((args.attrs!['axis'] as number) + rank) % rank;
   const ones = new Array<number>(value.shape[axis]!).fill(1);
   return copySplits(args.backend as BackendWasm, value, axis, ones, (box) => box.filter((_, d) => d !== axis));
 }
 
-function splitV(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }, original: tf.KernelFunc): tf.TensorInfo[] {
+function splitV(args: KernelArgs): tf.TensorInfo[] {
   const x = args.inputs['x']!;
-  if (x.dtype === 'string') return original(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo[];
   const axis = tf.util.parseAxisParam(args.attrs!['axis'] as number, x.shape)[0]!;
   const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs!['numOrSizeSplits'] as number | number[], axis);
   return copySplits(args.backend as BackendWasm, x, axis, sizes, (box) => box);
@@ -89,7 +87,9 @@ export function installHeapSlices(): void {
     const original = tf.getKernel(name, 'wasm');
     if (!original) throw new Error(`the wasm backend has no ${name} kernel to replace`);
     tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: (args) => impl(args, original.kernelFunc) });
+    // Each kernel has one input; string tensors have no heap view and keep tfjs's own kernel.
+    const kernelFunc: tf.KernelFunc = (args) => (Object.values(args.inputs)[0]!.dtype === 'string' ? original.kernelFunc(args) : impl(args));
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
   }
   installed = true;
 }
