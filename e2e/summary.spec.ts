@@ -34,6 +34,10 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   // The passages setting follows the loaded model's own k (its decoder was trained with that many).
   const modelK = (JSON.parse(readFileSync('public/models/retrieval/config.json', 'utf8')) as { k: number }).k;
   await expect(page.getByTestId('k')).toHaveValue(String(modelK));
+  // The page decodes with beam search and balanced brackets unless asked; greedy decoding streams its tokens.
+  await expect(page.getByTestId('decoding')).toHaveValue('beam');
+  await expect(page.getByTestId('balanced-brackets')).toBeChecked();
+  await page.getByTestId('decoding').selectOption('greedy');
 
   // Streaming: a MutationObserver records the number of tokens on the page at every change.
   await page.evaluate(() => {
@@ -100,7 +104,7 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   // The Node CLI, same files, text and model: the same tokens.
   const text = await page.getByTestId('text').inputValue();
   const files = SAMPLE.files.map((f) => `public/samples/${SAMPLE.id}/${f}`);
-  const out = execFileSync('npx', ['tuwen', 'summarize', '--model', 'public/models/retrieval', ...files, '--text', text, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = execFileSync('npx', ['tuwen', 'summarize', '--model', 'public/models/retrieval', ...files, '--text', text, '--balanced-brackets', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const cliTokens = out.trim().split('\n').slice(0, -1).map((l) => (JSON.parse(l) as { token: string }).token);
   expect(cliTokens).toEqual(json.tokens.map((t) => t.token));
   expect(errors).toEqual([]);
@@ -111,6 +115,12 @@ test('mode switch: the generative LFMGAN model summarises with its cross-attenti
   await openSampleWithModel(page, '?backend=wasm');
   const retrieval = await generate(page);
   await expect(page.getByTestId('beta-legend')).toBeVisible();
+  // The page's default decoding (beam 3, balanced brackets) is the CLI's with the same options.
+  const text = await page.getByTestId('text').inputValue();
+  const files = SAMPLE.files.map((f) => `public/samples/${SAMPLE.id}/${f}`);
+  const summarizeJson = (model: string, ...options: string[]) =>
+    execFileSync('npx', ['tuwen', 'summarize', '--model', model, ...files, '--text', text, ...options, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n').slice(0, -1).map((l) => JSON.parse(l) as { token: string; beta: number | null });
+  expect(summarizeJson('public/models/retrieval', '--beam', '3', '--balanced-brackets').map((t) => t.token.replace(/^##/, ''))).toEqual(retrieval);
 
   await page.getByTestId('model-select').selectOption('lfmgan');
   await expect(page.getByTestId('generate')).toBeEnabled({ timeout: 90_000 });
@@ -139,12 +149,8 @@ test('mode switch: the generative LFMGAN model summarises with its cross-attenti
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-generative.png'), fullPage: true });
   if (README_SHOTS) await page.screenshot({ path: join(README_SHOTS, 'summary-generative.png'), fullPage: true });
 
-  // The CLI with the generative export writes the same tokens.
-  const text = await page.getByTestId('text').inputValue();
-  const files = SAMPLE.files.map((f) => `public/samples/${SAMPLE.id}/${f}`);
-  const out = execFileSync('npx', ['tuwen', 'summarize', '--model', 'public/models/lfmgan', ...files, '--text', text, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const lines = out.trim().split('\n');
-  const cli = lines.slice(0, -1).map((l) => JSON.parse(l) as { token: string; beta: number | null });
+  // The CLI with the generative export writes the same tokens (its beam search has no bracket grammar).
+  const cli = summarizeJson('public/models/lfmgan', '--beam', '3');
   expect(cli.map((t) => t.token.replace(/^##/, ''))).toEqual(generative);
   expect(cli.every((t) => t.beta === null)).toBe(true);
 
@@ -226,10 +232,13 @@ test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens
 
 test('a WebGPU error mid-summary: the worker falls back to wasm and writes the summary again, without duplicates', async ({ page }) => {
   await openSampleWithModel(page, '?backend=wasm', CONFIDENT_SAMPLE);
+  // Greedy, so that tokens stream and the error comes mid-summary.
+  await page.getByTestId('decoding').selectOption('greedy');
   await page.locator('input[type=number]').last().fill('12');
   const onWasm = await generate(page);
   await openSampleWithModel(page, '?backend=webgpu', CONFIDENT_SAMPLE);
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  await page.getByTestId('decoding').selectOption('greedy');
   await page.locator('input[type=number]').last().fill('12');
   await page.getByTestId('generate').click();
   await expect(page.locator('.token').first()).toBeVisible({ timeout: 60_000 });

@@ -83,6 +83,7 @@ export async function evalCommand(args: string[]): Promise<number> {
       reports: { type: 'string', default: 'reports' },
       beam: { type: 'string', default: '1' },
       'length-penalty': { type: 'string', default: '0.7' },
+      'balanced-brackets': { type: 'boolean' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
@@ -90,7 +91,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   const lengthPenalty = Number(values['length-penalty']);
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
   if (!(lengthPenalty >= 0)) throw new UsageError('--length-penalty must be a number ≥ 0');
-  const decoding = beamSize === 1 ? GREEDY : { beamSize, lengthPenalty };
+  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), ...(values['balanced-brackets'] ? { balancedBrackets: true } : {}) };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {
@@ -123,7 +124,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     ...(model.ablation ? { ablation: model.ablation } : {}),
     kind: model.kind,
     // Beam-search results are kept beside the greedy ones, not over them.
-    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}-lp${lengthPenalty}` : ''}`,
+    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}-lp${lengthPenalty}` : ''}${decoding.balancedBrackets ? '-brackets' : ''}`,
     trainedOn: model.trainedOn,
     params: model.params,
     flopsPerSummary: model.flopsPerSummary,

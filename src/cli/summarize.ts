@@ -1,4 +1,4 @@
-/** `tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--json]`. */
+/** `tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--json]`. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
@@ -14,9 +14,9 @@ export async function summarizeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { model: { type: 'string' }, text: { type: 'string' }, 'text-file': { type: 'string' }, beam: { type: 'string', default: '1' }, json: { type: 'boolean' } },
+    options: { model: { type: 'string' }, text: { type: 'string' }, 'text-file': { type: 'string' }, beam: { type: 'string', default: '1' }, 'balanced-brackets': { type: 'boolean' }, json: { type: 'boolean' } },
   });
-  if (!values.model || positionals.length === 0) throw new UsageError('usage: tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--json]');
+  if (!values.model || positionals.length === 0) throw new UsageError('usage: tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--json]');
   const beam = Number(values.beam);
   if (!Number.isInteger(beam) || beam < 1) throw new UsageError('--beam must be a whole number ≥ 1');
   const text = values['text-file'] ? await readFile(values['text-file'], 'utf8') : (values.text ?? '');
@@ -25,7 +25,7 @@ export async function summarizeCommand(args: string[]): Promise<number> {
   const volume = await openStudy(files, nodeIntakeEnv());
   const modality = greyValues(volume.modality, volume.samplesPerPixel);
   const { summarizer } = await loadModelDir(values.model);
-  const result = await summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, { beamSize: beam, lengthPenalty: 0.7 });
+  const result = await summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, { beamSize: beam, lengthPenalty: 0.7, balancedBrackets: values['balanced-brackets'] === true });
   if (values.json) {
     for (const t of result.tokens) {
       process.stdout.write(`${JSON.stringify({ token: t.text, id: t.id, beta: t.beta, visualAttention: Array.from(t.visualAttention), textAttention: Array.from(t.textAttention) })}\n`);

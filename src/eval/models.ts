@@ -67,6 +67,7 @@ function describe(c: ModelConfig | GenerativeModelConfig, quantized: boolean): {
 export interface EvalDecoding {
   beamSize: number;
   lengthPenalty: number;
+  balancedBrackets?: boolean;
 }
 
 export const GREEDY: EvalDecoding = { beamSize: 1, lengthPenalty: 0 };
@@ -79,7 +80,7 @@ export async function loadEvalModel(dir: string, decoding: EvalDecoding = GREEDY
   const { summarizer, params, quantized } = await loadModelDir(dir);
   const c = summarizer.config;
   const { name, variant, flops } = describe(c, quantized);
-  const beam = decoding.beamSize > 1 ? `, beam ${decoding.beamSize} (length penalty ${decoding.lengthPenalty})` : '';
+  const beam = `${decoding.beamSize > 1 ? `, beam ${decoding.beamSize} (length penalty ${decoding.lengthPenalty})` : ''}${decoding.balancedBrackets ? ', balanced brackets' : ''}`;
   return {
     name: `${name}${beam}`,
     // The ablation table holds the retrieval model's variants, all decoded greedily; the adversarial runs have their own report.

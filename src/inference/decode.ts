@@ -49,6 +49,8 @@ export interface DecodeOptions {
   onToken?: (record: TokenRecord, index: number) => void;
   /** Checked between steps; decoding stops with an AbortError when it is aborted. */
   signal?: AbortSignal;
+  /** Which tokens may follow a sequence's tokens so far (the others are never chosen; scores keep the model's own probabilities). */
+  allowed?: (prefix: readonly number[]) => (id: number) => boolean;
 }
 
 interface Beam<S extends StepState> {
@@ -82,8 +84,9 @@ export async function decode<S extends StepState>(model: Stepper<S>, options: De
       const [probs, visual, text, betas, sentences] = (await Promise.all([out.probs.data(), out.visualAttention.data(), out.textAttention.data(), out.beta?.data(), out.sentenceAttention?.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array | undefined, Float32Array | undefined];
       const beta = betas ? betas[0]! : null;
       tf.dispose([prev, out.probs, out.visualAttention, out.textAttention, ...(out.beta ? [out.beta] : []), ...(out.sentenceAttention ? [out.sentenceAttention] : [])]);
-      // The k most probable continuations of this beam.
-      const order = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
+      // The k most probable allowed continuations of this beam.
+      const allowed = options.allowed?.(beam.tokens.map((r) => r.id)) ?? (() => true);
+      const order = Array.from(probs.keys()).filter(allowed).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
       for (const id of order) {
         const logProb = Math.log(probs[id]! + 1e-12);
         const record: TokenRecord = { id, beta, visualAttention: visual, textAttention: text, ...(sentences ? { sentenceAttention: sentences } : {}), logProb };

@@ -17,6 +17,7 @@ import type { GenerativeModelConfig } from './generativeSummarizer.ts';
 import { studyRegions } from './studyRegions.ts';
 import { padBatch } from './textBatch.ts';
 import { contextIds } from './decoderContext.ts';
+import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
 
 /** The retrieval model's configuration (config.json of a retrieval model directory). */
 export interface ModelConfig {
@@ -46,6 +47,8 @@ export interface SummarizeOptions {
   lengthPenalty: number;
   k?: number;
   maxLength?: number;
+  /** Keep brackets well formed as the reference passages do (`bracketConstraint.ts`); retrieval model only. */
+  balancedBrackets?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
@@ -84,10 +87,11 @@ export interface SummaryResult extends SummaryContext {
 }
 
 /** Decodes with the options' settings: the tokens with their text (each also streamed to onToken), and the summary. */
-export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, tokenizer: TuwenTokenizer, options: SummarizeOptions, maxLength: number): Promise<{ tokens: SummaryToken[]; summary: string }> {
+export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, tokenizer: TuwenTokenizer, options: SummarizeOptions, maxLength: number, brackets?: BracketGrammar): Promise<{ tokens: SummaryToken[]; summary: string }> {
   const records = await decode(stepper, {
     bos: BOS_ID, eos: EOS_ID, maxLength, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.balancedBrackets && brackets ? { allowed: (prefix: readonly number[]) => allowedAfter(brackets, prefix) } : {}),
     onToken: (r, i) => options.onToken?.({ ...r, text: tokenizer.tokens([r.id])[0]! }, i),
   });
   const texts = tokenizer.tokens(records.map((r) => r.id));
@@ -110,6 +114,7 @@ export interface Summarizer {
 export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[], index?: { vectors: Float32Array; dim: number }): Summarizer {
   const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
   const passageIds = passages.map((p) => tokenizer.encode(p.text));
+  const brackets = bracketGrammar((text) => tokenizer.encode(text), passages.map((p) => p.text));
   const passageIndex = index ? tf.tensor2d(index.vectors, [passages.length, index.dim]) : embedTexts(weights, config.text, passageIds);
 
   const region = regionGrid(config.image);
@@ -146,7 +151,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const ctx = prepareContext(weights, regions, ids, mask, segments, config.decoder, members);
     try {
-      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary);
+      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary, brackets);
       return {
         ...summaryContext,
         ...decoded,

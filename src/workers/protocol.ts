@@ -17,6 +17,8 @@ export interface SummarySettings {
   /** 1 = greedy (tokens stream one by one); more = beam search (tokens arrive at the end). */
   beamSize: number;
   lengthPenalty: number;
+  /** Keep brackets well formed, as the reference passages do (retrieval model; pairs with beam search). */
+  balancedBrackets: boolean;
   /** Passages retrieved into the decoder's context. */
   k: number;
   maxLength: number;

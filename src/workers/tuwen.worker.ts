@@ -154,6 +154,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
       {
         beamSize: settings.beamSize,
         lengthPenalty: settings.lengthPenalty,
+        balancedBrackets: settings.balancedBrackets,
         k: settings.k,
         maxLength: settings.maxLength,
         signal: controller.signal,

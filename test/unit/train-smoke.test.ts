@@ -73,12 +73,16 @@ describe('training smoke test', () => {
     const before = tf.memory().numTensors;
     const result = await summarizer.summarize(input, { beamSize: 2, lengthPenalty: 0.7, maxLength: 12 });
     expect(tf.memory().numTensors).toBe(before);
-    // 50 summaries (greedy and beam, a cancelled one too) leave no tensor behind; the same input gives the same tokens.
+    // 50 summaries (greedy and beam, with and without balanced brackets, a cancelled one too) leave no tensor
+    // behind; the same input and options give the same tokens.
     const ids = (r: { tokens: { id: number }[] }) => r.tokens.map((t) => t.id);
     const first = ids(await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0, maxLength: 12 }));
-    for (let i = 0; i < 48; i++) {
-      const again = await summarizer.summarize(input, { beamSize: 1 + (i % 3), lengthPenalty: 0.7, maxLength: 12 });
-      if (i % 3 === 0) expect(ids(again)).toEqual(first);
+    const pageDefault = { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, maxLength: 12 };
+    const firstDefault = ids(await summarizer.summarize(input, pageDefault));
+    for (let i = 0; i < 47; i++) {
+      const again = await summarizer.summarize(input, { beamSize: 1 + (i % 3), lengthPenalty: 0.7, balancedBrackets: i % 2 === 1, maxLength: 12 });
+      if (i % 6 === 0) expect(ids(again)).toEqual(first);
+      if (i % 6 === 5) expect(ids(again)).toEqual(firstDefault);
     }
     const aborted = new AbortController();
     aborted.abort();

@@ -1,4 +1,4 @@
-/** The model (retrieval or generative), generate / cancel, and the decoding settings (greedy or beam, beam size, k passages, max length); the model's load state. */
+/** The model (retrieval or generative), generate / cancel, and the decoding settings (greedy or beam, beam size, balanced brackets, k passages, max length); the model's load state. */
 import { MODELS, modelUrl } from '../models.ts';
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
@@ -62,6 +62,9 @@ export function SummaryControls() {
             {t.beamSize} <input type="number" min={2} max={8} value={settings.beamSize} onChange={(e) => setSettings({ beamSize: number(e.target.value, 2, 8) })} disabled={running} />
           </label>
         )}
+        <label title={t.balancedBracketsHint}>
+          <input type="checkbox" checked={settings.balancedBrackets} onChange={(e) => setSettings({ balancedBrackets: e.target.checked })} disabled={running || model.kind === 'generative'} data-testid="balanced-brackets" /> {t.balancedBrackets}
+        </label>
         <label>
           {t.passagesK} <input type="number" min={0} max={5} value={settings.k} onChange={(e) => setSettings({ k: number(e.target.value, 0, 5) })} disabled={running || model.kind === 'generative'} data-testid="k" />
         </label>

@@ -1,0 +1,70 @@
+/** Balanced brackets while decoding (bracketConstraint.ts, decode's `allowed`), against hand-made grammars and a scripted model. */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { allowedAfter, bracketGrammar } from '../../src/inference/bracketConstraint.ts';
+import { decode, type Stepper } from '../../src/inference/decode.ts';
+
+// A character tokenizer: 2 BOS, 3 EOS, 4 （, 5 ）, 6 约, 7 8, 8 建, 9 。
+const CHARS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '（', '）', '约', '8', '建', '。'];
+const encode = (text: string) => [...text].map((c) => Math.max(1, CHARS.indexOf(c)));
+
+describe('bracketGrammar', () => {
+  it('collects the tokens seen between brackets in the texts', () => {
+    const g = bracketGrammar(encode, ['建（约8）。', '（8）建。'])!;
+    expect([g.open, g.close]).toEqual([4, 5]);
+    expect([...g.inside].sort()).toEqual([6, 7]);
+  });
+  it('is undefined when the vocabulary has no full-width brackets', () => {
+    expect(bracketGrammar((text) => [...text].map(() => 1), ['（约8）'])).toBeUndefined();
+  });
+});
+
+describe('allowedAfter', () => {
+  const g = bracketGrammar(encode, ['建（约8）。'])!;
+  const allowed = (prefix: number[]) => CHARS.map((_, id) => id).filter(allowedAfter(g, prefix));
+  it('outside a bracket: everything but a closing bracket', () => {
+    expect(allowed([])).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9]);
+    expect(allowed([8, 4, 6, 5])).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9]);
+  });
+  it('inside one: the closing bracket and what the references put inside, so no advice, full stop or end', () => {
+    expect(allowed([8, 4])).toEqual([5, 6, 7]);
+    expect(allowed([8, 4, 6, 5, 4, 7])).toEqual([5, 6, 7]);
+  });
+});
+
+/** A model whose next-token distribution depends only on the previous token. */
+function scripted(next: Record<number, Record<number, number>>): Stepper<{ h: tf.Tensor }> {
+  return {
+    initial: () => ({ h: tf.zeros([1, 1]) }),
+    step(prev, state) {
+      const row = new Float32Array(CHARS.length);
+      for (const [id, p] of Object.entries(next[prev.dataSync()[0]!] ?? {})) row[Number(id)] = p;
+      return { probs: tf.tensor2d(row, [1, CHARS.length]), state: { h: tf.clone(state.h) }, visualAttention: tf.ones([1, 1]), textAttention: tf.ones([1, 1]) };
+    },
+  };
+}
+
+describe('decode with allowed tokens', () => {
+  // After "（约" the model prefers the advice (0.6) to closing the bracket (0.4); it never closes one later.
+  const model = scripted({ 2: { 4: 0.9, 8: 0.1 }, 4: { 6: 1 }, 6: { 8: 0.6, 5: 0.4 }, 5: { 8: 1 }, 8: { 9: 1 }, 9: { 3: 1 } });
+  const g = bracketGrammar(encode, ['（约8）建。'])!;
+  const options = { bos: 2, eos: 3, maxLength: 10, beamSize: 1, lengthPenalty: 0 };
+  it('unconstrained, greedy leaves the bracket open; constrained, it closes it and keeps the model\'s probabilities', async () => {
+    const before = tf.memory().numTensors;
+    expect((await decode(model, options)).map((r) => CHARS[r.id]).join('')).toBe('（约建。');
+    for (const beamSize of [1, 2]) {
+      const tokens = await decode(model, { ...options, beamSize, allowed: (prefix) => allowedAfter(g, prefix) });
+      expect(tokens.map((r) => CHARS[r.id]).join('')).toBe('（约）建。');
+      expect(tokens.reduce((s, r) => s + r.logProb, 0)).toBeCloseTo(Math.log(0.9) + Math.log(0.4), 5);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+  it('beam search keeps an earlier close that greedy decoding has passed by', async () => {
+    // After "（约8" only the advice or a late close are likely; closing right after "约" is the better summary overall.
+    const late = scripted({ 2: { 4: 1 }, 4: { 6: 1 }, 6: { 7: 0.55, 5: 0.45 }, 7: { 8: 0.9, 5: 0.1 }, 5: { 8: 1 }, 8: { 9: 1 }, 9: { 3: 1 } });
+    const allowed = (prefix: readonly number[]) => allowedAfter(g, prefix);
+    const text = async (beamSize: number) => (await decode(late, { ...options, beamSize, allowed })).map((r) => CHARS[r.id]).join('');
+    expect(await text(1)).toBe('（约8）建。'); // p = 0.55 × 0.1
+    expect(await text(2)).toBe('（约）建。'); // p = 0.45
+  });
+});
