@@ -38,6 +38,7 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   await expect(page.getByTestId('decoding')).toHaveValue('beam');
   await expect(page.getByTestId('balanced-brackets')).toBeChecked();
   await page.getByTestId('decoding').selectOption('greedy');
+  await expect(page.getByTestId('balanced-brackets')).toBeDisabled();
 
   // Streaming: a MutationObserver records the number of tokens on the page at every change.
   await page.evaluate(() => {
@@ -104,7 +105,7 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   // The Node CLI, same files, text and model: the same tokens.
   const text = await page.getByTestId('text').inputValue();
   const files = SAMPLE.files.map((f) => `public/samples/${SAMPLE.id}/${f}`);
-  const out = execFileSync('npx', ['tuwen', 'summarize', '--model', 'public/models/retrieval', ...files, '--text', text, '--balanced-brackets', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = execFileSync('npx', ['tuwen', 'summarize', '--model', 'public/models/retrieval', ...files, '--text', text, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const cliTokens = out.trim().split('\n').slice(0, -1).map((l) => (JSON.parse(l) as { token: string }).token);
   expect(cliTokens).toEqual(json.tokens.map((t) => t.token));
   expect(errors).toEqual([]);

@@ -4,6 +4,7 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeBaseline, type BaselineKind, type Prediction, type TrainingExample } from '../baselines/baselines.ts';
 import { GREEDY, loadEvalModel } from '../eval/models.ts';
+import { decodingFlags } from './decodingOptions.ts';
 import { buildPassages } from '../corpus/passages.ts';
 import type { Fact } from '../corpus/schema.ts';
 import { readManifest } from '../dataset/manifest.ts';
@@ -87,11 +88,8 @@ export async function evalCommand(args: string[]): Promise<number> {
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
-  const beamSize = Number(values.beam);
-  const lengthPenalty = Number(values['length-penalty']);
-  if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
-  if (!(lengthPenalty >= 0)) throw new UsageError('--length-penalty must be a number ≥ 0');
-  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), ...(values['balanced-brackets'] ? { balancedBrackets: true } : {}) };
+  const { beamSize, lengthPenalty, balancedBrackets } = decodingFlags(values);
+  const decoding = beamSize === 1 ? GREEDY : { beamSize, lengthPenalty, ...(balancedBrackets ? { balancedBrackets } : {}) };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {

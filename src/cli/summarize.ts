@@ -9,6 +9,7 @@ import { openStudy } from '../intake/intake.ts';
 import { greyValues } from '../intake/modality.ts';
 import { nodeIntakeEnv } from '../platform/node.ts';
 import { UsageError } from './corpus.ts';
+import { decodingFlags } from './decodingOptions.ts';
 
 export async function summarizeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -17,15 +18,14 @@ export async function summarizeCommand(args: string[]): Promise<number> {
     options: { model: { type: 'string' }, text: { type: 'string' }, 'text-file': { type: 'string' }, beam: { type: 'string', default: '1' }, 'balanced-brackets': { type: 'boolean' }, json: { type: 'boolean' } },
   });
   if (!values.model || positionals.length === 0) throw new UsageError('usage: tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--json]');
-  const beam = Number(values.beam);
-  if (!Number.isInteger(beam) || beam < 1) throw new UsageError('--beam must be a whole number ≥ 1');
+  const decoding = decodingFlags(values);
   const text = values['text-file'] ? await readFile(values['text-file'], 'utf8') : (values.text ?? '');
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   const files = await Promise.all(positionals.map(async (p) => ({ name: basename(p), bytes: new Uint8Array(await readFile(p)) })));
   const volume = await openStudy(files, nodeIntakeEnv());
   const modality = greyValues(volume.modality, volume.samplesPerPixel);
   const { summarizer } = await loadModelDir(values.model);
-  const result = await summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, { beamSize: beam, lengthPenalty: 0.7, balancedBrackets: values['balanced-brackets'] === true });
+  const result = await summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, decoding);
   if (values.json) {
     for (const t of result.tokens) {
       process.stdout.write(`${JSON.stringify({ token: t.text, id: t.id, beta: t.beta, visualAttention: Array.from(t.visualAttention), textAttention: Array.from(t.textAttention) })}\n`);

@@ -47,7 +47,11 @@ export interface SummarizeOptions {
   lengthPenalty: number;
   k?: number;
   maxLength?: number;
-  /** Keep brackets well formed as the reference passages do (`bracketConstraint.ts`); retrieval model only. */
+  /**
+   * Keep brackets well formed as the reference passages do (`bracketConstraint.ts`); retrieval model and
+   * beam search only: greedy decoding would have to close a bracket it passed a token earlier, and instead
+   * writes filler inside it (docs/models.md, "Balanced brackets").
+   */
   balancedBrackets?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
@@ -91,7 +95,7 @@ export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, to
   const records = await decode(stepper, {
     bos: BOS_ID, eos: EOS_ID, maxLength, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.balancedBrackets && brackets ? { allowed: (prefix: readonly number[]) => allowedAfter(brackets, prefix) } : {}),
+    ...(options.balancedBrackets && options.beamSize > 1 && brackets ? { allowed: (prefix: readonly number[]) => allowedAfter(brackets, prefix) } : {}),
     onToken: (r, i) => options.onToken?.({ ...r, text: tokenizer.tokens([r.id])[0]! }, i),
   });
   const texts = tokenizer.tokens(records.map((r) => r.id));

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/corpus.ts';
 import { dilationsOption, TRAIN_OPTIONS } from '../../src/cli/train.ts';
 import { configFileArgs, numberOption } from '../../src/cli/trainingSetup.ts';
+import { decodingFlags } from '../../src/cli/decodingOptions.ts';
 
 describe('training options', () => {
   it('reads numbers, and refuses what is not one or out of bounds', () => {
@@ -42,5 +43,15 @@ describe('training options', () => {
     await expect(configFileArgs(join(dir, 'missing.json'), options)).rejects.toThrow(UsageError);
     // The recipe the README points at names only options that tuwen train knows.
     expect(await configFileArgs('configs/retrieval.json', TRAIN_OPTIONS)).toContain('--decoder-steps');
+  });
+});
+
+describe('decoding flags', () => {
+  it('greedy by default; beam, length penalty and balanced brackets when asked; brackets refused with greedy', () => {
+    expect(decodingFlags({})).toEqual({ beamSize: 1, lengthPenalty: 0.7, balancedBrackets: false });
+    expect(decodingFlags({ beam: '3', 'length-penalty': '0', 'balanced-brackets': true })).toEqual({ beamSize: 3, lengthPenalty: 0, balancedBrackets: true });
+    expect(() => decodingFlags({ 'balanced-brackets': true })).toThrow('--balanced-brackets needs --beam 2 or more');
+    for (const beam of ['0', '1.5', 'x']) expect(() => decodingFlags({ beam })).toThrow(UsageError);
+    expect(() => decodingFlags({ 'length-penalty': '-1' })).toThrow('--length-penalty must be a number ≥ 0');
   });
 });

@@ -63,7 +63,7 @@ export function SummaryControls() {
           </label>
         )}
         <label title={t.balancedBracketsHint}>
-          <input type="checkbox" checked={settings.balancedBrackets} onChange={(e) => setSettings({ balancedBrackets: e.target.checked })} disabled={running || model.kind === 'generative'} data-testid="balanced-brackets" /> {t.balancedBrackets}
+          <input type="checkbox" checked={settings.balancedBrackets && settings.beamSize > 1} onChange={(e) => setSettings({ balancedBrackets: e.target.checked })} disabled={running || model.kind === 'generative' || settings.beamSize === 1} data-testid="balanced-brackets" /> {t.balancedBrackets}
         </label>
         <label>
           {t.passagesK} <input type="number" min={0} max={5} value={settings.k} onChange={(e) => setSettings({ k: number(e.target.value, 0, 5) })} disabled={running || model.kind === 'generative'} data-testid="k" />
