@@ -2,7 +2,8 @@
  * Summaries in headless Chromium on the wasm backend (the production build, each bundled model chosen in
  * the page, the demo studies): time to first token, per-token median, whole summary, and per-token time
  * over its FLOP limit — FLOPs of one decoding step divided by the matMul throughput measured on the same
- * backend.
+ * backend. Then the page's default decoding (beam 3, with balanced brackets for the retrieval model) on the
+ * same studies: whole summary, and its ratio to greedy's.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -54,15 +55,23 @@ export async function browserBench(): Promise<void> {
       const meanToken: number[] = [];
       const whole: number[] = [];
       const ratios: number[] = [];
+      const wholeBeam: number[] = [];
       let gflops = 0;
+      // Generates with the decoding chosen in the page; returns its timings line's values.
+      const summarize = async (decoding: 'greedy' | 'beam') => {
+        await page.getByTestId('decoding').selectOption(decoding);
+        await page.getByTestId('generate').click();
+        await page.waitForSelector('[data-testid=tokens][data-status=done]', { timeout: 120_000 });
+        return page.getByTestId('timings').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
+      };
       for (let i = 0; i < runs; i++) {
         await samples.nth(1 + (i % 6)).click();
         await page.getByTestId('generate').waitFor();
         await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid=generate]')?.disabled, undefined, { timeout: 120_000 });
-        await page.getByTestId('generate').click();
-        await page.waitForSelector('[data-testid=tokens][data-status=done]', { timeout: 120_000 });
+        const beam = await summarize('beam');
+        wholeBeam.push(Number(beam.encode) + Number(beam.retrieve) + Number(beam.decode));
+        const t = await summarize('greedy');
         gflops = Number(await page.getByTestId('gflops').getAttribute('data-gflops'));
-        const t = await page.getByTestId('timings').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
         const ms = (await page.locator('.token').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-ms'))))) as number[];
         const steps = ms.map((m, k) => m - (k ? ms[k - 1]! : 0));
         const step = median(steps.slice(1)); // the first step includes the context's set-up
@@ -76,6 +85,7 @@ export async function browserBench(): Promise<void> {
       console.log(`  time to first token: median ${median(first).toFixed(0)} ms`);
       console.log(`  per token: median ${median(perToken).toFixed(2)} ms (mean over a summary, incl. the first step: ${median(meanToken).toFixed(2)} ms); whole summary: median ${median(whole).toFixed(0)} ms`);
       console.log(`  per-token time / FLOP limit (step FLOPs ÷ measured matMul throughput): median ${median(ratios).toFixed(1)}×`);
+      console.log(`  the page's default, beam 3${config.kind === 'retrieval' ? ' with balanced brackets' : ''}: whole summary median ${median(wholeBeam).toFixed(0)} ms, × ${(median(wholeBeam) / median(whole)).toFixed(2)} of greedy's`);
     }
     await browser.close();
   } finally {
