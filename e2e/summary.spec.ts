@@ -1,5 +1,5 @@
 /**
- * Summaries in the page (issue 6): a demo study, generate on wasm, tokens stream, two tokens give two
+ * Summaries in the page (issue 6): a demo study, generate on wasm, greedy tokens stream, two tokens give two
  * heatmaps, passages and the β legend show, the three exports download and parse; the CLI writes the
  * same tokens; a corrupt model file gives a clear error and keeps the image and text; WebGPU matches wasm.
  */
@@ -21,13 +21,21 @@ async function openSampleWithModel(page: Page, query: string, sample = 1): Promi
   await expect(page.getByTestId('generate')).toBeEnabled({ timeout: 90_000 });
 }
 
+/** `tuwen summarize --json` on the demo study with the page's text: its token records. */
+async function summarizeJson(page: Page, model: string, ...options: string[]): Promise<{ token: string; beta: number | null }[]> {
+  const text = await page.getByTestId('text').inputValue();
+  const files = SAMPLE.files.map((f) => `public/samples/${SAMPLE.id}/${f}`);
+  const out = execFileSync('npx', ['tuwen', 'summarize', '--model', model, ...files, '--text', text, ...options, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return out.trim().split('\n').slice(0, -1).map((l) => JSON.parse(l) as { token: string; beta: number | null });
+}
+
 async function generate(page: Page): Promise<string[]> {
   await page.getByTestId('generate').click();
   await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 110_000 });
   return page.locator('.token').allTextContents();
 }
 
-test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exports', async ({ page }) => {
+test('wasm: greedy tokens stream; the default decoding: heatmaps follow the selected token, passages, β, exports', async ({ page }) => {
   const errors = collectErrors(page);
   await openSampleWithModel(page, '?backend=wasm');
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm');
@@ -50,9 +58,15 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   await page.getByTestId('generate').click();
   await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 110_000 });
   const counts = new Set(await page.evaluate(() => (window as unknown as { seenCounts: number[] }).seenCounts));
-  const tokens = await page.locator('.token').allTextContents();
-  expect(tokens.length).toBeGreaterThan(3);
+  expect(await page.locator('.token').count()).toBeGreaterThan(3);
   expect(counts.size, `token counts seen while streaming: ${[...counts].join(',')}`).toBeGreaterThan(2);
+  expect(await summarizeJson(page, 'public/models/retrieval').then((r) => r.map((t) => t.token.replace(/^##/, '')))).toEqual(await page.locator('.token').allTextContents());
+
+  // Back to the default (beam 3, balanced brackets): what the rest of this test and the screenshots show.
+  await page.getByTestId('decoding').selectOption('beam');
+  await expect(page.getByTestId('balanced-brackets')).toBeChecked();
+  const tokens = await generate(page);
+  expect(tokens.length).toBeGreaterThan(3);
   await expect(page.getByTestId('beta-legend')).toBeVisible();
   await expect(page.getByTestId('beta-chart')).toBeVisible();
   await expect(page.locator('[data-testid=passages] li')).not.toHaveCount(0);
@@ -102,11 +116,8 @@ test('wasm: tokens stream, heatmaps follow the selected token, passages, β, exp
   expect(ds.SOPClassUID).toBe('1.2.840.10008.5.1.4.1.1.88.11');
   expect(Buffer.from(ds.ContentSequence[1]!.TextValue, 'latin1').toString('utf8')).toBe(json.summary);
 
-  // The Node CLI, same files, text and model: the same tokens.
-  const text = await page.getByTestId('text').inputValue();
-  const files = SAMPLE.files.map((f) => `public/samples/${SAMPLE.id}/${f}`);
-  const out = execFileSync('npx', ['tuwen', 'summarize', '--model', 'public/models/retrieval', ...files, '--text', text, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const cliTokens = out.trim().split('\n').slice(0, -1).map((l) => (JSON.parse(l) as { token: string }).token);
+  // The Node CLI, same files, text, model and decoding: the same tokens.
+  const cliTokens = (await summarizeJson(page, 'public/models/retrieval', '--beam', '3', '--balanced-brackets')).map((t) => t.token);
   expect(cliTokens).toEqual(json.tokens.map((t) => t.token));
   expect(errors).toEqual([]);
 });
@@ -116,12 +127,6 @@ test('mode switch: the generative LFMGAN model summarises with its cross-attenti
   await openSampleWithModel(page, '?backend=wasm');
   const retrieval = await generate(page);
   await expect(page.getByTestId('beta-legend')).toBeVisible();
-  // The page's default decoding (beam 3, balanced brackets) is the CLI's with the same options.
-  const text = await page.getByTestId('text').inputValue();
-  const files = SAMPLE.files.map((f) => `public/samples/${SAMPLE.id}/${f}`);
-  const summarizeJson = (model: string, ...options: string[]) =>
-    execFileSync('npx', ['tuwen', 'summarize', '--model', model, ...files, '--text', text, ...options, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n').slice(0, -1).map((l) => JSON.parse(l) as { token: string; beta: number | null });
-  expect(summarizeJson('public/models/retrieval', '--beam', '3', '--balanced-brackets').map((t) => t.token.replace(/^##/, ''))).toEqual(retrieval);
 
   await page.getByTestId('model-select').selectOption('lfmgan');
   await expect(page.getByTestId('generate')).toBeEnabled({ timeout: 90_000 });
@@ -151,7 +156,7 @@ test('mode switch: the generative LFMGAN model summarises with its cross-attenti
   if (README_SHOTS) await page.screenshot({ path: join(README_SHOTS, 'summary-generative.png'), fullPage: true });
 
   // The CLI with the generative export writes the same tokens (its beam search has no bracket grammar).
-  const cli = summarizeJson('public/models/lfmgan', '--beam', '3');
+  const cli = await summarizeJson(page, 'public/models/lfmgan', '--beam', '3');
   expect(cli.map((t) => t.token.replace(/^##/, ''))).toEqual(generative);
   expect(cli.every((t) => t.beta === null)).toBe(true);
 
