@@ -63,10 +63,22 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   expect(await summarizeJson(page, 'public/models/retrieval').then((r) => r.map((t) => t.token.replace(/^##/, '')))).toEqual(await page.locator('.token').allTextContents());
 
   // Back to the default (beam 3, balanced brackets): what the rest of this test and the screenshots show.
+  // Its tokens come at the end; until then the page counts the steps decoded.
   await page.getByTestId('decoding').selectOption('beam');
   await expect(page.getByTestId('balanced-brackets')).toBeChecked();
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { beamSteps: number[] }).beamSteps = seen;
+    new MutationObserver(() => {
+      const progress = document.querySelector('[data-testid=beam-progress]');
+      if (progress) seen.push(Number(progress.getAttribute('data-steps')));
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
   const tokens = await generate(page);
   expect(tokens.length).toBeGreaterThan(3);
+  const beamSteps = new Set(await page.evaluate(() => (window as unknown as { beamSteps: number[] }).beamSteps));
+  expect(beamSteps.size, `beam steps seen: ${[...beamSteps].join(',')}`).toBeGreaterThan(2);
+  await expect(page.getByTestId('beam-progress')).toHaveCount(0);
   await expect(page.getByTestId('beta-legend')).toBeVisible();
   await expect(page.getByTestId('beta-chart')).toBeVisible();
   await expect(page.locator('[data-testid=passages] li')).not.toHaveCount(0);

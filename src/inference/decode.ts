@@ -47,6 +47,8 @@ export interface DecodeOptions {
   lengthPenalty: number;
   /** Called with each final token as soon as it is known (greedy: every step; beam: at the end). */
   onToken?: (record: TokenRecord, index: number) => void;
+  /** Beam search: called after each step with the number of steps done, while no token is final yet. */
+  onStep?: (steps: number) => void;
   /** Checked between steps; decoding stops with an AbortError when it is aborted. */
   signal?: AbortSignal;
   /** Which tokens may follow a sequence's tokens so far (the others are never chosen; scores keep the model's own probabilities). */
@@ -102,6 +104,7 @@ export async function decode<S extends StepState>(model: Stepper<S>, options: De
     beams = kept;
     const only = beams[0]!;
     if (options.beamSize === 1 && !only.done) options.onToken?.(only.tokens[only.tokens.length - 1]!, only.tokens.length - 1);
+    else if (options.beamSize > 1) options.onStep?.(t + 1);
   }
   const best = beams.sort((a, b) => score(b, options.lengthPenalty) - score(a, options.lengthPenalty))[0]!;
   freeAll();

@@ -57,6 +57,8 @@ export interface SummarizeOptions {
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
   onToken?: (token: SummaryToken, index: number) => void;
+  /** Beam search: called after each decoding step with the steps done (its tokens come at the end). */
+  onStep?: (steps: number) => void;
   signal?: AbortSignal;
 }
 
@@ -95,6 +97,7 @@ export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, to
   const records = await decode(stepper, {
     bos: BOS_ID, eos: EOS_ID, maxLength, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onStep ? { onStep: options.onStep } : {}),
     ...(options.balancedBrackets && options.beamSize > 1 && brackets ? { allowed: (prefix: readonly number[]) => allowedAfter(brackets, prefix) } : {}),
     onToken: (r, i) => options.onToken?.({ ...r, text: tokenizer.tokens([r.id])[0]! }, i),
   });

@@ -142,5 +142,7 @@ export type WorkerEvent =
       memory: { tensors: number; bytes: number };
     }
   /** Unasked (requestId 0): the WebGPU device was lost or raised an error (`reason` says which); the worker now runs on `backend` with the model reloaded. */
+  /** Beam search: decoding steps done so far (its tokens come when it ends), at most maxLength. */
+  | { type: 'beam-step'; requestId: number; steps: number; maxLength: number }
   | { type: 'backend-lost'; requestId: 0; backend: BackendName; reason: string }
   | { type: 'error'; requestId: number; error: WorkerError };

@@ -164,6 +164,9 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
           decodeStart = performance.now();
           post({ type: 'summary-context', requestId, contextLength: context.contextTokens.length, ...contextView(context), regionShape: context.regionShape, timings });
         },
+        onStep(steps) {
+          post({ type: 'beam-step', requestId, steps, maxLength: settings.maxLength });
+        },
         onToken(token, index) {
           firstToken ??= performance.now() - started;
           post({ type: 'token', requestId, index, token: token.text, ms: performance.now() - decodeStart, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, ...splitTextWeights(token.textAttention, counts), ...(token.sentenceAttention ? { sentenceWeights: token.sentenceAttention.slice() } : {}) });

@@ -68,3 +68,19 @@ describe('decode with allowed tokens', () => {
     expect(await text(2)).toBe('（约）建。'); // p = 0.45
   });
 });
+
+describe('decode progress', () => {
+  const model = scripted({ 2: { 4: 1 }, 4: { 6: 1 }, 6: { 5: 1 }, 5: { 9: 1 }, 9: { 3: 1 } });
+  it('beam search reports each step done (tokens come at the end); greedy streams tokens instead', async () => {
+    const steps: number[] = [];
+    const tokens: number[] = [];
+    const options = { bos: 2, eos: 3, maxLength: 10, lengthPenalty: 0, onStep: (s: number) => steps.push(s), onToken: (_: unknown, i: number) => tokens.push(i) };
+    await decode(model, { ...options, beamSize: 2 });
+    // "（约）。" and the end take 5 steps; the other beam goes on (here to the length limit) until it ends too.
+    expect(steps).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(tokens).toEqual([0, 1, 2, 3]);
+    steps.length = 0;
+    await decode(model, { ...options, beamSize: 1 });
+    expect(steps).toEqual([]);
+  });
+});

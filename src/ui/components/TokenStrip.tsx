@@ -1,5 +1,5 @@
 /**
- * The summary as tokens coloured by β, streamed as they come; hover, click or ←→ selects a token (its
+ * The summary as tokens coloured by β, streamed as they come (beam search: its steps so far, then the tokens); hover, click or ←→ selects a token (its
  * heatmap and text weights show elsewhere). A legend explains the colours; a model without β (the
  * generative one) gets neutral tokens and a note saying so.
  */
@@ -16,6 +16,7 @@ export function TokenStrip() {
   const selected = useStore((s) => s.selected);
   const shape = useStore((s) => s.summary.regionShape);
   const select = useStore((s) => s.selectToken);
+  const beamSteps = useStore((s) => s.summary.beamSteps);
 
   function onKeyDown(event: React.KeyboardEvent) {
     const delta = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -1, ArrowDown: 1 }[event.key];
@@ -51,6 +52,12 @@ export function TokenStrip() {
         ))}
         {status === 'running' && <span className="cursor" aria-hidden="true" />}
       </p>
+      {status === 'running' && tokens.length === 0 && beamSteps && (
+        <div className="progress" role="status" data-testid="beam-progress" data-steps={beamSteps.steps}>
+          <span>{t.beamProgress(beamSteps.steps, beamSteps.maxLength)}</span>
+          <progress max={beamSteps.maxLength} value={beamSteps.steps} />
+        </div>
+      )}
       {tokens.some((token) => token.beta === null) ? (
         <div className="legend" data-testid="no-beta-note">
           <small>{t.noBeta}</small>

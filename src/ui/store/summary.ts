@@ -39,6 +39,8 @@ export interface SummaryState {
   regionShape?: [number, number, number];
   timings?: SummaryTimingsView;
   summary?: string;
+  /** Beam search: steps decoded so far, and the most it may take (its tokens come at the end). */
+  beamSteps?: { steps: number; maxLength: number };
   /** The worker's tfjs memory after it (for leak checks). */
   memory?: { tensors: number; bytes: number };
   /** The settings and text it was made with (for exports). */
@@ -102,6 +104,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
           [],
           (event) => {
             if (event.type === 'summary-context') update({ passages: event.passages, inputTokens: event.inputTokens, contextLength: event.contextLength, regionShape: event.regionShape, timings: event.timings });
+            if (event.type === 'beam-step') update({ beamSteps: { steps: event.steps, maxLength: event.maxLength } });
             if (event.type === 'token') {
               const token: TokenView = { text: event.token, ms: event.ms, beta: event.beta, visual: event.visualAttention.weights, passageWeights: event.passageWeights, textWeights: event.textWeights, ...(event.sentenceWeights ? { sentenceWeights: event.sentenceWeights } : {}) };
               // By index: a summary run again (the worker fell back to wasm mid-way) starts over at token 0.
