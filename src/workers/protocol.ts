@@ -17,7 +17,7 @@ export interface SummarySettings {
   /** 1 = greedy (tokens stream one by one); more = beam search (tokens arrive at the end). */
   beamSize: number;
   lengthPenalty: number;
-  /** Keep brackets well formed, as the reference passages do (retrieval model; pairs with beam search). */
+  /** Keep brackets well formed, as the reference passages do (retrieval model, beam search only). */
   balancedBrackets: boolean;
   /** Passages retrieved into the decoder's context. */
   k: number;
@@ -141,8 +141,8 @@ export type WorkerEvent =
       /** The worker's tfjs memory after the summary (a leak shows as growth across summaries). */
       memory: { tensors: number; bytes: number };
     }
-  /** Unasked (requestId 0): the WebGPU device was lost or raised an error (`reason` says which); the worker now runs on `backend` with the model reloaded. */
   /** Beam search: decoding steps done so far (its tokens come when it ends), at most maxLength. */
   | { type: 'beam-step'; requestId: number; steps: number; maxLength: number }
+  /** Unasked (requestId 0): the WebGPU device was lost or raised an error (`reason` says which); the worker now runs on `backend` with the model reloaded. */
   | { type: 'backend-lost'; requestId: 0; backend: BackendName; reason: string }
   | { type: 'error'; requestId: number; error: WorkerError };
