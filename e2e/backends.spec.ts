@@ -18,3 +18,17 @@ test('WebGPU and wasm give the same result in the worker', async ({ page }) => {
   // Rows of a softmax sum to 1.
   for (let r = 0; r < 4; r++) expect(wasm.slice(4 * r, 4 * r + 4).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
 });
+
+test('by default a software WebGPU adapter is passed over for wasm, and the status line says why; asked for, it is used', async ({ page }) => {
+  await openApp(page, '');
+  const fallbackAdapter = await page.evaluate(async () => {
+    const adapter = await navigator.gpu?.requestAdapter();
+    return Boolean((adapter?.info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter);
+  });
+  if (fallbackAdapter) {
+    await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm');
+    await expect(page.getByTestId('status')).toContainText('only a software WebGPU adapter');
+  } else await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  await openApp(page, '?backend=webgpu');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+});

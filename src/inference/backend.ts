@@ -1,6 +1,8 @@
 /**
  * Picks the tfjs backend: the first of the preferred list that initialises, remembering why the others
- * did not (the page shows it, so a fallback is never silent — tfjs itself falls back quietly).
+ * did not (the page shows it, so a fallback is never silent — tfjs itself falls back quietly). A software
+ * WebGPU adapter (SwiftShader, which Chromium offers where no GPU can be used) is skipped unless asked
+ * for: it decodes about 40 times slower than wasm on the same CPU (README, "Using it").
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -14,12 +16,27 @@ export interface BackendChoice {
   skipped: { backend: BackendName; reason: string }[];
 }
 
-export async function selectBackend(preferred: readonly BackendName[]): Promise<BackendChoice> {
+export interface BackendRequest {
+  /** Backends in the order to try them. */
+  preferred: BackendName[];
+  /** Use WebGPU on a software adapter too (`?backend=webgpu`); by default wasm is used instead. */
+  softwareWebGPU: boolean;
+}
+
+export async function selectBackend({ preferred, softwareWebGPU }: BackendRequest): Promise<BackendChoice> {
   const skipped: BackendChoice['skipped'] = [];
   for (const backend of preferred) {
     try {
       if (backend === 'webgpu' && !(typeof navigator !== 'undefined' && 'gpu' in navigator)) {
         throw new Error('this browser has no WebGPU (navigator.gpu is missing)');
+      }
+      if (backend === 'webgpu' && !softwareWebGPU) {
+        const adapter = await navigator.gpu.requestAdapter();
+        // `isFallbackAdapter` moved from the adapter to its info; older browsers have neither.
+        const info = adapter?.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+        if (info?.isFallbackAdapter || (adapter as { isFallbackAdapter?: boolean } | null)?.isFallbackAdapter) {
+          throw new Error(`only a software WebGPU adapter (${info?.architecture || info?.vendor || 'fallback'}) is available, slower than wasm; ?backend=webgpu uses it anyway`);
+        }
       }
       const ok = await tf.setBackend(backend);
       await tf.ready();

@@ -1,6 +1,6 @@
 /** The page: composes the panels; all state lives in the store. */
 import { useEffect } from 'react';
-import type { BackendName } from '../inference/backend.ts';
+import type { BackendName, BackendRequest } from '../inference/backend.ts';
 import { DropZone } from './components/DropZone.tsx';
 import { PassagesPanel } from './components/PassagesPanel.tsx';
 import { SummaryPanel } from './components/SummaryPanel.tsx';
@@ -19,10 +19,14 @@ import { useMessages } from './useMessages.ts';
 
 const BACKENDS: BackendName[] = ['webgpu', 'wasm', 'cpu'];
 
-/** `?backend=wasm` (or webgpu, cpu) forces one backend first; by default WebGPU, then wasm, then cpu. */
-function preferredBackends(): BackendName[] {
+/**
+ * `?backend=wasm` (or webgpu, cpu) forces one backend first; by default WebGPU, then wasm, then cpu. Asked
+ * for by name, WebGPU runs on a software adapter too.
+ */
+function backendRequest(): BackendRequest {
   const asked = new URLSearchParams(location.search).get('backend') as BackendName | null;
-  return asked && BACKENDS.includes(asked) ? [asked, ...BACKENDS.filter((b) => b !== asked)] : BACKENDS;
+  const preferred = asked && BACKENDS.includes(asked) ? [asked, ...BACKENDS.filter((b) => b !== asked)] : BACKENDS;
+  return { preferred, softwareWebGPU: asked === 'webgpu' };
 }
 
 
@@ -36,7 +40,7 @@ export function App() {
 
   // The backend first (the model's tensors live on it), then the model.
   useEffect(() => {
-    void initBackend(preferredBackends()).then(() => loadModel(modelUrl()));
+    void initBackend(backendRequest()).then(() => loadModel(modelUrl()));
   }, [initBackend, loadModel]);
   useEffect(() => registerServiceWorker(() => useStore.setState({ updateReady: true })), []);
   useEffect(() => {

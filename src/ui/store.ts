@@ -33,7 +33,7 @@ const link: WorkerLink = {
 async function restoreWorker(): Promise<void> {
   const { initBackend, loadModel } = useStore.getState();
   const { session, worker } = link;
-  if (session.preferred) await initBackend(session.preferred);
+  if (session.backendRequest) await initBackend(session.backendRequest);
   if (session.modelBase) await loadModel(session.modelBase);
   if (session.files) {
     const payload = await Promise.all(session.files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));

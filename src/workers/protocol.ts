@@ -2,7 +2,7 @@
  * The typed messages between the page and the Tuwen worker. Every request carries a requestId; every
  * event answers one. Both directions are discriminated unions, each handled by one exhaustive switch.
  */
-import type { BackendName } from '../inference/backend.ts';
+import type { BackendName, BackendRequest } from '../inference/backend.ts';
 import type { IntakeErrorCode } from '../intake/errors.ts';
 import type { Volume } from '../intake/types.ts';
 
@@ -27,8 +27,8 @@ export interface SummarySettings {
 export type WorkerRequest =
   /** Decode the files into one study (a single image, a multi-frame file or a series); the worker keeps its values for summaries. */
   | { type: 'open'; requestId: number; files: FilePayload[] }
-  /** Start tfjs on the first backend of `preferred` that works, run the self-test, report which one. */
-  | { type: 'init-backend'; requestId: number; preferred: BackendName[] }
+  /** Start tfjs on the first backend of the request's `preferred` that works, run the self-test, report which one. */
+  | { type: 'init-backend'; requestId: number; request: BackendRequest }
   /** Fetch, verify (size, SHA-256) and load an exported model; `base` is the absolute URL of its folder. */
   | { type: 'load-model'; requestId: number; base: string }
   /** Summarise the last opened study with this text: context first, then one event per token, then done. */

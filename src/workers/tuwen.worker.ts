@@ -5,7 +5,7 @@
  * The opened study's modality values stay here (the page only gets the stored frames to display).
  */
 import * as tf from '@tensorflow/tfjs';
-import { matMulThroughput, selectBackend, selfTest } from '../inference/backend.ts';
+import { matMulThroughput, selectBackend, selfTest, type BackendRequest } from '../inference/backend.ts';
 import { loadExportedModel, type ExportedFiles } from '../inference/exportedModel.ts';
 import { ModelFileError, readModelFiles } from '../inference/modelFiles.ts';
 import type { Grid } from '../inference/preprocess.ts';
@@ -53,9 +53,9 @@ async function open(requestId: number, files: { name: string; bytes: ArrayBuffer
   post({ type: 'opened', requestId, study: opened.study }, opened.transfer);
 }
 
-async function initBackend(requestId: number, preferred: Parameters<typeof selectBackend>[0]): Promise<void> {
+async function initBackend(requestId: number, request: BackendRequest): Promise<void> {
   const started = performance.now();
-  const choice = await selectBackend(preferred);
+  const choice = await selectBackend(request);
   if (choice.backend === 'webgpu') watchDevice();
   const result = await selfTest();
   const ms = performance.now() - started;
@@ -187,7 +187,7 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'open':
       return open(request.requestId, request.files);
     case 'init-backend':
-      return initBackend(request.requestId, request.preferred);
+      return initBackend(request.requestId, request.request);
     case 'load-model':
       return loadModel(request.requestId, request.base);
     case 'summarize':

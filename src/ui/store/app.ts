@@ -1,5 +1,5 @@
 /** The page itself: language, the compute backend the worker runs on, updates, worker restarts. */
-import type { BackendName } from '../../inference/backend.ts';
+import type { BackendName, BackendRequest } from '../../inference/backend.ts';
 import type { Lang } from '../i18n.ts';
 import { isWorkerError, type Slice, type WorkerLink } from './slice.ts';
 
@@ -20,7 +20,7 @@ export interface AppSlice {
   /** Times the worker crashed and was restored. */
   restarts: number;
   setLang: (lang: Lang) => void;
-  initBackend: (preferred: BackendName[]) => Promise<void>;
+  initBackend: (request: BackendRequest) => Promise<void>;
 }
 
 export const createAppSlice =
@@ -31,10 +31,10 @@ export const createAppSlice =
     updateReady: false,
     restarts: 0,
     setLang: (lang) => set({ lang }),
-    async initBackend(preferred) {
-      session.preferred = preferred;
+    async initBackend(request) {
+      session.backendRequest = request;
       try {
-        const ready = await worker.request({ type: 'init-backend', preferred }, 'backend-ready');
+        const ready = await worker.request({ type: 'init-backend', request }, 'backend-ready');
         set({ backend: { backend: ready.backend, skipped: ready.skipped, selfTest: ready.selfTest, gflops: ready.gflops, ms: ready.ms } });
       } catch (err) {
         set({ backend: { skipped: [], error: isWorkerError(err) ? err.message : String(err) } });

@@ -1,6 +1,6 @@
 /** What every slice of the page's store shares: the whole state's type, the slice creator type, the worker's session. */
 import type { StateCreator } from 'zustand';
-import type { BackendName } from '../../inference/backend.ts';
+import type { BackendRequest } from '../../inference/backend.ts';
 import type { WorkerError } from '../../workers/protocol.ts';
 import type { WorkerClient } from '../workerClient.ts';
 import type { AppSlice } from './app.ts';
@@ -14,7 +14,7 @@ export type Slice<T> = StateCreator<TuwenState, [['zustand/persist', unknown]], 
 
 /** What a fresh worker needs to be where the old one was: backend, model, the open study's files. */
 export interface WorkerSession {
-  preferred?: BackendName[];
+  backendRequest?: BackendRequest;
   modelBase?: string;
   files?: File[];
 }
