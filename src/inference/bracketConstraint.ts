@@ -15,13 +15,26 @@ export interface BracketGrammar {
   inside: ReadonlySet<number>;
 }
 
-/** The grammar of `texts`' brackets in token ids; undefined when the vocabulary has no full-width brackets. */
-export function bracketGrammar(encode: (text: string) => number[], texts: readonly string[]): BracketGrammar | undefined {
+/**
+ * The grammar of the reference texts' brackets, read from their token ids (the summarizer has them already):
+ * the tokens between an opening bracket and the closing one that follows it with no other opening bracket
+ * between. Undefined when the vocabulary has no full-width brackets.
+ */
+export function bracketGrammar(encode: (text: string) => number[], texts: readonly (readonly number[])[]): BracketGrammar | undefined {
   const [open, close] = [encode('（'), encode('）')];
   if (open.length !== 1 || close.length !== 1 || open[0] === close[0]) return undefined;
-  const inside = new Set<number>();
-  for (const text of texts) for (const [, between] of text.matchAll(/（([^（）]*)）/g)) for (const id of encode(between!)) inside.add(id);
-  return { open: open[0]!, close: close[0]!, inside };
+  const grammar = { open: open[0]!, close: close[0]!, inside: new Set<number>() };
+  for (const ids of texts) {
+    let between: number[] | undefined; // the tokens since the last opening bracket, while one is open
+    for (const id of ids) {
+      if (id === grammar.open) between = [];
+      else if (id === grammar.close) {
+        between?.forEach((t) => grammar.inside.add(t));
+        between = undefined;
+      } else between?.push(id);
+    }
+  }
+  return grammar;
 }
 
 /** Whether token `id` may follow `prefix` (the summary's tokens so far, without BOS). */

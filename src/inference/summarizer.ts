@@ -121,7 +121,7 @@ export interface Summarizer {
 export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[], index?: { vectors: Float32Array; dim: number }): Summarizer {
   const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
   const passageIds = passages.map((p) => tokenizer.encode(p.text));
-  const brackets = bracketGrammar((text) => tokenizer.encode(text), passages.map((p) => p.text));
+  const brackets = bracketGrammar((text) => tokenizer.encode(text), passageIds);
   const passageIndex = index ? tf.tensor2d(index.vectors, [passages.length, index.dim]) : embedTexts(weights, config.text, passageIds);
 
   const region = regionGrid(config.image);

@@ -10,17 +10,19 @@ const encode = (text: string) => [...text].map((c) => Math.max(1, CHARS.indexOf(
 
 describe('bracketGrammar', () => {
   it('collects the tokens seen between brackets in the texts', () => {
-    const g = bracketGrammar(encode, ['建（约8）。', '（8）建。'])!;
+    const g = bracketGrammar(encode, ['建（约8）。', '（8）建。'].map(encode))!;
     expect([g.open, g.close]).toEqual([4, 5]);
     expect([...g.inside].sort()).toEqual([6, 7]);
+    // Only what a closed bracket holds: not the advice after a bracket opened again, nor after one never closed.
+    expect([...bracketGrammar(encode, ['（建（约8）', '（8）（建'].map(encode))!.inside].sort()).toEqual([6, 7]);
   });
   it('is undefined when the vocabulary has no full-width brackets', () => {
-    expect(bracketGrammar((text) => [...text].map(() => 1), ['（约8）'])).toBeUndefined();
+    expect(bracketGrammar((text) => [...text].map(() => 1), [[1, 1, 1, 1]])).toBeUndefined();
   });
 });
 
 describe('allowedAfter', () => {
-  const g = bracketGrammar(encode, ['建（约8）。'])!;
+  const g = bracketGrammar(encode, ['建（约8）。'].map(encode))!;
   const allowed = (prefix: number[]) => CHARS.map((_, id) => id).filter(allowedAfter(g, prefix));
   it('outside a bracket: everything but a closing bracket', () => {
     expect(allowed([])).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9]);
@@ -47,7 +49,7 @@ function scripted(next: Record<number, Record<number, number>>): Stepper<{ h: tf
 describe('decode with allowed tokens', () => {
   // After "（约" the model prefers the advice (0.6) to closing the bracket (0.4); it never closes one later.
   const model = scripted({ 2: { 4: 0.9, 8: 0.1 }, 4: { 6: 1 }, 6: { 8: 0.6, 5: 0.4 }, 5: { 8: 1 }, 8: { 9: 1 }, 9: { 3: 1 } });
-  const g = bracketGrammar(encode, ['（约8）建。'])!;
+  const g = bracketGrammar(encode, ['（约8）建。'].map(encode))!;
   const options = { bos: 2, eos: 3, maxLength: 10, beamSize: 1, lengthPenalty: 0 };
   it('unconstrained, greedy leaves the bracket open; constrained, it closes it and keeps the model\'s probabilities', async () => {
     const before = tf.memory().numTensors;
