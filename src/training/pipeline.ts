@@ -53,6 +53,8 @@ export interface PipelineOptions {
   initSeed?: number;
   /** Seeds the image encoder's pretraining (or, for the random-image ablation, its initialisation) alone; default the init seed. */
   imageSeed?: number;
+  /** Seeds the decoder's initialisation, its batch order and its omitted-lobe copies alone; default the init seed. */
+  decoderSeed?: number;
   data: TrainingData;
   out: string;
   /**
@@ -154,6 +156,7 @@ const MAX_SENTENCES = 32;
 
 export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const initSeed = o.initSeed ?? o.seed;
+  const decoderSeed = o.decoderSeed ?? initSeed;
   const patience = o.patience ?? 4;
   const { train, val, int8 } = await imageStage(o, o.imageSeed ?? initSeed, patience);
   if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
@@ -232,7 +235,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     o.log(`decoder: ${out.filter((r, i) => r.summary !== records[i]!.summary).length} of ${records.length} summaries reordered so that equally urgent findings follow the input text`);
     return out;
   };
-  const withCopies = (records: CachedStudy[]) => inTextOrder(o.omittedLobeCopies && corpus ? [...records, ...omittedLobeCopies(records, initSeed)] : records);
+  const withCopies = (records: CachedStudy[]) => inTextOrder(o.omittedLobeCopies && corpus ? [...records, ...omittedLobeCopies(records, decoderSeed)] : records);
   const trainRecords = withCopies(train);
   if (trainRecords.length > train.length) o.log(`decoder: ${trainRecords.length - train.length} extra training copies whose text omits a lobe`);
   const trainDec = withContext(trainRecords);
@@ -265,7 +268,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   /** What the decoder's training and its int8-aware fine-tuning share. */
   const decoderRun = {
     decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, regionDropout: o.regionDropout ?? 0, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
-    batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: initSeed, out: o.out, log: o.log,
+    batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: decoderSeed, out: o.out, log: o.log,
   };
   const decoderWeights = await trainDecoder(trainDec, valDec, {
     ...decoderRun, steps: o.decoderSteps, learningRate: 0.003, learningRateFloor: 0.1,
@@ -301,7 +304,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     int8Steps = (await readCheckpointState<{ step: number }>(o.out, decoderCheckpoint))?.step;
   }
 
-  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`} (train split: ${train.length})${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}` };
+  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}` };
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
   const all: Weights = { ...imageBest, ...textWeights, ...(await best(decoderCheckpoint, decoderWeights)) };
   await saveCheckpoint(o.out, 'model', all, { config });
