@@ -42,11 +42,15 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   // The passages setting follows the loaded model's own k (its decoder was trained with that many).
   const modelK = (JSON.parse(readFileSync('public/models/retrieval/config.json', 'utf8')) as { k: number }).k;
   await expect(page.getByTestId('k')).toHaveValue(String(modelK));
-  // The page decodes with beam search and balanced brackets unless asked; greedy decoding streams its tokens.
+  // The page decodes with beam search, balanced brackets and items in sequence unless asked; greedy decoding
+  // streams its tokens, and keeps the item numbers (brackets need beam search).
   await expect(page.getByTestId('decoding')).toHaveValue('beam');
   await expect(page.getByTestId('balanced-brackets')).toBeChecked();
+  await expect(page.getByTestId('sequential-items')).toBeChecked();
   await page.getByTestId('decoding').selectOption('greedy');
   await expect(page.getByTestId('balanced-brackets')).toBeDisabled();
+  await expect(page.getByTestId('sequential-items')).toBeEnabled();
+  await expect(page.getByTestId('sequential-items')).toBeChecked();
 
   // Streaming: a MutationObserver records the number of tokens on the page at every change.
   await page.evaluate(() => {
@@ -60,9 +64,9 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   const counts = new Set(await page.evaluate(() => (window as unknown as { seenCounts: number[] }).seenCounts));
   expect(await page.locator('.token').count()).toBeGreaterThan(3);
   expect(counts.size, `token counts seen while streaming: ${[...counts].join(',')}`).toBeGreaterThan(2);
-  expect(await summarizeJson(page, 'public/models/retrieval').then((r) => r.map((t) => t.token.replace(/^##/, '')))).toEqual(await page.locator('.token').allTextContents());
+  expect(await summarizeJson(page, 'public/models/retrieval', '--sequential-items').then((r) => r.map((t) => t.token.replace(/^##/, '')))).toEqual(await page.locator('.token').allTextContents());
 
-  // Back to the default (beam 3, balanced brackets): what the rest of this test and the screenshots show.
+  // Back to the default (beam 3, balanced brackets, items in sequence): what the rest of this test and the screenshots show.
   // Its tokens come at the end; until then the page counts the steps decoded.
   await page.getByTestId('decoding').selectOption('beam');
   await expect(page.getByTestId('balanced-brackets')).toBeChecked();
@@ -129,7 +133,7 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   expect(Buffer.from(ds.ContentSequence[1]!.TextValue, 'latin1').toString('utf8')).toBe(json.summary);
 
   // The Node CLI, same files, text, model and decoding: the same tokens.
-  const cliTokens = (await summarizeJson(page, 'public/models/retrieval', '--beam', '3', '--balanced-brackets')).map((t) => t.token);
+  const cliTokens = (await summarizeJson(page, 'public/models/retrieval', '--beam', '3', '--balanced-brackets', '--sequential-items')).map((t) => t.token);
   expect(cliTokens).toEqual(json.tokens.map((t) => t.token));
   expect(errors).toEqual([]);
 });
@@ -167,8 +171,8 @@ test('mode switch: the generative LFMGAN model summarises with its cross-attenti
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-generative.png'), fullPage: true });
   if (README_SHOTS) await page.screenshot({ path: join(README_SHOTS, 'summary-generative.png'), fullPage: true });
 
-  // The CLI with the generative export writes the same tokens (its beam search has no bracket grammar).
-  const cli = await summarizeJson(page, 'public/models/lfmgan', '--beam', '3');
+  // The CLI with the generative export writes the same tokens (its beam search has no bracket grammar; it keeps item numbers in sequence).
+  const cli = await summarizeJson(page, 'public/models/lfmgan', '--beam', '3', '--sequential-items');
   expect(cli.map((t) => t.token.replace(/^##/, ''))).toEqual(generative);
   expect(cli.every((t) => t.beta === null)).toBe(true);
 

@@ -1,18 +1,19 @@
-/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets. */
+/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items. */
 import { UsageError } from './corpus.ts';
 
 export interface DecodingFlags {
   beamSize: number;
   lengthPenalty: number;
   balancedBrackets: boolean;
+  sequentialItems: boolean;
 }
 
-export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean }): DecodingFlags {
+export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean }): DecodingFlags {
   const beamSize = Number(values.beam ?? '1');
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
   if (!(lengthPenalty >= 0)) throw new UsageError('--length-penalty must be a number ≥ 0');
   // Greedy decoding cannot go back to close a bracket in time (docs/models.md, "Balanced brackets").
   if (values['balanced-brackets'] && beamSize === 1) throw new UsageError('--balanced-brackets needs --beam 2 or more: greedy decoding cannot go back to close a bracket in time');
-  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true };
+  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true };
 }

@@ -85,11 +85,12 @@ export async function evalCommand(args: string[]): Promise<number> {
       beam: { type: 'string', default: '1' },
       'length-penalty': { type: 'string', default: '0.7' },
       'balanced-brackets': { type: 'boolean' },
+      'sequential-items': { type: 'boolean' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
-  const { beamSize, lengthPenalty, balancedBrackets } = decodingFlags(values);
-  const decoding = beamSize === 1 ? GREEDY : { beamSize, lengthPenalty, ...(balancedBrackets ? { balancedBrackets } : {}) };
+  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems } = decodingFlags(values);
+  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), ...(balancedBrackets ? { balancedBrackets } : {}), ...(sequentialItems ? { sequentialItems } : {}) };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {
@@ -122,7 +123,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     ...(model.ablation ? { ablation: model.ablation } : {}),
     kind: model.kind,
     // Beam-search results are kept beside the greedy ones, not over them.
-    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}-lp${lengthPenalty}` : ''}${decoding.balancedBrackets ? '-brackets' : ''}`,
+    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}-lp${lengthPenalty}` : ''}${decoding.balancedBrackets ? '-brackets' : ''}${decoding.sequentialItems ? '-items' : ''}`,
     trainedOn: model.trainedOn,
     params: model.params,
     flopsPerSummary: model.flopsPerSummary,

@@ -24,7 +24,7 @@ commands:
                                ({"sets":[{"items":[{"refs":[[…]],"hyp":[…]}]}]}), one JSON line per set
   baseline --kind nearest|frequent (--corpus DIR | --seed S --n N) --out DIR
                                build a baseline "model" from a training split
-  eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--balanced-brackets] [--json] [--reports reports]
+  eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--balanced-brackets] [--sequential-items] [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
   compare --test-set NAME [--reports reports] [--json] MODEL_A MODEL_B
                                two stored results of one test set, study by study: CIDEr-D and fact F1
@@ -34,7 +34,7 @@ commands:
         --passages 3 --decoder-hidden 192 --coverage-weight 1 --copy-weight 1 --attention-weight 1 --region-dropout 0 --context-dilations 1,2,4,8 --temporal-attention
         --own-text-findings --omitted-lobe-copies --aligned-copies --sentence-attention --sentence-weight 1 --max-summary 96
         --guided-vision --visual-output --remaining-sentences --sentence-product --passage-uncopied --region-lobes --region-mixing 1 --lobe-head --localisation-weight 1 --mirror --dot-filter
-        --init-seed S --image-seed S --ablation no-retrieval|random-image|fixed-beta --int8-aware-steps N
+        --init-seed S --image-seed S --decoder-seed S --ablation no-retrieval|random-image|fixed-beta --int8-aware-steps N
         --patience 4 --resume --cache models/study-cache]
                                train the retrieval model (wasm) on the corpus or a dataset manifest: image
                                pretraining only, or every stage (image, retriever, decoder) into a model
@@ -55,7 +55,7 @@ commands:
   report-adversarial --test-set NAME [--test-set NAME…] MODEL_DIR...
                                reports/adversarial.md: MLE vs adversarial (LFMGAN, s) and vs reward (α)
                                from the stored evaluations and the training histories
-  summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--json]
+  summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items] [--json]
                                summarise a study (DICOM files, a series, or a picture) with its text
   export --model DIR --out public/models/NAME
                                uint8 weights, int8 passage index, tokenizer, manifest with SHA-256

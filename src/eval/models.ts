@@ -68,6 +68,7 @@ export interface EvalDecoding {
   beamSize: number;
   lengthPenalty: number;
   balancedBrackets?: boolean;
+  sequentialItems?: boolean;
 }
 
 export const GREEDY: EvalDecoding = { beamSize: 1, lengthPenalty: 0 };
@@ -80,7 +81,7 @@ export async function loadEvalModel(dir: string, decoding: EvalDecoding = GREEDY
   const { summarizer, params, quantized } = await loadModelDir(dir);
   const c = summarizer.config;
   const { name, variant, flops } = describe(c, quantized);
-  const beam = `${decoding.beamSize > 1 ? `, beam ${decoding.beamSize} (length penalty ${decoding.lengthPenalty})` : ''}${decoding.balancedBrackets ? ', balanced brackets' : ''}`;
+  const beam = `${decoding.beamSize > 1 ? `, beam ${decoding.beamSize} (length penalty ${decoding.lengthPenalty})` : ''}${decoding.balancedBrackets ? ', balanced brackets' : ''}${decoding.sequentialItems ? ', items in sequence' : ''}`;
   return {
     name: `${name}${beam}`,
     // The ablation table holds the retrieval model's variants, all decoded greedily; the adversarial runs have their own report.

@@ -51,8 +51,16 @@ export interface DecodeOptions {
   onStep?: (steps: number) => void;
   /** Checked between steps; decoding stops with an AbortError when it is aborted. */
   signal?: AbortSignal;
-  /** Which tokens may follow a sequence's tokens so far (the others are never chosen; scores keep the model's own probabilities). */
-  allowed?: (prefix: readonly number[]) => (id: number) => boolean;
+  /**
+   * Reshapes the next-token probabilities after a sequence's tokens so far (without BOS): a token given 0 is
+   * never chosen (the end is, if nothing else is left); the others are chosen and scored by what it returns.
+   */
+  constrain?: (prefix: readonly number[], probs: Float32Array) => Float32Array;
+}
+
+/** The probabilities with every token that `allowed` refuses set to 0; the others keep the model's own. */
+export function keepAllowed(probs: Float32Array, allowed: (id: number) => boolean): Float32Array {
+  return probs.map((p, id) => (allowed(id) ? p : 0));
 }
 
 interface Beam<S extends StepState> {
@@ -83,12 +91,13 @@ export async function decode<S extends StepState>(model: Stepper<S>, options: De
       }
       const prev = tf.tensor1d([beam.tokens.length ? beam.tokens[beam.tokens.length - 1]!.id : options.bos]);
       const out = model.step(prev, beam.state);
-      const [probs, visual, text, betas, sentences] = (await Promise.all([out.probs.data(), out.visualAttention.data(), out.textAttention.data(), out.beta?.data(), out.sentenceAttention?.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array | undefined, Float32Array | undefined];
+      const [modelProbs, visual, text, betas, sentences] = (await Promise.all([out.probs.data(), out.visualAttention.data(), out.textAttention.data(), out.beta?.data(), out.sentenceAttention?.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array | undefined, Float32Array | undefined];
       const beta = betas ? betas[0]! : null;
       tf.dispose([prev, out.probs, out.visualAttention, out.textAttention, ...(out.beta ? [out.beta] : []), ...(out.sentenceAttention ? [out.sentenceAttention] : [])]);
       // The k most probable allowed continuations of this beam.
-      const allowed = options.allowed?.(beam.tokens.map((r) => r.id)) ?? (() => true);
-      const order = Array.from(probs.keys()).filter(allowed).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
+      const probs = options.constrain?.(beam.tokens.map((r) => r.id), modelProbs) ?? modelProbs;
+      const order = Array.from(probs.keys()).filter((id) => !options.constrain || probs[id]! > 0).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
+      if (order.length === 0) order.push(options.eos);
       for (const id of order) {
         const logProb = Math.log(probs[id]! + 1e-12);
         const record: TokenRecord = { id, beta, visualAttention: visual, textAttention: text, ...(sentences ? { sentenceAttention: sentences } : {}), logProb };

@@ -10,7 +10,7 @@ import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { countParams, disposeWeights, type Weights } from './models/weights.ts';
 import { padBatch } from './textBatch.ts';
 import { studyRegions } from './studyRegions.ts';
-import { decodeSummary, type SummarizeInput, type SummarizeOptions, type Summarizer, type SummaryContext, type SummaryResult } from './summarizer.ts';
+import { decodeSummary, decodingGrammars, type SummarizeInput, type SummarizeOptions, type Summarizer, type SummaryContext, type SummaryResult } from './summarizer.ts';
 
 export interface GenerativeModelConfig {
   kind: 'generative';
@@ -26,6 +26,7 @@ export interface GenerativeModelConfig {
 
 export function createGenerativeSummarizer(config: GenerativeModelConfig, weights: Weights, tokenizerJson: object): Summarizer {
   const tokenizer = loadTokenizer(tokenizerJson);
+  const grammars = decodingGrammars(tokenizer);
   const region = regionGrid(config.image);
   const c = config.generator;
 
@@ -41,7 +42,7 @@ export function createGenerativeSummarizer(config: GenerativeModelConfig, weight
     options.onRetrieved?.(context, { encode: encoded - started, retrieve: 0 });
     try {
       // No longer than the generator's position table (BOS takes the first position).
-      const decoded = await decodeSummary(generatorStepper(weights, c, memory), tokenizer, options, Math.min(options.maxLength ?? config.maxSummary, c.maxSummary - 1));
+      const decoded = await decodeSummary(generatorStepper(weights, c, memory), tokenizer, options, Math.min(options.maxLength ?? config.maxSummary, c.maxSummary - 1), grammars);
       return { ...context, ...decoded, timings: { encode: encoded - started, retrieve: 0, decode: performance.now() - encoded, tokens: decoded.tokens.length } };
     } finally {
       disposeMemory(memory);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Passage } from '../corpus/passages.ts';
 import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '../text/tokenizer.ts';
-import { decode, fusionStepper, type StepState, type Stepper, type TokenRecord } from './decode.ts';
+import { decode, fusionStepper, keepAllowed, type DecodeOptions, type StepState, type Stepper, type TokenRecord } from './decode.ts';
 import { contextSegments, disposeContext, prepareContext, sentenceMembership, type FusionDecoderConfig } from './models/fusionDecoder.ts';
 import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { embedTexts, queryVector, type RetrieverConfig } from './models/retriever.ts';
@@ -18,6 +18,7 @@ import { studyRegions } from './studyRegions.ts';
 import { padBatch } from './textBatch.ts';
 import { contextIds } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
+import { itemNumbering, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 
 /** The retrieval model's configuration (config.json of a retrieval model directory). */
 export interface ModelConfig {
@@ -53,6 +54,8 @@ export interface SummarizeOptions {
    * writes filler inside it (docs/models.md, "Balanced brackets").
    */
   balancedBrackets?: boolean;
+  /** Once a summary numbers its first item "1、", number the later ones in sequence (`itemNumberConstraint.ts`); greedy or beam. */
+  sequentialItems?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
@@ -92,13 +95,37 @@ export interface SummaryResult extends SummaryContext {
   timings: SummaryTimings;
 }
 
+/** The grammars a model's tokenizer and passages give the decoding constraints; either may be missing. */
+export interface DecodingGrammars {
+  brackets?: BracketGrammar;
+  items?: ItemNumbering;
+}
+
+/** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
+export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonly (readonly number[])[]): DecodingGrammars {
+  const encode = (text: string) => tokenizer.encode(text);
+  const brackets = passageIds && bracketGrammar(encode, passageIds);
+  const items = itemNumbering(encode, tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id)));
+  return { ...(brackets ? { brackets } : {}), ...(items ? { items } : {}) };
+}
+
+/** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
+function constraints(options: SummarizeOptions, { brackets, items }: DecodingGrammars): DecodeOptions['constrain'] {
+  const rules = [
+    options.balancedBrackets && options.beamSize > 1 && brackets ? (prefix: readonly number[], probs: Float32Array) => keepAllowed(probs, allowedAfter(brackets, prefix)) : undefined,
+    options.sequentialItems && items ? (prefix: readonly number[], probs: Float32Array) => renumbered(items, prefix, probs) : undefined,
+  ].filter((rule) => rule !== undefined);
+  return rules.length ? (prefix, probs) => rules.reduce((p, rule) => rule(prefix, p), probs) : undefined;
+}
+
 /** Decodes with the options' settings: the tokens with their text (each also streamed to onToken), and the summary. */
-export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, tokenizer: TuwenTokenizer, options: SummarizeOptions, maxLength: number, brackets?: BracketGrammar): Promise<{ tokens: SummaryToken[]; summary: string }> {
+export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, tokenizer: TuwenTokenizer, options: SummarizeOptions, maxLength: number, grammars: DecodingGrammars): Promise<{ tokens: SummaryToken[]; summary: string }> {
+  const constrain = constraints(options, grammars);
   const records = await decode(stepper, {
     bos: BOS_ID, eos: EOS_ID, maxLength, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),
-    ...(options.balancedBrackets && options.beamSize > 1 && brackets ? { allowed: (prefix: readonly number[]) => allowedAfter(brackets, prefix) } : {}),
+    ...(constrain ? { constrain } : {}),
     onToken: (r, i) => options.onToken?.({ ...r, text: tokenizer.tokens([r.id])[0]! }, i),
   });
   const texts = tokenizer.tokens(records.map((r) => r.id));
@@ -121,7 +148,7 @@ export interface Summarizer {
 export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[], index?: { vectors: Float32Array; dim: number }): Summarizer {
   const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
   const passageIds = passages.map((p) => tokenizer.encode(p.text));
-  const brackets = bracketGrammar((text) => tokenizer.encode(text), passageIds);
+  const grammars = decodingGrammars(tokenizer, passageIds);
   const passageIndex = index ? tf.tensor2d(index.vectors, [passages.length, index.dim]) : embedTexts(weights, config.text, passageIds);
 
   const region = regionGrid(config.image);
@@ -158,7 +185,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const ctx = prepareContext(weights, regions, ids, mask, segments, config.decoder, members);
     try {
-      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary, brackets);
+      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary, grammars);
       return {
         ...summaryContext,
         ...decoded,

@@ -19,6 +19,8 @@ export interface SummarySettings {
   lengthPenalty: number;
   /** Keep brackets well formed, as the reference passages do (retrieval model, beam search only). */
   balancedBrackets: boolean;
+  /** Once the summary numbers its first item "1、", number the later ones in sequence (either model, greedy or beam). */
+  sequentialItems: boolean;
   /** Passages retrieved into the decoder's context. */
   k: number;
   maxLength: number;

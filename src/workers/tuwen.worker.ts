@@ -155,6 +155,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
         beamSize: settings.beamSize,
         lengthPenalty: settings.lengthPenalty,
         balancedBrackets: settings.balancedBrackets,
+        sequentialItems: settings.sequentialItems,
         k: settings.k,
         maxLength: settings.maxLength,
         signal: controller.signal,

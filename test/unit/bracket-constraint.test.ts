@@ -1,8 +1,9 @@
-/** Balanced brackets while decoding (bracketConstraint.ts, decode's `allowed`), against hand-made grammars and a scripted model. */
+/** Balanced brackets while decoding (bracketConstraint.ts, decode's `constrain`), against hand-made grammars and a scripted model. */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { allowedAfter, bracketGrammar } from '../../src/inference/bracketConstraint.ts';
-import { decode, type Stepper } from '../../src/inference/decode.ts';
+import { decode, keepAllowed } from '../../src/inference/decode.ts';
+import { scriptedModel } from '../helpers/scriptedModel.ts';
 
 // A character tokenizer: 2 BOS, 3 EOS, 4 （, 5 ）, 6 约, 7 8, 8 建, 9 。
 const CHARS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '（', '）', '约', '8', '建', '。'];
@@ -34,17 +35,7 @@ describe('allowedAfter', () => {
   });
 });
 
-/** A model whose next-token distribution depends only on the previous token. */
-function scripted(next: Record<number, Record<number, number>>): Stepper<{ h: tf.Tensor }> {
-  return {
-    initial: () => ({ h: tf.zeros([1, 1]) }),
-    step(prev, state) {
-      const row = new Float32Array(CHARS.length);
-      for (const [id, p] of Object.entries(next[prev.dataSync()[0]!] ?? {})) row[Number(id)] = p;
-      return { probs: tf.tensor2d(row, [1, CHARS.length]), state: { h: tf.clone(state.h) }, visualAttention: tf.ones([1, 1]), textAttention: tf.ones([1, 1]) };
-    },
-  };
-}
+const scripted = (next: Record<number, Record<number, number>>) => scriptedModel(CHARS.length, next);
 
 describe('decode with allowed tokens', () => {
   // After "（约" the model prefers the advice (0.6) to closing the bracket (0.4); it never closes one later.
@@ -55,7 +46,7 @@ describe('decode with allowed tokens', () => {
     const before = tf.memory().numTensors;
     expect((await decode(model, options)).map((r) => CHARS[r.id]).join('')).toBe('（约建。');
     for (const beamSize of [1, 2]) {
-      const tokens = await decode(model, { ...options, beamSize, allowed: (prefix) => allowedAfter(g, prefix) });
+      const tokens = await decode(model, { ...options, beamSize, constrain: (prefix, probs) => keepAllowed(probs, allowedAfter(g, prefix)) });
       expect(tokens.map((r) => CHARS[r.id]).join('')).toBe('（约）建。');
       expect(tokens.reduce((s, r) => s + r.logProb, 0)).toBeCloseTo(Math.log(0.9) + Math.log(0.4), 5);
     }
@@ -64,8 +55,8 @@ describe('decode with allowed tokens', () => {
   it('beam search keeps an earlier close that greedy decoding has passed by', async () => {
     // After "（约8" only the advice or a late close are likely; closing right after "约" is the better summary overall.
     const late = scripted({ 2: { 4: 1 }, 4: { 6: 1 }, 6: { 7: 0.55, 5: 0.45 }, 7: { 8: 0.9, 5: 0.1 }, 5: { 8: 1 }, 8: { 9: 1 }, 9: { 3: 1 } });
-    const allowed = (prefix: readonly number[]) => allowedAfter(g, prefix);
-    const text = async (beamSize: number) => (await decode(late, { ...options, beamSize, allowed })).map((r) => CHARS[r.id]).join('');
+    const constrain = (prefix: readonly number[], probs: Float32Array) => keepAllowed(probs, allowedAfter(g, prefix));
+    const text = async (beamSize: number) => (await decode(late, { ...options, beamSize, constrain })).map((r) => CHARS[r.id]).join('');
     expect(await text(1)).toBe('（约8）建。'); // p = 0.55 × 0.1
     expect(await text(2)).toBe('（约）建。'); // p = 0.45
   });

@@ -73,14 +73,14 @@ describe('training smoke test', () => {
     const before = tf.memory().numTensors;
     const result = await summarizer.summarize(input, { beamSize: 2, lengthPenalty: 0.7, maxLength: 12 });
     expect(tf.memory().numTensors).toBe(before);
-    // 50 summaries (greedy and beam, with and without balanced brackets, a cancelled one too) leave no tensor
+    // 50 summaries (greedy and beam, with and without balanced brackets and items in sequence, a cancelled one too) leave no tensor
     // behind; the same input and options give the same tokens.
     const ids = (r: { tokens: { id: number }[] }) => r.tokens.map((t) => t.id);
     const first = ids(await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0, maxLength: 12 }));
-    const pageDefault = { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, maxLength: 12 };
+    const pageDefault = { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, maxLength: 12 };
     const firstDefault = ids(await summarizer.summarize(input, pageDefault));
     for (let i = 0; i < 47; i++) {
-      const again = await summarizer.summarize(input, { beamSize: 1 + (i % 3), lengthPenalty: 0.7, balancedBrackets: i % 2 === 1, maxLength: 12 });
+      const again = await summarizer.summarize(input, { beamSize: 1 + (i % 3), lengthPenalty: 0.7, balancedBrackets: i % 2 === 1, sequentialItems: i % 2 === 1, maxLength: 12 });
       if (i % 6 === 0) expect(ids(again)).toEqual(first);
       if (i % 6 === 5) expect(ids(again)).toEqual(firstDefault);
     }
@@ -180,13 +180,13 @@ describe('training on a dataset manifest', () => {
     const out = join(dir, 'model');
     const logs: string[] = [];
     const config = await trainPipeline({
-      seed: 5, initSeed: 6, imageSeed: 7, data: { kind: 'manifest', path: join(dir, 'corpus', 'manifest.jsonl') }, out,
+      seed: 5, initSeed: 6, imageSeed: 7, decoderSeed: 8, data: { kind: 'manifest', path: join(dir, 'corpus', 'manifest.jsonl') }, out,
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 },
       imageSteps: 6, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 6, decoderSteps: 6, batch: 4, evalEvery: 3,
       progress: () => () => {},
       log: (l) => logs.push(l),
     });
-    expect(config.trainedOn).toMatch(/^manifest .*, init seed 6, image seed 7 \(train split: \d+\)$/);
+    expect(config.trainedOn).toMatch(/^manifest .*, init seed 6, image seed 7, decoder seed 8 \(train split: \d+\)$/);
     expect(logs.some((l) => l.startsWith('image encoder: ') && l.includes('parameters'))).toBe(true); // pretrained (the corpus has boxes)
     const { summarizer } = await loadModelDir(out);
     const files = readdirSync(join(dir, 'corpus', 'studies', 'S5-00000')).map((f) => join(dir, 'corpus', 'studies', 'S5-00000', f));

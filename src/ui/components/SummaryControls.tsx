@@ -1,4 +1,4 @@
-/** The model (retrieval or generative), generate / cancel, and the decoding settings (greedy or beam, beam size, balanced brackets, k passages, max length); the model's load state. */
+/** The model (retrieval or generative), generate / cancel, and the decoding settings (greedy or beam, beam size, balanced brackets, items in sequence, k passages, max length); the model's load state. */
 import { MODELS, modelUrl } from '../models.ts';
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
@@ -64,6 +64,9 @@ export function SummaryControls() {
         )}
         <label title={t.balancedBracketsHint}>
           <input type="checkbox" checked={settings.balancedBrackets && settings.beamSize > 1} onChange={(e) => setSettings({ balancedBrackets: e.target.checked })} disabled={running || model.kind === 'generative' || settings.beamSize === 1} data-testid="balanced-brackets" /> {t.balancedBrackets}
+        </label>
+        <label title={t.sequentialItemsHint}>
+          <input type="checkbox" checked={settings.sequentialItems} onChange={(e) => setSettings({ sequentialItems: e.target.checked })} disabled={running} data-testid="sequential-items" /> {t.sequentialItems}
         </label>
         <label>
           {t.passagesK} <input type="number" min={0} max={5} value={settings.k} onChange={(e) => setSettings({ k: number(e.target.value, 0, 5) })} disabled={running || model.kind === 'generative'} data-testid="k" />
