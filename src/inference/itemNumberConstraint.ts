@@ -50,6 +50,7 @@ export function renumbered(numbering: ItemNumbering, prefix: readonly number[], 
   // Items numbered so far: the first, and each later one that began with the next number.
   const numbered = starts.reduce((n, s) => (startsWith(prefix, s, numbering.marker(n + 1)) ? n + 1 : n), 1);
   const next = numbering.marker(numbered + 1);
+  if (!numbering.beginsNumber(next[0]!)) return probs; // a vocabulary that cannot write the number
   const written = prefix.length - last;
   if (written === 0) {
     let number = 0;

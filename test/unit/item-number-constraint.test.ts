@@ -36,6 +36,8 @@ describe('itemNumbering', () => {
 describe('renumbered', () => {
   it('leaves a summary alone until it has numbered its first item, and one that did not number it', () => {
     for (const text of ['', '1', 'a。', 'a。a', '1、a']) expect(after(text)).toEqual(UNCHANGED);
+    // Nor where the vocabulary has no token for the next number ("5" is not in it).
+    expect(after('1、a。2、a。3、a。4、a。')).toEqual(UNCHANGED);
   });
   it('at the start of a later item: every number\'s probability goes to the next number', () => {
     // "1" 0.05 + "2" 0.1 + "3" 0.2 + "4" 0.05 = 0.4 on "2".
