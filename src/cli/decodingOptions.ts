@@ -1,4 +1,4 @@
-/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items. */
+/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items. */
 import { UsageError } from './corpus.ts';
 
 export interface DecodingFlags {
@@ -6,14 +6,16 @@ export interface DecodingFlags {
   lengthPenalty: number;
   balancedBrackets: boolean;
   sequentialItems: boolean;
+  salientItems: boolean;
 }
 
-export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean }): DecodingFlags {
+export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean }): DecodingFlags {
   const beamSize = Number(values.beam ?? '1');
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
   if (!(lengthPenalty >= 0)) throw new UsageError('--length-penalty must be a number ≥ 0');
   // Greedy decoding cannot go back to close a bracket in time (docs/models.md, "Balanced brackets").
   if (values['balanced-brackets'] && beamSize === 1) throw new UsageError('--balanced-brackets needs --beam 2 or more: greedy decoding cannot go back to close a bracket in time');
-  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true };
+  if (values['salient-items'] && !values['sequential-items']) throw new UsageError('--salient-items needs --sequential-items: it counts the numbered items');
+  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true };
 }

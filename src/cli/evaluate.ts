@@ -86,11 +86,12 @@ export async function evalCommand(args: string[]): Promise<number> {
       'length-penalty': { type: 'string', default: '0.7' },
       'balanced-brackets': { type: 'boolean' },
       'sequential-items': { type: 'boolean' },
+      'salient-items': { type: 'boolean' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
-  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems } = decodingFlags(values);
-  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), ...(balancedBrackets ? { balancedBrackets } : {}), ...(sequentialItems ? { sequentialItems } : {}) };
+  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems } = decodingFlags(values);
+  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), ...(balancedBrackets ? { balancedBrackets } : {}), ...(sequentialItems ? { sequentialItems } : {}), ...(salientItems ? { salientItems } : {}) };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {
@@ -123,7 +124,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     ...(model.ablation ? { ablation: model.ablation } : {}),
     kind: model.kind,
     // Beam-search results are kept beside the greedy ones, not over them.
-    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}-lp${lengthPenalty}` : ''}${decoding.balancedBrackets ? '-brackets' : ''}${decoding.sequentialItems ? '-items' : ''}`,
+    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}-lp${lengthPenalty}` : ''}${decoding.balancedBrackets ? '-brackets' : ''}${decoding.sequentialItems ? '-items' : ''}${decoding.salientItems ? '-salient' : ''}`,
     trainedOn: model.trainedOn,
     params: model.params,
     flopsPerSummary: model.flopsPerSummary,

@@ -69,6 +69,7 @@ export interface EvalDecoding {
   lengthPenalty: number;
   balancedBrackets?: boolean;
   sequentialItems?: boolean;
+  salientItems?: boolean;
 }
 
 export const GREEDY: EvalDecoding = { beamSize: 1, lengthPenalty: 0 };
@@ -81,7 +82,7 @@ export async function loadEvalModel(dir: string, decoding: EvalDecoding = GREEDY
   const { summarizer, params, quantized } = await loadModelDir(dir);
   const c = summarizer.config;
   const { name, variant, flops } = describe(c, quantized);
-  const beam = `${decoding.beamSize > 1 ? `, beam ${decoding.beamSize} (length penalty ${decoding.lengthPenalty})` : ''}${decoding.balancedBrackets ? ', balanced brackets' : ''}${decoding.sequentialItems ? ', items in sequence' : ''}`;
+  const beam = `${decoding.beamSize > 1 ? `, beam ${decoding.beamSize} (length penalty ${decoding.lengthPenalty})` : ''}${decoding.balancedBrackets ? ', balanced brackets' : ''}${decoding.sequentialItems ? ', items in sequence' : ''}${decoding.salientItems ? ', an item per salient sentence' : ''}`;
   return {
     name: `${name}${beam}`,
     // The ablation table holds the retrieval model's variants, all decoded greedily; the adversarial runs have their own report.

@@ -4,7 +4,9 @@
  * of v20's beam summaries on a fresh seed, 7 of 93 on the test split). Once a summary has begun with the
  * first item's number, each later item (after "。") that begins with a number gets the next one; a summary
  * that did not begin with "1、" is left as the model writes it, so a dataset that numbers nothing is not
- * touched.
+ * touched. With a minimum item count (the input sentences the model itself rates salient), a numbered
+ * summary also does not end before that many items: decoders stop early in multi-finding studies (a
+ * three-finding study summarised in two items, docs/models.md "Items the decoder leaves out").
  */
 
 /** What the constraint needs from a tokenizer's vocabulary. */
@@ -40,9 +42,11 @@ const startsWith = (tokens: readonly number[], from: number, marker: readonly nu
  * The next-token probabilities after `prefix` (the summary's tokens so far, without BOS), item numbers put
  * in sequence. At the start of a later item of a numbered summary, the model's probability of beginning a
  * number (any number: where it would skip or repeat one, it is starting an item) goes to the next number's
- * first token; inside that number, its next token is certain. Elsewhere the probabilities are the model's.
+ * first token; inside that number, its next token is certain. With `atLeast`, while fewer than
+ * `atLeast.items` items are written, the probability of ending there (`atLeast.eos`) goes to the next
+ * number as well. Elsewhere the probabilities are the model's.
  */
-export function renumbered(numbering: ItemNumbering, prefix: readonly number[], probs: Float32Array): Float32Array {
+export function renumbered(numbering: ItemNumbering, prefix: readonly number[], probs: Float32Array, atLeast?: { items: number; eos: number }): Float32Array {
   if (!startsWith(prefix, 0, numbering.marker(1))) return probs;
   const starts = prefix.flatMap((id, i) => (id === numbering.end ? [i + 1] : []));
   const last = starts.pop();
@@ -53,8 +57,9 @@ export function renumbered(numbering: ItemNumbering, prefix: readonly number[], 
   if (!numbering.beginsNumber(next[0]!)) return probs; // a vocabulary that cannot write the number
   const written = prefix.length - last;
   if (written === 0) {
+    const ends = atLeast && numbered < atLeast.items ? atLeast.eos : -1;
     let number = 0;
-    const out = probs.map((p, id) => (numbering.beginsNumber(id) ? ((number += p), 0) : p));
+    const out = probs.map((p, id) => (numbering.beginsNumber(id) || id === ends ? ((number += p), 0) : p));
     out[next[0]!] = number;
     return out;
   }

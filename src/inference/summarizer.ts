@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Passage } from '../corpus/passages.ts';
 import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '../text/tokenizer.ts';
 import { decode, fusionStepper, keepAllowed, type DecodeOptions, type StepState, type Stepper, type TokenRecord } from './decode.ts';
-import { contextSegments, disposeContext, prepareContext, sentenceMembership, type FusionDecoderConfig } from './models/fusionDecoder.ts';
+import { contextSegments, disposeContext, prepareContext, salientSentences, sentenceMembership, type FusionDecoderConfig } from './models/fusionDecoder.ts';
 import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { embedTexts, queryVector, type RetrieverConfig } from './models/retriever.ts';
 import { encodeText, type TextEncoderConfig } from './models/textEncoder.ts';
@@ -56,6 +56,11 @@ export interface SummarizeOptions {
   balancedBrackets?: boolean;
   /** Once a summary numbers its first item "1、", number the later ones in sequence (`itemNumberConstraint.ts`); greedy or beam. */
   sequentialItems?: boolean;
+  /**
+   * With `sequentialItems`: a numbered summary does not end before it has an item for each input sentence
+   * the model rates salient (its `remainingSentences` salience over 0.5); models without it are unaffected.
+   */
+  salientItems?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
@@ -110,17 +115,21 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items }: DecodingGrammars): DecodeOptions['constrain'] {
+function constraints(options: SummarizeOptions, { brackets, items }: DecodingGrammars, salient: number): DecodeOptions['constrain'] {
+  const atLeast = options.salientItems && salient > 1 ? { items: salient, eos: EOS_ID } : undefined;
   const rules = [
     options.balancedBrackets && options.beamSize > 1 && brackets ? (prefix: readonly number[], probs: Float32Array) => keepAllowed(probs, allowedAfter(brackets, prefix)) : undefined,
-    options.sequentialItems && items ? (prefix: readonly number[], probs: Float32Array) => renumbered(items, prefix, probs) : undefined,
+    options.sequentialItems && items ? (prefix: readonly number[], probs: Float32Array) => renumbered(items, prefix, probs, atLeast) : undefined,
   ].filter((rule) => rule !== undefined);
   return rules.length ? (prefix, probs) => rules.reduce((p, rule) => rule(prefix, p), probs) : undefined;
 }
 
-/** Decodes with the options' settings: the tokens with their text (each also streamed to onToken), and the summary. */
-export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, tokenizer: TuwenTokenizer, options: SummarizeOptions, maxLength: number, grammars: DecodingGrammars): Promise<{ tokens: SummaryToken[]; summary: string }> {
-  const constrain = constraints(options, grammars);
+/**
+ * Decodes with the options' settings: the tokens with their text (each also streamed to onToken), and the
+ * summary. `salient`: how many input sentences the model rates salient (0 for a model that does not rate them).
+ */
+export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, tokenizer: TuwenTokenizer, options: SummarizeOptions, maxLength: number, grammars: DecodingGrammars, salient = 0): Promise<{ tokens: SummaryToken[]; summary: string }> {
+  const constrain = constraints(options, grammars, salient);
   const records = await decode(stepper, {
     bos: BOS_ID, eos: EOS_ID, maxLength, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -185,7 +194,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const ctx = prepareContext(weights, regions, ids, mask, segments, config.decoder, members);
     try {
-      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary, grammars);
+      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary, grammars, await salientSentences(ctx));
       return {
         ...summaryContext,
         ...decoded,

@@ -21,6 +21,8 @@ export interface SummarySettings {
   balancedBrackets: boolean;
   /** Once the summary numbers its first item "1、", number the later ones in sequence (either model, greedy or beam). */
   sequentialItems: boolean;
+  /** With sequentialItems: a numbered summary has at least an item per input sentence the model rates salient (retrieval model). */
+  salientItems: boolean;
   /** Passages retrieved into the decoder's context. */
   k: number;
   maxLength: number;

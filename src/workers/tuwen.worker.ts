@@ -156,6 +156,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
         lengthPenalty: settings.lengthPenalty,
         balancedBrackets: settings.balancedBrackets,
         sequentialItems: settings.sequentialItems,
+        salientItems: settings.salientItems,
         k: settings.k,
         maxLength: settings.maxLength,
         signal: controller.signal,

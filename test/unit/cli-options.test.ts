@@ -47,10 +47,13 @@ describe('training options', () => {
 });
 
 describe('decoding flags', () => {
-  it('greedy by default; beam, length penalty, balanced brackets and items in sequence when asked; brackets refused with greedy', () => {
-    expect(decodingFlags({})).toEqual({ beamSize: 1, lengthPenalty: 0.7, balancedBrackets: false, sequentialItems: false });
-    expect(decodingFlags({ beam: '3', 'length-penalty': '0', 'balanced-brackets': true })).toEqual({ beamSize: 3, lengthPenalty: 0, balancedBrackets: true, sequentialItems: false });
-    expect(decodingFlags({ 'sequential-items': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, balancedBrackets: false, sequentialItems: true });
+  it('greedy by default; beam, length penalty, balanced brackets, items in sequence and an item per salient sentence when asked; brackets refused with greedy, salient items without numbering', () => {
+    const none = { balancedBrackets: false, sequentialItems: false, salientItems: false };
+    expect(decodingFlags({})).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none });
+    expect(decodingFlags({ beam: '3', 'length-penalty': '0', 'balanced-brackets': true })).toEqual({ beamSize: 3, lengthPenalty: 0, ...none, balancedBrackets: true });
+    expect(decodingFlags({ 'sequential-items': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, sequentialItems: true });
+    expect(decodingFlags({ 'sequential-items': true, 'salient-items': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, sequentialItems: true, salientItems: true });
+    expect(() => decodingFlags({ 'salient-items': true })).toThrow('--salient-items needs --sequential-items');
     expect(() => decodingFlags({ 'balanced-brackets': true })).toThrow('--balanced-brackets needs --beam 2 or more');
     for (const beam of ['0', '1.5', 'x']) expect(() => decodingFlags({ beam })).toThrow(UsageError);
     expect(() => decodingFlags({ 'length-penalty': '-1' })).toThrow('--length-penalty must be a number ≥ 0');

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, sentenceMembership, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, salientSentences, sentenceMembership, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
 import { decode, fusionStepper } from '../../src/inference/decode.ts';
@@ -469,6 +469,29 @@ describe('sentence attention', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([regions, i, m, seg, sm]);
     disposeWeights(w);
+  });
+
+  it('salient sentences: the row\'s sentences with σ(salience) > 0.5, masked; none for a decoder without salience', async () => {
+    const left = { ...withSentences, remainingSentences: true };
+    const w = initFusionDecoder(left, 9);
+    const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 4) as tf.Tensor3D;
+    const [i, m, seg, sm] = [ids(), mask(), contextSegments([1], 10), members()];
+    const counts: number[] = [];
+    for (const bias of [-30, 30]) {
+      w['dec.sent_salience.bias']!.assign(tf.tensor1d([bias]));
+      const ctx = prepareContext(w, regions, i, m, seg, left, sm);
+      counts.push(await salientSentences(ctx));
+      disposeContext(ctx);
+    }
+    // The row has 3 sentences of the 4 slots (mask [1, 1, 1, 0]).
+    expect(counts).toEqual([0, 3]);
+    const plain = initFusionDecoder(withSentences, 9);
+    const ctx = prepareContext(plain, regions, i, m, seg, withSentences, sm);
+    expect(await salientSentences(ctx)).toBe(0);
+    disposeContext(ctx);
+    tf.dispose([regions, i, m, seg, sm]);
+    disposeWeights(w);
+    disposeWeights(plain);
   });
 
   it('sentence product: a token\'s text weight is multiplied by (its sentence\'s weight + ε)^{w_s}; tokens in no sentence by 1', () => {

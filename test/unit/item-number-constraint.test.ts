@@ -54,6 +54,15 @@ describe('renumbered', () => {
     expect(after('1、a。2、')).toEqual(UNCHANGED);
     expect(after('1、a。2、a3')).toEqual(UNCHANGED);
   });
+  it('with a minimum item count: ending before it goes to the next number too; at it, the end is the model\'s', () => {
+    const atLeast = (text: string, items: number) => Array.from(renumbered(numbering, encode(text), PROBS, { items, eos: 3 }), (p) => Math.round(p * 100) / 100);
+    // Numbers 0.4 + the end ("[SEP]", 3) 0.05 = 0.45 on "2", while one item of three is written.
+    expect(atLeast('1、a。', 3)).toEqual(UNCHANGED.map((p, id) => (id === 5 ? 0.45 : [3, 4, 6, 7].includes(id) ? 0 : p)));
+    expect(atLeast('1、a。2、a。', 3)).toEqual(UNCHANGED.map((p, id) => (id === 6 ? 0.45 : [3, 4, 5, 7].includes(id) ? 0 : p)));
+    expect(atLeast('1、a。2、a。', 2)).toEqual(after('1、a。2、a。'));
+    // Only at the start of an item of a numbered summary.
+    for (const text of ['a。', '1、a', '1、a。2']) expect(atLeast(text, 3)).toEqual(after(text));
+  });
 });
 
 describe('decode with item numbers in sequence', () => {
@@ -67,6 +76,15 @@ describe('decode with item numbers in sequence', () => {
       const tokens = await decode(model, { ...options, beamSize, constrain: (prefix, probs) => renumbered(numbering, prefix, probs) });
       expect(text(tokens.map((r) => r.id))).toBe('1、a。2、a。3、a。4、a。');
       expect(tokens.reduce((s, r) => s + r.logProb, 0)).toBeCloseTo(3 * Math.log(0.8), 5);
+    }
+  });
+  it('a model that would end after one item writes as many as asked for, then ends where it prefers', async () => {
+    // After "。" it prefers the end (0.6) to "2" (0.3) and "3" (0.1); after "3、…。" it always ends.
+    const early = scriptedModel(VOCAB.length, { 2: { 4: 1 }, 4: { 9: 1 }, 9: { 10: 1 }, 10: { 11: 1 }, 11: { 3: 0.6, 5: 0.3, 6: 0.1 }, 5: { 9: 1 }, 6: { 9: 1 } });
+    for (const beamSize of [1, 2]) {
+      const run = (items?: number) => decode(early, { ...options, beamSize, constrain: (prefix, probs) => renumbered(numbering, prefix, probs, items ? { items, eos: 3 } : undefined) });
+      expect(text((await run()).map((r) => r.id))).toBe('1、a。');
+      expect(text((await run(3)).map((r) => r.id))).toBe('1、a。2、a。3、a。');
     }
   });
 });

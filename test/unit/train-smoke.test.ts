@@ -73,14 +73,14 @@ describe('training smoke test', () => {
     const before = tf.memory().numTensors;
     const result = await summarizer.summarize(input, { beamSize: 2, lengthPenalty: 0.7, maxLength: 12 });
     expect(tf.memory().numTensors).toBe(before);
-    // 50 summaries (greedy and beam, with and without balanced brackets and items in sequence, a cancelled one too) leave no tensor
+    // 50 summaries (greedy and beam, with and without balanced brackets, items in sequence and an item per salient sentence, a cancelled one too) leave no tensor
     // behind; the same input and options give the same tokens.
     const ids = (r: { tokens: { id: number }[] }) => r.tokens.map((t) => t.id);
     const first = ids(await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0, maxLength: 12 }));
-    const pageDefault = { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, maxLength: 12 };
+    const pageDefault = { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true, maxLength: 12 };
     const firstDefault = ids(await summarizer.summarize(input, pageDefault));
     for (let i = 0; i < 47; i++) {
-      const again = await summarizer.summarize(input, { beamSize: 1 + (i % 3), lengthPenalty: 0.7, balancedBrackets: i % 2 === 1, sequentialItems: i % 2 === 1, maxLength: 12 });
+      const again = await summarizer.summarize(input, { beamSize: 1 + (i % 3), lengthPenalty: 0.7, balancedBrackets: i % 2 === 1, sequentialItems: i % 2 === 1, salientItems: i % 2 === 1, maxLength: 12 });
       if (i % 6 === 0) expect(ids(again)).toEqual(first);
       if (i % 6 === 5) expect(ids(again)).toEqual(firstDefault);
     }

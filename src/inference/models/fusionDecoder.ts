@@ -339,6 +339,16 @@ export function disposeContext(ctx: DecoderContext): void {
   tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ...Object.values(ctx.transposed), ctx.copyMap, ctx.copyMask, ...(ctx.regionLobes ? [ctx.regionLobes] : []), ...(ctx.sentences ? Object.values(ctx.sentences) : [])]);
 }
 
+/** How many input sentences of the context's first row the decoder rates salient (σ(logit) > 0.5); 0 without salience. */
+export async function salientSentences(ctx: DecoderContext): Promise<number> {
+  const s = ctx.sentences;
+  if (!s?.salience) return 0;
+  const count = tf.tidy(() => tf.sum(tf.mul(tf.cast(tf.greater(s.salience!.slice([0, 0], [1, -1]), 0), 'float32'), s.mask.slice([0, 0], [1, -1]))));
+  const n = (await count.data())[0]!;
+  count.dispose();
+  return n;
+}
+
 /** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token, q₀ the mean sentence; no coverage yet. */
 export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
   return tf.tidy(() => {

@@ -68,6 +68,9 @@ export function SummaryControls() {
         <label title={t.sequentialItemsHint}>
           <input type="checkbox" checked={settings.sequentialItems} onChange={(e) => setSettings({ sequentialItems: e.target.checked })} disabled={running} data-testid="sequential-items" /> {t.sequentialItems}
         </label>
+        <label title={t.salientItemsHint}>
+          <input type="checkbox" checked={settings.salientItems && settings.sequentialItems && model.kind !== 'generative'} onChange={(e) => setSettings({ salientItems: e.target.checked })} disabled={running || model.kind === 'generative' || !settings.sequentialItems} data-testid="salient-items" /> {t.salientItems}
+        </label>
         <label>
           {t.passagesK} <input type="number" min={0} max={5} value={settings.k} onChange={(e) => setSettings({ k: number(e.target.value, 0, 5) })} disabled={running || model.kind === 'generative'} data-testid="k" />
         </label>

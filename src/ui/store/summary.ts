@@ -74,7 +74,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
   return (set, get) => ({
     model: { status: 'idle' },
     summary: EMPTY_SUMMARY,
-    settings: { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, k: 3, maxLength: 96 },
+    settings: { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true, k: 3, maxLength: 96 },
     async loadModel(base) {
       session.modelBase = base;
       set({ model: { status: 'loading', base, loaded: 0 } });
