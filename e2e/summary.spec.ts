@@ -145,6 +145,25 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   expect(errors).toEqual([]);
 });
 
+test('a demo study still loading: generate waits for it, and summarises the new study', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openSampleWithModel(page, '?backend=wasm');
+  const next = SAMPLES[2]!;
+  // The next demo study's files are held back a while, so its loading is under way when generate is pressed:
+  // the old image with the new text must not be summarised (and then wiped when the new study opens).
+  await page.route(`**/samples/${next.id}/**`, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.getByTestId(`sample-${next.id}`).click();
+  await expect(page.getByTestId('generate')).toBeDisabled();
+  await page.getByTestId('generate').click(); // Playwright waits until it is enabled again
+  await expect(page.getByTestId(`sample-${next.id}`)).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('tokens')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  expect(await page.locator('.token').count()).toBeGreaterThan(3);
+  expect(errors).toEqual([]);
+});
+
 test('mode switch: the generative LFMGAN model summarises with its cross-attention heatmap and no β; the CLI agrees', async ({ page }) => {
   const errors = collectErrors(page);
   await openSampleWithModel(page, '?backend=wasm');

@@ -8,6 +8,8 @@ export function SummaryControls() {
   const model = useStore((s) => s.model);
   const loadModel = useStore((s) => s.loadModel);
   const study = useStore((s) => s.study);
+  // While another study loads, the one on screen is about to go (and a demo's text is already the new one's).
+  const studyLoading = useStore((s) => s.loading !== undefined);
   const status = useStore((s) => s.summary.status);
   const settings = useStore((s) => s.settings);
   const setSettings = useStore((s) => s.setSettings);
@@ -46,7 +48,7 @@ export function SummaryControls() {
             {t.cancel}
           </button>
         ) : (
-          <button type="button" className="primary" onClick={() => void summarize()} disabled={model.status !== 'ready' || !study} data-testid="generate">
+          <button type="button" className="primary" onClick={() => void summarize()} disabled={model.status !== 'ready' || !study || studyLoading} data-testid="generate">
             {t.generate}
           </button>
         )}
@@ -59,7 +61,7 @@ export function SummaryControls() {
         </label>
         {settings.beamSize > 1 && (
           <label>
-            {t.beamSize} <input type="number" min={2} max={8} value={settings.beamSize} onChange={(e) => setSettings({ beamSize: number(e.target.value, 2, 8) })} disabled={running} />
+            {t.beamSize} <input type="number" min={2} max={8} value={settings.beamSize} onChange={(e) => setSettings({ beamSize: number(e.target.value, 2, 8) })} disabled={running} data-testid="beam-size" />
           </label>
         )}
         <label title={t.balancedBracketsHint}>

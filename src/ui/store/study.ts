@@ -4,7 +4,6 @@ import { formatBytes, LIMITS } from '../../intake/limits.ts';
 import type { StudyView, WorkerError } from '../../workers/protocol.ts';
 import { initialVoi } from '../viewer/windowPresets.ts';
 import { isWorkerError, type Slice, type WorkerLink } from './slice.ts';
-import { EMPTY_SUMMARY } from './summary.ts';
 import { sampleText } from './text.ts';
 
 export interface StudySlice {
@@ -43,10 +42,9 @@ export const createStudySlice =
         session.files = files;
         const h = study.header;
         const modalityRange = { min: study.stats.min, max: study.stats.max };
+        get().discardSummary();
         set({
           study,
-          summary: EMPTY_SUMMARY,
-          selected: undefined,
           sample: undefined,
           studyKey: get().studyKey + 1,
           loading: undefined,

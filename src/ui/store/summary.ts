@@ -58,6 +58,8 @@ export interface SummarySlice {
   loadModel: (base: string) => Promise<void>;
   summarize: () => Promise<void>;
   cancelSummary: () => void;
+  /** A new study is open: stop any summary of the old one and clear it, so none of its events arrive after. */
+  discardSummary: () => void;
   selectToken: (index: number | undefined) => void;
   setSettings: (settings: Partial<SummarySettings>) => void;
 }
@@ -120,6 +122,11 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
       }
     },
     cancelSummary: () => summaryRun?.abort(),
+    discardSummary() {
+      summaryRun?.abort();
+      summaryRun = undefined;
+      set({ summary: EMPTY_SUMMARY, selected: undefined });
+    },
     selectToken(index) {
       const { summary, study } = get();
       const token = index === undefined ? undefined : summary.tokens[index];
