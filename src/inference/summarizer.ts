@@ -194,7 +194,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const ctx = prepareContext(weights, regions, ids, mask, segments, config.decoder, members);
     try {
-      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary, grammars, await salientSentences(ctx));
+      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary, grammars, options.salientItems ? await salientSentences(ctx) : 0);
       return {
         ...summaryContext,
         ...decoded,

@@ -1,4 +1,4 @@
-/** The model (retrieval or generative), generate / cancel, and the decoding settings (greedy or beam, beam size, balanced brackets, items in sequence, k passages, max length); the model's load state. */
+/** The model (retrieval or generative), generate / cancel, and the decoding settings (greedy or beam, beam size, balanced brackets, items in sequence, an item per salient sentence, k passages, max length); the model's load state. */
 import { MODELS, modelUrl } from '../models.ts';
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
