@@ -1,7 +1,8 @@
 /**
  * Summaries in the page (issue 6): a demo study, generate on wasm, greedy tokens stream, two tokens give two
  * heatmaps, passages and the β legend show, the three exports download and parse; the CLI writes the
- * same tokens; a corrupt model file gives a clear error and keeps the image and text; WebGPU matches wasm.
+ * same tokens; a corrupt model file gives a clear error and keeps the image and text; WebGPU matches wasm; a study opened
+ * mid-summary (or while loading) gets no part of the old summary.
  */
 import { expect, test, type Page } from '@playwright/test';
 import dcmjs from 'dcmjs';
@@ -279,6 +280,23 @@ test('WebGPU (SwiftShader): the worker runs on webgpu and writes the same tokens
   await expect(page.getByTestId('model-name')).toHaveAttribute('data-kind', 'generative');
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
   expectSameRecords(generativeOnGpu, generativeOnWasm);
+});
+
+test('WebGPU: a study opened while a summary streams stops that summary; none of its tokens reach the new study', async ({ page }) => {
+  await openSampleWithModel(page, '?backend=webgpu', CONFIDENT_SAMPLE);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'webgpu');
+  // Greedy on the software adapter: about 0.1 s a token, so the summary is still streaming when the study changes.
+  await page.getByTestId('decoding').selectOption('greedy');
+  await page.locator('input[type=number]').last().fill('60');
+  await page.getByTestId('generate').click();
+  await expect(page.locator('.token').nth(1)).toBeVisible({ timeout: 60_000 });
+  const next = SAMPLES.find((_, i) => i !== CONFIDENT_SAMPLE && i > 0)!;
+  await page.getByTestId(`sample-${next.id}`).click();
+  await expect(page.getByTestId(`sample-${next.id}`)).toHaveAttribute('aria-pressed', 'true', { timeout: 60_000 });
+  // Long enough for the old summary to have gone on streaming.
+  await page.waitForTimeout(3000);
+  await expect(page.locator('.token')).toHaveCount(0);
+  await expect(page.getByTestId('tokens')).not.toHaveAttribute('data-status', 'done');
 });
 
 test('a WebGPU error mid-summary: the worker falls back to wasm and writes the summary again, without duplicates', async ({ page }) => {
