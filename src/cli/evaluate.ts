@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeBaseline, type BaselineKind, type Prediction, type TrainingExample } from '../baselines/baselines.ts';
-import { GREEDY, loadEvalModel } from '../eval/models.ts';
+import { decodingSuffix, GREEDY, loadEvalModel } from '../eval/models.ts';
 import { decodingFlags } from './decodingOptions.ts';
 import { buildPassages } from '../corpus/passages.ts';
 import type { Fact } from '../corpus/schema.ts';
@@ -91,7 +91,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   });
   if (!values.model) throw new UsageError('--model DIR is required');
   const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems } = decodingFlags(values);
-  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), ...(balancedBrackets ? { balancedBrackets } : {}), ...(sequentialItems ? { sequentialItems } : {}), ...(salientItems ? { salientItems } : {}) };
+  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {
@@ -124,7 +124,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     ...(model.ablation ? { ablation: model.ablation } : {}),
     kind: model.kind,
     // Beam-search results are kept beside the greedy ones, not over them.
-    modelDir: `${basename(resolve(values.model))}${beamSize > 1 ? `-beam${beamSize}-lp${lengthPenalty}` : ''}${decoding.balancedBrackets ? '-brackets' : ''}${decoding.sequentialItems ? '-items' : ''}${decoding.salientItems ? '-salient' : ''}`,
+    modelDir: `${basename(resolve(values.model))}${decodingSuffix(decoding)}`,
     trainedOn: model.trainedOn,
     params: model.params,
     flopsPerSummary: model.flopsPerSummary,

@@ -74,6 +74,23 @@ export interface EvalDecoding {
 
 export const GREEDY: EvalDecoding = { beamSize: 1, lengthPenalty: 0 };
 
+/** The decoding constraints an evaluation can ask for, and how each names a stored result and its model. */
+const CONSTRAINTS = [
+  { flag: 'balancedBrackets', suffix: '-brackets', words: ', balanced brackets' },
+  { flag: 'sequentialItems', suffix: '-items', words: ', items in sequence' },
+  { flag: 'salientItems', suffix: '-salient', words: ', an item per salient sentence' },
+] as const;
+
+/** What a stored result's name adds for the decoding ("-beam3-lp0.7-brackets-items"; nothing for greedy). */
+export function decodingSuffix(d: EvalDecoding): string {
+  return `${d.beamSize > 1 ? `-beam${d.beamSize}-lp${d.lengthPenalty}` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.suffix : '')).join('')}`;
+}
+
+/** What the model's name adds for the decoding (", beam 3 (length penalty 0.7), balanced brackets"; nothing for greedy). */
+function decodingWords(d: EvalDecoding): string {
+  return `${d.beamSize > 1 ? `, beam ${d.beamSize} (length penalty ${d.lengthPenalty})` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.words : '')).join('')}`;
+}
+
 export async function loadEvalModel(dir: string, decoding: EvalDecoding = GREEDY): Promise<EvalModel> {
   const { kind } = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { kind: string };
   if (kind !== 'retrieval' && kind !== 'generative') return loadBaseline(dir);
@@ -82,7 +99,7 @@ export async function loadEvalModel(dir: string, decoding: EvalDecoding = GREEDY
   const { summarizer, params, quantized } = await loadModelDir(dir);
   const c = summarizer.config;
   const { name, variant, flops } = describe(c, quantized);
-  const beam = `${decoding.beamSize > 1 ? `, beam ${decoding.beamSize} (length penalty ${decoding.lengthPenalty})` : ''}${decoding.balancedBrackets ? ', balanced brackets' : ''}${decoding.sequentialItems ? ', items in sequence' : ''}${decoding.salientItems ? ', an item per salient sentence' : ''}`;
+  const beam = decodingWords(decoding);
   return {
     name: `${name}${beam}`,
     // The ablation table holds the retrieval model's variants, all decoded greedily; the adversarial runs have their own report.

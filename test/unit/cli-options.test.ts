@@ -7,6 +7,7 @@ import { UsageError } from '../../src/cli/corpus.ts';
 import { dilationsOption, TRAIN_OPTIONS } from '../../src/cli/train.ts';
 import { configFileArgs, numberOption } from '../../src/cli/trainingSetup.ts';
 import { decodingFlags } from '../../src/cli/decodingOptions.ts';
+import { decodingSuffix, GREEDY } from '../../src/eval/models.ts';
 
 describe('training options', () => {
   it('reads numbers, and refuses what is not one or out of bounds', () => {
@@ -57,5 +58,14 @@ describe('decoding flags', () => {
     expect(() => decodingFlags({ 'balanced-brackets': true })).toThrow('--balanced-brackets needs --beam 2 or more');
     for (const beam of ['0', '1.5', 'x']) expect(() => decodingFlags({ beam })).toThrow(UsageError);
     expect(() => decodingFlags({ 'length-penalty': '-1' })).toThrow('--length-penalty must be a number ≥ 0');
+  });
+});
+
+describe('stored result names', () => {
+  it('name the decoding as the stored records do: nothing for greedy, then beam, brackets, items, salient items', () => {
+    expect(decodingSuffix(GREEDY)).toBe('');
+    expect(decodingSuffix({ ...GREEDY, sequentialItems: true })).toBe('-items');
+    expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true })).toBe('-beam3-lp0.7-brackets');
+    expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true })).toBe('-beam3-lp0.7-brackets-items-salient');
   });
 });
