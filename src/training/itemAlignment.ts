@@ -10,6 +10,14 @@
  * has ("下" where the other findings are in the upper and middle lobes) a lot. Pairs are taken best
  * first, each item and each sentence at most once; an item whose best score is under `MIN_SCORE` is
  * left unaligned. Works on any tokenized text, not just the corpus.
+ *
+ * An item can restate its sentence in other words: the corpus's "肺气肿" for the text's "透亮度增加"
+ * shares nothing but side and lobe, and 56 of the 86 emphysema items of the training split were left
+ * unaligned, so the decoder learnt that an emphysema sentence is rarely restated. Given `Rewordings`
+ * (learnt from a dataset's own aligned pairs, `learnRewordings`), a second pass over the items and
+ * sentences left over also counts the sentence words that the item's words stand for. That pass keeps
+ * away from the other kind of leftover item, a finding the text never had: such an item carries a size
+ * read from the image, so it is not paired with a sentence that lacks any of its numbers.
  */
 
 import { SENTENCE_END, sentenceSpans } from '../text/sentences.ts';
@@ -22,6 +30,18 @@ import { SENTENCE_END, sentenceSpans } from '../text/sentences.ts';
  */
 export const MIN_SCORE = 3;
 
+/** Per item word: the sentence words it stands for. */
+export type Rewordings = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** An item word stands for a sentence word when ... */
+const REWORDING = {
+  /** ... it is in at least this many aligned items (fewer say nothing), */
+  minItems: 10,
+  /** ... at least this share of their sentences hold the sentence word, */
+  minShare: 0.9,
+  /** ... and that share is at least this many times the word's share among all aligned sentences. */
+  minLift: 4,
+};
 
 /** Word tokens of a span (WordPiece "##" stripped; punctuation and other symbols left out). */
 function words(tokens: readonly string[], [from, to]: [number, number]): Set<string> {
@@ -31,6 +51,62 @@ function words(tokens: readonly string[], [from, to]: [number, number]): Set<str
     if (/[\p{L}\p{N}]/u.test(w)) out.add(w);
   }
   return out;
+}
+
+/**
+ * The numbers of a span, a digit token and the "##" digits after it read as one ("1 ##2" is 12); an
+ * item's own number ("2、") is not one of them.
+ */
+function numbers(tokens: readonly string[], [from, to]: [number, number]): string[] {
+  const out: string[] = [];
+  let run = '';
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    if (run && /^##\d+$/.test(t)) run += t.slice(2);
+    else {
+      if (run && t !== '、') out.push(run);
+      run = /^\d+$/.test(t) ? t : '';
+    }
+  }
+  if (run) out.push(run);
+  return out;
+}
+
+interface Alignment {
+  items: [number, number][];
+  spans: [number, number][];
+  /** Per item: the index into `spans` of its sentence, or undefined. */
+  sentenceOf: (number | undefined)[];
+}
+
+function align(summary: readonly string[], context: readonly string[], inputStart: number, rewordings?: Rewordings): Alignment {
+  const items = sentenceSpans(summary, SENTENCE_END);
+  const spans = sentenceSpans(context, SENTENCE_END, inputStart);
+  const held = spans.map((s) => words(context, s));
+  const share = new Map<string, number>();
+  for (const set of held) for (const w of set) share.set(w, (share.get(w) ?? 0) + 1);
+  const score = (mine: ReadonlySet<string>, set: ReadonlySet<string>) => [...mine].reduce((a, w) => a + (set.has(w) ? 1 / share.get(w)! : 0), 0);
+  const sentenceOf: (number | undefined)[] = items.map(() => undefined);
+  const taken = new Set<number>();
+  /** One greedy pass over the items and sentences not yet paired, best score first. */
+  const pass = (scoreOf: (i: number, s: number) => number) => {
+    const pairs = items.flatMap((_, i) => (sentenceOf[i] !== undefined ? [] : held.flatMap((_, s) => (taken.has(s) ? [] : [{ i, s, score: scoreOf(i, s) }]))));
+    pairs.sort((a, b) => b.score - a.score || a.i - b.i || a.s - b.s);
+    for (const { i, s, score } of pairs) {
+      if (score < MIN_SCORE) break;
+      if (sentenceOf[i] !== undefined || taken.has(s)) continue;
+      sentenceOf[i] = s;
+      taken.add(s);
+    }
+  };
+  const itemWords = items.map((item) => words(summary, item));
+  pass((i, s) => score(itemWords[i]!, held[s]!));
+  if (rewordings) {
+    const sentenceNumbers = spans.map((s) => new Set(numbers(context, s)));
+    const widened = itemWords.map((mine) => new Set([...mine, ...[...mine].flatMap((w) => [...(rewordings.get(w) ?? [])])]));
+    pass((i, s) => (numbers(summary, items[i]!).every((n) => sentenceNumbers[s]!.has(n)) ? score(widened[i]!, held[s]!) : 0));
+  }
+  return { items, spans, sentenceOf };
 }
 
 /**
@@ -45,28 +121,47 @@ export function sentenceIndex(context: readonly string[], inputStart: number, [f
  * Per summary token: the [from, to) span of context positions of the input sentence its item restates,
  * or undefined. `context` is the passages' tokens, then the input text's from `inputStart` on.
  */
-export function alignItems(summary: readonly string[], context: readonly string[], inputStart: number): ([number, number] | undefined)[] {
-  const items = sentenceSpans(summary, SENTENCE_END);
-  const spans = sentenceSpans(context, SENTENCE_END, inputStart);
-  const held = spans.map((s) => words(context, s));
-  const share = new Map<string, number>();
-  for (const set of held) for (const w of set) share.set(w, (share.get(w) ?? 0) + 1);
-  const pairs = items.flatMap((item, i) => {
-    const mine = words(summary, item);
-    return held.map((set, s) => ({ i, s, score: [...mine].reduce((a, w) => a + (set.has(w) ? 1 / share.get(w)! : 0), 0) }));
-  });
-  pairs.sort((a, b) => b.score - a.score || a.i - b.i || a.s - b.s);
-  const itemSpan: ([number, number] | undefined)[] = items.map(() => undefined);
-  const taken = new Set<number>();
-  for (const { i, s, score } of pairs) {
-    if (score < MIN_SCORE) break;
-    if (itemSpan[i] || taken.has(s)) continue;
-    itemSpan[i] = spans[s];
-    taken.add(s);
-  }
+export function alignItems(summary: readonly string[], context: readonly string[], inputStart: number, rewordings?: Rewordings): ([number, number] | undefined)[] {
+  const { items, spans, sentenceOf } = align(summary, context, inputStart, rewordings);
   const out: ([number, number] | undefined)[] = [];
   items.forEach(([from, to], i) => {
-    for (let y = from; y < to; y++) out.push(itemSpan[i]);
+    const s = sentenceOf[i];
+    for (let y = from; y < to; y++) out.push(s === undefined ? undefined : spans[s]);
   });
+  return out;
+}
+
+/**
+ * The rewordings of a dataset, from its items and sentences aligned on shared words alone: an item word
+ * stands for the sentence words that nearly every sentence its items restate holds, and few other
+ * sentences do (`REWORDING`).
+ */
+export function learnRewordings(studies: Iterable<{ summary: readonly string[]; context: readonly string[]; inputStart: number }>): Rewordings {
+  let pairs = 0;
+  const itemCount = new Map<string, number>();
+  const sentenceCount = new Map<string, number>();
+  const together = new Map<string, Map<string, number>>();
+  const add = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
+  for (const { summary, context, inputStart } of studies) {
+    const { items, spans, sentenceOf } = align(summary, context, inputStart);
+    items.forEach((item, i) => {
+      const s = sentenceOf[i];
+      if (s === undefined) return;
+      pairs++;
+      const sentence = words(context, spans[s]!);
+      for (const v of sentence) add(sentenceCount, v);
+      for (const w of words(summary, item)) {
+        add(itemCount, w);
+        const row = together.get(w) ?? together.set(w, new Map()).get(w)!;
+        for (const v of sentence) add(row, v);
+      }
+    });
+  }
+  const out = new Map<string, Set<string>>();
+  for (const [w, n] of itemCount) {
+    if (n < REWORDING.minItems) continue;
+    const stands = [...together.get(w)!].filter(([v, c]) => c / n >= REWORDING.minShare && c / n >= (REWORDING.minLift * sentenceCount.get(v)!) / pairs).map(([v]) => v);
+    if (stands.length) out.set(w, new Set(stands));
+  }
   return out;
 }

@@ -31,7 +31,7 @@ import { copySources, placeAndSizeTokens } from './copySources.ts';
 import { regionLobeTable } from './regionLobes.ts';
 import { tiesInTextOrder } from './tieOrder.ts';
 import { LOCATION_PHRASES } from '../corpus/lexicon.ts';
-import { alignItems, sentenceIndex } from './itemAlignment.ts';
+import { alignItems, learnRewordings, sentenceIndex, type Rewordings } from './itemAlignment.ts';
 import { SENTENCE_END } from '../text/sentences.ts';
 
 /**
@@ -112,6 +112,8 @@ export interface PipelineOptions {
   regionLobes?: boolean;
   /** Corpus data: the decoder's summaries list equally urgent findings in the order the input text has them (`tieOrder.ts`). */
   tiesInTextOrder?: boolean;
+  /** Item alignment also pairs items that reword their sentence, by the training split's own rewordings (`itemAlignment.ts`). */
+  rewordedItems?: boolean;
   /**
    * After the decoder, this many steps of int8-aware fine-tuning (`int8Aware.ts`): from the decoder's best
    * checkpoint, on features of the rounded image encoder and passages ranked by the rounded text encoder
@@ -206,14 +208,14 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const uncopied = o.passageUncopied ? placeAndSizeTokens(tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id)), Object.values(LOCATION_PHRASES).flat()) : undefined;
   const uncopiedSet = uncopied && new Set(uncopied);
   /** The decoder's examples: each study's context from the retriever (`weights`, `index`), its copy, attention and sentence targets. */
-  const withContext = (records: CachedStudy[], retrieval = { weights: textWeights, index }) => {
+  const withContext = (records: CachedStudy[], rewordings: Rewordings | undefined, retrieval = { weights: textWeights, index }) => {
     const exs = examples(records);
     return studyContexts(retrieval.weights, text, retrieval.index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
       const e = exs[i]!;
       const summaryTokens = tokenizer.tokens(e.summaryIds);
       const mentions = findingMentions(summaryTokens, records[i]!.findings);
       const contextTokens = tokenizer.tokens(context.contextIds);
-      const aligned = o.alignedCopies || o.sentenceAttention ? alignItems(summaryTokens, contextTokens, context.inputStart) : undefined;
+      const aligned = o.alignedCopies || o.sentenceAttention ? alignItems(summaryTokens, contextTokens, context.inputStart, rewordings) : undefined;
       return {
         features: e.features,
         ...context,
@@ -238,8 +240,11 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const withCopies = (records: CachedStudy[]) => inTextOrder(o.omittedLobeCopies && corpus ? [...records, ...omittedLobeCopies(records, decoderSeed)] : records);
   const trainRecords = withCopies(train);
   if (trainRecords.length > train.length) o.log(`decoder: ${trainRecords.length - train.length} extra training copies whose text omits a lobe`);
-  const trainDec = withContext(trainRecords);
-  const valDec = withContext(inTextOrder(val));
+  const words = (s: string) => tokenizer.tokens(tokenizer.encode(s));
+  const rewordings = o.rewordedItems ? learnRewordings(trainRecords.map((r) => ({ summary: words(r.summary), context: words(`${r.clinical}${r.text}`), inputStart: 0 }))) : undefined;
+  if (rewordings) o.log(`decoder: item rewordings learnt from the training split: ${[...rewordings].map(([w, v]) => `${w}→${[...v].join('')}`).join(' ')}`);
+  const trainDec = withContext(trainRecords, rewordings);
+  const valDec = withContext(inTextOrder(val), rewordings);
   index.dispose();
 
   // Stage 3: the fusion decoder.
@@ -286,8 +291,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     const float = embedTexts(textInt8, text, encoded.map((p) => p.ids));
     const retrieval = { weights: textInt8, index: int8Index(float) };
     float.dispose();
-    const trainInt8 = withContext(withCopies(int8.train), retrieval);
-    const valInt8 = withContext(int8.val, retrieval);
+    const trainInt8 = withContext(withCopies(int8.train), rewordings, retrieval);
+    const valInt8 = withContext(int8.val, rewordings, retrieval);
     tf.dispose([retrieval.index, ...Object.values(textInt8)]);
     const from = await best('decoder.best', decoderWeights);
     const tick = o.progress('int8-aware decoder', o.int8AwareSteps!);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { copySources } from '../../src/training/copySources.ts';
-import { alignItems, sentenceIndex } from '../../src/training/itemAlignment.ts';
+import { alignItems, learnRewordings, sentenceIndex } from '../../src/training/itemAlignment.ts';
 import { SENTENCE_END, sentenceSpans } from '../../src/text/sentences.ts';
 
 const chars = (s: string) => [...s];
@@ -39,6 +39,43 @@ describe('alignItems', () => {
     const spans = alignItems(chars('右下结节。右下结节约9m。'), context, inputStart);
     expect(spans.slice(0, 5)).toEqual(Array(5).fill(undefined));
     expect(spans.slice(5)).toEqual(Array(8).fill([2, 14]));
+  });
+});
+
+describe('item rewordings', () => {
+  // Sentence 0 = positions 0–8 (右肺上叶透亮增高。), sentence 1 = 9–19 (左肺下叶结节约9mm。).
+  const context = chars('右肺上叶透亮增高。左肺下叶结节约9mm。');
+  const rewordings = new Map([['气', new Set(['透', '亮'])]]);
+  it('pairs a leftover item with the sentence its words stand for', () => {
+    // 右 上 (1 each) and 肺 (½) with sentence 0: 2.5, under 3. With 气 standing for 透 亮: 4.5.
+    expect(alignItems(chars('右上肺气肿。'), context, 0)).toEqual(Array(6).fill(undefined));
+    expect(alignItems(chars('右上肺气肿。'), context, 0, rewordings)).toEqual(Array(6).fill([0, 9]));
+    // An item's own number is not a size: "1、" does not keep it from its sentence.
+    expect(alignItems(chars('1、右上肺气肿。'), context, 0, rewordings)).toEqual(Array(8).fill([0, 9]));
+  });
+  it('does not pair a leftover item with a sentence that lacks one of its numbers', () => {
+    // A finding the text never had carries a size read from the image: 17 is in no sentence.
+    expect(alignItems(chars('右上肺气肿约17mm。'), context, 0, rewordings)).toEqual(Array(11).fill(undefined));
+  });
+  it('keeps the pairs that shared words make', () => {
+    // The item restates sentence 1 in its own words (7.5 there); 气's rewording does not move it.
+    const summary = chars('左下肺结节约9mm气。');
+    expect(alignItems(summary, context, 0, rewordings)).toEqual(alignItems(summary, context, 0));
+    expect(alignItems(summary, context, 0)).toEqual(Array(summary.length).fill([9, 20]));
+  });
+  // 10 studies whose item says 气肿 for its sentence's 透亮 (aligned on 右 上 尖: 3), 30 whose item repeats its sentence.
+  const reworded = { summary: chars('右上尖气肿。'), context: chars('右上尖透亮。'), inputStart: 0 };
+  const repeated = { summary: chars('左下结节。'), context: chars('左下结节。'), inputStart: 0 };
+  it('learns what an item word stands for from the aligned pairs', () => {
+    // 气 is in 10 aligned items, and all 10 of their sentences hold 右 上 尖 透 亮: share 1 ≥ 0.9, and
+    // 1 ≥ 4 × each word's share of all 40 aligned sentences (10 / 40). 左 下 结 节 are in all 30 of theirs,
+    // but also in 30 / 40 of all sentences: 1 < 4 × ¾.
+    const learnt = learnRewordings([...Array(10).fill(reworded), ...Array(30).fill(repeated)]);
+    expect([...learnt.keys()].sort()).toEqual([...'上右尖气肿'].sort());
+    expect([...learnt.get('气')!].sort()).toEqual([...'上亮右尖透'].sort());
+  });
+  it('learns nothing from fewer than 10 aligned items', () => {
+    expect(learnRewordings([...Array(9).fill(reworded), ...Array(30).fill(repeated)]).size).toBe(0);
   });
 });
 
