@@ -102,9 +102,10 @@ function align(summary: readonly string[], context: readonly string[], inputStar
   const itemWords = items.map((item) => words(summary, item));
   pass((i, s) => score(itemWords[i]!, held[s]!));
   if (rewordings) {
+    const itemNumbers = items.map((item) => numbers(summary, item));
     const sentenceNumbers = spans.map((s) => new Set(numbers(context, s)));
     const widened = itemWords.map((mine) => new Set([...mine, ...[...mine].flatMap((w) => [...(rewordings.get(w) ?? [])])]));
-    pass((i, s) => (numbers(summary, items[i]!).every((n) => sentenceNumbers[s]!.has(n)) ? score(widened[i]!, held[s]!) : 0));
+    pass((i, s) => (itemNumbers[i]!.every((n) => sentenceNumbers[s]!.has(n)) ? score(widened[i]!, held[s]!) : 0));
   }
   return { items, spans, sentenceOf };
 }

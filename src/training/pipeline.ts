@@ -231,17 +231,17 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     });
   };
   const corpus = o.data.kind === 'corpus';
+  const tokensOf = (s: string) => tokenizer.tokens(tokenizer.encode(s));
   const inTextOrder = (records: CachedStudy[]) => {
     if (!o.tiesInTextOrder || !corpus) return records;
-    const out = records.map((r) => ({ ...r, summary: tiesInTextOrder(r.summary, r.facts, r.text, (s) => tokenizer.tokens(tokenizer.encode(s))) }));
+    const out = records.map((r) => ({ ...r, summary: tiesInTextOrder(r.summary, r.facts, r.text, tokensOf) }));
     o.log(`decoder: ${out.filter((r, i) => r.summary !== records[i]!.summary).length} of ${records.length} summaries reordered so that equally urgent findings follow the input text`);
     return out;
   };
   const withCopies = (records: CachedStudy[]) => inTextOrder(o.omittedLobeCopies && corpus ? [...records, ...omittedLobeCopies(records, decoderSeed)] : records);
   const trainRecords = withCopies(train);
   if (trainRecords.length > train.length) o.log(`decoder: ${trainRecords.length - train.length} extra training copies whose text omits a lobe`);
-  const words = (s: string) => tokenizer.tokens(tokenizer.encode(s));
-  const rewordings = o.rewordedItems ? learnRewordings(trainRecords.map((r) => ({ summary: words(r.summary), context: words(`${r.clinical}${r.text}`), inputStart: 0 }))) : undefined;
+  const rewordings = o.rewordedItems ? learnRewordings(trainRecords.map((r) => ({ summary: tokensOf(r.summary), context: tokensOf(`${r.clinical}${r.text}`), inputStart: 0 }))) : undefined;
   if (rewordings) o.log(`decoder: item rewordings learnt from the training split: ${[...rewordings].map(([w, v]) => `${w}→${[...v].join('')}`).join(' ')}`);
   const trainDec = withContext(trainRecords, rewordings);
   const valDec = withContext(inTextOrder(val), rewordings);
