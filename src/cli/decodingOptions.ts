@@ -1,4 +1,4 @@
-/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items. */
+/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --mmr. */
 import { UsageError } from './corpus.ts';
 
 export interface DecodingFlags {
@@ -7,9 +7,11 @@ export interface DecodingFlags {
   balancedBrackets: boolean;
   sequentialItems: boolean;
   salientItems: boolean;
+  /** λ of the passages' MMR ranking; absent: by score alone. */
+  mmr?: number;
 }
 
-export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean }): DecodingFlags {
+export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; mmr?: string }): DecodingFlags {
   const beamSize = Number(values.beam ?? '1');
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
@@ -17,5 +19,7 @@ export function decodingFlags(values: { beam?: string; 'length-penalty'?: string
   // Greedy decoding cannot go back to close a bracket in time (docs/models.md, "Balanced brackets").
   if (values['balanced-brackets'] && beamSize === 1) throw new UsageError('--balanced-brackets needs --beam 2 or more: greedy decoding cannot go back to close a bracket in time');
   if (values['salient-items'] && !values['sequential-items']) throw new UsageError('--salient-items needs --sequential-items: it counts the numbered items');
-  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true };
+  const mmr = values.mmr === undefined ? undefined : Number(values.mmr);
+  if (mmr !== undefined && !(mmr >= 0 && mmr <= 1)) throw new UsageError('--mmr must be a number from 0 to 1 (1: passages by score alone)');
+  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, ...(mmr === undefined ? {} : { mmr }) };
 }

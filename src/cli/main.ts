@@ -4,7 +4,7 @@ import { corpusCommand, datasetCommand, samplesCommand, UsageError } from './cor
 import { baselineCommand, compareCommand, evalCommand, metricsCommand, reportAdversarialCommand } from './evaluate.ts';
 import { inspectFiles, inspectSeries } from './inspect.ts';
 import { summarizeCommand } from './summarize.ts';
-import { exportCommand, trainCommand } from './train.ts';
+import { ensembleCommand, exportCommand, trainCommand } from './train.ts';
 import { trainGenerativeCommand } from './trainGenerative.ts';
 import { fineTuneRewardCommand } from './fineTuneReward.ts';
 
@@ -34,7 +34,7 @@ commands:
         --passages 3 --decoder-hidden 192 --coverage-weight 1 --copy-weight 1 --attention-weight 1 --region-dropout 0 --context-dilations 1,2,4,8 --temporal-attention
         --own-text-findings --omitted-lobe-copies --aligned-copies --sentence-attention --sentence-weight 1 --max-summary 96
         --guided-vision --visual-output --remaining-sentences --sentence-product --passage-uncopied --region-lobes --region-mixing 1 --lobe-head --localisation-weight 1 --mirror --dot-filter
-        --init-seed S --image-seed S --decoder-seed S --ablation no-retrieval|random-image|fixed-beta --int8-aware-steps N
+        --reworded-items --mmr 0.7 --init-seed S --image-seed S --decoder-seed S --ablation no-retrieval|random-image|fixed-beta --int8-aware-steps N
         --patience 4 --resume --cache models/study-cache]
                                train the retrieval model (wasm) on the corpus or a dataset manifest: image
                                pretraining only, or every stage (image, retriever, decoder) into a model
@@ -57,6 +57,9 @@ commands:
                                from the stored evaluations and the training histories
   summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items [--salient-items]] [--json]
                                summarise a study (DICOM files, a series, or a picture) with its text
+  ensemble --model DIR --add DIR [--add DIR…] --out DIR
+                               one model that decodes with several decoders' mean distribution: DIR's, and
+                               those of models whose decoder was trained on DIR's image encoder and retriever
   export --model DIR --out public/models/NAME
                                uint8 weights, int8 passage index, tokenizer, manifest with SHA-256
 `;
@@ -96,6 +99,8 @@ async function main(argv: string[]): Promise<number> {
       return fineTuneRewardCommand(rest);
     case 'report-adversarial':
       return reportAdversarialCommand(rest);
+    case 'ensemble':
+      return ensembleCommand(rest);
     case 'export':
       return exportCommand(rest);
     case 'summarize':

@@ -6,6 +6,7 @@ import { LOBES } from '../corpus/schema.ts';
 import { DEFAULT_IMAGE_ENCODER, withDotFilter, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
 import { exportModel } from '../training/exportModel.ts';
+import { joinDecoders } from '../training/joinDecoders.ts';
 import { ABLATIONS, trainPipeline, type Ablation } from '../training/pipeline.ts';
 import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { renderSplit } from '../training/renderStudies.ts';
@@ -51,6 +52,7 @@ export const TRAIN_OPTIONS = {
   'region-lobes': { type: 'boolean', default: false },
   'ties-in-text-order': { type: 'boolean', default: false },
   'reworded-items': { type: 'boolean', default: false },
+  mmr: { type: 'string' },
   'remaining-read-at': { type: 'string' },
   'localisation-weight': { type: 'string' },
   mirror: { type: 'boolean', default: false },
@@ -76,6 +78,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const ablation = values.ablation as Ablation | undefined;
   if (ablation !== undefined && !ABLATIONS.includes(ablation)) throw new UsageError(`--ablation must be one of ${ABLATIONS.join(', ')}`);
   const num = (name: keyof typeof values) => numberOption(values[name] as string | undefined, name);
+  if (values.mmr !== undefined && !(num('mmr') >= 0 && num('mmr') <= 1)) throw new UsageError('--mmr must be a number from 0 to 1');
   if (values['region-dropout'] && !(num('region-dropout') >= 0 && num('region-dropout') < 1)) throw new UsageError('--region-dropout must be a rate from 0 up to (not including) 1');
   await useWasmForTraining();
   const { log, progress, flush } = await trainingLog(values.out);
@@ -124,6 +127,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['region-lobes'] ? { regionLobes: true } : {}),
       ...(values['ties-in-text-order'] ? { tiesInTextOrder: true } : {}),
       ...(values['reworded-items'] ? { rewordedItems: true } : {}),
+      ...(values.mmr !== undefined ? { mmr: num('mmr') } : {}),
       ...(values['remaining-read-at'] !== undefined ? { remainingReadAt: num('remaining-read-at') } : {}),
       ...pretraining,
       ...(values['max-summary'] ? { maxSummary: num('max-summary') } : {}),
@@ -175,5 +179,13 @@ export async function exportCommand(args: string[]): Promise<number> {
   const files = await exportModel(values.model, values.out);
   for (const f of files) process.stdout.write(`${JSON.stringify(f)}\n`);
   process.stdout.write(`${JSON.stringify({ out: values.out, totalBytes: files.reduce((n, f) => n + f.bytes, 0) })}\n`);
+  return 0;
+}
+
+export async function ensembleCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, add: { type: 'string', multiple: true }, out: { type: 'string' } } });
+  if (!values.model || !values.add?.length || !values.out) throw new UsageError('usage: tuwen ensemble --model DIR --add DIR [--add DIR…] --out DIR');
+  await tf.setBackend('wasm');
+  process.stdout.write(`${JSON.stringify({ out: values.out, ...(await joinDecoders(values.model, values.add, values.out)) })}\n`);
   return 0;
 }

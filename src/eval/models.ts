@@ -58,9 +58,11 @@ function describe(c: ModelConfig | GenerativeModelConfig, quantized: boolean): {
   const base = VARIANTS[c.name.replace(/-reward.*$/, '')] ?? c.name;
   // Models trained before text feeding existed (or with it ablated) say so.
   const noFeeding = !c.decoder.textFeeding && !base.includes('text feeding') ? ', without text feeding' : '';
-  const variant = `${base}${noFeeding}${reward}, ${precision}`;
-  // Image encoder and context encoder once, then ~60 decoding steps over the regions and ~200 context tokens.
-  return { name: `Retrieval model (${variant})`, variant, flops: imageEncoderFlops(c.image) + contextEncoderFlops(c.decoder, 200) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200) };
+  const decoders = 1 + (c.ensemble?.length ?? 0);
+  const mmr = c.mmr === undefined ? '' : `, trained on passages by MMR (λ = ${c.mmr})`;
+  const variant = `${base}${noFeeding}${reward}${mmr}${decoders > 1 ? `, ensemble of ${decoders} decoders` : ''}, ${precision}`;
+  // Image encoder once; each decoder's context encoder once, then ~60 decoding steps over the regions and ~200 context tokens.
+  return { name: `Retrieval model (${variant})`, variant, flops: imageEncoderFlops(c.image) + decoders * (contextEncoderFlops(c.decoder, 200) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200)) };
 }
 
 /** How the evaluation decodes: greedy (beam 1) unless asked. */
@@ -70,6 +72,8 @@ export interface EvalDecoding {
   balancedBrackets?: boolean;
   sequentialItems?: boolean;
   salientItems?: boolean;
+  /** λ of the passages' MMR ranking; absent: by score alone. */
+  mmr?: number;
 }
 
 export const GREEDY: EvalDecoding = { beamSize: 1, lengthPenalty: 0 };
@@ -83,12 +87,12 @@ const CONSTRAINTS = [
 
 /** What a stored result's name adds for the decoding ("-beam3-lp0.7-brackets-items"; nothing for greedy). */
 export function decodingSuffix(d: EvalDecoding): string {
-  return `${d.beamSize > 1 ? `-beam${d.beamSize}-lp${d.lengthPenalty}` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.suffix : '')).join('')}`;
+  return `${d.beamSize > 1 ? `-beam${d.beamSize}-lp${d.lengthPenalty}` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.suffix : '')).join('')}${d.mmr === undefined ? '' : `-mmr${d.mmr}`}`;
 }
 
 /** What the model's name adds for the decoding (", beam 3 (length penalty 0.7), balanced brackets"; nothing for greedy). */
 function decodingWords(d: EvalDecoding): string {
-  return `${d.beamSize > 1 ? `, beam ${d.beamSize} (length penalty ${d.lengthPenalty})` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.words : '')).join('')}`;
+  return `${d.beamSize > 1 ? `, beam ${d.beamSize} (length penalty ${d.lengthPenalty})` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.words : '')).join('')}${d.mmr === undefined ? '' : `, passages by MMR (λ = ${d.mmr})`}`;
 }
 
 export async function loadEvalModel(dir: string, decoding: EvalDecoding = GREEDY): Promise<EvalModel> {

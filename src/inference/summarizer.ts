@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Passage } from '../corpus/passages.ts';
 import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '../text/tokenizer.ts';
 import { decode, fusionStepper, keepAllowed, type DecodeOptions, type StepState, type Stepper, type TokenRecord } from './decode.ts';
+import { ensembleStepper } from './ensembleStepper.ts';
+import { decoderMembers } from './models/decoderEnsemble.ts';
 import { contextSegments, disposeContext, prepareContext, salientSentences, sentenceMembership, type FusionDecoderConfig } from './models/fusionDecoder.ts';
 import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { embedTexts, queryVector, type RetrieverConfig } from './models/retriever.ts';
@@ -15,6 +17,7 @@ import { countParams, disposeWeights, type Weights } from './models/weights.ts';
 import type { Grid } from './preprocess.ts';
 import type { GenerativeModelConfig } from './generativeSummarizer.ts';
 import { studyRegions } from './studyRegions.ts';
+import { diverseOrder, MMR_POOL } from './diverseRanking.ts';
 import { padBatch } from './textBatch.ts';
 import { contextIds } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
@@ -34,6 +37,10 @@ export interface ModelConfig {
   trainedOn: string;
   /** Set when the decoder was fine-tuned with paper B's reward r = α·d + (1 − α)·e. */
   reward?: { alpha: number; evaluator: 'cider-d' | 'facts'; steps: number };
+  /** λ of the MMR order of passages the decoder was trained with (`diverseRanking.ts`), and summarises with unless told; absent: by score alone. */
+  mmr?: number;
+  /** Set when further decoders decode with this one (`tuwen ensemble`): each one's training, as its trainedOn says. */
+  ensemble?: string[];
 }
 
 export interface SummarizeInput {
@@ -47,6 +54,12 @@ export interface SummarizeOptions {
   beamSize: number;
   lengthPenalty: number;
   k?: number;
+  /**
+   * Rank the retrieved passages by maximal marginal relevance with this λ (`diverseRanking.ts`; 1: by score
+   * alone): the decoder's k passages and the ones shown after them are then fewer near copies. Default: the
+   * model's own (`ModelConfig.mmr`), as its decoder was trained.
+   */
+  mmr?: number;
   maxLength?: number;
   /**
    * Keep brackets well formed as the reference passages do (`bracketConstraint.ts`); retrieval model and
@@ -83,7 +96,7 @@ export interface SummaryToken extends TokenRecord {
 }
 
 export interface SummaryContext {
-  /** The best-scoring passages (at least 10); the first k are in the decoder's context. */
+  /** At least 10 passages, best first (by score, or in MMR order: `SummarizeOptions.mmr`); the first k are in the decoder's context. */
   passages: { passage: Passage; score: number }[];
   k: number;
   /** The context tokens the text attention is over: the k passages' tokens, then the input text's. */
@@ -152,7 +165,8 @@ export interface Summarizer {
 
 /**
  * `index`: the passages' unit vectors as exported (int8, dequantised); without it they are computed
- * from the passages' texts with the model's own text encoder.
+ * from the passages' texts with the model's own text encoder. A weight map with several decoders
+ * (`decoderEnsemble.ts`) decodes with their mean distribution.
  */
 export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[], index?: { vectors: Float32Array; dim: number }): Summarizer {
   const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
@@ -161,6 +175,15 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
   const passageIndex = index ? tf.tensor2d(index.vectors, [passages.length, index.dim]) : embedTexts(weights, config.text, passageIds);
 
   const region = regionGrid(config.image);
+  /** The index as numbers, read once, for the passages' similarities to each other (MMR). */
+  let indexValues: Float32Array | undefined;
+  const dim = passageIndex.shape[1];
+  const similarity = (a: number, b: number) => {
+    let sum = 0;
+    for (let d = 0; d < dim; d++) sum += indexValues![a * dim + d]! * indexValues![b * dim + d]!;
+    return sum;
+  };
+  const decoders = decoderMembers(weights);
 
   async function summarize(input: SummarizeInput, options: SummarizeOptions): Promise<SummaryResult> {
     const k = options.k ?? config.k;
@@ -176,11 +199,18 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const scores = (await scoresTensor.data()) as Float32Array;
     const encoded = performance.now();
     tf.dispose([query, scoresTensor]);
-    const ranked = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
+    const shown = Math.max(k, 10);
+    let ranked: number[];
+    const mmr = options.mmr ?? config.mmr;
+    if (mmr === undefined) ranked = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!).slice(0, shown);
+    else {
+      indexValues ??= (await passageIndex.data()) as Float32Array;
+      ranked = diverseOrder(scores, similarity, mmr, MMR_POOL, shown);
+    }
     const picked = ranked.slice(0, k);
     const context = contextIds(picked.map((p) => passageIds[p]!), inputIds, config.text.maxLength);
     const summaryContext: SummaryContext = {
-      passages: ranked.slice(0, Math.max(k, 10)).map((p) => ({ passage: passages[p]!, score: scores[p]! })),
+      passages: ranked.map((p) => ({ passage: passages[p]!, score: scores[p]! })),
       k,
       contextTokens: tokenizer.tokens(context.ids),
       passageTokenCounts: context.passageCounts,
@@ -192,16 +222,17 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const segments = contextSegments([context.inputStart], ids.shape[1]);
     const sentences = config.decoder.sentenceAttention;
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
-    const ctx = prepareContext(weights, regions, ids, mask, segments, config.decoder, members);
+    const contexts = decoders.map((w) => prepareContext(w, regions, ids, mask, segments, config.decoder, members));
     try {
-      const decoded = await decodeSummary(fusionStepper(weights, ctx), tokenizer, options, options.maxLength ?? config.maxSummary, grammars, options.salientItems ? await salientSentences(ctx) : 0);
+      const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
+      const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, options.salientItems ? await salientSentences(...contexts) : 0);
       return {
         ...summaryContext,
         ...decoded,
         timings: { encode: encoded - started, retrieve: retrieved - encoded, decode: performance.now() - retrieved, tokens: decoded.tokens.length },
       };
     } finally {
-      disposeContext(ctx);
+      contexts.forEach(disposeContext);
       tf.dispose([regions, segments, ids, mask, ...(members ? [members] : [])]);
     }
   }

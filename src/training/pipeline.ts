@@ -114,6 +114,8 @@ export interface PipelineOptions {
   tiesInTextOrder?: boolean;
   /** Item alignment also pairs items that reword their sentence, by the training split's own rewordings (`itemAlignment.ts`). */
   rewordedItems?: boolean;
+  /** The decoder's passages in MMR order with this λ (`diverseRanking.ts`), in training and, through the config, when it summarises. */
+  mmr?: number;
   /**
    * After the decoder, this many steps of int8-aware fine-tuning (`int8Aware.ts`): from the decoder's best
    * checkpoint, on features of the rounded image encoder and passages ranked by the rounded text encoder
@@ -210,7 +212,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   /** The decoder's examples: each study's context from the retriever (`weights`, `index`), its copy, attention and sentence targets. */
   const withContext = (records: CachedStudy[], rewordings: Rewordings | undefined, retrieval = { weights: textWeights, index }) => {
     const exs = examples(records);
-    return studyContexts(retrieval.weights, text, retrieval.index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k).map((context, i) => {
+    return studyContexts(retrieval.weights, text, retrieval.index, encoded, exs.map((e, i) => ({ ...e, id: records[i]!.id })), k, o.mmr).map((context, i) => {
       const e = exs[i]!;
       const summaryTokens = tokenizer.tokens(e.summaryIds);
       const mentions = findingMentions(summaryTokens, records[i]!.findings);
@@ -309,7 +311,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     int8Steps = (await readCheckpointState<{ step: number }>(o.out, decoderCheckpoint))?.step;
   }
 
-  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}` };
+  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, ...(o.mmr === undefined ? {} : { mmr: o.mmr }), maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}` };
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
   const all: Weights = { ...imageBest, ...textWeights, ...(await best(decoderCheckpoint, decoderWeights)) };
   await saveCheckpoint(o.out, 'model', all, { config });

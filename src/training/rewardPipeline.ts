@@ -33,7 +33,7 @@ export async function fineTuneRetrievalModel(o: RewardPipelineOptions): Promise<
   const passages = (await readJsonl<Passage>(join(o.from, 'passages.jsonl'))).map((p) => ({ ...p, ids: tokenizer.encode(p.text) }));
   const index = embedTexts(weights, config.text, passages.map((p) => p.ids));
   const studies = train.map((s) => ({ id: s.id, features: s.features, inputIds: tokenizer.encode(`${s.clinical}${s.text}`), summaryIds: tokenizer.encode(s.summary) }));
-  const contexts = studyContexts(weights, config.text, index, passages, studies, config.k);
+  const contexts = studyContexts(weights, config.text, index, passages, studies, config.k, config.mmr);
   index.dispose();
   const examples = studies.map((s, i) => ({ features: s.features, ...contexts[i]!, summaryIds: s.summaryIds }));
   const frequencies = documentFrequencies(train.map((s) => [charTokens(s.summary)]));

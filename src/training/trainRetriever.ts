@@ -113,12 +113,19 @@ export function validationRecall(w: Weights, c: TextEncoderConfig, val: Retrieva
 
 /** For each study, the indices of the k passages of the index its query scores highest, best first. */
 export function rankPassages(w: Weights, c: TextEncoderConfig, index: tf.Tensor2D, studies: Pick<RetrievalExample, 'features' | 'inputIds'>[], k: number): number[][] {
-  const ranked: number[][] = [];
+  return scorePassages(w, c, index, studies, k).map((row) => row.ids);
+}
+
+/** For each study, the k best-scoring passages' indices and scores, best first. */
+export function scorePassages(w: Weights, c: TextEncoderConfig, index: tf.Tensor2D, studies: Pick<RetrievalExample, 'features' | 'inputIds'>[], k: number): { ids: number[]; scores: number[] }[] {
+  const ranked: { ids: number[]; scores: number[] }[] = [];
   for (let i = 0; i < studies.length; i += 32) {
     const part = studies.slice(i, i + 32);
     const q = queryVectors(w, c, part.map((e) => e.features), part.map((e) => e.inputIds));
-    ranked.push(...tf.tidy(() => tf.topk(tf.matMul(q, tf.transpose(index)), Math.min(k, index.shape[0])).indices.arraySync() as number[][]));
-    q.dispose();
+    const { values, indices } = tf.tidy(() => tf.topk(tf.matMul(q, tf.transpose(index)), Math.min(k, index.shape[0])));
+    const scores = values.arraySync() as number[][];
+    (indices.arraySync() as number[][]).forEach((ids, j) => ranked.push({ ids, scores: scores[j]! }));
+    tf.dispose([q, values, indices]);
   }
   return ranked;
 }

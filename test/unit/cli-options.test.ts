@@ -58,6 +58,8 @@ describe('decoding flags', () => {
     expect(() => decodingFlags({ 'balanced-brackets': true })).toThrow('--balanced-brackets needs --beam 2 or more');
     for (const beam of ['0', '1.5', 'x']) expect(() => decodingFlags({ beam })).toThrow(UsageError);
     expect(() => decodingFlags({ 'length-penalty': '-1' })).toThrow('--length-penalty must be a number ≥ 0');
+    expect(decodingFlags({ mmr: '0.7' })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, mmr: 0.7 });
+    for (const mmr of ['1.5', '-0.1', 'x']) expect(() => decodingFlags({ mmr })).toThrow('--mmr must be a number from 0 to 1');
   });
 });
 
@@ -67,5 +69,6 @@ describe('stored result names', () => {
     expect(decodingSuffix({ ...GREEDY, sequentialItems: true })).toBe('-items');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true })).toBe('-beam3-lp0.7-brackets');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true })).toBe('-beam3-lp0.7-brackets-items-salient');
+    expect(decodingSuffix({ ...GREEDY, mmr: 0.7 })).toBe('-mmr0.7');
   });
 });

@@ -339,11 +339,17 @@ export function disposeContext(ctx: DecoderContext): void {
   tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ...Object.values(ctx.transposed), ctx.copyMap, ctx.copyMask, ...(ctx.regionLobes ? [ctx.regionLobes] : []), ...(ctx.sentences ? Object.values(ctx.sentences) : [])]);
 }
 
-/** How many input sentences of the context's first row the decoder rates salient (σ(logit) > 0.5); 0 without salience. */
-export async function salientSentences(ctx: DecoderContext): Promise<number> {
-  const s = ctx.sentences;
-  if (!s?.salience) return 0;
-  const count = tf.tidy(() => tf.sum(tf.mul(tf.cast(tf.greater(s.salience!.slice([0, 0], [1, -1]), 0), 'float32'), s.mask.slice([0, 0], [1, -1]))));
+/**
+ * How many input sentences of the context's first row the decoder rates salient (σ(logit) > 0.5); 0 without
+ * salience. Several contexts (an ensemble's decoders over the same input): the mean logit decides.
+ */
+export async function salientSentences(...contexts: DecoderContext[]): Promise<number> {
+  const all = contexts.map((c) => c.sentences);
+  if (!all.every((s) => s?.salience)) return 0;
+  const count = tf.tidy(() => {
+    const logit = tf.div(tf.addN(all.map((s) => s!.salience!.slice([0, 0], [1, -1]))), all.length);
+    return tf.sum(tf.mul(tf.cast(tf.greater(logit, 0), 'float32'), all[0]!.mask.slice([0, 0], [1, -1])));
+  });
   const n = (await count.data())[0]!;
   count.dispose();
   return n;
