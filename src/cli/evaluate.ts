@@ -166,6 +166,7 @@ export async function compareCommand(args: string[]): Promise<number> {
       '| --- | --- | --- | --- |',
       `| CIDEr-D | ${p.ciderD.a.toFixed(3)} | ${p.ciderD.b.toFixed(3)} | ${range(p.ciderD.difference, 1, 3)}, that is ${range(p.ciderD.relative, 100, 1)} % of B |`,
       `| fact F1 | ${(100 * p.factF1.a).toFixed(1)} | ${(100 * p.factF1.b).toFixed(1)} | ${range(p.factF1.difference, 100, 1)} points |`,
+      ...(p.ciderDWithFindings ? [`| CIDEr-D, the ${p.ciderDWithFindings.n} studies with a finding | ${p.ciderDWithFindings.a.toFixed(3)} | ${p.ciderDWithFindings.b.toFixed(3)} | ${range(p.ciderDWithFindings.difference, 1, 3)}, that is ${range(p.ciderDWithFindings.relative, 100, 1)} % of B |`] : []),
       '',
     ].join('\n'),
   );

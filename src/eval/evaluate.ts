@@ -66,6 +66,7 @@ export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize:
   const refsJieba = items.map((it) => tokenize.jieba(it.summary));
   const indices = items.map((_, i) => i);
   const counts = items.map((it, i) => atomCounts(extractFacts(predictions[i]!.summary), it.facts));
+  const findingCounts = items.map((it) => it.facts.filter((f) => f.finding !== 'normal').length);
   const facts = (pick: (p: Prf) => number) => bootstrap(indices, (s) => pick(factScores(s.map((i) => counts[i]!)).all));
 
   const lobeItems = items.flatMap((it, i) => {
@@ -86,7 +87,7 @@ export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize:
     factPrecision: facts((p) => p.precision),
     factRecall: facts((p) => p.recall),
     perKind: (({ all: _all, ...kinds }) => kinds)(factScores(counts)),
-    byFindingCount: factScoresByFindingCount(counts, items.map((it) => it.facts.filter((f) => f.finding !== 'normal').length)),
+    byFindingCount: factScoresByFindingCount(counts, findingCounts),
     lobeAccImageOnly: lobeItems.length ? { ...bootstrap(lobeItems, mean), n: lobeItems.length } : null,
     recallAt1: retrieval((r) => recallAt(r, 1)),
     recallAt5: retrieval((r) => recallAt(r, 5)),
@@ -94,7 +95,7 @@ export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize:
     mrr: retrieval(meanReciprocalRank),
     pointingGame: pointingScore(predictions),
     diversity: { predictions: diversity(predictions.map((p) => tokenize.chars(p.summary))), references: diversity(refsChars) },
-    items: items.map((it, i) => ({ id: it.id, summary: predictions[i]!.summary, ciderD: chars.ciderD[i]!, facts: counts[i]! })),
+    items: items.map((it, i) => ({ id: it.id, summary: predictions[i]!.summary, ciderD: chars.ciderD[i]!, facts: counts[i]!, findings: findingCounts[i]! })),
   };
 }
 

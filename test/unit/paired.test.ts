@@ -46,6 +46,19 @@ describe('paired comparison', () => {
     expect(p.ciderD.relative.high).toBeLessThan(0.05);
   });
 
+  it('also compares CIDEr-D over the studies with a finding, when both results say which those are', () => {
+    const a = [{ ...item('1', 'x', 4), findings: 0 }, { ...item('2', 'y', 2), findings: 1 }, { ...item('3', 'z', 3), findings: 2 }];
+    const b = [{ ...item('1', 'w', 1), findings: 0 }, { ...item('2', 'y', 1), findings: 1 }, { ...item('3', 'z', 3), findings: 2 }];
+    const p = pairedComparison(a, b);
+    // All three: 3 against 5/3; studies 2 and 3 only: 2.5 against 2, so +0.5, +25 %.
+    expect(p.ciderD.relative.value).toBeCloseTo(3 / (5 / 3) - 1, 12);
+    expect(p.ciderDWithFindings).toMatchObject({ n: 2, a: 2.5, b: 2 });
+    expect(p.ciderDWithFindings!.difference.value).toBeCloseTo(0.5, 12);
+    expect(p.ciderDWithFindings!.relative.value).toBeCloseTo(0.25, 12);
+    // A result stored before the count existed: no such row.
+    expect(pairedComparison(a, b.map(({ findings: _f, ...rest }) => rest)).ciderDWithFindings).toBeUndefined();
+  });
+
   it('refuses results of different test sets', () => {
     expect(() => pairedComparison([item('1', 'x', 1)], [item('2', 'x', 1)])).toThrow(/same test set/);
     expect(() => pairedComparison([item('1', 'x', 1)], [item('1', 'x', 1), item('2', 'x', 1)])).toThrow(/1 and 2 studies/);
