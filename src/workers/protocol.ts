@@ -124,6 +124,8 @@ export type WorkerEvent =
       k?: number;
       /** The longest summary (tokens) the model was trained to write: the page's default maximum length. */
       maxSummary: number;
+      /** λ of the MMR order its passages are ranked in (as its decoder was trained); absent: by score. */
+      mmr?: number;
     }
   | {
       type: 'summary-context';

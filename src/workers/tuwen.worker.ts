@@ -121,7 +121,7 @@ async function loadModel(requestId: number, base: string): Promise<void> {
   } else model = loaded;
   if (!model) throw new Error('the model could not be rebuilt on wasm');
   const ready = model;
-  post({ type: 'model-ready', requestId, name: manifest.model, kind: ready.config.kind, params: ready.params, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), ms: performance.now() - started, backend: tf.getBackend(), maxSummary: ready.config.maxSummary, ...(ready.config.kind === 'retrieval' ? { k: ready.config.k } : {}) });
+  post({ type: 'model-ready', requestId, name: manifest.model, kind: ready.config.kind, params: ready.params, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), ms: performance.now() - started, backend: tf.getBackend(), maxSummary: ready.config.maxSummary, ...(ready.config.kind === 'retrieval' ? { k: ready.config.k, ...(ready.config.mmr === undefined ? {} : { mmr: ready.config.mmr }) } : {}) });
 }
 
 async function summarize(requestId: number, text: string, settings: SummarySettings): Promise<void> {

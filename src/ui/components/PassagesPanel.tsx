@@ -50,6 +50,7 @@ export function PassagesPanel() {
   const t = useMessages();
   const summary = useStore((s) => s.summary);
   const selected = useStore((s) => s.selected);
+  const mmr = useStore((s) => s.model.mmr);
   if (summary.passages.length === 0 && summary.inputTokens.length === 0) return null;
   const token = selected === undefined ? undefined : summary.tokens[selected];
   // Each token's weights are over all context tokens; normalise over that whole context, so that colours compare across passages.
@@ -60,6 +61,7 @@ export function PassagesPanel() {
     <section className="panel passages" data-testid="passages">
       <h2>{summary.passages.length === 0 ? t.inputAttention : t.passages}</h2>
       {summary.passages.length === 0 && <p className="hint" data-testid="no-passages">{t.noPassages}</p>}
+      {summary.passages.length > 0 && mmr !== undefined && <p className="hint" data-testid="mmr-order">{t.mmrOrder(mmr)}</p>}
       <ol>
         {summary.passages.map((p, i) => (
           <li key={p.id} className={p.tokens ? 'in-context' : undefined}>

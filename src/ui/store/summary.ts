@@ -27,6 +27,8 @@ export interface ModelState {
   name?: string;
   params?: number;
   ms?: number;
+  /** λ of the MMR order the model ranks its passages in; absent: by score. */
+  mmr?: number;
   error?: WorkerError;
 }
 
@@ -86,7 +88,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
         });
         // The decoder reads as many passages as it was trained with (it fails with fewer: see docs/models.md);
         // summaries may be as long as the model was trained to write (a cut one loses its last findings).
-        set({ model: { status: 'ready', base, kind: ready.kind, name: ready.name, params: ready.params, ms: ready.ms, total: ready.bytes }, settings: { ...get().settings, maxLength: ready.maxSummary, ...(ready.k === undefined ? {} : { k: ready.k }) } });
+        set({ model: { status: 'ready', base, kind: ready.kind, name: ready.name, params: ready.params, ms: ready.ms, total: ready.bytes, ...(ready.mmr === undefined ? {} : { mmr: ready.mmr }) }, settings: { ...get().settings, maxLength: ready.maxSummary, ...(ready.k === undefined ? {} : { k: ready.k }) } });
       } catch (err) {
         set({ model: { status: 'error', base, error: isWorkerError(err) ? err : { code: 'internal', message: String(err) } } });
       }
