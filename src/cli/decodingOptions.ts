@@ -11,6 +11,13 @@ export interface DecodingFlags {
   mmr?: number;
 }
 
+/** --mmr's λ, checked: a number from 0 to 1; undefined when the flag is absent. */
+export function mmrFlag(value: string | undefined): number | undefined {
+  const mmr = value === undefined ? undefined : Number(value);
+  if (mmr !== undefined && !(mmr >= 0 && mmr <= 1)) throw new UsageError('--mmr must be a number from 0 to 1 (1: passages by score alone)');
+  return mmr;
+}
+
 export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; mmr?: string }): DecodingFlags {
   const beamSize = Number(values.beam ?? '1');
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
@@ -19,7 +26,6 @@ export function decodingFlags(values: { beam?: string; 'length-penalty'?: string
   // Greedy decoding cannot go back to close a bracket in time (docs/models.md, "Balanced brackets").
   if (values['balanced-brackets'] && beamSize === 1) throw new UsageError('--balanced-brackets needs --beam 2 or more: greedy decoding cannot go back to close a bracket in time');
   if (values['salient-items'] && !values['sequential-items']) throw new UsageError('--salient-items needs --sequential-items: it counts the numbered items');
-  const mmr = values.mmr === undefined ? undefined : Number(values.mmr);
-  if (mmr !== undefined && !(mmr >= 0 && mmr <= 1)) throw new UsageError('--mmr must be a number from 0 to 1 (1: passages by score alone)');
+  const mmr = mmrFlag(values.mmr);
   return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, ...(mmr === undefined ? {} : { mmr }) };
 }

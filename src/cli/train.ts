@@ -11,6 +11,7 @@ import { ABLATIONS, trainPipeline, type Ablation } from '../training/pipeline.ts
 import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { renderSplit } from '../training/renderStudies.ts';
 import { UsageError } from './corpus.ts';
+import { mmrFlag } from './decodingOptions.ts';
 import { ProgressBar, trainingLog } from './progress.ts';
 import { configFileArgs, numberOption, useWasmForTraining } from './trainingSetup.ts';
 
@@ -78,7 +79,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const ablation = values.ablation as Ablation | undefined;
   if (ablation !== undefined && !ABLATIONS.includes(ablation)) throw new UsageError(`--ablation must be one of ${ABLATIONS.join(', ')}`);
   const num = (name: keyof typeof values) => numberOption(values[name] as string | undefined, name);
-  if (values.mmr !== undefined && !(num('mmr') >= 0 && num('mmr') <= 1)) throw new UsageError('--mmr must be a number from 0 to 1');
+  const mmr = mmrFlag(values.mmr as string | undefined);
   if (values['region-dropout'] && !(num('region-dropout') >= 0 && num('region-dropout') < 1)) throw new UsageError('--region-dropout must be a rate from 0 up to (not including) 1');
   await useWasmForTraining();
   const { log, progress, flush } = await trainingLog(values.out);
@@ -127,7 +128,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['region-lobes'] ? { regionLobes: true } : {}),
       ...(values['ties-in-text-order'] ? { tiesInTextOrder: true } : {}),
       ...(values['reworded-items'] ? { rewordedItems: true } : {}),
-      ...(values.mmr !== undefined ? { mmr: num('mmr') } : {}),
+      ...(mmr === undefined ? {} : { mmr }),
       ...(values['remaining-read-at'] !== undefined ? { remainingReadAt: num('remaining-read-at') } : {}),
       ...pretraining,
       ...(values['max-summary'] ? { maxSummary: num('max-summary') } : {}),

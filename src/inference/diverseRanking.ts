@@ -9,6 +9,15 @@
 /** MMR re-ranks this many of the best-scoring passages. */
 export const MMR_POOL = 50;
 
+/** The inner product of rows a and b of a row-major [N, dim] array: two index vectors' similarity. */
+export function rowInnerProduct(vectors: ArrayLike<number>, dim: number): (a: number, b: number) => number {
+  return (a, b) => {
+    let sum = 0;
+    for (let d = 0; d < dim; d++) sum += vectors[a * dim + d]! * vectors[b * dim + d]!;
+    return sum;
+  };
+}
+
 /**
  * The first `count` passages in MMR order, re-ranked from the `pool` best by score. `similarity(a, b)`:
  * two passages' inner product. λ = 1 is the plain order by score.

@@ -17,7 +17,7 @@ import { countParams, disposeWeights, type Weights } from './models/weights.ts';
 import type { Grid } from './preprocess.ts';
 import type { GenerativeModelConfig } from './generativeSummarizer.ts';
 import { studyRegions } from './studyRegions.ts';
-import { diverseOrder, MMR_POOL } from './diverseRanking.ts';
+import { diverseOrder, MMR_POOL, rowInnerProduct } from './diverseRanking.ts';
 import { padBatch } from './textBatch.ts';
 import { contextIds } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
@@ -175,14 +175,8 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
   const passageIndex = index ? tf.tensor2d(index.vectors, [passages.length, index.dim]) : embedTexts(weights, config.text, passageIds);
 
   const region = regionGrid(config.image);
-  /** The index as numbers, read once, for the passages' similarities to each other (MMR). */
-  let indexValues: Float32Array | undefined;
-  const dim = passageIndex.shape[1];
-  const similarity = (a: number, b: number) => {
-    let sum = 0;
-    for (let d = 0; d < dim; d++) sum += indexValues![a * dim + d]! * indexValues![b * dim + d]!;
-    return sum;
-  };
+  /** The passages' similarities to each other (MMR), from the index read once, when first needed. */
+  let similarity: ((a: number, b: number) => number) | undefined;
   const decoders = decoderMembers(weights);
 
   async function summarize(input: SummarizeInput, options: SummarizeOptions): Promise<SummaryResult> {
@@ -204,7 +198,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const mmr = options.mmr ?? config.mmr;
     if (mmr === undefined) ranked = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!).slice(0, shown);
     else {
-      indexValues ??= (await passageIndex.data()) as Float32Array;
+      similarity ??= rowInnerProduct(await passageIndex.data(), passageIndex.shape[1]);
       ranked = diverseOrder(scores, similarity, mmr, MMR_POOL, shown);
     }
     const picked = ranked.slice(0, k);

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { contextIds } from '../inference/decoderContext.ts';
-import { diverseOrder, MMR_POOL } from '../inference/diverseRanking.ts';
+import { diverseOrder, MMR_POOL, rowInnerProduct } from '../inference/diverseRanking.ts';
 import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
 import type { Weights } from '../inference/models/weights.ts';
 import type { ImageFeatures } from './features.ts';
@@ -21,18 +21,12 @@ export function studyContexts(
   k: number,
   mmr?: number,
 ): { contextIds: number[]; inputStart: number }[] {
-  const vectors = mmr === undefined ? undefined : (index.dataSync() as Float32Array);
-  const dim = index.shape[1];
+  const rows = mmr === undefined ? undefined : rowInnerProduct(index.dataSync(), index.shape[1]);
   // 2 more ranked, so that as many remain once the study's own summary and findings passages are dropped.
   return scorePassages(textWeights, text, index, studies, (mmr === undefined ? k : MMR_POOL) + 2).map((ranked, i) => {
     const study = studies[i]!;
     const kept = ranked.ids.flatMap((p, j) => (passages[p]!.source === study.id ? [] : [{ p, score: ranked.scores[j]! }]));
-    const similarity = (a: number, b: number) => {
-      let sum = 0;
-      for (let d = 0; d < dim; d++) sum += vectors![kept[a]!.p * dim + d]! * vectors![kept[b]!.p * dim + d]!;
-      return sum;
-    };
-    const picked = mmr === undefined ? kept.slice(0, k).map((c) => c.p) : diverseOrder(kept.map((c) => c.score), similarity, mmr, MMR_POOL, k).map((j) => kept[j]!.p);
+    const picked = mmr === undefined ? kept.slice(0, k).map((c) => c.p) : diverseOrder(kept.map((c) => c.score), (a, b) => rows!(kept[a]!.p, kept[b]!.p), mmr, MMR_POOL, k).map((j) => kept[j]!.p);
     const context = contextIds(picked.map((p) => passages[p]!.ids), study.inputIds, text.maxLength);
     return { contextIds: context.ids, inputStart: context.inputStart };
   });

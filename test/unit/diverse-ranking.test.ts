@@ -1,6 +1,6 @@
 /** Maximal marginal relevance, checked by hand. */
 import { describe, expect, it } from 'vitest';
-import { diverseOrder } from '../../src/inference/diverseRanking.ts';
+import { diverseOrder, rowInnerProduct } from '../../src/inference/diverseRanking.ts';
 
 // Passages 0 and 1 are near copies (sim 0.9); 2 differs from both (sim 0.1); 3 is far down the scores.
 const scores = [0.8, 0.75, 0.6, 0.1];
@@ -24,5 +24,12 @@ describe('diverseOrder', () => {
     expect(diverseOrder(scores, sim, 0.7, 2, 2)).toEqual([0, 1]); // 2 is outside a pool of 2
     expect(diverseOrder(scores, sim, 0.7, 10, 2)).toEqual([0, 2]);
     expect(() => diverseOrder(scores, sim, 1.5, 10, 2)).toThrow(/λ/);
+  });
+
+  it('reads two passages’ similarity as the inner product of their index rows', () => {
+    const rows = rowInnerProduct(Float32Array.from([1, 0, 0.6, 0.8, 0, 1]), 2);
+    expect(rows(0, 1)).toBeCloseTo(0.6, 6);
+    expect(rows(1, 2)).toBeCloseTo(0.8, 6);
+    expect(rows(2, 2)).toBe(1);
   });
 });
