@@ -35,6 +35,7 @@ export const TRAIN_OPTIONS = {
   'copy-weight': { type: 'string' },
   'attention-weight': { type: 'string' },
   'region-dropout': { type: 'string' },
+  'weight-average': { type: 'string' },
   'context-dilations': { type: 'string' },
   'region-mixing': { type: 'string' },
   'lobe-head': { type: 'boolean', default: false },
@@ -81,6 +82,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const num = (name: keyof typeof values) => numberOption(values[name] as string | undefined, name);
   const mmr = mmrFlag(values.mmr as string | undefined);
   if (values['region-dropout'] && !(num('region-dropout') >= 0 && num('region-dropout') < 1)) throw new UsageError('--region-dropout must be a rate from 0 up to (not including) 1');
+  if (values['weight-average'] && !(num('weight-average') > 0 && num('weight-average') < 1)) throw new UsageError('--weight-average is the moving average\'s decay per step, between 0 and 1 (say 0.995)');
   await useWasmForTraining();
   const { log, progress, flush } = await trainingLog(values.out);
   const seed = num('seed');
@@ -113,6 +115,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['copy-weight'] ? { copyWeight: num('copy-weight') } : {}),
       ...(values['attention-weight'] ? { attentionWeight: num('attention-weight') } : {}),
       ...(values['region-dropout'] ? { regionDropout: num('region-dropout') } : {}),
+      ...(values['weight-average'] ? { decoderAverage: num('weight-average') } : {}),
       ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations']) } : {}),
       ...(values['temporal-attention'] ? { temporalAttention: true } : {}),
       ...(values['own-text-findings'] ? { ownTextFindings: true } : {}),

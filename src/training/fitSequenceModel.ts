@@ -14,6 +14,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { loadOptimizerState, saveOptimizerState } from './optimizerState.ts';
 import { stageOptimizer } from './learningRate.ts';
 import type { StageOptions } from './stageOptions.ts';
+import { WeightAverage } from './weightAverage.ts';
 
 /** A cap on the summary positions of a batch (its rows × its longest row's positions), for memory. */
 export interface TokenBudget {
@@ -80,6 +81,19 @@ export interface SequenceFit {
   validate: () => number;
 }
 
+/** The weight average of a new run, or of a resumed one as its last checkpoint left it. */
+async function startAverage(w: Weights, o: StageOptions, f: SequenceFit, resumed: boolean): Promise<WeightAverage> {
+  if (!resumed) {
+    o.log(`${f.label}: validated and kept as the moving average of its weights (decay ${o.averageDecay} per step)`);
+    return new WeightAverage(w, o.averageDecay!);
+  }
+  const saved = await loadCheckpoint<{ updates: number }>(o.out, `${f.last}.average`);
+  if (!saved) throw new Error(`${o.out}/${f.last}.average: missing, cannot resume a run that averages its weights`);
+  const average = new WeightAverage(w, o.averageDecay!, saved.state.updates, saved.weights);
+  tf.dispose(Object.values(saved.weights));
+  return average;
+}
+
 /** Where a run stands, saved with its last checkpoint. */
 interface FitState {
   step: number;
@@ -93,8 +107,9 @@ interface FitState {
 
 /**
  * Trains `w` in place. With `o.resume` and a last checkpoint it continues from there: the weights, Adam's
- * moments and the step are restored and the batch stream is replayed up to that step, so an interrupted
- * and resumed run takes the same steps as one that ran through.
+ * moments (and the weight average's sums) and the step are restored and the batch stream is replayed up
+ * to that step, so an interrupted and resumed run takes the same steps as one that ran through. With
+ * `o.averageDecay` the validations, the best checkpoint and `w` at the end are the weights' moving average.
  */
 export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceFit): Promise<void> {
   const optimizer = stageOptimizer(o);
@@ -109,6 +124,7 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
     if (!(await loadOptimizerState(o.out, `${f.last}.optimizer`, optimizer, w))) throw new Error(`${o.out}/${f.last}.optimizer: missing, cannot resume`);
     o.log(`${f.label}: resumed at step ${state.step}${state.stopped || state.step >= o.steps ? ' (finished)' : ''}`);
   }
+  const average = o.averageDecay === undefined ? undefined : await startAverage(w, o, f, resumed !== undefined);
   const rand = Random.derive(o.seed, f.streamKey);
   let batches: number[][] = [];
   const nextBatch = () => {
@@ -124,24 +140,33 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
     const loss = optimizer.minimize(() => f.loss(indices, state.step), true, vars)!;
     const value = loss.dataSync()[0]!;
     loss.dispose();
+    average?.update(w);
     state.running = state.step === 1 ? value : 0.9 * state.running + 0.1 * value;
     o.onStep(state.step, state.running);
     if (state.step % o.evalEvery === 0 || state.step === o.steps) {
-      const v = f.validate();
-      state.history.push({ step: state.step, train: state.running, val: v });
-      o.log(`${f.label} step ${state.step}: train ${state.running.toFixed(4)}, validation ${v.toFixed(4)}`);
-      if (v < state.best) {
-        state.best = v;
-        state.sinceBest = 0;
-        await saveCheckpoint(o.out, f.checkpoint, w, { step: state.step, val: v });
-      } else state.sinceBest++;
+      const validation = async () => {
+        const v = f.validate();
+        state.history.push({ step: state.step, train: state.running, val: v });
+        o.log(`${f.label} step ${state.step}: train ${state.running.toFixed(4)}, validation ${v.toFixed(4)}${average ? ' (weight average)' : ''}`);
+        if (v < state.best) {
+          state.best = v;
+          state.sinceBest = 0;
+          await saveCheckpoint(o.out, f.checkpoint, w, { step: state.step, val: v });
+        } else state.sinceBest++;
+      };
+      await (average ? average.withAverage(w, validation) : validation());
       state.stopped = o.patience !== undefined && state.sinceBest >= o.patience;
       if (state.stopped) o.log(`${f.label}: early stop, no validation improvement in ${o.patience} evaluations`);
       await saveCheckpoint(o.out, f.last, w, state);
       await saveOptimizerState(o.out, `${f.last}.optimizer`, optimizer, w);
+      if (average) await saveCheckpoint(o.out, `${f.last}.average`, average.sums, { updates: average.updates });
     }
   }
   optimizer.dispose();
+  if (average) {
+    average.assignTo(w);
+    average.dispose();
+  }
   await writeFile(
     join(o.out, f.curve.file),
     lineChart({ title: f.curve.title, series: [{ name: 'train NLL', points: state.history.map((h) => [h.step, h.train]) }, { name: 'validation NLL', points: state.history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: 'NLL per token' }),

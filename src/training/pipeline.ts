@@ -80,6 +80,8 @@ export interface PipelineOptions {
   copyWeight?: number;
   /** λ of the supervised visual attention (−log of the attention mass on the named finding's regions); default 1. */
   attentionWeight?: number;
+  /** The decoder is validated, kept and shipped as the moving average of its weights, with this decay per step (`weightAverage.ts`); default: none. */
+  decoderAverage?: number;
   /** Dropout rate on the frozen region features while the decoder trains (default 0: none). */
   regionDropout?: number;
   /** The context encoder's dilations, one residual convolution block each (default 1, 2, 4, 8: each token sees ±15 neighbours). */
@@ -278,7 +280,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: decoderSeed, out: o.out, log: o.log,
   };
   const decoderWeights = await trainDecoder(trainDec, valDec, {
-    ...decoderRun, steps: o.decoderSteps, learningRate: 0.003, learningRateFloor: 0.1,
+    ...decoderRun, steps: o.decoderSteps, learningRate: 0.003, learningRateFloor: 0.1, ...(o.decoderAverage === undefined ? {} : { averageDecay: o.decoderAverage }),
     onStep: (s, l) => {
       tick3(s, `loss ${l.toFixed(4)}`);
       o.onLoss?.('decoder', s, l);
@@ -311,7 +313,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     int8Steps = (await readCheckpointState<{ step: number }>(o.out, decoderCheckpoint))?.step;
   }
 
-  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, ...(o.mmr === undefined ? {} : { mmr: o.mmr }), maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}` };
+  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, ...(o.mmr === undefined ? {} : { mmr: o.mmr }), maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${o.decoderAverage === undefined ? '' : `, decoder weights averaged (decay ${o.decoderAverage} per step)`}${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}` };
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
   const all: Weights = { ...imageBest, ...textWeights, ...(await best(decoderCheckpoint, decoderWeights)) };
   await saveCheckpoint(o.out, 'model', all, { config });

@@ -10,6 +10,11 @@ export interface StageOptions {
   patience?: number;
   /** Continue from the stage's last checkpoint (weights, optimizer state, step) where one was left. */
   resume?: boolean;
+  /**
+   * Validate, keep and end with a moving average of the weights over the steps, with this decay per step
+   * (`weightAverage.ts`), instead of the weights themselves. Default: none.
+   */
+  averageDecay?: number;
   seed: number;
   out: string;
   onStep: (step: number, loss: number) => void;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/corpus.ts';
-import { dilationsOption, TRAIN_OPTIONS } from '../../src/cli/train.ts';
+import { dilationsOption, TRAIN_OPTIONS, trainCommand } from '../../src/cli/train.ts';
 import { configFileArgs, numberOption } from '../../src/cli/trainingSetup.ts';
 import { decodingFlags } from '../../src/cli/decodingOptions.ts';
 import { decodingSuffix, GREEDY } from '../../src/eval/models.ts';
@@ -16,6 +16,10 @@ describe('training options', () => {
     expect(() => numberOption('0', 'steps')).toThrow(UsageError);
     expect(() => numberOption('abc', 'steps')).toThrow('--steps must be a positive number');
     expect(() => numberOption('1.5', 'alpha', { min: 0, max: 1 })).toThrow('--alpha must be a number in [0, 1]');
+  });
+
+  it('refuses a weight average whose decay is not between 0 and 1, before any training starts', async () => {
+    for (const decay of ['1', '0', '1.5', 'x']) await expect(trainCommand(['--stage', 'all', '--out', join(tmpdir(), 'never'), '--weight-average', decay])).rejects.toThrow(UsageError);
   });
 
   it('reads the context dilations as whole numbers ≥ 1', () => {

@@ -1,6 +1,6 @@
 /** Resuming a training stage: an interrupted and resumed run ends with the same weights as one that ran through; early stopping. */
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,28 @@ describe('resuming a training stage', () => {
     // Without its optimizer state a run cannot be resumed faithfully, so it is refused.
     rmSync(join(out, 'toy.last.optimizer.json'));
     await expect(fit(toy(), out, { resume: true })).rejects.toThrow('cannot resume');
+  });
+
+  it('with a weight average, validates and ends with the average, and resumes it exactly', async () => {
+    const plain = toy();
+    await fit(plain, mkdtempSync(join(tmpdir(), 'tuwen-fit-')));
+    const through = toy();
+    const throughDir = mkdtempSync(join(tmpdir(), 'tuwen-fit-'));
+    await fit(through, throughDir, { averageDecay: 0.8 });
+    // The average lags the weights the optimizer moved, so the run ends elsewhere than the plain one.
+    expect(values(through)['toy.kernel']![0]).not.toBeCloseTo(values(plain)['toy.kernel']![0]!, 3);
+    const out = mkdtempSync(join(tmpdir(), 'tuwen-fit-'));
+    await expect(fit(toy(), out, { averageDecay: 0.8, crashAt: 7 })).rejects.toThrow('interrupted');
+    const resumed = toy();
+    await fit(resumed, out, { averageDecay: 0.8, resume: true });
+    const [a, b] = [values(through), values(resumed)];
+    for (const k of Object.keys(a)) a[k]!.forEach((v, i) => expect(b[k]![i]).toBeCloseTo(v, 5));
+    // The best checkpoint holds averaged weights: its validation is the average's loss, not the weights'.
+    const best = JSON.parse(readFileSync(join(throughDir, 'toy.best.json'), 'utf8')).state as { step: number; val: number };
+    expect(best.step).toBe(12);
+    expect(best.val).toBeCloseTo(tf.tidy(() => mse(through, xs.map((_, i) => i)).dataSync()[0]!), 6);
+    rmSync(join(out, 'toy.last.average.json'));
+    await expect(fit(toy(), out, { averageDecay: 0.8, resume: true })).rejects.toThrow('cannot resume a run that averages');
   });
 
   it('stops early after `patience` validations without improvement, and a finished run resumes to nothing', async () => {
