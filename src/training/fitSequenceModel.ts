@@ -169,6 +169,6 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
   }
   await writeFile(
     join(o.out, f.curve.file),
-    lineChart({ title: f.curve.title, series: [{ name: 'train NLL', points: state.history.map((h) => [h.step, h.train]) }, { name: 'validation NLL', points: state.history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: 'NLL per token' }),
+    lineChart({ title: f.curve.title, series: [{ name: 'train NLL', points: state.history.map((h) => [h.step, h.train]) }, { name: average ? 'validation NLL, weight average' : 'validation NLL', points: state.history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: 'NLL per token' }),
   );
 }

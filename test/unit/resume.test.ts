@@ -87,6 +87,7 @@ describe('resuming a training stage', () => {
     // The best checkpoint holds averaged weights: its validation is the average's loss, not the weights'.
     const best = JSON.parse(readFileSync(join(throughDir, 'toy.best.json'), 'utf8')).state as { step: number; val: number };
     expect(best.step).toBe(12);
+    expect(readFileSync(join(throughDir, 'curve.svg'), 'utf8')).toContain('validation NLL, weight average');
     expect(best.val).toBeCloseTo(tf.tidy(() => mse(through, xs.map((_, i) => i)).dataSync()[0]!), 6);
     rmSync(join(out, 'toy.last.average.json'));
     await expect(fit(toy(), out, { averageDecay: 0.8, resume: true })).rejects.toThrow('cannot resume a run that averages');
