@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { studyGrid } from '../src/corpus/study.ts';
 import type { Split } from '../src/corpus/splits.ts';
 import { headPeakHits, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
-import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDeepStem, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
 import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
 import { regionLobeTable } from '../src/training/regionLobes.ts';
@@ -22,10 +22,12 @@ await tf.setBackend('wasm');
 const saved = await loadCheckpoint(values.model, 'image-encoder.best');
 if (!saved) throw new Error(`${values.model}: no image-encoder.best checkpoint`);
 const w = saved.weights;
-// The options the encoder was trained with show in its weights: region-mixing layers, lobe outputs, input channels.
+// The options the encoder was trained with show in its weights: region-mixing layers, lobe outputs, input channels, the deep stem.
 const mixing = Object.keys(w).filter((k) => /^img\.mix_regions\d+\.kernel$/.test(k)).length;
 const lobes = w['img.head.kernel']!.shape.at(-1)! - DEFAULT_IMAGE_ENCODER.findingTypes - 1;
-const trained: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}) };
+const options: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}) };
+const trained = w['img.conv4.kernel'] ? withDeepStem(options) : options; // a fourth convolution is the deep stem's
+
 // An input channel beyond the windows is the nodule filter's (the only one there is).
 const config = w['img.conv1.kernel']!.shape[3]! > trained.channels ? withDotFilter(trained) : trained;
 const mismatch = imageEncoderMismatch(w, config);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { LOBES } from '../corpus/schema.ts';
-import { DEFAULT_IMAGE_ENCODER, withDotFilter, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, withDeepStem, withDotFilter, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
 import { exportModel } from '../training/exportModel.ts';
 import { joinDecoders } from '../training/joinDecoders.ts';
@@ -40,6 +40,7 @@ export const TRAIN_OPTIONS = {
   'region-mixing': { type: 'string' },
   'lobe-head': { type: 'boolean', default: false },
   'dot-filter': { type: 'boolean', default: false },
+  'deep-stem': { type: 'boolean', default: false },
   'temporal-attention': { type: 'boolean', default: false },
   'own-text-findings': { type: 'boolean', default: false },
   'omitted-lobe-copies': { type: 'boolean', default: false },
@@ -93,7 +94,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     ...(values['lobe-head'] ? { lobes: LOBES.length } : {}),
     ...(values['region-mixing'] ? { regionMixing: num('region-mixing') } : {}),
   };
-  const encoder = values['dot-filter'] ? withDotFilter(options) : options;
+  const stem = values['deep-stem'] ? withDeepStem(options) : options;
+  const encoder = values['dot-filter'] ? withDotFilter(stem) : stem;
   // The image-pretraining objectives, the same for --stage all and --stage image.
   const pretraining = {
     ...(values['localisation-weight'] ? { localisationWeight: num('localisation-weight') } : {}),

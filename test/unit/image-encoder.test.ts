@@ -2,10 +2,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeImage, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, KERNELS, mixRegions, regionGrid, regionLogits, toPatchOrder, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
+import { encodeImage, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionGrid, regionLogits, toPatchOrder, withDeepStem, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
 import { countParams, disposeWeights } from '../../src/inference/models/weights.ts';
 
 const small: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 3 };
+const deep = withDeepStem(small);
 const voxels = 8 * 32 * 32 * 2;
 
 beforeAll(async () => {
@@ -25,16 +26,27 @@ describe('patch order', () => {
     // The second region starts after 8 slices × 16 × 16 × 2 values and begins at w 16.
     expect(ordered[8 * 16 * 16 * 2]).toBe(16 * 2);
   });
+
+  it('with the deep stem puts the first 2×2×2×2 cell first, then its neighbour inside the 1×2×2 cell above it', () => {
+    const ordered = toPatchOrder(Float32Array.from({ length: voxels }, (_, i) => i), deep);
+    const firstCell = [0, 1].flatMap((d) => [0, 1].flatMap((h) => [0, 1].flatMap((w) => [0, 1].map((c) => ((d * 32 + h) * 32 + w) * 2 + c))));
+    expect(Array.from(ordered.slice(0, 16))).toEqual(firstCell);
+    expect(ordered[16]).toBe(2 * 2); // w 2..3
+    expect(ordered[32]).toBe(2 * 32 * 2); // h 2..3
+  });
 });
 
 describe('image encoder', () => {
-  it('equals the same strided Conv3D stack on the volume in natural order', () => {
-    const w = initImageEncoder(small, 5);
+  it.each([
+    ['the default stack', small],
+    ['the deep stem', deep],
+  ])('equals the same strided Conv3D stack on the volume in natural order: %s', (_, config) => {
+    const w = initImageEncoder(config, 5);
     const natural = Float32Array.from({ length: voxels }, (_, i) => Math.sin(i * 0.37));
-    const ours = tf.tidy(() => encodeImage(w, small, tf.tensor2d(toPatchOrder(natural, small), [1, voxels])).dataSync());
+    const ours = tf.tidy(() => encodeImage(w, config, tf.tensor2d(toPatchOrder(natural, config), [1, voxels])).dataSync());
     const reference = tf.tidy(() => {
       let h = tf.tensor5d(natural, [1, 8, 32, 32, 2]);
-      KERNELS.forEach((k, i) => {
+      kernelsOf(config).forEach((k, i) => {
         h = tf.relu(tf.add(tf.conv3d(h, w[`img.conv${i + 1}.kernel`] as tf.Tensor5D, k, 'valid'), w[`img.conv${i + 1}.bias`]!));
         const mix = w[`img.mix${i + 1}.kernel`];
         if (mix) h = tf.relu(tf.add(tf.conv3d(h, mix as tf.Tensor5D, 1, 'valid'), w[`img.mix${i + 1}.bias`]!));
@@ -77,6 +89,18 @@ describe('image encoder', () => {
     expect(ours.length).toBe(reference.length);
     ours.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 5));
     x.dispose();
+    disposeWeights(w);
+  });
+
+  it('the deep stem keeps the region grid, with a pointwise mix after every convolution but the last', () => {
+    const w = initImageEncoder(deep, 1);
+    // conv1 2·2·2·2 × 8, mix1 8 × 8, conv2 1·2·2·8 × 4, mix2 4 × 4, conv3 2·2·2·4 × 8, mix3 8 × 8, conv4 2·2·2·8 × 8, head 8 × 4; a bias per output.
+    expect(countParams(w)).toBe(16 * 8 + 8 + 8 * 8 + 8 + 32 * 4 + 4 + 4 * 4 + 4 + 32 * 8 + 8 + 8 * 8 + 8 + 64 * 8 + 8 + 8 * 4 + 4);
+    expect(regionGrid(deep)).toEqual(regionGrid(small));
+    // conv1 4·16·16 cells, conv2 4·8·8, conv3 2·4·4, conv4 1·2·2; ×2 for multiply-add.
+    expect(imageEncoderFlops(deep)).toBe(2 * (1024 * (16 * 8 + 8 * 8) + 256 * (32 * 4 + 4 * 4) + 32 * (32 * 8 + 8 * 8) + 4 * 64 * 8 + 4 * 8 * 4));
+    expect(imageEncoderMismatch(w, small)).toContain('img.conv4.kernel: [2, 2, 2, 8, 8], configured none');
+    expect(() => regionGrid({ ...deep, widths: [8, 8, 8] })).toThrow(/one width per kernel/);
     disposeWeights(w);
   });
 

@@ -33,8 +33,15 @@ export interface ImageEncoderConfig {
   channels: number;
   /** A nodule-enhancement filter's response as one more input channel (`dotFilter.ts`; absent: none, as in models trained before it). */
   dotFilter?: DotFilterConfig;
-  /** Feature widths of the three convolutions; the last is the region feature size. */
-  widths: [number, number, number];
+  /** Feature widths of the convolutions, one per kernel; the last is the region feature size. */
+  widths: number[];
+  /**
+   * Kernel (= stride) of each convolution, finest first (absent: `KERNELS`, as in models trained before
+   * the option). A deeper stack of smaller cells (`DEEP_KERNELS`) gives the same region grid with a
+   * non-linear step inside what `KERNELS` reads as one 2×4×4 linear patch: a nodule of a pixel or two looks
+   * the same to it wherever in the patch it falls.
+   */
+  kernels?: Kernel[];
   /** Finding types the auxiliary head predicts (it has one more output: any finding). */
   findingTypes: number;
   /** Lobes the head also predicts, in the order of LOBES (absent: none, as in models trained before them). */
@@ -64,21 +71,41 @@ export function withDotFilter(c: ImageEncoderConfig): ImageEncoderConfig {
 
 type Kernel = [number, number, number];
 
-/** Kernel (= stride) of each convolution, finest first. */
+/** Kernel (= stride) of each convolution, finest first: the default stack. */
 export const KERNELS: Kernel[] = [
   [2, 4, 4],
   [2, 2, 2],
   [2, 2, 2],
 ];
 
+/** The deeper stack (`--deep-stem`): the first 2×4×4 cell split into 2×2×2 and 1×2×2; the same region grid. */
+export const DEEP_KERNELS: Kernel[] = [
+  [2, 2, 2],
+  [1, 2, 2],
+  [2, 2, 2],
+  [2, 2, 2],
+];
+
 const cells = (k: Kernel) => k[0] * k[1] * k[2];
 
-/** The first convolutions each followed by a pointwise one (depth at matMul cost). */
-const MIXED = 2;
+/** The encoder `c` with the deeper stack (`DEEP_KERNELS`): 8 features on each 2×2×2 cell, then `c`'s widths. */
+export function withDeepStem(c: ImageEncoderConfig): ImageEncoderConfig {
+  return { ...c, kernels: DEEP_KERNELS, widths: [8, ...c.widths] };
+}
+
+/** The kernels `c` uses. */
+export const kernelsOf = (c: ImageEncoderConfig): Kernel[] => c.kernels ?? KERNELS;
+
+/** The width of a region's feature: the last convolution's. */
+export const regionWidth = (c: ImageEncoderConfig): number => c.widths.at(-1)!;
+
+/** The convolutions before the last each followed by a pointwise one (depth at matMul cost). */
+const mixedAfter = (c: ImageEncoderConfig, i: number): boolean => i < c.widths.length - 1;
 
 /** The region grid the encoder produces for its input grid. */
 export function regionGrid(c: ImageEncoderConfig): Grid {
-  const [d, h, w] = KERNELS.reduce(([a, b, e], k) => [a * k[0], b * k[1], e * k[2]], [1, 1, 1]);
+  if (kernelsOf(c).length !== c.widths.length) throw new Error(`the encoder needs one width per kernel (${kernelsOf(c).length} kernels, ${c.widths.length} widths)`);
+  const [d, h, w] = kernelsOf(c).reduce(([a, b, e], k) => [a * k[0], b * k[1], e * k[2]], [1, 1, 1]);
   if (c.grid.depth % d || c.grid.height % h || c.grid.width % w) throw new Error(`the encoder grid must be a multiple of ${d}×${h}×${w}`);
   return { depth: c.grid.depth / d, height: c.grid.height / h, width: c.grid.width / w };
 }
@@ -88,14 +115,14 @@ export function regionGrid(c: ImageEncoderConfig): Grid {
  * child, conv2 child, conv1 pixel, channel (each cell's position row-major). The offset is a sum over the
  * three axes, so one table per axis gives it.
  */
-function axisOffsets(size: number, axis: 0 | 1 | 2, regions: Grid, channels: number): Int32Array {
+function axisOffsets(size: number, axis: 0 | 1 | 2, regions: Grid, channels: number, kernels: Kernel[]): Int32Array {
   const regionAxis = [regions.depth, regions.height, regions.width];
   const out = new Int32Array(size);
   for (let x = 0; x < size; x++) {
     let rest = x;
     let unit = channels; // elements per step of the finest cell
     let offset = 0;
-    for (const k of KERNELS) {
+    for (const k of kernels) {
       const within = k.slice(axis + 1).reduce((a, b) => a * b, 1); // row-major position weight inside the cell
       offset += (rest % k[axis]) * within * unit;
       rest = Math.floor(rest / k[axis]);
@@ -111,7 +138,7 @@ function axisOffsets(size: number, axis: 0 | 1 | 2, regions: Grid, channels: num
 export function toPatchOrder<T extends Float32Array | Uint8Array | Int32Array>(values: T, c: ImageEncoderConfig): T {
   const { depth, height, width } = c.grid;
   const regions = regionGrid(c);
-  const [od, oh, ow] = ([0, 1, 2] as const).map((axis) => axisOffsets([depth, height, width][axis]!, axis, regions, c.channels)) as [Int32Array, Int32Array, Int32Array];
+  const [od, oh, ow] = ([0, 1, 2] as const).map((axis) => axisOffsets([depth, height, width][axis]!, axis, regions, c.channels, kernelsOf(c))) as [Int32Array, Int32Array, Int32Array];
   const out = new (values.constructor as new (n: number) => T)(values.length);
   let i = 0;
   for (let d = 0; d < depth; d++)
@@ -127,9 +154,9 @@ export function initImageEncoder(c: ImageEncoderConfig, seed: number): Weights {
   const b = new WeightBuilder(seed);
   let inC = c.channels;
   c.widths.forEach((outC, i) => {
-    b.kernel(`img.conv${i + 1}.kernel`, [...KERNELS[i]!, inC, outC]);
+    b.kernel(`img.conv${i + 1}.kernel`, [...kernelsOf(c)[i]!, inC, outC]);
     b.zeros(`img.conv${i + 1}.bias`, [outC]);
-    if (i < MIXED) {
+    if (mixedAfter(c, i)) {
       b.kernel(`img.mix${i + 1}.kernel`, [1, 1, 1, outC, outC]);
       b.zeros(`img.mix${i + 1}.bias`, [outC]);
     }
@@ -165,10 +192,11 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
     let h: tf.Tensor2D = x;
     let inC = c.channels;
     c.widths.forEach((outC, i) => {
-      const kernel = tf.reshape(w[`img.conv${i + 1}.kernel`]!, [cells(KERNELS[i]!) * inC, outC]) as tf.Tensor2D;
-      const patches = tf.reshape(h, [-1, cells(KERNELS[i]!) * inC]) as tf.Tensor2D; // one row per output cell
+      const size = cells(kernelsOf(c)[i]!) * inC;
+      const kernel = tf.reshape(w[`img.conv${i + 1}.kernel`]!, [size, outC]) as tf.Tensor2D;
+      const patches = tf.reshape(h, [-1, size]) as tf.Tensor2D; // one row per output cell
       h = tf.relu(tf.add(tf.matMul(patches, kernel), w[`img.conv${i + 1}.bias`]!)) as tf.Tensor2D;
-      if (i < MIXED) h = tf.relu(tf.add(tf.matMul(h, tf.reshape(w[`img.mix${i + 1}.kernel`]!, [outC, outC]) as tf.Tensor2D), w[`img.mix${i + 1}.bias`]!)) as tf.Tensor2D;
+      if (mixedAfter(c, i)) h = tf.relu(tf.add(tf.matMul(h, tf.reshape(w[`img.mix${i + 1}.kernel`]!, [outC, outC]) as tf.Tensor2D), w[`img.mix${i + 1}.bias`]!)) as tf.Tensor2D;
       inC = outC;
     });
     const r = regionGrid(c);
@@ -209,8 +237,9 @@ export function imageEncoderFlops(c: ImageEncoderConfig): number {
   let inC = c.channels;
   let flops = 0;
   c.widths.forEach((outC, i) => {
-    outputs /= cells(KERNELS[i]!);
-    flops += 2 * outputs * cells(KERNELS[i]!) * inC * outC + (i < MIXED ? 2 * outputs * outC * outC : 0);
+    const k = kernelsOf(c)[i]!;
+    outputs /= cells(k);
+    flops += 2 * outputs * cells(k) * inC * outC + (mixedAfter(c, i) ? 2 * outputs * outC * outC : 0);
     inC = outC;
   });
   return flops + (c.regionMixing ?? 0) * 2 * (outputs * outputs * inC + outputs * inC * inC) + 2 * outputs * inC * headOutputs(c);
