@@ -22,10 +22,10 @@ await tf.setBackend('wasm');
 const saved = await loadCheckpoint(values.model, 'image-encoder.best');
 if (!saved) throw new Error(`${values.model}: no image-encoder.best checkpoint`);
 const w = saved.weights;
-// The options the encoder was trained with show in its weights: region-mixing layers, lobe outputs, input channels, the deep stem.
+// The options the encoder was trained with show in its weights: region-mixing layers, lobe outputs, input channels, the deep stem, region maxima.
 const mixing = Object.keys(w).filter((k) => /^img\.mix_regions\d+\.kernel$/.test(k)).length;
 const lobes = w['img.head.kernel']!.shape.at(-1)! - DEFAULT_IMAGE_ENCODER.findingTypes - 1;
-const options: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}) };
+const options: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}), ...(w['img.region_max.kernel'] ? { regionMax: true } : {}) };
 const trained = w['img.conv4.kernel'] ? withDeepStem(options) : options; // a fourth convolution is the deep stem's
 
 // An input channel beyond the windows is the nodule filter's (the only one there is).

@@ -41,6 +41,7 @@ export const TRAIN_OPTIONS = {
   'lobe-head': { type: 'boolean', default: false },
   'dot-filter': { type: 'boolean', default: false },
   'deep-stem': { type: 'boolean', default: false },
+  'region-max': { type: 'boolean', default: false },
   'temporal-attention': { type: 'boolean', default: false },
   'own-text-findings': { type: 'boolean', default: false },
   'omitted-lobe-copies': { type: 'boolean', default: false },
@@ -93,6 +94,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     ...DEFAULT_IMAGE_ENCODER,
     ...(values['lobe-head'] ? { lobes: LOBES.length } : {}),
     ...(values['region-mixing'] ? { regionMixing: num('region-mixing') } : {}),
+    ...(values['region-max'] ? { regionMax: true } : {}),
   };
   const stem = values['deep-stem'] ? withDeepStem(options) : options;
   const encoder = values['dot-filter'] ? withDotFilter(stem) : stem;

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeImage, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionGrid, regionLogits, toPatchOrder, withDeepStem, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
+import { encodeImage, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionGrid, regionLogits, regionMaximum, toPatchOrder, withDeepStem, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
 import { countParams, disposeWeights } from '../../src/inference/models/weights.ts';
 
 const small: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 3 };
@@ -89,6 +89,34 @@ describe('image encoder', () => {
     expect(ours.length).toBe(reference.length);
     ours.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 5));
     x.dispose();
+    disposeWeights(w);
+  });
+
+  it('with region maxima adds, before the last ReLU, each region’s max-pooled first-layer features times W', () => {
+    const config: ImageEncoderConfig = { ...small, regionMax: true };
+    const w = initImageEncoder(config, 6);
+    const natural = Float32Array.from({ length: voxels }, (_, i) => Math.cos(i * 0.29));
+    const ours = tf.tidy(() => encodeImage(w, config, tf.tensor2d(toPatchOrder(natural, config), [1, voxels])).dataSync());
+    const reference = tf.tidy(() => {
+      const layer = (x: tf.Tensor5D, i: number, k: [number, number, number], extra?: tf.Tensor) => {
+        const z = tf.add(tf.conv3d(x, w[`img.conv${i}.kernel`] as tf.Tensor5D, k, 'valid'), w[`img.conv${i}.bias`]!);
+        const h = tf.relu(extra ? tf.add(z, extra) : z) as tf.Tensor5D;
+        const mix = w[`img.mix${i}.kernel`];
+        return mix ? (tf.relu(tf.add(tf.conv3d(h, mix as tf.Tensor5D, 1, 'valid'), w[`img.mix${i}.bias`]!)) as tf.Tensor5D) : h;
+      };
+      const h1 = layer(tf.tensor5d(natural, [1, 8, 32, 32, 2]), 1, [2, 4, 4]); // [1, 4, 8, 8, 4]
+      const pooled = tf.maxPool3d(h1, [4, 4, 4], [4, 4, 4], 'valid'); // [1, 1, 2, 2, 4]: one cell per region
+      const extra = tf.reshape(tf.matMul(tf.reshape(pooled, [4, 4]), w['img.region_max.kernel'] as tf.Tensor2D), [1, 1, 2, 2, 8]);
+      return layer(layer(h1, 2, [2, 2, 2]), 3, [2, 2, 2], extra).dataSync();
+    });
+    expect(ours.length).toBe(reference.length);
+    ours.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 4));
+    // By hand: two regions of 64 first-layer cells, channel-wise maxima.
+    const rows = tf.tensor2d(Float32Array.from({ length: 128 * 2 }, (_, i) => (i % 2 ? -i : i)), [128, 2]);
+    expect(Array.from(regionMaximum(rows, config).dataSync())).toEqual([126, -1, 254, -129]);
+    rows.dispose();
+    expect(countParams(w) - countParams(initImageEncoder(small, 6))).toBe(4 * 8);
+    expect(imageEncoderFlops(config) - imageEncoderFlops(small)).toBe(2 * 4 * 4 * 8);
     disposeWeights(w);
   });
 

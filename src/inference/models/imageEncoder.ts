@@ -55,6 +55,14 @@ export interface ImageEncoderConfig {
    * concat made one 3.4 s per batch of 8.)
    */
   regionMixing?: number;
+  /**
+   * Each region also reads the maximum, over its first-layer cells, of their features (absent: no, as in
+   * models trained before the option), through a linear map added before the last convolution's ReLU. The
+   * strided convolutions sum what a region's 64 cells say, so one small nodule is outvoted by the vessels
+   * around it; a maximum is the same detector wherever in the region the nodule falls (multiple-instance
+   * pooling, as in detectors of small lesions).
+   */
+  regionMax?: boolean;
 }
 
 /** Outputs of the auxiliary head per region: each finding type, any finding, then each lobe. */
@@ -162,6 +170,9 @@ export function initImageEncoder(c: ImageEncoderConfig, seed: number): Weights {
     }
     inC = outC;
   });
+  if (c.regionMax) {
+    b.kernel('img.region_max.kernel', [c.widths[0]!, regionWidth(c)]);
+  }
   const r = regionGrid(c);
   const regions = r.depth * r.height * r.width;
   for (let k = 1; k <= (c.regionMixing ?? 0); k++) {
@@ -191,18 +202,29 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
     const [batch] = x.shape;
     let h: tf.Tensor2D = x;
     let inC = c.channels;
+    let firstLayer: tf.Tensor2D | undefined;
+    const last = c.widths.length - 1;
     c.widths.forEach((outC, i) => {
       const size = cells(kernelsOf(c)[i]!) * inC;
       const kernel = tf.reshape(w[`img.conv${i + 1}.kernel`]!, [size, outC]) as tf.Tensor2D;
       const patches = tf.reshape(h, [-1, size]) as tf.Tensor2D; // one row per output cell
-      h = tf.relu(tf.add(tf.matMul(patches, kernel), w[`img.conv${i + 1}.bias`]!)) as tf.Tensor2D;
+      let z = tf.add(tf.matMul(patches, kernel), w[`img.conv${i + 1}.bias`]!) as tf.Tensor2D;
+      if (i === last && firstLayer) z = tf.add(z, tf.matMul(regionMaximum(firstLayer, c), w['img.region_max.kernel'] as tf.Tensor2D));
+      h = tf.relu(z) as tf.Tensor2D;
       if (mixedAfter(c, i)) h = tf.relu(tf.add(tf.matMul(h, tf.reshape(w[`img.mix${i + 1}.kernel`]!, [outC, outC]) as tf.Tensor2D), w[`img.mix${i + 1}.bias`]!)) as tf.Tensor2D;
+      if (i === 0 && c.regionMax) firstLayer = h;
       inC = outC;
     });
     const r = regionGrid(c);
     for (let k = 1; k <= (c.regionMixing ?? 0); k++) h = mixRegions(w, k, h, batch);
     return tf.reshape(h, [batch, r.depth, r.height, r.width, inC]) as tf.Tensor5D;
   });
+}
+
+/** First-layer features [B·R·cells, C] in patch order (a region's cells are consecutive rows) → each region's maximum [B·R, C]. */
+export function regionMaximum(firstLayer: tf.Tensor2D, c: ImageEncoderConfig): tf.Tensor2D {
+  const perRegion = kernelsOf(c).slice(1).reduce((n, k) => n * cells(k), 1);
+  return tf.max(tf.reshape(firstLayer, [-1, perRegion, firstLayer.shape[1]]), 1) as tf.Tensor2D;
 }
 
 /**
@@ -242,5 +264,5 @@ export function imageEncoderFlops(c: ImageEncoderConfig): number {
     flops += 2 * outputs * cells(k) * inC * outC + (mixedAfter(c, i) ? 2 * outputs * outC * outC : 0);
     inC = outC;
   });
-  return flops + (c.regionMixing ?? 0) * 2 * (outputs * outputs * inC + outputs * inC * inC) + 2 * outputs * inC * headOutputs(c);
+  return flops + (c.regionMax ? 2 * outputs * c.widths[0]! * inC : 0) + (c.regionMixing ?? 0) * 2 * (outputs * outputs * inC + outputs * inC * inC) + 2 * outputs * inC * headOutputs(c);
 }
