@@ -1,7 +1,7 @@
 /** The re-registered BatchMatMul gradient equals tfjs's own, for every transpose combination and batch. */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { fastTanh, installFastMatMulGradient, matMulTransposed, swapLast } from '../../src/inference/tf/fastGradients.ts';
+import { fastTanh, installFastMatMulGradient, matMulTransposed, maxOverMiddleAxis, swapLast } from '../../src/inference/tf/fastGradients.ts';
 
 describe('fast matMul gradient', () => {
   it('gives the same gradients as the original', async () => {
@@ -61,5 +61,17 @@ describe('fast matMul gradient', () => {
     const x = tf.linspace(-6, 6, 101);
     const diff = tf.max(tf.abs(tf.sub(fastTanh(x), tf.tanh(x)))).dataSync()[0]!;
     expect(diff).toBeLessThan(1e-6);
+  });
+
+  it('maxOverMiddleAxis: the value and the gradient of tf.max over axis 1, ties included', () => {
+    // Values on a coarse grid so that some maxima tie; negative and near-zero ones too.
+    const x = tf.tensor3d(Float32Array.from({ length: 3 * 5 * 4 }, (_, i) => Math.round(4 * Math.sin(i * 1.7)) / 4 - 0.5), [3, 5, 4]);
+    const dy = tf.tensor2d(Float32Array.from({ length: 12 }, (_, i) => i + 1), [3, 4]);
+    const ours = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(maxOverMiddleAxis(v as tf.Tensor3D), dy)))(x);
+    const reference = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.max(v, 1), dy)))(x);
+    expect(Array.from(maxOverMiddleAxis(x).dataSync())).toEqual(Array.from(tf.max(x, 1).dataSync()));
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(reference.dataSync()));
+    expect(tf.sum(tf.cast(tf.greater(ours, 0), 'int32')).dataSync()[0]).toBeGreaterThan(12); // some ties
+    tf.dispose([x, dy, ours, reference]);
   });
 });
