@@ -5,14 +5,15 @@
  * what wasm's Slice, Unpack and SplitV save when they read the heap through a view (src/inference/tf/heapSlices.ts).
  * Then two parts of that speed alone: attention's products over a summary with keys and values transposed at
  * every step (the fast gradient) or once (`matMulTransposed`); and an image pretraining step with its batch
- * made into floats on the main thread or on a worker one step ahead (`ImageBatchConverter`).
+ * made into floats on the main thread or on a worker one step ahead (`ImageBatchConverter`), and what the
+ * encoder's options cost per step (the nodule filter's channel, region maxima, the deep stem).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { contextSegments, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient, matMulTransposed, swapLast } from '../src/inference/tf/fastGradients.ts';
 import { installHeapSlices } from '../src/inference/tf/heapSlices.ts';
-import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, withDeepStem, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { ImageBatchConverter } from '../src/training/imageBatches.ts';
 import { imageBatch, type ImageExample } from '../src/training/imageExamples.ts';
 import { weightedBce } from '../src/training/pretrainImage.ts';
@@ -115,7 +116,8 @@ async function attentionBench(runs: number): Promise<void> {
 
 /**
  * Image pretraining steps at the pipeline's shapes (batch 16), each batch made into floats on the main thread
- * or on the worker; then, on the worker, with the nodule filter's third input channel (`--dot-filter`).
+ * or on the worker; then, on the worker, with the nodule filter's third input channel (`--dot-filter`), with
+ * region maxima (`--region-max`) and with the deep stem (`--deep-stem`).
  */
 async function imageStepBench(runs: number): Promise<void> {
   const c = DEFAULT_IMAGE_ENCODER;
@@ -125,6 +127,10 @@ async function imageStepBench(runs: number): Promise<void> {
   const filtered = withDotFilter(c);
   const three = await imageSteps(filtered, runs);
   console.log(`with the nodule filter's channel (×${filtered.channels}), on the worker: ${three.worker.toFixed(2)} s; × ${(three.worker / two.worker).toFixed(2)} the two-channel step`);
+  const maxima = await imageSteps({ ...c, regionMax: true }, runs);
+  console.log(`with region maxima (--region-max), on the worker: ${maxima.worker.toFixed(2)} s; × ${(maxima.worker / two.worker).toFixed(2)} the plain step`);
+  const deep = await imageSteps(withDeepStem(c), runs);
+  console.log(`with the deep stem (--deep-stem), on the worker: ${deep.worker.toFixed(2)} s; × ${(deep.worker / two.worker).toFixed(2)} the plain step`);
 }
 
 async function imageSteps(c: ImageEncoderConfig, runs: number): Promise<{ mainThread: number; worker: number }> {
