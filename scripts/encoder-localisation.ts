@@ -27,7 +27,6 @@ const mixing = Object.keys(w).filter((k) => /^img\.mix_regions\d+\.kernel$/.test
 const lobes = w['img.head.kernel']!.shape.at(-1)! - DEFAULT_IMAGE_ENCODER.findingTypes - 1;
 const options: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}), ...(w['img.region_max.kernel'] ? { regionMax: true } : {}) };
 const trained = w['img.conv4.kernel'] ? withDeepStem(options) : options; // a fourth convolution is the deep stem's
-
 // An input channel beyond the windows is the nodule filter's (the only one there is).
 const config = w['img.conv1.kernel']!.shape[3]! > trained.channels ? withDotFilter(trained) : trained;
 const mismatch = imageEncoderMismatch(w, config);

@@ -225,7 +225,7 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
 /** First-layer features [B·R·cells, C] in patch order (a region's cells are consecutive rows) → each region's maximum [B·R, C]. */
 export function regionMaximum(firstLayer: tf.Tensor2D, c: ImageEncoderConfig): tf.Tensor2D {
   const perRegion = kernelsOf(c).slice(1).reduce((n, k) => n * cells(k), 1);
-  return maxOverMiddleAxis(tf.reshape(firstLayer, [-1, perRegion, firstLayer.shape[1]])) as tf.Tensor2D;
+  return maxOverMiddleAxis(tf.reshape(firstLayer, [-1, perRegion, firstLayer.shape[1]]));
 }
 
 /**
