@@ -7,7 +7,7 @@ import type { Prediction } from '../baselines/baselines.ts';
 import { bleuFromStats, bleuStats } from './bleu.ts';
 import { bootstrap, mean, type Interval } from './bootstrap.ts';
 import { ciderD, documentFrequencies, type DocumentFrequencies } from './ciderD.ts';
-import { atomCounts, factScores, factScoresByFindingCount, lobeCorrect, type AtomKind, type Prf } from './factScores.ts';
+import { atomCounts, factScores, factScoresByFindingCount, factScoresByGroup, lobeCorrect, type AtomKind, type Prf } from './factScores.ts';
 import { diversity, type Diversity } from './diversity.ts';
 import { meteor } from './meteor.ts';
 import { firstRelevantRank, meanReciprocalRank, recallAt } from './retrievalScores.ts';
@@ -35,6 +35,11 @@ export interface Scores {
   perKind: Record<AtomKind, Prf>;
   /** Fact scores by the number of findings in the reference ("0", "1", "2", "3+"); absent in results stored before it existed. */
   byFindingCount?: Record<string, Prf & { n: number }>;
+  /**
+   * Fact scores by what the study's text leaves out ("none", "lobe", "size", "finding"; data without
+   * omissions: all "none"): a finding the text omits can only come from the image. Absent in results stored before it existed.
+   */
+  byOmission?: Record<string, Prf & { n: number }>;
   lobeAccImageOnly: (Interval & { n: number }) | null;
   recallAt1: Interval | null;
   recallAt5: Interval | null;
@@ -88,6 +93,7 @@ export function evaluate(items: EvalItem[], predictions: Prediction[], tokenize:
     factRecall: facts((p) => p.recall),
     perKind: (({ all: _all, ...kinds }) => kinds)(factScores(counts)),
     byFindingCount: factScoresByFindingCount(counts, findingCounts),
+    byOmission: factScoresByGroup(counts, items.map((it) => it.omission?.what ?? 'none')),
     lobeAccImageOnly: lobeItems.length ? { ...bootstrap(lobeItems, mean), n: lobeItems.length } : null,
     recallAt1: retrieval((r) => recallAt(r, 1)),
     recallAt5: retrieval((r) => recallAt(r, 5)),

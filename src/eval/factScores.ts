@@ -81,18 +81,20 @@ export function factScores(perItem: readonly AtomCounts[]): Record<AtomKind | 'a
   return { ...(Object.fromEntries(ATOM_KINDS.map((k) => [k, sum([k])])) as Record<AtomKind, Prf>), all: sum(ATOM_KINDS) };
 }
 
+/** Micro-averaged scores over all kinds, per group of studies (each study's key), groups in key order. */
+export function factScoresByGroup(perItem: readonly AtomCounts[], keys: readonly string[]): Record<string, Prf & { n: number }> {
+  const groups = new Map<string, AtomCounts[]>();
+  perItem.forEach((c, i) => groups.set(keys[i]!, [...(groups.get(keys[i]!) ?? []), c]));
+  return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, items]) => [key, { ...factScores(items).all, n: items.length }]));
+}
+
 /**
- * Micro-averaged scores over all kinds, per group of studies by how many findings the reference names
- * ("0", "1", "2", … up to `top`, which also holds larger counts): multi-finding studies are where decoders
- * lose their facts, and the overall score hides it.
+ * Per group of studies by how many findings the reference names ("0", "1", "2", … up to `top`, which also
+ * holds larger counts): multi-finding studies are where decoders lose their facts, and the overall score
+ * hides it.
  */
 export function factScoresByFindingCount(perItem: readonly AtomCounts[], findingCounts: readonly number[], top = 3): Record<string, Prf & { n: number }> {
-  const groups = new Map<string, AtomCounts[]>();
-  perItem.forEach((c, i) => {
-    const key = findingCounts[i]! >= top ? `${top}+` : String(findingCounts[i]);
-    groups.set(key, [...(groups.get(key) ?? []), c]);
-  });
-  return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, items]) => [key, { ...factScores(items).all, n: items.length }]));
+  return factScoresByGroup(perItem, findingCounts.map((n) => (n >= top ? `${top}+` : String(n))));
 }
 
 /**

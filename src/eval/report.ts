@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { barChart } from '../report/svgChart.ts';
 import type { Interval } from './bootstrap.ts';
+import type { Prf } from './factScores.ts';
 import { bracketsBalanced, failingShare, itemsInSequence } from './wellFormed.ts';
 import type { Scores } from './evaluate.ts';
 
@@ -56,12 +57,9 @@ function jiebaTable(rows: ResultRecord[]): string {
 function clinicalTable(rows: ResultRecord[]): string {
   const kinds = ['finding', 'location', 'size', 'margin', 'advice'] as const;
   const groups = ['1', '2', '3+'] as const;
-  const head = `| model | ${kinds.map((k) => `${k} F1`).join(' | ')} | ${groups.map((g) => `F1, ${g} finding${g === '1' ? '' : 's'}`).join(' | ')} | R@1 | R@10 | MRR |\n| --- |${' --- |'.repeat(kinds.length + groups.length + 3)}`;
-  const byCount = (r: ResultRecord, g: string) => {
-    const s = r.scores.byFindingCount?.[g];
-    return s ? `${(100 * s.f1).toFixed(1)} (${s.n})` : '—';
-  };
-  return [head, ...rows.map((r) => `| ${r.model} | ${kinds.map((k) => (100 * r.scores.perKind[k].f1).toFixed(1)).join(' | ')} | ${groups.map((g) => byCount(r, g)).join(' | ')} | ${pct(r.scores.recallAt1)} | ${pct(r.scores.recallAt10)} | ${raw(r.scores.mrr)} |`)].join('\n');
+  const head = `| model | ${kinds.map((k) => `${k} F1`).join(' | ')} | ${groups.map((g) => `F1, ${g} finding${g === '1' ? '' : 's'}`).join(' | ')} | F1, text omits a finding | R@1 | R@10 | MRR |\n| --- |${' --- |'.repeat(kinds.length + groups.length + 4)}`;
+  const cell = (s: (Prf & { n: number }) | undefined) => (s ? `${(100 * s.f1).toFixed(1)} (${s.n})` : '—');
+  return [head, ...rows.map((r) => `| ${r.model} | ${kinds.map((k) => (100 * r.scores.perKind[k].f1).toFixed(1)).join(' | ')} | ${groups.map((g) => cell(r.scores.byFindingCount?.[g])).join(' | ')} | ${cell(r.scores.byOmission?.finding)} | ${pct(r.scores.recallAt1)} | ${pct(r.scores.recallAt10)} | ${raw(r.scores.mrr)} |`)].join('\n');
 }
 
 /** Diversity and repetition of the predictions (results stored before these existed show —). */

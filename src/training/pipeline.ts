@@ -20,7 +20,7 @@ import { buildTokenizerJson, loadTokenizer } from '../text/tokenizer.ts';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.ts';
 import { imageStage } from './imageStage.ts';
 import type { CachedStudy } from './studyCache.ts';
-import { omittedLobeCopies } from './omittedLobeCopies.ts';
+import { omittedFindingCopies, omittedLobeCopies } from './omittedCopies.ts';
 import { LOBES, type FindingTruth } from '../corpus/schema.ts';
 import { trainDecoder } from './trainDecoder.ts';
 import { int8Index, int8Rounded } from './int8Aware.ts';
@@ -53,7 +53,7 @@ export interface PipelineOptions {
   initSeed?: number;
   /** Seeds the image encoder's pretraining (or, for the random-image ablation, its initialisation) alone; default the init seed. */
   imageSeed?: number;
-  /** Seeds the decoder's initialisation, its batch order and its omitted-lobe copies alone; default the init seed. */
+  /** Seeds the decoder's initialisation, its batch order and its omitted-lobe and omitted-finding copies alone; default the init seed. */
   decoderSeed?: number;
   data: TrainingData;
   out: string;
@@ -90,8 +90,10 @@ export interface PipelineOptions {
   temporalAttention?: boolean;
   /** Copy supervision looks for tokens naming the study's own findings and places in its input text only, never in a passage. */
   ownTextFindings?: boolean;
-  /** Corpus data: the decoder also trains on a copy of each study with lung findings whose text omits one lobe (`omittedLobeCopies.ts`). */
+  /** Corpus data: the decoder also trains on a copy of each study with lung findings whose text omits one lobe (`omittedCopies.ts`). */
   omittedLobeCopies?: boolean;
+  /** Corpus data: the decoder also trains on a copy of each study with findings whose text omits one finding entirely (`omittedCopies.ts`). */
+  omittedFindingCopies?: boolean;
   /** Copy supervision reads each summary item's tokens from the input sentence it restates (`itemAlignment.ts`). */
   alignedCopies?: boolean;
   /** The decoder attends over the input text's sentences, supervised with the sentence each summary item restates (`fusionDecoder.ts`). */
@@ -242,9 +244,12 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     o.log(`decoder: ${out.filter((r, i) => r.summary !== records[i]!.summary).length} of ${records.length} summaries reordered so that equally urgent findings follow the input text`);
     return out;
   };
-  const withCopies = (records: CachedStudy[]) => inTextOrder(o.omittedLobeCopies && corpus ? [...records, ...omittedLobeCopies(records, decoderSeed)] : records);
+  const lobeCopies = (records: CachedStudy[]) => (o.omittedLobeCopies && corpus ? omittedLobeCopies(records, decoderSeed) : []);
+  const findingCopies = (records: CachedStudy[]) => (o.omittedFindingCopies && corpus ? omittedFindingCopies(records, decoderSeed) : []);
+  const withCopies = (records: CachedStudy[]) => inTextOrder([...records, ...lobeCopies(records), ...findingCopies(records)]);
   const trainRecords = withCopies(train);
-  if (trainRecords.length > train.length) o.log(`decoder: ${trainRecords.length - train.length} extra training copies whose text omits a lobe`);
+  if (o.omittedLobeCopies && corpus) o.log(`decoder: ${lobeCopies(train).length} extra training copies whose text omits a lobe`);
+  if (o.omittedFindingCopies && corpus) o.log(`decoder: ${findingCopies(train).length} extra training copies whose text omits a finding`);
   const rewordings = o.rewordedItems ? learnRewordings(trainRecords.map((r) => ({ summary: tokensOf(r.summary), context: tokensOf(`${r.clinical}${r.text}`), inputStart: 0 }))) : undefined;
   if (rewordings) o.log(`decoder: item rewordings learnt from the training split: ${[...rewordings].map(([w, v]) => `${w}→${[...v].join('')}`).join(' ')}`);
   const trainDec = withContext(trainRecords, rewordings);

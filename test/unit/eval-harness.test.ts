@@ -29,6 +29,16 @@ describe('evaluate', () => {
     expect(s.factF1.low).toBeLessThanOrEqual(s.factF1.value);
     expect(s.factF1.high).toBeGreaterThanOrEqual(s.factF1.value);
   });
+  it('fact scores by what the text omits: one group per omission, the studies counted once', () => {
+    const s = evaluate(items, items.map((it) => ({ summary: it.omission?.what === 'finding' ? '双肺未见明显异常。' : it.summary })), tokenize);
+    const groups = s.byOmission!;
+    expect(Object.values(groups).reduce((n, g) => n + g.n, 0)).toBe(items.length);
+    expect(groups.none!.n).toBe(items.filter((it) => !it.omission).length);
+    expect(groups.none!.f1).toBe(1);
+    // A summary that leaves out the omitted finding (here: says "normal") finds none of its facts.
+    expect(groups.finding!.n).toBeGreaterThan(0);
+    expect(groups.finding!.f1).toBeLessThan(groups.none!.f1);
+  });
 });
 
 describe('CLI', () => {

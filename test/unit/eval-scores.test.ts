@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bleu } from '../../src/eval/bleu.ts';
 import { bootstrap, mean } from '../../src/eval/bootstrap.ts';
 import { ciderD, documentFrequencies } from '../../src/eval/ciderD.ts';
-import { atomCounts, factScores, factScoresByFindingCount, lobeCorrect } from '../../src/eval/factScores.ts';
+import { atomCounts, factScores, factScoresByFindingCount, factScoresByGroup, lobeCorrect } from '../../src/eval/factScores.ts';
 import { align, meteor, meteorSingle } from '../../src/eval/meteor.ts';
 import { boxRegions, peakRegion, regionHits } from '../../src/eval/pointing.ts';
 import { firstRelevantRank, meanReciprocalRank, recallAt } from '../../src/eval/retrievalScores.ts';
@@ -87,6 +87,14 @@ describe('fact scores', () => {
     expect(g['1']).toMatchObject({ n: 2, precision: 1, recall: 0.5 });
     expect(g['1']!.f1).toBeCloseTo(2 / 3, 12);
     expect(g['2+']).toMatchObject({ n: 2, precision: 1, recall: 0.5 });
+  });
+  it('scores by any key: groups in key order, each micro-averaged on its own', () => {
+    const right = atomCounts([nodule], [nodule]);
+    const missed = atomCounts([], [nodule]);
+    const g = factScoresByGroup([missed, right, right], ['finding', 'none', 'none']);
+    expect(Object.keys(g)).toEqual(['finding', 'none']);
+    expect(g.finding).toMatchObject({ n: 1, precision: 0, recall: 0, f1: 0 });
+    expect(g.none).toMatchObject({ n: 2, precision: 1, recall: 1, f1: 1 });
   });
   it('lobe accuracy only where the text omitted the lobe', () => {
     expect(lobeCorrect([nodule], { finding: 'solid-nodule', location: '右肺上叶' })).toBe(true);

@@ -1,8 +1,8 @@
-/** Training copies whose text omits a lobe: one per study with a lung finding, the lobe really gone, the rest kept. */
+/** Training copies whose text omits a lobe or a whole finding: one per eligible study, the omission really made, the rest kept. */
 import { describe, expect, it } from 'vitest';
 import { generateStudy, studyGrid } from '../../src/corpus/study.ts';
 import type { CachedStudy } from '../../src/training/studyCache.ts';
-import { omittedLobeCopies } from '../../src/training/omittedLobeCopies.ts';
+import { omittedFindingCopies, omittedLobeCopies } from '../../src/training/omittedCopies.ts';
 
 const studies: CachedStudy[] = Array.from({ length: 24 }, (_, i) => {
   const s = generateStudy(31, i, { size: 64 });
@@ -26,5 +26,28 @@ describe('omittedLobeCopies', () => {
     });
     // Seeded: the same copies again.
     expect(omittedLobeCopies(studies, 1)).toEqual(copies);
+  });
+});
+
+describe('omittedFindingCopies', () => {
+  // A finding's sentence names its place (a lobe, or 左侧胸腔 / 右侧胸腔 for an effusion); the distractors name none.
+  const placesWritten = (text: string, findings: CachedStudy['findings']) => [...new Set(findings.map((f) => f.location))].reduce((n, l) => n + text.split(l).length - 1, 0);
+
+  it('copies each study with a finding once, with one finding left out of its text', () => {
+    const copies = omittedFindingCopies(studies, 1);
+    const withFinding = studies.filter((s) => s.findings.length > 0);
+    expect(withFinding.length).toBeGreaterThan(5);
+    expect(withFinding.length).toBeLessThan(studies.length);
+    expect(copies.map((c) => c.id)).toEqual(withFinding.map((s) => s.id));
+    copies.forEach((c, i) => {
+      const original = withFinding[i]!;
+      expect({ ...c, text: '' }).toEqual({ ...original, text: '' });
+      expect(c.text).not.toEqual(original.text);
+      // Each finding's sentence names its place once: the copy's text has one finding's sentence fewer than the study has findings.
+      expect(placesWritten(c.text, original.findings)).toBe(original.findings.length - 1);
+      if (original.findings.length === 1) expect(c.text).toMatch(/^双肺(纹理|野)清晰/);
+    });
+    expect(omittedFindingCopies(studies, 1)).toEqual(copies);
+    expect(omittedFindingCopies(studies, 2)).not.toEqual(copies);
   });
 });
