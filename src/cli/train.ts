@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
-import { LOBES } from '../corpus/schema.ts';
+import { FINDING_TYPES, LOBES, type FindingType } from '../corpus/schema.ts';
 import { DEFAULT_IMAGE_ENCODER, withDeepStem, withDotFilter, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
 import { exportModel } from '../training/exportModel.ts';
@@ -46,6 +46,7 @@ export const TRAIN_OPTIONS = {
   'own-text-findings': { type: 'boolean', default: false },
   'omitted-lobe-copies': { type: 'boolean', default: false },
   'omitted-finding-copies': { type: 'boolean', default: false },
+  'omitted-finding-types': { type: 'string' },
   'aligned-copies': { type: 'boolean', default: false },
   'sentence-attention': { type: 'boolean', default: false },
   'sentence-weight': { type: 'string' },
@@ -126,6 +127,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(values['own-text-findings'] ? { ownTextFindings: true } : {}),
       ...(values['omitted-lobe-copies'] ? { omittedLobeCopies: true } : {}),
       ...(values['omitted-finding-copies'] ? { omittedFindingCopies: true } : {}),
+      ...(values['omitted-finding-types'] ? { omittedFindingTypes: findingTypesOption(values['omitted-finding-types']) } : {}),
       ...(values['aligned-copies'] ? { alignedCopies: true } : {}),
       ...(values['sentence-attention'] ? { sentenceAttention: true } : {}),
       ...(values['sentence-weight'] ? { sentenceWeight: num('sentence-weight') } : {}),
@@ -180,6 +182,14 @@ export function dilationsOption(value: string): number[] {
   const dilations = value.split(',').map(Number);
   if (dilations.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError('--context-dilations must be whole numbers ≥ 1 separated by commas, e.g. 1,2,4,8');
   return dilations;
+}
+
+/** `--omitted-finding-types pleural-effusion,mass`: finding types of the corpus, separated by commas. */
+export function findingTypesOption(value: string): FindingType[] {
+  const types = value.split(',');
+  const unknown = types.filter((t) => !(FINDING_TYPES as readonly string[]).includes(t));
+  if (unknown.length) throw new UsageError(`--omitted-finding-types: unknown finding type ${unknown.join(', ')}; the types are ${FINDING_TYPES.join(', ')}`);
+  return types as FindingType[];
 }
 
 export async function exportCommand(args: string[]): Promise<number> {

@@ -11,7 +11,7 @@
  */
 import { writeFindingsText, type Omission } from '../corpus/findingsText.ts';
 import { Random } from '../corpus/random.ts';
-import { isLobe, type FindingTruth } from '../corpus/schema.ts';
+import { isLobe, type FindingTruth, type FindingType } from '../corpus/schema.ts';
 import type { CachedStudy } from './studyCache.ts';
 
 /** One copy of each study with a finding `eligible` picks, its text omitting `what` of one of them (drawn per study, seeded). */
@@ -30,7 +30,7 @@ export function omittedLobeCopies(studies: readonly CachedStudy[], seed: number)
   return omittedCopies(studies, seed, 0x10be, 'lobe', (f) => isLobe(f.location));
 }
 
-/** A copy of each study with a finding, one finding left out of its text entirely (a study with one finding then reads as normal). */
-export function omittedFindingCopies(studies: readonly CachedStudy[], seed: number): CachedStudy[] {
-  return omittedCopies(studies, seed, 0xf1d, 'finding', () => true);
+/** A copy of each study with a finding (of `types`, when given), one such finding left out of its text entirely (a study with one finding then reads as normal). */
+export function omittedFindingCopies(studies: readonly CachedStudy[], seed: number, types?: readonly FindingType[]): CachedStudy[] {
+  return omittedCopies(studies, seed, 0xf1d, 'finding', (f) => !types || types.includes(f.type));
 }

@@ -21,7 +21,7 @@ import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoin
 import { imageStage } from './imageStage.ts';
 import type { CachedStudy } from './studyCache.ts';
 import { omittedFindingCopies, omittedLobeCopies } from './omittedCopies.ts';
-import { LOBES, type FindingTruth } from '../corpus/schema.ts';
+import { LOBES, type FindingTruth, type FindingType } from '../corpus/schema.ts';
 import { trainDecoder } from './trainDecoder.ts';
 import { int8Index, int8Rounded } from './int8Aware.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
@@ -94,6 +94,8 @@ export interface PipelineOptions {
   omittedLobeCopies?: boolean;
   /** Corpus data: the decoder also trains on a copy of each study with findings whose text omits one finding entirely (`omittedCopies.ts`). */
   omittedFindingCopies?: boolean;
+  /** With `omittedFindingCopies`: only findings of these types are left out (default: any). */
+  omittedFindingTypes?: FindingType[];
   /** Copy supervision reads each summary item's tokens from the input sentence it restates (`itemAlignment.ts`). */
   alignedCopies?: boolean;
   /** The decoder attends over the input text's sentences, supervised with the sentence each summary item restates (`fusionDecoder.ts`). */
@@ -245,7 +247,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     return out;
   };
   const lobeCopies = (records: CachedStudy[]) => (o.omittedLobeCopies && corpus ? omittedLobeCopies(records, decoderSeed) : []);
-  const findingCopies = (records: CachedStudy[]) => (o.omittedFindingCopies && corpus ? omittedFindingCopies(records, decoderSeed) : []);
+  const findingCopies = (records: CachedStudy[]) => (o.omittedFindingCopies && corpus ? omittedFindingCopies(records, decoderSeed, o.omittedFindingTypes) : []);
   const withCopies = (records: CachedStudy[]) => inTextOrder([...records, ...lobeCopies(records), ...findingCopies(records)]);
   const trainRecords = withCopies(train);
   if (o.omittedLobeCopies && corpus) o.log(`decoder: ${lobeCopies(train).length} extra training copies whose text omits a lobe`);

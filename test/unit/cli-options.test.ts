@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/corpus.ts';
-import { dilationsOption, TRAIN_OPTIONS, trainCommand } from '../../src/cli/train.ts';
+import { dilationsOption, findingTypesOption, TRAIN_OPTIONS, trainCommand } from '../../src/cli/train.ts';
 import { configFileArgs, numberOption } from '../../src/cli/trainingSetup.ts';
 import { decodingFlags } from '../../src/cli/decodingOptions.ts';
 import { decodingSuffix, GREEDY } from '../../src/eval/models.ts';
@@ -26,6 +26,12 @@ describe('training options', () => {
     expect(dilationsOption('1,2,4,8,16,32')).toEqual([1, 2, 4, 8, 16, 32]);
     expect(dilationsOption('3')).toEqual([3]);
     for (const bad of ['1,,2', '0,1', '1.5', 'a', '']) expect(() => dilationsOption(bad)).toThrow(UsageError);
+  });
+
+  it('reads the omitted finding types as the corpus names them, and names the types when one is unknown', () => {
+    expect(findingTypesOption('pleural-effusion,mass')).toEqual(['pleural-effusion', 'mass']);
+    expect(() => findingTypesOption('pleural-effusion,tumour')).toThrow(/unknown finding type tumour; the types are .*solid-nodule/);
+    expect(() => findingTypesOption('')).toThrow(UsageError);
   });
 
   it('--config FILE gives options as JSON; a flag on the command line wins; unknown names and wrong types are refused', async () => {

@@ -50,4 +50,19 @@ describe('omittedFindingCopies', () => {
     expect(omittedFindingCopies(studies, 1)).toEqual(copies);
     expect(omittedFindingCopies(studies, 2)).not.toEqual(copies);
   });
+
+  it('with types given, copies only studies with such a finding, and leaves out one of those', () => {
+    const types = ['pleural-effusion', 'mass', 'consolidation'] as const;
+    const copies = omittedFindingCopies(studies, 1, types);
+    const eligible = studies.filter((s) => s.findings.some((f) => (types as readonly string[]).includes(f.type)));
+    expect(eligible.length).toBeGreaterThan(2);
+    expect(copies.map((c) => c.id)).toEqual(eligible.map((s) => s.id));
+    copies.forEach((c, i) => {
+      const { findings } = eligible[i]!;
+      // One sentence fewer, and every finding of another type keeps its own: the one left out is of a chosen type.
+      expect(placesWritten(c.text, findings)).toBe(findings.length - 1);
+      const others = findings.filter((f) => !(types as readonly string[]).includes(f.type));
+      for (const f of others) expect(c.text.split(f.location).length - 1).toBeGreaterThanOrEqual(others.filter((g) => g.location === f.location).length);
+    });
+  });
 });
