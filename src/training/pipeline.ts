@@ -246,12 +246,15 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     o.log(`decoder: ${out.filter((r, i) => r.summary !== records[i]!.summary).length} of ${records.length} summaries reordered so that equally urgent findings follow the input text`);
     return out;
   };
-  const lobeCopies = (records: CachedStudy[]) => (o.omittedLobeCopies && corpus ? omittedLobeCopies(records, decoderSeed) : []);
-  const findingCopies = (records: CachedStudy[]) => (o.omittedFindingCopies && corpus ? omittedFindingCopies(records, decoderSeed, o.omittedFindingTypes) : []);
-  const withCopies = (records: CachedStudy[]) => inTextOrder([...records, ...lobeCopies(records), ...findingCopies(records)]);
-  const trainRecords = withCopies(train);
-  if (o.omittedLobeCopies && corpus) o.log(`decoder: ${lobeCopies(train).length} extra training copies whose text omits a lobe`);
-  if (o.omittedFindingCopies && corpus) o.log(`decoder: ${findingCopies(train).length} extra training copies whose text omits a finding`);
+  const withCopies = (records: CachedStudy[], log = false) => {
+    const lobe = o.omittedLobeCopies && corpus ? omittedLobeCopies(records, decoderSeed) : undefined;
+    const finding = o.omittedFindingCopies && corpus ? omittedFindingCopies(records, decoderSeed, o.omittedFindingTypes) : undefined;
+    const out = inTextOrder([...records, ...(lobe ?? []), ...(finding ?? [])]);
+    if (log && lobe) o.log(`decoder: ${lobe.length} extra training copies whose text omits a lobe`);
+    if (log && finding) o.log(`decoder: ${finding.length} extra training copies whose text omits a finding`);
+    return out;
+  };
+  const trainRecords = withCopies(train, true);
   const rewordings = o.rewordedItems ? learnRewordings(trainRecords.map((r) => ({ summary: tokensOf(r.summary), context: tokensOf(`${r.clinical}${r.text}`), inputStart: 0 }))) : undefined;
   if (rewordings) o.log(`decoder: item rewordings learnt from the training split: ${[...rewordings].map(([w, v]) => `${w}→${[...v].join('')}`).join(' ')}`);
   const trainDec = withContext(trainRecords, rewordings);

@@ -9,6 +9,9 @@ const studies: CachedStudy[] = Array.from({ length: 24 }, (_, i) => {
   return { id: s.id, text: s.text, clinical: s.clinical, summary: s.summary, facts: s.facts, findings: s.findings, volume: studyGrid(s), category: 0, features: { regions: new Float32Array([i]), regionCount: 1, width: 1 } };
 });
 
+// A finding's sentence names its place once (a lobe, or 左侧胸腔 / 右侧胸腔 for an effusion); the distractors name none.
+const placesWritten = (text: string, findings: CachedStudy['findings']) => [...new Set(findings.map((f) => f.location))].reduce((n, l) => n + text.split(l).length - 1, 0);
+
 describe('omittedLobeCopies', () => {
   it('copies each study with a lung finding once, with one lobe left out of its text', () => {
     const copies = omittedLobeCopies(studies, 1);
@@ -19,9 +22,8 @@ describe('omittedLobeCopies', () => {
       const original = withLung[i]!;
       expect({ ...c, text: '' }).toEqual({ ...original, text: '' });
       // Each lung finding's sentence names its lobe ("右肺上叶…") unless omitted: in the copy, all but one do.
-      const lobes = [...new Set(original.findings.filter((f) => !f.location.endsWith('胸腔')).map((f) => f.location))];
-      const written = lobes.reduce((n, l) => n + c.text.split(l).length - 1, 0);
-      expect(written).toBe(original.findings.filter((f) => !f.location.endsWith('胸腔')).length - 1);
+      const lung = original.findings.filter((f) => !f.location.endsWith('胸腔'));
+      expect(placesWritten(c.text, lung)).toBe(lung.length - 1);
       expect(c.text).not.toEqual(original.text);
     });
     // Seeded: the same copies again.
@@ -30,9 +32,6 @@ describe('omittedLobeCopies', () => {
 });
 
 describe('omittedFindingCopies', () => {
-  // A finding's sentence names its place (a lobe, or 左侧胸腔 / 右侧胸腔 for an effusion); the distractors name none.
-  const placesWritten = (text: string, findings: CachedStudy['findings']) => [...new Set(findings.map((f) => f.location))].reduce((n, l) => n + text.split(l).length - 1, 0);
-
   it('copies each study with a finding once, with one finding left out of its text', () => {
     const copies = omittedFindingCopies(studies, 1);
     const withFinding = studies.filter((s) => s.findings.length > 0);
