@@ -90,3 +90,36 @@ export function tallyHeadPeaks(hits: readonly HeadPeakHit[]): Record<string, Tal
   }
   return out;
 }
+
+/**
+ * How sure the head is that a study has each finding type, and any finding at all: per output, the largest
+ * σ(logit) over the regions (logits laid out [region][output]; the lobe outputs are left out). A study-level
+ * detector read off the frozen encoder: what a decoder could report of a finding the text leaves out.
+ */
+export function studyScores(logits: ArrayLike<number>, c: ImageEncoderConfig): number[] {
+  const outputs = headOutputs(c);
+  const regions = logits.length / outputs;
+  return Array.from({ length: c.findingTypes + 1 }, (_, k) => {
+    let best = -Infinity;
+    for (let r = 0; r < regions; r++) best = Math.max(best, logits[r * outputs + k]!);
+    return 1 / (1 + Math.exp(-best));
+  });
+}
+
+/** Area under the ROC curve: the chance that a positive scores above a negative, ties counted half (Mann–Whitney). */
+export function rocAuc(positives: readonly number[], negatives: readonly number[]): number {
+  if (!positives.length || !negatives.length) return NaN;
+  let wins = 0;
+  for (const p of positives) for (const q of negatives) wins += p > q ? 1 : p === q ? 0.5 : 0;
+  return wins / (positives.length * negatives.length);
+}
+
+/**
+ * How many `scores` lie above the threshold that lets through the fraction `falseAlarms` of `negatives`
+ * (its (1 − falseAlarms) empirical quantile): detections at that false-alarm rate.
+ */
+export function detectedAt(scores: readonly number[], negatives: readonly number[], falseAlarms: number): number {
+  const sorted = [...negatives].sort((a, b) => a - b);
+  const cut = sorted[Math.min(sorted.length - 1, Math.floor((1 - falseAlarms) * sorted.length))]!;
+  return scores.filter((s) => s > cut).length;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxesLobe, headLobe, headPeakHits, tallyHeadPeaks } from '../../src/eval/encoderLocalisation.ts';
+import { boxesLobe, detectedAt, headLobe, headPeakHits, rocAuc, studyScores, tallyHeadPeaks } from '../../src/eval/encoderLocalisation.ts';
 import { DEFAULT_IMAGE_ENCODER } from '../../src/inference/models/imageEncoder.ts';
 
 // A 1 × 2 × 2 region grid over a 1-slice 4 × 4 volume: region (0, r, c) covers pixels x ∈ [2c, 2c+1], y ∈ [2r, 2r+1].
@@ -75,5 +75,44 @@ describe('tallyHeadPeaks', () => {
     expect(t['all']).toEqual({ n: 3, typePeak: 2 / 3, anyPeak: 1 / 3, inLobe: 2, lobe: 0.5, lobeCeiling: 1 });
     expect(t['mass']).toEqual({ n: 2, typePeak: 0.5, anyPeak: 0, inLobe: 2, lobe: 0.5, lobeCeiling: 1 });
     expect(t['cavity']).toEqual({ n: 1, typePeak: 1, anyPeak: 1, inLobe: 0, lobe: 0, lobeCeiling: 0 });
+  });
+});
+
+describe('studyScores', () => {
+  it('takes per output the largest σ(logit) over the regions, lobes left out', () => {
+    // solid-nodule (0) peaks at 0 in region 1: σ(0) = 0.5; "any finding" (9) peaks at ln 3 in region 2: σ = 0.75.
+    const s = studyScores(logits([{ output: 0, perRegion: [-2, 0, -1, -5] }, { output: 9, perRegion: [-1, -1, Math.log(3), 0] }]), DEFAULT_IMAGE_ENCODER);
+    expect(s).toHaveLength(10);
+    expect(s[0]).toBeCloseTo(0.5, 12);
+    expect(s[9]).toBeCloseTo(0.75, 7) // ln 3 stored as float32;
+    expect(s[3]).toBeCloseTo(0.5, 12); // all zero
+    // With 5 lobe outputs after them, a layout of 15 outputs per region: the lobes are not scored.
+    const withLobes = { ...DEFAULT_IMAGE_ENCODER, lobes: 5 };
+    const l = new Float32Array(4 * 15).fill(-9);
+    l[2 * 15 + 12] = 9; // a lobe output, region 2
+    l[3 * 15 + 1] = Math.log(4); // ground-glass nodule, region 3: σ = 0.8
+    const t = studyScores(l, withLobes);
+    expect(t).toHaveLength(10);
+    expect(t[1]).toBeCloseTo(0.8, 7);
+    expect(Math.max(...t)).toBeCloseTo(0.8, 7);
+  });
+});
+
+describe('rocAuc', () => {
+  it('is the share of positive–negative pairs the positive wins, ties half', () => {
+    expect(rocAuc([3, 4], [1, 2])).toBe(1);
+    expect(rocAuc([1], [2])).toBe(0);
+    // pairs: 2>1 win, 2=2 half, 2<3 loss; 5 beats all three: (1 + 0.5 + 0 + 3) / 6
+    expect(rocAuc([2, 5], [1, 2, 3])).toBe(4.5 / 6);
+    expect(rocAuc([], [1])).toBeNaN();
+  });
+});
+
+describe('detectedAt', () => {
+  it('counts scores above the negatives\' (1 − rate) quantile', () => {
+    const negatives = Array.from({ length: 20 }, (_, i) => i); // 0..19; the 95th percentile (index 19) is 19
+    expect(detectedAt([18.5, 19, 19.5, 30], negatives, 0.05)).toBe(2);
+    // at 10 % false alarms the cut is index 18: 18.5, 19, 19.5 and 30 are above it
+    expect(detectedAt([18.5, 19, 19.5, 30], negatives, 0.1)).toBe(4);
   });
 });
