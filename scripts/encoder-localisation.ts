@@ -12,7 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { FINDING_TYPES } from '../src/corpus/schema.ts';
 import { generateStudy, studyGrid, type Study } from '../src/corpus/study.ts';
-import type { Split } from '../src/corpus/splits.ts';
+import { SPLITS, type Split } from '../src/corpus/splits.ts';
 import { detectedAt, headPeakHits, rocAuc, studyScores, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
 import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDeepStem, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
@@ -22,6 +22,7 @@ import { mapSplit } from '../src/training/studies.ts';
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, seed: { type: 'string', default: '1' }, n: { type: 'string', default: '2000' }, split: { type: 'string', default: 'val' } } });
 if (!values.model) throw new Error('--model DIR (a training directory with image-encoder.best) is required');
+if (![...SPLITS, 'all'].includes(values.split)) throw new Error(`--split ${values.split}: use one of ${[...SPLITS, 'all'].join(', ')}`);
 await tf.setBackend('wasm');
 const saved = await loadCheckpoint(values.model, 'image-encoder.best');
 if (!saved) throw new Error(`${values.model}: no image-encoder.best checkpoint`);
