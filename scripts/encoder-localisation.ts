@@ -44,7 +44,7 @@ const eachStudy = <T>(map: (s: Study) => T): T[] =>
 const studies = eachStudy((study) => {
   const logits = tf.tidy(() => regionLogits(w, encodeImage(w, config, imageBatch([imageExample(study, config)]))).dataSync());
   const omitted = study.omission?.what === 'finding' ? study.findings[study.omission.finding]!.type : undefined;
-  return { hits: headPeakHits(logits, shape, config, studyGrid(study), study.findings, table), scores: studyScores(logits, config), types: new Set(study.findings.map((f) => f.type)), omitted };
+  return { hits: headPeakHits(logits, shape, config, studyGrid(study), study.findings, table), scores: studyScores(logits, config), types: study.findings.map((f) => f.type), omitted };
 });
 const hits = studies.flatMap((s) => s.hits);
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
@@ -59,9 +59,11 @@ console.log(`The table's ceiling: the lobe named from each finding's own regions
 console.log(`\nThe head as a study-level detector (largest σ over the regions), ${studies.length} studies`);
 console.log(`${'finding type'.padEnd(20)}  with  without    AUC   text omits it: n, detected at 5 % false alarms`);
 for (const [k, type] of [...FINDING_TYPES, 'any finding'].entries()) {
-  const has = (s: (typeof studies)[number]) => (k < FINDING_TYPES.length ? s.types.has(type as (typeof FINDING_TYPES)[number]) : s.types.size > 0);
+  // Output k scores one finding type, or (the last) any finding at all.
+  const counts = (t: string) => k === FINDING_TYPES.length || t === type;
+  const has = (s: (typeof studies)[number]) => s.types.some(counts);
   const negatives = studies.filter((s) => !has(s)).map((s) => s.scores[k]!);
   const positives = studies.filter(has).map((s) => s.scores[k]!);
-  const omitted = studies.filter((s) => s.omitted && (k === FINDING_TYPES.length || s.omitted === type)).map((s) => s.scores[k]!);
+  const omitted = studies.filter((s) => s.omitted !== undefined && counts(s.omitted)).map((s) => s.scores[k]!);
   console.log(`${type.padEnd(20)} ${String(positives.length).padStart(5)} ${String(negatives.length).padStart(8)}  ${rocAuc(positives, negatives).toFixed(3)}   ${omitted.length}, ${detectedAt(omitted, negatives, 0.05)}`);
 }

@@ -116,9 +116,10 @@ export function rocAuc(positives: readonly number[], negatives: readonly number[
 
 /**
  * How many `scores` lie above the threshold that lets through the fraction `falseAlarms` of `negatives`
- * (its (1 − falseAlarms) empirical quantile): detections at that false-alarm rate.
+ * (its (1 − falseAlarms) empirical quantile): detections at that false-alarm rate; NaN without negatives.
  */
 export function detectedAt(scores: readonly number[], negatives: readonly number[], falseAlarms: number): number {
+  if (!negatives.length) return NaN; // no threshold without negatives, as rocAuc
   const sorted = [...negatives].sort((a, b) => a - b);
   const cut = sorted[Math.min(sorted.length - 1, Math.floor((1 - falseAlarms) * sorted.length))]!;
   return scores.filter((s) => s > cut).length;

@@ -114,5 +114,6 @@ describe('detectedAt', () => {
     expect(detectedAt([18.5, 19, 19.5, 30], negatives, 0.05)).toBe(2);
     // at 10 % false alarms the cut is index 18: 18.5, 19, 19.5 and 30 are above it
     expect(detectedAt([18.5, 19, 19.5, 30], negatives, 0.1)).toBe(4);
+    expect(detectedAt([1], [], 0.05)).toBeNaN();
   });
 });
