@@ -30,10 +30,10 @@ const w = saved.weights;
 // The options the encoder was trained with show in its weights: region-mixing layers, lobe outputs, input channels, the deep stem, region maxima.
 const mixing = Object.keys(w).filter((k) => /^img\.mix_regions\d+\.kernel$/.test(k)).length;
 const lobes = w['img.head.kernel']!.shape.at(-1)! - DEFAULT_IMAGE_ENCODER.findingTypes - 1;
-const options: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}), ...(w['img.region_max.kernel'] ? { regionMax: true } : {}), ...(w['img.voxel.kernel'] ? { voxelFeatures: w['img.voxel.kernel'].shape[1]! } : {}) };
+const options: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}), ...(w['img.region_max.kernel'] ? { regionMax: true } : {}) };
 const trained = w['img.conv4.kernel'] ? withDeepStem(options) : options; // a fourth convolution is the deep stem's
-// An input channel beyond the windows (and the voxel features) is the nodule filter's (the only one there is).
-const config = w['img.conv1.kernel']!.shape[3]! > trained.channels + (trained.voxelFeatures ?? 0) ? withDotFilter(trained) : trained;
+// An input channel beyond the windows is the nodule filter's (the only one there is).
+const config = w['img.conv1.kernel']!.shape[3]! > trained.channels ? withDotFilter(trained) : trained;
 const mismatch = imageEncoderMismatch(w, config);
 if (mismatch) throw new Error(`${values.model}: the encoder does not match the default widths: ${mismatch}`);
 const r = regionGrid(config);

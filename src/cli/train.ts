@@ -42,7 +42,6 @@ export const TRAIN_OPTIONS = {
   'dot-filter': { type: 'boolean', default: false },
   'deep-stem': { type: 'boolean', default: false },
   'region-max': { type: 'boolean', default: false },
-  'voxel-features': { type: 'string' },
   'temporal-attention': { type: 'boolean', default: false },
   'own-text-findings': { type: 'boolean', default: false },
   'omitted-lobe-copies': { type: 'boolean', default: false },
@@ -99,7 +98,6 @@ export async function trainCommand(args: string[]): Promise<number> {
     ...(values['lobe-head'] ? { lobes: LOBES.length } : {}),
     ...(values['region-mixing'] ? { regionMixing: num('region-mixing') } : {}),
     ...(values['region-max'] ? { regionMax: true } : {}),
-    ...(values['voxel-features'] ? { voxelFeatures: num('voxel-features') } : {}),
   };
   const stem = values['deep-stem'] ? withDeepStem(options) : options;
   const encoder = values['dot-filter'] ? withDotFilter(stem) : stem;

@@ -120,29 +120,6 @@ describe('image encoder', () => {
     disposeWeights(w);
   });
 
-  it('with voxel features, conv1 reads each voxel’s channels and ReLU(x W + b) of them', () => {
-    const config: ImageEncoderConfig = { ...small, voxelFeatures: 3 };
-    const w = initImageEncoder(config, 7);
-    const natural = Float32Array.from({ length: voxels }, (_, i) => Math.sin(i * 0.37));
-    const ours = tf.tidy(() => encodeImage(w, config, tf.tensor2d(toPatchOrder(natural, config), [1, voxels])).dataSync());
-    const reference = tf.tidy(() => {
-      const layer = (x: tf.Tensor5D, i: number, k: [number, number, number]) => {
-        const h = tf.relu(tf.add(tf.conv3d(x, w[`img.conv${i}.kernel`] as tf.Tensor5D, k, 'valid'), w[`img.conv${i}.bias`]!)) as tf.Tensor5D;
-        const mix = w[`img.mix${i}.kernel`];
-        return mix ? (tf.relu(tf.add(tf.conv3d(h, mix as tf.Tensor5D, 1, 'valid'), w[`img.mix${i}.bias`]!)) as tf.Tensor5D) : h;
-      };
-      const x = tf.tensor5d(natural, [1, 8, 32, 32, 2]);
-      const features = tf.relu(tf.add(tf.conv3d(x, tf.reshape(w['img.voxel.kernel']!, [1, 1, 1, 2, 3]) as tf.Tensor5D, 1, 'valid'), w['img.voxel.bias']!));
-      return layer(layer(layer(tf.concat([x, features], 4) as tf.Tensor5D, 1, [2, 4, 4]), 2, [2, 2, 2]), 3, [2, 2, 2]).dataSync();
-    });
-    expect(ours.length).toBe(reference.length);
-    ours.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 4));
-    // The voxel layer (2 × 3 + 3) and conv1's 32 cells × 3 more inputs per output; FLOPs: 8·32·32 voxels × 2 × 3, conv1 256 cells × 32·3 × 4.
-    expect(countParams(w) - countParams(initImageEncoder(small, 7))).toBe(2 * 3 + 3 + 32 * 3 * 4);
-    expect(imageEncoderFlops(config) - imageEncoderFlops(small)).toBe(2 * (8192 * 2 * 3 + 256 * 32 * 3 * 4));
-    disposeWeights(w);
-  });
-
   it('the deep stem keeps the region grid, with a pointwise mix after every convolution but the last', () => {
     const w = initImageEncoder(deep, 1);
     // conv1 2·2·2·2 × 8, mix1 8 × 8, conv2 1·2·2·8 × 4, mix2 4 × 4, conv3 2·2·2·4 × 8, mix3 8 × 8, conv4 2·2·2·8 × 8, head 8 × 4; a bias per output.

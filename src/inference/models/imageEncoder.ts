@@ -64,14 +64,6 @@ export interface ImageEncoderConfig {
    * pooling, as in detectors of small lesions).
    */
   regionMax?: boolean;
-  /**
-   * Features computed voxel by voxel before the first convolution (absent: none, as in models trained
-   * before the option): ReLU(x W + b) over the input channels, read by conv1 beside the channels
-   * themselves. The first convolution is linear over its 2×4×4 cell, so it can only weigh a cell's values,
-   * not threshold one: a calcification, one bright voxel in lung, sums to less than a cell of rib or chest
-   * wall. A voxel-wise threshold ("brighter than soft tissue", "as dark as lung") makes it count on its own.
-   */
-  voxelFeatures?: number;
 }
 
 /** Outputs of the auxiliary head per region: each finding type, any finding, then each lobe. */
@@ -167,16 +159,9 @@ export function toPatchOrder<T extends Float32Array | Uint8Array | Int32Array>(v
   return out;
 }
 
-/** What conv1 reads per voxel: the input channels, then the voxel features. */
-const stemChannels = (c: ImageEncoderConfig): number => c.channels + (c.voxelFeatures ?? 0);
-
 export function initImageEncoder(c: ImageEncoderConfig, seed: number): Weights {
   const b = new WeightBuilder(seed);
-  if (c.voxelFeatures) {
-    b.kernel('img.voxel.kernel', [c.channels, c.voxelFeatures]);
-    b.zeros('img.voxel.bias', [c.voxelFeatures]);
-  }
-  let inC = stemChannels(c);
+  let inC = c.channels;
   c.widths.forEach((outC, i) => {
     b.kernel(`img.conv${i + 1}.kernel`, [...kernelsOf(c)[i]!, inC, outC]);
     b.zeros(`img.conv${i + 1}.bias`, [outC]);
@@ -216,8 +201,8 @@ export function imageEncoderMismatch(w: Weights, c: ImageEncoderConfig): string 
 export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): tf.Tensor5D {
   return tf.tidy(() => {
     const [batch] = x.shape;
-    let h: tf.Tensor2D = c.voxelFeatures ? withVoxelFeatures(w, c, x) : x;
-    let inC = stemChannels(c);
+    let h: tf.Tensor2D = x;
+    let inC = c.channels;
     let firstLayer: tf.Tensor2D | undefined;
     const last = c.widths.length - 1;
     c.widths.forEach((outC, i) => {
@@ -235,13 +220,6 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
     for (let k = 1; k <= (c.regionMixing ?? 0); k++) h = mixRegions(w, k, h, batch);
     return tf.reshape(h, [batch, r.depth, r.height, r.width, inC]) as tf.Tensor5D;
   });
-}
-
-/** Volumes in patch order [B, N·C] → [B, N·(C + F)]: each voxel's channels, then its F voxel features (channels are innermost in patch order). */
-function withVoxelFeatures(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): tf.Tensor2D {
-  const voxels = tf.reshape(x, [-1, c.channels]) as tf.Tensor2D;
-  const features = tf.relu(tf.add(tf.matMul(voxels, w['img.voxel.kernel'] as tf.Tensor2D), w['img.voxel.bias']!));
-  return tf.reshape(tf.concat([voxels, features], 1), [x.shape[0], -1]) as tf.Tensor2D;
 }
 
 /** First-layer features [B·R·cells, C] in patch order (a region's cells are consecutive rows) → each region's maximum [B·R, C]. */
@@ -279,8 +257,8 @@ export function regionLogits(w: Weights, regions: tf.Tensor5D): tf.Tensor5D {
 /** Multiply–accumulate count ×2 of one forward pass (for the model card's FLOPs). */
 export function imageEncoderFlops(c: ImageEncoderConfig): number {
   let outputs = c.grid.depth * c.grid.height * c.grid.width;
-  let inC = stemChannels(c);
-  let flops = 2 * outputs * c.channels * (c.voxelFeatures ?? 0);
+  let inC = c.channels;
+  let flops = 0;
   c.widths.forEach((outC, i) => {
     const k = kernelsOf(c)[i]!;
     outputs /= cells(k);
