@@ -28,7 +28,7 @@ export async function corpusBench(): Promise<void> {
   const studies = Array.from({ length: Math.min(count, 20) }, (_, i) => generateStudy(90210, i));
   const input = (dot: boolean) => median(studies.map((st) => {
     const t = performance.now();
-    encoderInput(studyModality(st), studyGrid(st), DEFAULT_IMAGE_ENCODER.grid, dot ? DOT_FILTER : undefined);
+    encoderInput(studyModality(st), studyGrid(st), DEFAULT_IMAGE_ENCODER.grid, dot ? { dot: DOT_FILTER } : {});
     return performance.now() - t;
   }));
   const plain = input(false);

@@ -14,7 +14,7 @@ import { FINDING_TYPES } from '../src/corpus/schema.ts';
 import { generateStudy, studyGrid, type Study } from '../src/corpus/study.ts';
 import { SPLITS, type Split } from '../src/corpus/splits.ts';
 import { detectedAt, headPeakHits, rocAuc, studyScores, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
-import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDeepStem, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
 import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
 import { regionLobeTable } from '../src/training/regionLobes.ts';
@@ -32,8 +32,10 @@ const mixing = Object.keys(w).filter((k) => /^img\.mix_regions\d+\.kernel$/.test
 const lobes = w['img.head.kernel']!.shape.at(-1)! - DEFAULT_IMAGE_ENCODER.findingTypes - 1;
 const options: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}), ...(w['img.region_max.kernel'] ? { regionMax: true } : {}) };
 const trained = w['img.conv4.kernel'] ? withDeepStem(options) : options; // a fourth convolution is the deep stem's
-// An input channel beyond the windows is the nodule filter's (the only one there is).
-const config = w['img.conv1.kernel']!.shape[3]! > trained.channels ? withDotFilter(trained) : trained;
+// Input channels beyond the windows: one is the nodule filter's, two the thresholds', three both.
+const extra = w['img.conv1.kernel']!.shape[3]! - trained.channels;
+const thresholded = extra >= 2 ? withThresholds(trained) : trained;
+const config = extra % 2 === 1 ? withDotFilter(thresholded) : thresholded;
 const mismatch = imageEncoderMismatch(w, config);
 if (mismatch) throw new Error(`${values.model}: the encoder does not match the default widths: ${mismatch}`);
 const r = regionGrid(config);

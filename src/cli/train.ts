@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { FINDING_TYPES, LOBES, type FindingType } from '../corpus/schema.ts';
-import { DEFAULT_IMAGE_ENCODER, withDeepStem, withDotFilter, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { disposeWeights } from '../inference/models/weights.ts';
 import { exportModel } from '../training/exportModel.ts';
 import { joinDecoders } from '../training/joinDecoders.ts';
@@ -42,6 +42,7 @@ export const TRAIN_OPTIONS = {
   'dot-filter': { type: 'boolean', default: false },
   'deep-stem': { type: 'boolean', default: false },
   'region-max': { type: 'boolean', default: false },
+  thresholds: { type: 'boolean', default: false },
   'temporal-attention': { type: 'boolean', default: false },
   'own-text-findings': { type: 'boolean', default: false },
   'omitted-lobe-copies': { type: 'boolean', default: false },
@@ -100,7 +101,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     ...(values['region-max'] ? { regionMax: true } : {}),
   };
   const stem = values['deep-stem'] ? withDeepStem(options) : options;
-  const encoder = values['dot-filter'] ? withDotFilter(stem) : stem;
+  const thresholded = values.thresholds ? withThresholds(stem) : stem;
+  const encoder = values['dot-filter'] ? withDotFilter(thresholded) : thresholded;
   // The image-pretraining objectives, the same for --stage all and --stage image.
   const pretraining = {
     ...(values['localisation-weight'] ? { localisationWeight: num('localisation-weight') } : {}),

@@ -56,6 +56,18 @@ export function resample(values: Float32Array, from: Grid, to: Grid): Float32Arr
   return v;
 }
 
+/**
+ * The standard thresholds of quantitative CT, as two more channels that light up (→ 1) past them: calcium
+ * at ≥ 130 HU (Agatston's), low attenuation at ≤ −950 HU (the emphysema index LAA−950). A negative width
+ * inverts a window. The windows above map a value linearly, so the first convolution, linear over its cell,
+ * can only weigh a cell's values: one calcified voxel in lung sums to less than a cell of chest wall, and
+ * −975 HU emphysema to about what lung with fewer vessels does. Past a threshold each counts on its own.
+ */
+export const THRESHOLD_WINDOWS = [
+  { center: 230, width: 200 },
+  { center: -950, width: -40 },
+] as const;
+
 /** Values through a window to [0, 1] (clamped), as a radiologist's display would. */
 export function applyWindow(values: Float32Array, window: { center: number; width: number }): Float32Array {
   const lo = window.center - window.width / 2;
@@ -64,10 +76,17 @@ export function applyWindow(values: Float32Array, window: { center: number; widt
   return out;
 }
 
-/** The encoder input: channels-last [depth, height, width, windows (then the nodule filter, with `dot`)], flattened. */
-export function encoderInput(modality: Float32Array, from: Grid, to: Grid, dot?: DotFilterConfig): Float32Array {
+/** What the encoder reads beside the windows: the threshold channels (`THRESHOLD_WINDOWS`), the nodule filter's response. */
+export interface InputOptions {
+  thresholds?: boolean;
+  dot?: DotFilterConfig;
+}
+
+/** The encoder input: channels-last [depth, height, width, windows (then the thresholds, then the nodule filter, where asked)], flattened. */
+export function encoderInput(modality: Float32Array, from: Grid, to: Grid, o: InputOptions = {}): Float32Array {
   const small = resample(modality, from, to);
-  const channels = [...INPUT_WINDOWS.map((w) => applyWindow(small, w)), ...(dot ? [dotFilter(small, to, dot)] : [])];
+  const windows = [...INPUT_WINDOWS, ...(o.thresholds ? THRESHOLD_WINDOWS : [])];
+  const channels = [...windows.map((w) => applyWindow(small, w)), ...(o.dot ? [dotFilter(small, to, o.dot)] : [])];
   const out = new Float32Array(small.length * channels.length);
   for (let i = 0; i < small.length; i++) for (let c = 0; c < channels.length; c++) out[i * channels.length + c] = channels[c]![i]!;
   return out;

@@ -1,12 +1,12 @@
 /** A study's image regions, as both models read them: resample and window the volume, encode it once. */
 import * as tf from '@tensorflow/tfjs';
-import { encodeImage, regionWidth, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
+import { encodeImage, encoderInputOptions, regionWidth, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import type { Weights } from './models/weights.ts';
 import { encoderInput, type Grid } from './preprocess.ts';
 
 /** Modality values on their grid → region features [1, R, C] (R = the encoder's region grid, flattened). */
 export function studyRegions(w: Weights, c: ImageEncoderConfig, input: { modality: Float32Array; grid: Grid }): tf.Tensor3D {
-  const x = toPatchOrder(encoderInput(input.modality, input.grid, c.grid, c.dotFilter), c);
+  const x = toPatchOrder(encoderInput(input.modality, input.grid, c.grid, encoderInputOptions(c)), c);
   return tf.tidy(() => {
     const features = encodeImage(w, c, tf.tensor2d(x, [1, x.length])); // [1, D', H', W', C]
     return tf.reshape(features, [1, -1, regionWidth(c)]) as tf.Tensor3D;

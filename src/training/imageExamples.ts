@@ -9,7 +9,7 @@ import { concatTyped } from '../inference/arrays.ts';
 import { FINDING_TYPES, lobeIndex, type Fact, type FindingTruth } from '../corpus/schema.ts';
 import { boxRegions } from '../eval/pointing.ts';
 import { studyGrid, studyModality, type Study } from '../corpus/study.ts';
-import { headOutputs, regionGrid, toPatchOrder, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { encoderInputOptions, headOutputs, regionGrid, toPatchOrder, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { encoderInput, type Grid } from '../inference/preprocess.ts';
 
 export interface ImageExample {
@@ -48,7 +48,7 @@ export function regionTargets(labels: Uint8Array, channels: number[][], volume: 
 
 /** The encoder's input for a volume, quantised to bytes, in patch order. */
 function encoderBytes(modality: Float32Array, volume: Grid, c: ImageEncoderConfig): Uint8Array {
-  const input = encoderInput(modality, volume, c.grid, c.dotFilter);
+  const input = encoderInput(modality, volume, c.grid, encoderInputOptions(c));
   const image = new Uint8Array(input.length);
   for (let i = 0; i < input.length; i++) image[i] = Math.round(input[i]! * 255);
   return toPatchOrder(image, c);

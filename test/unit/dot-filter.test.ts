@@ -38,7 +38,7 @@ describe('dot filter', () => {
   it('is the third input channel when the encoder asks for it', () => {
     const grid = { depth: 1, height: N, width: N };
     const values = slice(blob(800, 3));
-    const x = encoderInput(values, grid, grid, { sigmas: [3], halfAt: 200 });
+    const x = encoderInput(values, grid, grid, { dot: { sigmas: [3], halfAt: 200 } });
     expect(x.length).toBe(N * N * 3);
     expect(x[(C * N + C) * 3 + 2]).toBeCloseTo(dotFilter(values, grid, { sigmas: [3], halfAt: 200 })[C * N + C]!, 6);
     expect(encoderInput(values, grid, grid).length).toBe(N * N * 2);

@@ -24,4 +24,12 @@ describe('preprocess', () => {
     // Lung window (−600 / 1500): −600 → 0.5, 40 → 1390/1500. Mediastinal (40 / 400): −600 → 0, 40 → 0.5.
     expect(Array.from(x).map((v) => +v.toFixed(4))).toEqual([0.5, 0, 0.9267, 0.5]);
   });
+  it('with thresholds adds calcium (130 → 0, 330 → 1 HU) and low attenuation (−930 → 0, −970 → 1 HU) after the windows', () => {
+    const hu = [-1000, -960, -855, 40, 230, 720];
+    const x = encoderInput(new Float32Array(hu), { depth: 1, height: 1, width: 6 }, { depth: 1, height: 1, width: 6 }, { thresholds: true });
+    const thresholds = hu.map((_, i) => [x[i * 4 + 2]!, x[i * 4 + 3]!].map((v) => +v.toFixed(4)));
+    // Calcium: (v − 130) / 200 clamped; low attenuation: (v + 930) / −40 clamped.
+    expect(thresholds).toEqual([[0, 1], [0, 0.75], [0, 0], [0, 0], [0.5, 0], [1, 0]]);
+    expect(Array.from(applyWindow(new Float32Array([-1000, -950, -900]), { center: -950, width: -40 }))).toEqual([1, 0.5, 0]);
+  });
 });

@@ -23,15 +23,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DOT_FILTER, type DotFilterConfig } from '../dotFilter.ts';
-import { INPUT_WINDOWS, type Grid } from '../preprocess.ts';
+import { INPUT_WINDOWS, THRESHOLD_WINDOWS, type Grid, type InputOptions } from '../preprocess.ts';
 import { maxOverMiddleAxis } from '../tf/fastGradients.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface ImageEncoderConfig {
   /** The grid volumes are resampled to. */
   grid: Grid;
-  /** Input channels: one per window, then the nodule filter's response with `dotFilter`. */
+  /** Input channels: one per window, then the threshold channels with `thresholds`, then the nodule filter's response with `dotFilter`. */
   channels: number;
+  /** The quantitative-CT threshold channels (`THRESHOLD_WINDOWS`) after the windows (absent: none, as in models trained before them). */
+  thresholds?: boolean;
   /** A nodule-enhancement filter's response as one more input channel (`dotFilter.ts`; absent: none, as in models trained before it). */
   dotFilter?: DotFilterConfig;
   /** Feature widths of the convolutions, one per kernel; the last is the region feature size. */
@@ -73,9 +75,24 @@ export function headOutputs(c: ImageEncoderConfig): number {
 
 export const DEFAULT_IMAGE_ENCODER: ImageEncoderConfig = { grid: { depth: 32, height: 128, width: 128 }, channels: 2, widths: [32, 64, 64], findingTypes: 9 };
 
-/** The encoder `c` reading the nodule filter's response (`DOT_FILTER`) as one more input channel, after the windows. */
+/** The encoder `c` reading the nodule filter's response (`DOT_FILTER`) as one more input channel, after the windows and thresholds. */
 export function withDotFilter(c: ImageEncoderConfig): ImageEncoderConfig {
-  return { ...c, channels: INPUT_WINDOWS.length + 1, dotFilter: DOT_FILTER };
+  return { ...c, channels: inputChannels({ ...c, dotFilter: DOT_FILTER }), dotFilter: DOT_FILTER };
+}
+
+/** The encoder `c` reading the threshold channels (`THRESHOLD_WINDOWS`) after the windows. */
+export function withThresholds(c: ImageEncoderConfig): ImageEncoderConfig {
+  return { ...c, channels: inputChannels({ ...c, thresholds: true }), thresholds: true };
+}
+
+/** What `encoderInput` must compute for `c` beside the windows. */
+export function encoderInputOptions(c: ImageEncoderConfig): InputOptions {
+  return { ...(c.thresholds ? { thresholds: true } : {}), ...(c.dotFilter ? { dot: c.dotFilter } : {}) };
+}
+
+/** Input channels a configuration's options imply: the windows, the thresholds, the nodule filter. */
+function inputChannels(c: Pick<ImageEncoderConfig, 'thresholds' | 'dotFilter'>): number {
+  return INPUT_WINDOWS.length + (c.thresholds ? THRESHOLD_WINDOWS.length : 0) + (c.dotFilter ? 1 : 0);
 }
 
 type Kernel = [number, number, number];
