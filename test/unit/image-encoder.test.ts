@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeImage, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionGrid, regionLogits, regionMaximum, toPatchOrder, withDeepStem, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
+import { encodeImage, encoderInputOptions, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionGrid, regionLogits, regionMaximum, toPatchOrder, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
 import { countParams, disposeWeights } from '../../src/inference/models/weights.ts';
 
 const small: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 3 };
@@ -117,6 +117,18 @@ describe('image encoder', () => {
     rows.dispose();
     expect(countParams(w) - countParams(initImageEncoder(small, 6))).toBe(4 * 8);
     expect(imageEncoderFlops(config) - imageEncoderFlops(small)).toBe(2 * 4 * 4 * 8);
+    disposeWeights(w);
+  });
+
+  it('thresholds add two input channels after the windows, the nodule filter one more after them; encoderInput computes what the config reads', () => {
+    expect(withThresholds(small).channels).toBe(4);
+    expect(withDotFilter(small).channels).toBe(3);
+    const both = withDotFilter(withThresholds(small));
+    expect(both.channels).toBe(5);
+    expect(encoderInputOptions(both)).toEqual({ thresholds: true, dot: both.dotFilter });
+    expect(encoderInputOptions(small)).toEqual({});
+    const w = initImageEncoder(withThresholds(small), 1);
+    expect(w['img.conv1.kernel']!.shape).toEqual([2, 4, 4, 4, 4]);
     disposeWeights(w);
   });
 
