@@ -13,7 +13,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { contextSegments, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient, matMulTransposed, swapLast } from '../src/inference/tf/fastGradients.ts';
 import { installHeapSlices } from '../src/inference/tf/heapSlices.ts';
-import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, withDeepStem, withDotFilter, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { ImageBatchConverter } from '../src/training/imageBatches.ts';
 import { imageBatch, type ImageExample } from '../src/training/imageExamples.ts';
 import { weightedBce } from '../src/training/pretrainImage.ts';
@@ -117,7 +117,7 @@ async function attentionBench(runs: number): Promise<void> {
 /**
  * Image pretraining steps at the pipeline's shapes (batch 16), each batch made into floats on the main thread
  * or on the worker; then, on the worker, with the nodule filter's third input channel (`--dot-filter`), with
- * region maxima (`--region-max`) and with the deep stem (`--deep-stem`).
+ * the two threshold channels (`--thresholds`), with region maxima (`--region-max`) and with the deep stem (`--deep-stem`).
  */
 async function imageStepBench(runs: number): Promise<void> {
   const c = DEFAULT_IMAGE_ENCODER;
@@ -127,6 +127,9 @@ async function imageStepBench(runs: number): Promise<void> {
   const filtered = withDotFilter(c);
   const three = await imageSteps(filtered, runs);
   console.log(`with the nodule filter's channel (×${filtered.channels}), on the worker: ${three.worker.toFixed(2)} s; × ${(three.worker / two.worker).toFixed(2)} the two-channel step`);
+  const thresholded = withThresholds(c);
+  const four = await imageSteps(thresholded, runs);
+  console.log(`with the threshold channels (×${thresholded.channels}), on the worker: ${four.worker.toFixed(2)} s; × ${(four.worker / two.worker).toFixed(2)} the two-channel step`);
   const maxima = await imageSteps({ ...c, regionMax: true }, runs);
   console.log(`with region maxima (--region-max), on the worker: ${maxima.worker.toFixed(2)} s; × ${(maxima.worker / two.worker).toFixed(2)} the plain step`);
   const deep = await imageSteps(withDeepStem(c), runs);
