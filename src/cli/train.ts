@@ -62,7 +62,6 @@ export const TRAIN_OPTIONS = {
   mmr: { type: 'string' },
   'remaining-read-at': { type: 'string' },
   'localisation-weight': { type: 'string' },
-  'detection-weight': { type: 'string' },
   mirror: { type: 'boolean', default: false },
   'max-summary': { type: 'string' },
   batch: { type: 'string', default: '8' },
@@ -106,7 +105,6 @@ export async function trainCommand(args: string[]): Promise<number> {
   // The image-pretraining objectives, the same for --stage all and --stage image.
   const pretraining = {
     ...(values['localisation-weight'] ? { localisationWeight: num('localisation-weight') } : {}),
-    ...(values['detection-weight'] ? { detectionWeight: num('detection-weight') } : {}),
     ...(values.mirror ? { mirror: true } : {}),
   };
   if (values.stage === 'all') {

@@ -130,8 +130,6 @@ export interface PipelineOptions {
   int8AwareSteps?: number;
   /** λ of the image encoder's localisation term (`pretrainImage.ts`; default 0: none). */
   localisationWeight?: number;
-  /** λ of the image encoder's study-level detection term (`pretrainImage.ts`; default 0: none). */
-  detectionWeight?: number;
   /** Image pretraining mirrors each training study left–right with probability ½ (`pretrainImage.ts`). */
   mirror?: boolean;
   /**

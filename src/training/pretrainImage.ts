@@ -10,7 +10,6 @@ import { Random } from '../corpus/random.ts';
 import { concatTyped } from '../inference/arrays.ts';
 import { encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { countParams, disposeWeights, type Weights } from '../inference/models/weights.ts';
-import { maxOverMiddleAxis } from '../inference/tf/fastGradients.ts';
 import { lineChart } from '../report/svgChart.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { ImageBatchConverter } from './imageBatches.ts';
@@ -24,8 +23,6 @@ export interface PretrainOptions extends StageOptions {
   positiveWeight: number;
   /** λ of the localisation term (`localisationLoss`; 0 or absent: none). */
   localisationWeight?: number;
-  /** λ of the study-level detection term (`detectionLoss`; 0 or absent: none). */
-  detectionWeight?: number;
   /** Each training study is mirrored left–right with probability ½ (`mirrorExample`): twice the views for an encoder that overfits. */
   mirror?: boolean;
   /** Evaluations without improvement before stopping. */
@@ -80,29 +77,10 @@ export function localisationLoss(logits: tf.Tensor5D, targets: tf.Tensor5D): tf.
   });
 }
 
-/**
- * Study-level detection (multiple-instance learning with max pooling): per study and head output, the
- * cross-entropy of the largest logit over the study's regions against whether any region is on; the mean
- * over studies and outputs. The per-region cross-entropy gives one region 1/R of a study's weight, so a
- * rib that scores as a calcification in every study costs little, and the study's largest score — what
- * tells a study with the finding from one without (`studyScores`) — stays at chance; here that one region
- * costs as much as the whole study.
- */
-export function detectionLoss(logits: tf.Tensor5D, targets: tf.Tensor5D): tf.Scalar {
-  return tf.tidy(() => {
-    const [b, d, h, w, k] = logits.shape;
-    const top = maxOverMiddleAxis(tf.reshape(logits, [b, d * h * w, k]));
-    const present = tf.max(tf.reshape(targets, [b, d * h * w, k]), 1);
-    return tf.mean(tf.add(tf.mul(present, tf.softplus(tf.neg(top))), tf.mul(tf.sub(1, present), tf.softplus(top)))) as tf.Scalar;
-  });
-}
-
-/** The pretraining objective: weighted per-region cross-entropy, plus λ × localisation and λ × detection where asked. */
-function pretrainingLoss(logits: tf.Tensor5D, targets: tf.Tensor5D, o: Pick<PretrainOptions, 'positiveWeight' | 'localisationWeight' | 'detectionWeight'>): tf.Scalar {
-  let loss = weightedBce(logits, targets, o.positiveWeight);
-  if (o.localisationWeight) loss = tf.add(loss, tf.mul(localisationLoss(logits, targets), o.localisationWeight)) as tf.Scalar;
-  if (o.detectionWeight) loss = tf.add(loss, tf.mul(detectionLoss(logits, targets), o.detectionWeight)) as tf.Scalar;
-  return loss;
+/** The pretraining objective: weighted per-region cross-entropy, plus λ × localisation where asked. */
+function pretrainingLoss(logits: tf.Tensor5D, targets: tf.Tensor5D, o: Pick<PretrainOptions, 'positiveWeight' | 'localisationWeight'>): tf.Scalar {
+  const bce = weightedBce(logits, targets, o.positiveWeight);
+  return o.localisationWeight ? (tf.add(bce, tf.mul(localisationLoss(logits, targets), o.localisationWeight)) as tf.Scalar) : bce;
 }
 
 /** Validation loss and region-level F1 at probability 0.5. */

@@ -12,7 +12,7 @@ import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.
 import { FINDING_TYPES, PLEURAL_SIDES } from '../../src/corpus/schema.ts';
 import { findingChannels, imageExample, mirrorExample, regionTargets } from '../../src/training/imageExamples.ts';
 import { toPatchOrder } from '../../src/inference/models/imageEncoder.ts';
-import { detectionLoss, localisationLoss, pretrainImageEncoder, weightedBce } from '../../src/training/pretrainImage.ts';
+import { localisationLoss, pretrainImageEncoder, weightedBce } from '../../src/training/pretrainImage.ts';
 
 const encoder: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 9 };
 
@@ -75,19 +75,6 @@ describe('image encoder pretraining', () => {
     const two = localisationLoss(tf.concat([logits, tf.tensor5d([0, 0, 0, 4, 0, 0], [1, 1, 1, 3, 2])]) as tf.Tensor5D, tf.concat([targets, tf.tensor5d([0, 0, 0, 1, 0, 0], [1, 1, 1, 3, 2])]) as tf.Tensor5D);
     const e4 = Math.exp(4);
     expect(two.dataSync()[0]).toBeCloseTo((-Math.log((z[0]! + z[2]!) / (z[0]! + z[1]! + z[2]!)) - Math.log(e4 / (e4 + 2))) / 2, 5);
-  });
-
-  it('detection by hand: the cross-entropy of each study\'s largest logit per output against whether any region is on', () => {
-    // One study, 1 × 1 × 3 regions, two outputs: output 0 on in region 2, where its largest logit (3) is; output 1 on nowhere, its largest logit 5 in region 0.
-    const logits = tf.tensor5d([1, 5, 2, 0, 3, 0], [1, 1, 1, 3, 2]);
-    const targets = tf.tensor5d([0, 0, 0, 0, 1, 0], [1, 1, 1, 3, 2]);
-    const softplus = (x: number) => Math.log(1 + Math.exp(x));
-    expect(detectionLoss(logits, targets).dataSync()[0]).toBeCloseTo((softplus(-3) + softplus(5)) / 2, 5);
-    // The gradient reaches each output's largest region only: −σ(−3) for output 0's region 2, σ(5) for output 1's region 0, halved by the mean.
-    const g = tf.grad((z: tf.Tensor) => detectionLoss(z as tf.Tensor5D, targets))(logits);
-    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-    const expected = [0, sigmoid(5) / 2, 0, 0, -sigmoid(-3) / 2, 0];
-    Array.from(g.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
   });
 
   it('trains a few steps on real corpus studies, keeps the best checkpoint, and resumes', async () => {
