@@ -59,9 +59,10 @@ export function resample(values: Float32Array, from: Grid, to: Grid): Float32Arr
 /**
  * The standard thresholds of quantitative CT, as two more channels that light up past them: calcium, 0 at
  * 130 HU (Agatston's threshold) to 1 from 330 HU; low attenuation, 0.5 at −950 HU (the emphysema index
- * LAA−950) and 1 from −970 HU. A negative width inverts a window. The windows above map a value linearly, so the first convolution, linear over its cell,
- * can only weigh a cell's values: one calcified voxel in lung sums to less than a cell of chest wall, and
- * −975 HU emphysema to about what lung with fewer vessels does. Past a threshold each counts on its own.
+ * LAA−950) and 1 from −970 HU. A negative width inverts a window. The windows above map a value linearly,
+ * so the first convolution, linear over its cell, can only weigh a cell's values: one calcified voxel in
+ * lung sums to less than a cell of chest wall, and −975 HU emphysema to about what lung with fewer vessels
+ * does. Past a threshold each counts on its own.
  */
 export const THRESHOLD_WINDOWS = [
   { center: 230, width: 200 },

@@ -12,7 +12,7 @@
  * patch order (`toPatchOrder`): the children of every output cell lie next to each other. On tfjs's wasm
  * backend that runs at matMul speed (~25 GFLOP/s) instead of Conv3D's ~0.5 GFLOP/s, and trains.
  *
- *   input  [B, D, H, W, 2 or 3] lung and mediastinal windows (preprocess.ts), optionally the nodule filter, in patch order
+ *   input  [B, D, H, W, 2–5] lung and mediastinal windows (preprocess.ts), optionally the two thresholds and the nodule filter, in patch order
  *   conv1  2×4×4, stride 2×4×4  → [B, D/2, H/4,  W/4,  c1]
  *   mix1   1×1×1                → [B, D/2, H/4,  W/4,  c1]
  *   conv2  2×2×2, stride 2×2×2  → [B, D/4, H/8,  W/8,  c2]
