@@ -132,6 +132,21 @@ describe('image encoder', () => {
     disposeWeights(w);
   });
 
+  it('with log features gives log(1 + x) of the same features, with the same weights', () => {
+    const config: ImageEncoderConfig = { ...small, logFeatures: true };
+    const w = initImageEncoder(small, 4);
+    w['img.conv3.bias']!.dispose();
+    w['img.conv3.bias'] = tf.variable(tf.fill([8], 3)); // features near 3, where log(1 + x) is far from x
+    const x = tf.tensor2d(Float32Array.from({ length: voxels }, (_, i) => Math.sin(i * 0.53)), [1, voxels]);
+    const plain = tf.tidy(() => encodeImage(w, small, x).dataSync());
+    const mapped = tf.tidy(() => encodeImage(w, config, x).dataSync());
+    expect(Math.min(...plain)).toBeGreaterThan(2);
+    mapped.forEach((v, i) => expect(v).toBeCloseTo(Math.log(1 + plain[i]!), 5));
+    expect(imageEncoderMismatch(w, config)).toBeUndefined();
+    x.dispose();
+    disposeWeights(w);
+  });
+
   it('the deep stem keeps the region grid, with a pointwise mix after every convolution but the last', () => {
     const w = initImageEncoder(deep, 1);
     // conv1 2·2·2·2 × 8, mix1 8 × 8, conv2 1·2·2·8 × 4, mix2 4 × 4, conv3 2·2·2·4 × 8, mix3 8 × 8, conv4 2·2·2·8 × 8, head 8 × 4; a bias per output.

@@ -18,7 +18,8 @@
  *   conv2  2×2×2, stride 2×2×2  → [B, D/4, H/8,  W/8,  c2]
  *   mix2   1×1×1                → [B, D/4, H/8,  W/8,  c2]
  *   conv3  2×2×2, stride 2×2×2  → [B, D/8, H/16, W/16, c3]
- *   mixing (optional) across regions, then across channels, residual  → the regions
+ *   mixing (optional) across regions, then across channels, residual
+ *   log(1 + x) (optional)        → the regions
  *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1 + lobes]   (types, any finding, lobes)
  */
 import * as tf from '@tensorflow/tfjs';
@@ -66,6 +67,13 @@ export interface ImageEncoderConfig {
    * pooling, as in detectors of small lesions).
    */
   regionMax?: boolean;
+  /**
+   * The region features come out as log(1 + x) (absent: as they are, as in models trained before the
+   * option). With the threshold channels a few regions (emphysema, cavities) reach features near 100
+   * against a usual few; the decoder trained on them did not learn (v40), and on the log-mapped features
+   * it learnt at its usual pace. The head reads the mapped features too, so it is pretrained on them.
+   */
+  logFeatures?: boolean;
 }
 
 /** Outputs of the auxiliary head per region: each finding type, any finding, then each lobe. */
@@ -235,6 +243,7 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
     });
     const r = regionGrid(c);
     for (let k = 1; k <= (c.regionMixing ?? 0); k++) h = mixRegions(w, k, h, batch);
+    if (c.logFeatures) h = tf.log1p(h); // ≥ 0 after the ReLUs
     return tf.reshape(h, [batch, r.depth, r.height, r.width, inC]) as tf.Tensor5D;
   });
 }
