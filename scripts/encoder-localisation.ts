@@ -4,9 +4,8 @@
  * type output names the finding's lobe through P(lobe | region) counted on the training split (`headLobe`).
  * Then the head as a study-level detector (`studyScores`): per type, the AUC of studies with it against
  * studies without it, and how many findings the text omits it detects at 5 % false alarms.
- *   npx tsx scripts/encoder-localisation.ts --model models/retrieval-v16 [--seed 1] [--n 2000] [--split val|all] [--log-features]
- * (`--split all`: every study of the seed, for a fresh seed the encoder never saw; `--log-features`: the encoder was
- * trained with it, which its weights do not show.)
+ *   npx tsx scripts/encoder-localisation.ts --model models/retrieval-v16 [--seed 1] [--n 2000] [--split val|all]
+ * (`--split all`: every study of the seed, for a fresh seed the encoder never saw.)
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -21,7 +20,7 @@ import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
 import { regionLobeTable } from '../src/training/regionLobes.ts';
 import { mapSplit } from '../src/training/studies.ts';
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, seed: { type: 'string', default: '1' }, n: { type: 'string', default: '2000' }, split: { type: 'string', default: 'val' }, 'log-features': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { model: { type: 'string' }, seed: { type: 'string', default: '1' }, n: { type: 'string', default: '2000' }, split: { type: 'string', default: 'val' } } });
 if (!values.model) throw new Error('--model DIR (a training directory with image-encoder.best) is required');
 if (![...SPLITS, 'all'].includes(values.split)) throw new Error(`--split ${values.split}: use one of ${[...SPLITS, 'all'].join(', ')}`);
 await tf.setBackend('wasm');
@@ -31,7 +30,7 @@ const w = saved.weights;
 // The options the encoder was trained with show in its weights: region-mixing layers, lobe outputs, input channels, the deep stem, region maxima.
 const mixing = Object.keys(w).filter((k) => /^img\.mix_regions\d+\.kernel$/.test(k)).length;
 const lobes = w['img.head.kernel']!.shape.at(-1)! - DEFAULT_IMAGE_ENCODER.findingTypes - 1;
-const options: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}), ...(w['img.region_max.kernel'] ? { regionMax: true } : {}), ...(values['log-features'] ? { logFeatures: true } : {}) };
+const options: ImageEncoderConfig = { ...DEFAULT_IMAGE_ENCODER, ...(mixing ? { regionMixing: mixing } : {}), ...(lobes ? { lobes } : {}), ...(w['img.region_max.kernel'] ? { regionMax: true } : {}) };
 const trained = w['img.conv4.kernel'] ? withDeepStem(options) : options; // a fourth convolution is the deep stem's
 // Input channels beyond the windows: one is the nodule filter's, two the thresholds', three both.
 const extra = w['img.conv1.kernel']!.shape[3]! - trained.channels;

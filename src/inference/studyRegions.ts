@@ -1,6 +1,6 @@
 /** A study's image regions, as both models read them: resample and window the volume, encode it once. */
 import * as tf from '@tensorflow/tfjs';
-import { encodeImage, encoderInputOptions, regionWidth, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
+import { regionFeatures, encoderInputOptions, regionWidth, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import type { Weights } from './models/weights.ts';
 import { encoderInput, type Grid } from './preprocess.ts';
 
@@ -8,7 +8,7 @@ import { encoderInput, type Grid } from './preprocess.ts';
 export function studyRegions(w: Weights, c: ImageEncoderConfig, input: { modality: Float32Array; grid: Grid }): tf.Tensor3D {
   const x = toPatchOrder(encoderInput(input.modality, input.grid, c.grid, encoderInputOptions(c)), c);
   return tf.tidy(() => {
-    const features = encodeImage(w, c, tf.tensor2d(x, [1, x.length])); // [1, D', H', W', C]
+    const features = regionFeatures(w, c, tf.tensor2d(x, [1, x.length])); // [1, D', H', W', C]
     return tf.reshape(features, [1, -1, regionWidth(c)]) as tf.Tensor3D;
   });
 }

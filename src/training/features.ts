@@ -1,6 +1,6 @@
 /** Frozen image features, computed once per study and cached (stage 2 and 3 train on these, not on volumes). */
 import * as tf from '@tensorflow/tfjs';
-import { encodeImage, regionWidth, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { regionFeatures, regionWidth, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { Weights } from '../inference/models/weights.ts';
 import { imageBatch, type ImageExample } from './imageExamples.ts';
 
@@ -15,7 +15,7 @@ export function cacheImageFeatures(w: Weights, c: ImageEncoderConfig, examples: 
   const out: ImageFeatures[] = [];
   for (let i = 0; i < examples.length; i += batch) {
     const part = examples.slice(i, i + batch);
-    const values = tf.tidy(() => encodeImage(w, c, imageBatch(part)).dataSync() as Float32Array);
+    const values = tf.tidy(() => regionFeatures(w, c, imageBatch(part)).dataSync() as Float32Array);
     const per = values.length / part.length;
     const width = regionWidth(c);
     part.forEach((_, k) => out.push({ regions: values.slice(k * per, (k + 1) * per), regionCount: per / width, width }));

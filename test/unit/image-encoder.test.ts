@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeImage, encoderInputOptions, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionGrid, regionLogits, regionMaximum, toPatchOrder, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
+import { encodeImage, encoderInputOptions, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionGrid, regionLogits, regionFeatures, regionMaximum, toPatchOrder, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
 import { countParams, disposeWeights } from '../../src/inference/models/weights.ts';
 
 const small: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 3 };
@@ -132,14 +132,16 @@ describe('image encoder', () => {
     disposeWeights(w);
   });
 
-  it('with log features gives log(1 + x) of the same features, with the same weights', () => {
+  it('with log features the retriever and decoder read log(1 + x) of the features the head reads, with the same weights', () => {
     const config: ImageEncoderConfig = { ...small, logFeatures: true };
     const w = initImageEncoder(small, 4);
     w['img.conv3.bias']!.dispose();
     w['img.conv3.bias'] = tf.variable(tf.fill([8], 3)); // features near 3, where log(1 + x) is far from x
     const x = tf.tensor2d(Float32Array.from({ length: voxels }, (_, i) => Math.sin(i * 0.53)), [1, voxels]);
     const plain = tf.tidy(() => encodeImage(w, small, x).dataSync());
-    const mapped = tf.tidy(() => encodeImage(w, config, x).dataSync());
+    const mapped = tf.tidy(() => regionFeatures(w, config, x).dataSync());
+    expect(tf.tidy(() => encodeImage(w, config, x).dataSync())).toEqual(plain);
+    expect(tf.tidy(() => regionFeatures(w, small, x).dataSync())).toEqual(plain);
     expect(Math.min(...plain)).toBeGreaterThan(2);
     mapped.forEach((v, i) => expect(v).toBeCloseTo(Math.log(1 + plain[i]!), 5));
     expect(imageEncoderMismatch(w, config)).toBeUndefined();

@@ -18,9 +18,9 @@
  *   conv2  2×2×2, stride 2×2×2  → [B, D/4, H/8,  W/8,  c2]
  *   mix2   1×1×1                → [B, D/4, H/8,  W/8,  c2]
  *   conv3  2×2×2, stride 2×2×2  → [B, D/8, H/16, W/16, c3]
- *   mixing (optional) across regions, then across channels, residual
- *   log(1 + x) (optional)        → the regions
+ *   mixing (optional) across regions, then across channels, residual  → the regions
  *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1 + lobes]   (types, any finding, lobes)
+ * The retriever and decoder read the regions, optionally as log(1 + x) (`regionFeatures`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { DOT_FILTER, type DotFilterConfig } from '../dotFilter.ts';
@@ -68,10 +68,11 @@ export interface ImageEncoderConfig {
    */
   regionMax?: boolean;
   /**
-   * The region features come out as log(1 + x) (absent: as they are, as in models trained before the
-   * option). With the threshold channels a few regions (emphysema, cavities) reach features near 100
-   * against a usual few; the decoder trained on them did not learn (v40), and on the log-mapped features
-   * it learnt at its usual pace. The head reads the mapped features too, so it is pretrained on them.
+   * The retriever and the decoder read the region features as log(1 + x) (`regionFeatures`; absent: as they
+   * are, as in models trained before the option); the head is pretrained on them unmapped. With the
+   * threshold channels a few regions (emphysema, cavities) reach features near 100 against a usual few,
+   * and the decoder trained on them did not learn (v40). Mapping them before the head as well (v41) cost
+   * the head much of what the thresholds gave it.
    */
   logFeatures?: boolean;
 }
@@ -243,9 +244,13 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
     });
     const r = regionGrid(c);
     for (let k = 1; k <= (c.regionMixing ?? 0); k++) h = mixRegions(w, k, h, batch);
-    if (c.logFeatures) h = tf.log1p(h); // ≥ 0 after the ReLUs
     return tf.reshape(h, [batch, r.depth, r.height, r.width, inC]) as tf.Tensor5D;
   });
+}
+
+/** The region features the retriever and the decoder read: `encodeImage`'s, through log(1 + x) with `logFeatures` (they are ≥ 0, after ReLUs). */
+export function regionFeatures(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): tf.Tensor5D {
+  return c.logFeatures ? tf.tidy(() => tf.log1p(encodeImage(w, c, x))) : encodeImage(w, c, x);
 }
 
 /** First-layer features [B·R·cells, C] in patch order (a region's cells are consecutive rows) → each region's maximum [B·R, C]. */
