@@ -1,6 +1,6 @@
 /** A study's image regions, as both models read them: resample and window the volume, encode it once. */
 import * as tf from '@tensorflow/tfjs';
-import { regionFeatures, encoderInputOptions, regionWidth, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
+import { encoderInputOptions, regionFeatures, regionWidth, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import type { Weights } from './models/weights.ts';
 import { encoderInput, type Grid } from './preprocess.ts';
 

@@ -136,7 +136,7 @@ describe('image encoder', () => {
     const config: ImageEncoderConfig = { ...small, logFeatures: true };
     const w = initImageEncoder(small, 4);
     w['img.conv3.bias']!.dispose();
-    w['img.conv3.bias'] = tf.variable(tf.fill([8], 3)); // features near 3, where log(1 + x) is far from x
+    w['img.conv3.bias'] = tf.tidy(() => tf.variable(tf.fill([8], 3))); // features near 3, where log(1 + x) is far from x; tidy frees the fill
     const x = tf.tensor2d(Float32Array.from({ length: voxels }, (_, i) => Math.sin(i * 0.53)), [1, voxels]);
     const plain = tf.tidy(() => encodeImage(w, small, x).dataSync());
     const mapped = tf.tidy(() => regionFeatures(w, config, x).dataSync());
