@@ -44,6 +44,7 @@ export const TRAIN_OPTIONS = {
   'region-max': { type: 'boolean', default: false },
   thresholds: { type: 'boolean', default: false },
   'log-features': { type: 'boolean', default: false },
+  'head-features': { type: 'boolean', default: false },
   'temporal-attention': { type: 'boolean', default: false },
   'own-text-findings': { type: 'boolean', default: false },
   'omitted-lobe-copies': { type: 'boolean', default: false },
@@ -100,6 +101,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     ...(values['region-mixing'] ? { regionMixing: num('region-mixing') } : {}),
     ...(values['region-max'] ? { regionMax: true } : {}),
     ...(values['log-features'] ? { logFeatures: true } : {}),
+    ...(values['head-features'] ? { headFeatures: true } : {}),
   };
   const stem = values['deep-stem'] ? withDeepStem(options) : options;
   const thresholded = values.thresholds ? withThresholds(stem) : stem;

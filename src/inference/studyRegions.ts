@@ -1,6 +1,6 @@
 /** A study's image regions, as both models read them: resample and window the volume, encode it once. */
 import * as tf from '@tensorflow/tfjs';
-import { encoderInputOptions, regionFeatures, regionWidth, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
+import { encoderInputOptions, featureWidth, regionFeatures, toPatchOrder, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import type { Weights } from './models/weights.ts';
 import { encoderInput, type Grid } from './preprocess.ts';
 
@@ -9,6 +9,6 @@ export function studyRegions(w: Weights, c: ImageEncoderConfig, input: { modalit
   const x = toPatchOrder(encoderInput(input.modality, input.grid, c.grid, encoderInputOptions(c)), c);
   return tf.tidy(() => {
     const features = regionFeatures(w, c, tf.tensor2d(x, [1, x.length])); // [1, D', H', W', C]
-    return tf.reshape(features, [1, -1, regionWidth(c)]) as tf.Tensor3D;
+    return tf.reshape(features, [1, -1, featureWidth(c)]) as tf.Tensor3D;
   });
 }

@@ -1,6 +1,6 @@
 /** Frozen image features, computed once per study and cached (stage 2 and 3 train on these, not on volumes). */
 import * as tf from '@tensorflow/tfjs';
-import { regionFeatures, regionWidth, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { featureWidth, regionFeatures, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { Weights } from '../inference/models/weights.ts';
 import { imageBatch, type ImageExample } from './imageExamples.ts';
 
@@ -17,7 +17,7 @@ export function cacheImageFeatures(w: Weights, c: ImageEncoderConfig, examples: 
     const part = examples.slice(i, i + batch);
     const values = tf.tidy(() => regionFeatures(w, c, imageBatch(part)).dataSync() as Float32Array);
     const per = values.length / part.length;
-    const width = regionWidth(c);
+    const width = featureWidth(c);
     part.forEach((_, k) => out.push({ regions: values.slice(k * per, (k + 1) * per), regionCount: per / width, width }));
     onProgress?.(Math.min(examples.length, i + batch));
   }

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { regionWidth } from '../inference/models/imageEncoder.ts';
+import { featureWidth } from '../inference/models/imageEncoder.ts';
 import type { GeneratorConfig } from '../inference/models/generator.ts';
 import type { GenerativeModelConfig } from '../inference/generativeSummarizer.ts';
 import { l2Normalize } from '../inference/models/ops.ts';
@@ -93,7 +93,7 @@ export async function trainGenerative(o: GenerativeOptions): Promise<GenerativeM
   const generator: GeneratorConfig = init?.config.generator ?? {
     vocab: tokenizer.vocabSize, width: 128, layers: 2, heads: 4, mlp: 256, textLayers: 1,
     maxSummary: retrieval.config.maxSummary + 1, maxText: retrieval.config.text.maxLength,
-    regionDim: regionWidth(retrieval.config.image), regions: retrieval.config.decoder.regions, dropout: 0.1,
+    regionDim: featureWidth(retrieval.config.image), regions: retrieval.config.decoder.regions, dropout: 0.1,
   };
   const examples = (studies: CachedStudy[]): GeneratorExample[] => studies.map((s) => ({ features: s.features, textIds: tokenizer.encode(`${s.clinical}${s.text}`).slice(0, generator.maxText), summaryIds: tokenizer.encode(s.summary) }));
   const trainEx = examples(train);

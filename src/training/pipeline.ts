@@ -10,7 +10,7 @@ import { buildPassages } from '../corpus/passages.ts';
 import { toJsonl } from '../dataset/jsonl.ts';
 import { findingMentions } from '../corpus/findingMentions.ts';
 import { boxRegions } from '../eval/pointing.ts';
-import { regionGrid, regionWidth, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { featureWidth, regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import type { RetrieverConfig } from '../inference/models/retriever.ts';
 import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
@@ -177,7 +177,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const tokenizer = loadTokenizer(tokenizerJson);
   const encoded = passages.map((p) => ({ ...p, ids: tokenizer.encode(p.text) }));
   const text: TextEncoderConfig = { vocab: tokenizer.vocabSize, width: 64, maxLength: 256, blocks: 2 };
-  const retriever: RetrieverConfig = { imageDim: regionWidth(o.image), textDim: 64, hidden: 64, shared: 64, classes: 10, temperature: 0.1, centerWeight: 0.1 };
+  const retriever: RetrieverConfig = { imageDim: featureWidth(o.image), textDim: 64, hidden: 64, shared: 64, classes: 10, temperature: 0.1, centerWeight: 0.1 };
   const examples = (records: CachedStudy[]) =>
     records.map((r) => ({ features: r.features, inputIds: tokenizer.encode(`${r.clinical}${r.text}`), summaryIds: tokenizer.encode(r.summary), category: r.category, facts: r.facts }));
   const trainExamples = examples(train);
@@ -265,7 +265,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const [sentenceEnd] = tokenizer.encode(SENTENCE_END);
   if (o.sentenceAttention && sentenceEnd === undefined) throw new Error(`sentence attention needs "${SENTENCE_END}" in the vocabulary, and the training texts have none`);
   const decoder: FusionDecoderConfig = {
-    vocab: tokenizer.vocabSize, embed: 64, hidden: o.decoderHidden ?? 192, regionDim: regionWidth(o.image), regions: regionCount, tokenDim: 64, attention: 64,
+    vocab: tokenizer.vocabSize, embed: 64, hidden: o.decoderHidden ?? 192, regionDim: featureWidth(o.image), regions: regionCount, tokenDim: 64, attention: 64,
     contextEncoder: { dilations: o.contextDilations ?? [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.temporalAttention ? { temporalAttention: true } : {}),

@@ -10,7 +10,7 @@ import { readJsonl } from '../dataset/jsonl.ts';
 import { ciderDItem, documentFrequencies } from '../eval/ciderD.ts';
 import { charTokens } from '../eval/tokenize.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
-import { regionWidth } from '../inference/models/imageEncoder.ts';
+import { featureWidth } from '../inference/models/imageEncoder.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
 import { detokenize, loadTokenizer } from '../text/tokenizer.ts';
 import { saveCheckpoint } from './checkpoint.ts';
@@ -43,7 +43,7 @@ export async function fineTuneRetrievalModel(o: RewardPipelineOptions): Promise<
     o.evaluator === 'facts'
       ? (z: number[], i: number) => factScores([atomCounts(extractFacts(tokenizer.decode(z)), train[i]!.facts)]).all.f1
       : (z: number[], i: number) => ciderDItem(chars(z), [chars(examples[i]!.summaryIds)], frequencies);
-  const discriminator = discriminatorFor(tokenizer.vocabSize, config.maxSummary, regionWidth(config.image));
+  const discriminator = discriminatorFor(tokenizer.vocabSize, config.maxSummary, featureWidth(config.image));
   const tick = o.progress(`reward fine-tuning (α = ${o.alpha})`, o.steps);
   const decoder = pickWeights(weights, 'dec.');
   const { discriminator: d, history } = await fineTuneWithReward(decoder, examples, {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeImage, encoderInputOptions, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionGrid, regionLogits, regionFeatures, regionMaximum, toPatchOrder, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
+import { encodeImage, encoderInputOptions, featureWidth, headOutputs, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionFeatures, regionGrid, regionLogits, regionMaximum, regionWidth, toPatchOrder, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
 import { countParams, disposeWeights } from '../../src/inference/models/weights.ts';
 
 const small: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 3 };
@@ -145,6 +145,29 @@ describe('image encoder', () => {
     expect(Math.min(...plain)).toBeGreaterThan(2);
     mapped.forEach((v, i) => expect(v).toBeCloseTo(Math.log(1 + plain[i]!), 5));
     expect(imageEncoderMismatch(w, config)).toBeUndefined();
+    x.dispose();
+    disposeWeights(w);
+  });
+
+  it('with head features the retriever and decoder also read σ of each head output, computed from the unmapped features', () => {
+    const config: ImageEncoderConfig = { ...small, logFeatures: true, headFeatures: true };
+    const w = initImageEncoder(small, 4);
+    const x = tf.tensor2d(Float32Array.from({ length: voxels }, (_, i) => Math.cos(i * 0.37)), [1, voxels]);
+    const plain = tf.tidy(() => encodeImage(w, small, x).dataSync());
+    const logits = tf.tidy(() => regionLogits(w, encodeImage(w, small, x)).dataSync());
+    const read = tf.tidy(() => regionFeatures(w, config, x));
+    const width = regionWidth(small);
+    const outputs = headOutputs(small);
+    expect(featureWidth(config)).toBe(width + outputs);
+    expect(featureWidth(small)).toBe(width);
+    expect(read.shape).toEqual([1, 1, 2, 2, width + outputs]);
+    const values = read.dataSync();
+    for (let r = 0; r < 4; r++) {
+      for (let k = 0; k < width; k++) expect(values[r * (width + outputs) + k]).toBeCloseTo(Math.log(1 + plain[r * width + k]!), 5);
+      for (let k = 0; k < outputs; k++) expect(values[r * (width + outputs) + width + k]).toBeCloseTo(1 / (1 + Math.exp(-logits[r * outputs + k]!)), 5);
+    }
+    expect(imageEncoderMismatch(w, config)).toBeUndefined();
+    read.dispose();
     x.dispose();
     disposeWeights(w);
   });

@@ -20,7 +20,8 @@
  *   conv3  2×2×2, stride 2×2×2  → [B, D/8, H/16, W/16, c3]
  *   mixing (optional) across regions, then across channels, residual  → the regions
  *   head   1×1×1                → [B, D/8, H/16, W/16, findingTypes + 1 + lobes]   (types, any finding, lobes)
- * The retriever and decoder read the regions, optionally as log(1 + x) (`regionFeatures`).
+ * The retriever and decoder read the regions (`regionFeatures`), optionally as log(1 + x), optionally with the
+ * head's probabilities beside them.
  */
 import * as tf from '@tensorflow/tfjs';
 import { DOT_FILTER, type DotFilterConfig } from '../dotFilter.ts';
@@ -75,6 +76,14 @@ export interface ImageEncoderConfig {
    * the head much of what the thresholds gave it.
    */
   logFeatures?: boolean;
+  /**
+   * The retriever and the decoder also read, per region, the head's probabilities (σ of each head output)
+   * after the features (absent: no, as in models trained before the option). The head is pretrained on
+   * the voxel labels and detects emphysema and cavities with the threshold channels (v40), but decoders
+   * reading only the features before it, trained on summaries alone, did not name those findings when the
+   * text omits them (v42): this hands them what the head learnt.
+   */
+  headFeatures?: boolean;
 }
 
 /** Outputs of the auxiliary head per region: each finding type, any finding, then each lobe. */
@@ -133,6 +142,9 @@ export const kernelsOf = (c: ImageEncoderConfig): Kernel[] => c.kernels ?? KERNE
 
 /** The width of a region's feature: the last convolution's. */
 export const regionWidth = (c: ImageEncoderConfig): number => c.widths.at(-1)!;
+
+/** The width of what the retriever and decoder read per region (`regionFeatures`): the feature, then the head's outputs with `headFeatures`. */
+export const featureWidth = (c: ImageEncoderConfig): number => regionWidth(c) + (c.headFeatures ? headOutputs(c) : 0);
 
 /** The convolutions before the last each followed by a pointwise one (depth at matMul cost). */
 const mixedAfter = (c: ImageEncoderConfig, i: number): boolean => i < c.widths.length - 1;
@@ -248,9 +260,17 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
   });
 }
 
-/** The region features the retriever and the decoder read: `encodeImage`'s, through log(1 + x) with `logFeatures` (they are ≥ 0, after ReLUs). */
+/**
+ * What the retriever and the decoder read per region [B, D', H', W', featureWidth]: `encodeImage`'s features,
+ * through log(1 + x) with `logFeatures` (they are ≥ 0, after ReLUs), then with `headFeatures` the head's
+ * probabilities, computed from the unmapped features as in pretraining.
+ */
 export function regionFeatures(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): tf.Tensor5D {
-  return c.logFeatures ? tf.tidy(() => tf.log1p(encodeImage(w, c, x))) : encodeImage(w, c, x);
+  return tf.tidy(() => {
+    const regions = encodeImage(w, c, x);
+    const read = c.logFeatures ? tf.log1p(regions) : regions;
+    return c.headFeatures ? (tf.concat([read, tf.sigmoid(regionLogits(w, regions))], 4) as tf.Tensor5D) : read;
+  });
 }
 
 /** First-layer features [B·R·cells, C] in patch order (a region's cells are consecutive rows) → each region's maximum [B·R, C]. */
