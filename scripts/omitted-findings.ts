@@ -10,6 +10,7 @@ import { extractFacts } from '../src/corpus/factExtractor.ts';
 import { FINDING_TYPES } from '../src/corpus/schema.ts';
 import { loadEvalModel } from '../src/eval/models.ts';
 import { freshTestSet } from '../src/eval/testSet.ts';
+import { PAGE_DECODING } from '../src/inference/pageDecoding.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '901' }, n: { type: 'string', default: '2500' }, types: { type: 'string', default: FINDING_TYPES.join(',') } } });
 const types = values.types.split(',');
@@ -21,7 +22,7 @@ const items = freshTestSet(Number(values.seed), Number(values.n)).filter((it) =>
 console.log(`fresh seed ${values.seed}, first ${values.n} studies: ${items.length} whose text omits a finding of ${types.join(', ')}`);
 console.log('model directory | omitted type: studies, named, named with its place (the page\'s decoding)');
 for (const dir of positionals) {
-  const model = await loadEvalModel(dir, { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true });
+  const model = await loadEvalModel(dir, PAGE_DECODING);
   const tally = new Map<string, [number, number, number]>();
   for (const item of items) {
     const f = omitted(item)!;

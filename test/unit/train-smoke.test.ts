@@ -21,6 +21,7 @@ import { trainGenerative } from '../../src/training/generativePipeline.ts';
 import { fineTuneRetrievalModel } from '../../src/training/rewardPipeline.ts';
 import { writeAdversarialReport } from '../../src/eval/adversarialReport.ts';
 import { withDotFilter } from '../../src/inference/models/imageEncoder.ts';
+import { PAGE_DECODING } from '../../src/inference/pageDecoding.ts';
 
 // The setup every training command starts with: wasm, the fast matMul gradient and the heap-view slices.
 beforeAll(useWasmForTraining);
@@ -77,7 +78,7 @@ describe('training smoke test', () => {
     // behind; the same input and options give the same tokens.
     const ids = (r: { tokens: { id: number }[] }) => r.tokens.map((t) => t.id);
     const first = ids(await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0, maxLength: 12 }));
-    const pageDefault = { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true, maxLength: 12 };
+    const pageDefault = { ...PAGE_DECODING, maxLength: 12 };
     const firstDefault = ids(await summarizer.summarize(input, pageDefault));
     for (let i = 0; i < 47; i++) {
       const again = await summarizer.summarize(input, { beamSize: 1 + (i % 3), lengthPenalty: 0.7, balancedBrackets: i % 2 === 1, sequentialItems: i % 2 === 1, salientItems: i % 2 === 1, maxLength: 12 });

@@ -1,5 +1,6 @@
 /** The model and the summary: loading the model, streaming a summary's tokens, the token on display, the settings. */
 import { peakRegion } from '../../eval/pointing.ts';
+import { PAGE_DECODING } from '../../inference/pageDecoding.ts';
 import type { PassageView, SummarySettings, SummaryTimingsView, WorkerError } from '../../workers/protocol.ts';
 import { isWorkerError, type Slice, type WorkerLink } from './slice.ts';
 
@@ -78,7 +79,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
   return (set, get) => ({
     model: { status: 'idle' },
     summary: EMPTY_SUMMARY,
-    settings: { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true, k: 3, maxLength: 96 },
+    settings: { ...PAGE_DECODING, k: 3, maxLength: 96 },
     async loadModel(base) {
       session.modelBase = base;
       set({ model: { status: 'loading', base, loaded: 0 } });

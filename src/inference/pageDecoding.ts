@@ -1,0 +1,6 @@
+/**
+ * How the page decodes a summary unless the person changes it: beam 3 with the bracket, item-number and
+ * salient-item constraints (docs/models.md, "Balanced brackets, and beam search as the page's decoding").
+ * Scripts that measure "the page's decoding" read it too, so they cannot drift from the page.
+ */
+export const PAGE_DECODING = { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true } as const;
