@@ -45,6 +45,7 @@ export const TRAIN_OPTIONS = {
   thresholds: { type: 'boolean', default: false },
   'log-features': { type: 'boolean', default: false },
   'head-features': { type: 'boolean', default: false },
+  'filter-features': { type: 'boolean', default: false },
   'temporal-attention': { type: 'boolean', default: false },
   'own-text-findings': { type: 'boolean', default: false },
   'omitted-lobe-copies': { type: 'boolean', default: false },
@@ -102,9 +103,11 @@ export async function trainCommand(args: string[]): Promise<number> {
     ...(values['region-max'] ? { regionMax: true } : {}),
     ...(values['log-features'] ? { logFeatures: true } : {}),
     ...(values['head-features'] ? { headFeatures: true } : {}),
+    ...(values['filter-features'] ? { filterFeatures: true } : {}),
   };
   const stem = values['deep-stem'] ? withDeepStem(options) : options;
   const thresholded = values.thresholds ? withThresholds(stem) : stem;
+  if (values['filter-features'] && !values['dot-filter']) throw new UsageError('--filter-features reads the nodule filter channel: use it with --dot-filter');
   const encoder = values['dot-filter'] ? withDotFilter(thresholded) : thresholded;
   // The image-pretraining objectives, the same for --stage all and --stage image.
   const pretraining = {

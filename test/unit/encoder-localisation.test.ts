@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxesLobe, detectedAt, headLobe, headPeakHits, rocAuc, studyScores, tallyHeadPeaks } from '../../src/eval/encoderLocalisation.ts';
+import { boxesLobe, detectedAt, headLobe, headPeakHits, rocAuc, sidePeakHits, studyScores, tallyHeadPeaks } from '../../src/eval/encoderLocalisation.ts';
 import { DEFAULT_IMAGE_ENCODER } from '../../src/inference/models/imageEncoder.ts';
 
 // A 1 × 2 × 2 region grid over a 1-slice 4 × 4 volume: region (0, r, c) covers pixels x ∈ [2c, 2c+1], y ∈ [2r, 2r+1].
@@ -115,5 +115,16 @@ describe('detectedAt', () => {
     // at 10 % false alarms the cut is index 18: 18.5, 19, 19.5 and 30 are above it
     expect(detectedAt([18.5, 19, 19.5, 30], negatives, 0.1)).toBe(4);
     expect(detectedAt([1], [], 0.05)).toBeNaN();
+  });
+});
+
+describe('sidePeakHits', () => {
+  it('takes the peak among the regions of the finding’s side: the image’s left half for the patient’s right', () => {
+    // Regions 0 and 2 are column 0 (patient's right), 1 and 3 column 1; the largest value overall is region 1's.
+    const perRegion = [0.3, 0.9, 0.5, 0.8];
+    const right = { location: '右肺下叶' as const, boxes: [{ slice: 0, box: [0, 2, 1, 3] as [number, number, number, number] }] }; // region 2
+    const left = { location: '左肺下叶' as const, boxes: [{ slice: 0, box: [3, 3, 3, 3] as [number, number, number, number] }] }; // region 3
+    const rightUpper = { location: '右肺上叶' as const, boxes: [{ slice: 0, box: [0, 0, 1, 1] as [number, number, number, number] }] }; // region 0
+    expect(sidePeakHits(perRegion, shape, volume, [right, left, rightUpper])).toEqual([true, false, false]);
   });
 });
