@@ -3,9 +3,9 @@
  * on a split of the corpus the encoder did not train on: overall and per finding type; and how often the
  * type output names the finding's lobe through P(lobe | region) counted on the training split (`headLobe`).
  * Then the head as a study-level detector (`studyScores`): per type, the AUC of studies with it against
- * studies without it, and how many findings the text omits it detects at 5 % false alarms. For an encoder
- * with the nodule filter channel, also how often the filter's largest response per region (`filterMaximum`,
- * what `--filter-features` hands the decoder) peaks on each finding among the regions of its side (`sidePeakHits`).
+ * studies without it, and how many findings the text omits it detects at 5 % false alarms. Last, how often
+ * each fixed filter's largest response per region (`regionFilterMaxima`, what `--filter-features` hands the
+ * decoder; the encoder plays no part) peaks on each finding among the regions of its side (`sidePeakHits`).
  *   npx tsx scripts/encoder-localisation.ts --model models/retrieval-v16 [--seed 1] [--n 2000] [--split val|all]
  * (`--split all`: every study of the seed, for a fresh seed the encoder never saw.)
  */
@@ -13,10 +13,11 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { FINDING_TYPES } from '../src/corpus/schema.ts';
-import { generateStudy, studyGrid, type Study } from '../src/corpus/study.ts';
+import { generateStudy, studyGrid, studyModality, type Study } from '../src/corpus/study.ts';
 import { SPLITS, type Split } from '../src/corpus/splits.ts';
 import { detectedAt, headPeakHits, rocAuc, sidePeakHits, studyScores, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
-import { DEFAULT_IMAGE_ENCODER, encodeImage, filterMaximum, imageEncoderMismatch, regionGrid, regionLogits, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
+import { FILTER_COUNT, regionFilterMaxima } from '../src/inference/filterMaxima.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
 import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
 import { regionLobeTable } from '../src/training/regionLobes.ts';
@@ -46,12 +47,11 @@ const table = regionLobeTable(mapSplit(Number(values.seed), Number(values.n), 't
 const eachStudy = <T>(map: (s: Study) => T): T[] =>
   values.split === 'all' ? Array.from({ length: Number(values.n) }, (_, i) => map(generateStudy(Number(values.seed), i, { size: 256 }))) : mapSplit(Number(values.seed), Number(values.n), values.split as Split, 256, map);
 const studies = eachStudy((study) => {
-  const x = imageBatch([imageExample(study, config)]);
-  const logits = tf.tidy(() => regionLogits(w, encodeImage(w, config, x)).dataSync());
-  const filter = config.dotFilter ? sidePeakHits(tf.tidy(() => filterMaximum(x, config).dataSync()), shape, studyGrid(study), study.findings).map((hit, i) => ({ type: study.findings[i]!.type, hit })) : [];
-  x.dispose();
+  const logits = tf.tidy(() => regionLogits(w, encodeImage(w, config, imageBatch([imageExample(study, config)]))).dataSync());
+  const maxima = regionFilterMaxima(studyModality(study), studyGrid(study), config.grid, r);
+  const filters = Array.from({ length: FILTER_COUNT }, (_, f) => sidePeakHits(maxima.filter((_, i) => i % FILTER_COUNT === f), shape, studyGrid(study), study.findings));
   const omitted = study.omission?.what === 'finding' ? study.findings[study.omission.finding]!.type : undefined;
-  return { hits: headPeakHits(logits, shape, config, studyGrid(study), study.findings, table), filter, scores: studyScores(logits, config), types: study.findings.map((f) => f.type), omitted };
+  return { hits: headPeakHits(logits, shape, config, studyGrid(study), study.findings, table), filters, scores: studyScores(logits, config), types: study.findings.map((f) => f.type), omitted };
 });
 const hits = studies.flatMap((s) => s.hits);
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
@@ -75,11 +75,10 @@ for (const [k, type] of [...FINDING_TYPES, 'any finding'].entries()) {
   console.log(`${type.padEnd(20)} ${String(positives.length).padStart(5)} ${String(negatives.length).padStart(8)}  ${rocAuc(positives, negatives).toFixed(3)}   ${omitted.length}, ${detectedAt(omitted, negatives, 0.05)}`);
 }
 
-if (config.dotFilter) {
-  const filter = studies.flatMap((s) => s.filter);
-  console.log(`\nThe nodule filter's largest response per region, given the finding's side: peaks on the finding`);
-  for (const type of ['all', ...FINDING_TYPES]) {
-    const of = filter.filter((f) => type === 'all' || f.type === type);
-    if (of.length) console.log(`${type.padEnd(20)} ${String(of.length).padStart(5)}  ${pct(of.filter((f) => f.hit).length / of.length)} %`);
-  }
+console.log(`\nThe fixed filters' largest response per region (regionFilterMaxima), given the finding's side: peaks on the finding`);
+console.log(`${'finding type'.padEnd(20)}     n  nodule filter  ground-glass filter`);
+for (const type of ['all', ...FINDING_TYPES]) {
+  const of = studies.flatMap((s) => s.types.flatMap((t, i) => (type === 'all' || t === type ? [s.filters.map((hits) => hits[i]!)] : [])));
+  const rate = (f: number) => pct(of.filter((hits) => hits[f]).length / of.length);
+  if (of.length) console.log(`${type.padEnd(20)} ${String(of.length).padStart(5)}  ${rate(0)} %       ${rate(1)} %`);
 }

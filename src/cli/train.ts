@@ -107,7 +107,6 @@ export async function trainCommand(args: string[]): Promise<number> {
   };
   const stem = values['deep-stem'] ? withDeepStem(options) : options;
   const thresholded = values.thresholds ? withThresholds(stem) : stem;
-  if (values['filter-features'] && !values['dot-filter']) throw new UsageError('--filter-features reads the nodule filter channel: use it with --dot-filter');
   const encoder = values['dot-filter'] ? withDotFilter(thresholded) : thresholded;
   // The image-pretraining objectives, the same for --stage all and --stage image.
   const pretraining = {

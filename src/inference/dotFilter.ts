@@ -32,6 +32,11 @@ export const DOT_FILTER: DotFilterConfig = { sigmas: [0.75, 1.5, 2.5], halfAt: 1
 const LUNG_SIGMA = 3;
 const LUNG_BELOW_HU = -300;
 
+/** 1 where a slice's pixel lies in or beside the lungs (the slice smoothed at `LUNG_SIGMA` is below `LUNG_BELOW_HU`), else 0: where the fixed filters answer. */
+export function nearLungs(slice: Float32Array, h: number, w: number): Uint8Array {
+  return Uint8Array.from(gaussianBlur(slice, h, w, LUNG_SIGMA), (v) => (v < LUNG_BELOW_HU ? 1 : 0));
+}
+
 function gaussianKernel(sigma: number): Float32Array {
   const r = Math.max(1, Math.ceil(3 * sigma));
   const k = Float32Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
@@ -94,13 +99,13 @@ export function dotFilter(values: Float32Array, grid: Grid, c: DotFilterConfig):
   const out = new Float32Array(values.length);
   for (let z = 0; z < depth; z++) {
     const slice = values.subarray(z * h * w, (z + 1) * h * w);
-    const lung = gaussianBlur(slice, h, w, LUNG_SIGMA);
+    const lung = nearLungs(slice, h, w);
     const best = new Float32Array(h * w);
     for (const sigma of c.sigmas) {
       const r = dotResponse(gaussianBlur(slice, h, w, sigma), h, w, sigma);
       for (let i = 0; i < r.length; i++) if (r[i]! > best[i]!) best[i] = r[i]!;
     }
-    for (let i = 0; i < best.length; i++) out[z * h * w + i] = lung[i]! < LUNG_BELOW_HU ? best[i]! / (best[i]! + c.halfAt) : 0;
+    for (let i = 0; i < best.length; i++) out[z * h * w + i] = lung[i] ? best[i]! / (best[i]! + c.halfAt) : 0;
   }
   return out;
 }

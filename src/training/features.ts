@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureWidth, regionFeatures, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import type { Weights } from '../inference/models/weights.ts';
-import { imageBatch, type ImageExample } from './imageExamples.ts';
+import { filterBatch, imageBatch, type ImageExample } from './imageExamples.ts';
 
 export interface ImageFeatures {
   /** regions × width, row-major. */
@@ -15,7 +15,7 @@ export function cacheImageFeatures(w: Weights, c: ImageEncoderConfig, examples: 
   const out: ImageFeatures[] = [];
   for (let i = 0; i < examples.length; i += batch) {
     const part = examples.slice(i, i + batch);
-    const values = tf.tidy(() => regionFeatures(w, c, imageBatch(part)).dataSync() as Float32Array);
+    const values = tf.tidy(() => regionFeatures(w, c, imageBatch(part), filterBatch(part)).dataSync() as Float32Array);
     const per = values.length / part.length;
     const width = featureWidth(c);
     part.forEach((_, k) => out.push({ regions: values.slice(k * per, (k + 1) * per), regionCount: per / width, width }));

@@ -11,6 +11,7 @@ import { boxRegions } from '../eval/pointing.ts';
 import { studyGrid, studyModality, type Study } from '../corpus/study.ts';
 import { encoderInputOptions, headOutputs, regionGrid, toPatchOrder, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
 import { encoderInput, type Grid } from '../inference/preprocess.ts';
+import { regionFilterMaxima } from '../inference/filterMaxima.ts';
 
 export interface ImageExample {
   id: string;
@@ -20,6 +21,8 @@ export interface ImageExample {
   regionTargets: Uint8Array;
   /** Index of the first-listed finding's type, or FINDING_TYPES.length for a normal study. */
   category: number;
+  /** With `filterFeatures`: regions × FILTER_COUNT, the fixed filters' maxima (`regionFilterMaxima`). */
+  filterMaxima?: Float32Array;
 }
 
 /** The head outputs a finding switches on: its type, "any finding", and its lobe when the head predicts lobes (pleural findings have none). */
@@ -54,6 +57,11 @@ function encoderBytes(modality: Float32Array, volume: Grid, c: ImageEncoderConfi
   return toPatchOrder(image, c);
 }
 
+/** The fixed filters' maxima per region, where the encoder's readers take them (`filterFeatures`). */
+function filtersOf(modality: Float32Array, volume: Grid, c: ImageEncoderConfig): Pick<ImageExample, 'filterMaxima'> {
+  return c.filterFeatures ? { filterMaxima: regionFilterMaxima(modality, volume, c.grid, regionGrid(c)) } : {};
+}
+
 /** The center loss's class: the first fact's finding type, or "normal". */
 function categoryOf(facts: Fact[]): number {
   const first = facts[0]?.finding ?? 'normal';
@@ -63,11 +71,13 @@ function categoryOf(facts: Fact[]): number {
 /** A corpus study: region targets from its voxel labels. */
 export function imageExample(study: Study, c: ImageEncoderConfig): ImageExample {
   const volume = studyGrid(study);
+  const modality = studyModality(study);
   return {
     id: study.id,
-    image: encoderBytes(studyModality(study), volume, c),
+    image: encoderBytes(modality, volume, c),
     regionTargets: regionTargets(study.labels, study.findings.map((f) => findingChannels(f, c)), volume, regionGrid(c), headOutputs(c)),
     category: categoryOf(study.facts),
+    ...filtersOf(modality, volume, c),
   };
 }
 
@@ -88,7 +98,7 @@ export function boxTargets(findings: readonly FindingTruth[], volume: Grid, c: I
 
 /** A study from a dataset manifest: region targets from its ground-truth boxes, where it has them. */
 export function volumeExample(id: string, modality: Float32Array, volume: Grid, findings: readonly FindingTruth[], facts: Fact[], c: ImageEncoderConfig): ImageExample {
-  return { id, image: encoderBytes(modality, volume, c), regionTargets: boxTargets(findings, volume, c), category: categoryOf(facts) };
+  return { id, image: encoderBytes(modality, volume, c), regionTargets: boxTargets(findings, volume, c), category: categoryOf(facts), ...filtersOf(modality, volume, c) };
 }
 
 /**
@@ -131,7 +141,9 @@ export function mirrorExample(e: ImageExample, c: ImageEncoderConfig): ImageExam
     const w = region % r.width;
     targets[i] = e.regionTargets[(region + r.width - 1 - 2 * w) * outputs + k]!;
   }
-  return { ...e, image: Uint8Array.from(perm, (p) => e.image[p]!), regionTargets: targets };
+  // Pretraining mirrors; the filters' maxima are read by later stages, from unmirrored studies only.
+  const { filterMaxima: _unmirrored, ...rest } = e;
+  return { ...rest, image: Uint8Array.from(perm, (p) => e.image[p]!), regionTargets: targets };
 }
 
 /** Patch-ordered volumes [B, voxels·channels] in 0–1 (pretraining and the feature cache). */
@@ -140,4 +152,11 @@ export function imageBatch(examples: ImageExample[]): tf.Tensor2D {
     const flat = concatTyped(examples.map((e) => e.image), (n) => new Uint8Array(n));
     return tf.div(tf.tensor2d(flat, [examples.length, flat.length / examples.length], 'float32'), 255) as tf.Tensor2D;
   });
+}
+
+/** The examples' filter maxima [B, regions · FILTER_COUNT] (`filterFeatures`); undefined when they have none. */
+export function filterBatch(examples: ImageExample[]): tf.Tensor2D | undefined {
+  if (!examples[0]?.filterMaxima) return undefined;
+  const flat = concatTyped(examples.map((e) => e.filterMaxima!), (n) => new Float32Array(n));
+  return tf.tensor2d(flat, [examples.length, flat.length / examples.length]);
 }

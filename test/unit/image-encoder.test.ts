@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeImage, encoderInputOptions, featureWidth, filterMaximum, headOutputs, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionFeatures, regionGrid, regionLogits, regionMaximum, regionWidth, toPatchOrder, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
+import { encodeImage, encoderInputOptions, featureWidth, headOutputs, imageEncoderFlops, imageEncoderMismatch, initImageEncoder, kernelsOf, mixRegions, regionFeatures, regionGrid, regionLogits, regionMaximum, regionWidth, toPatchOrder, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../../src/inference/models/imageEncoder.ts';
 import { countParams, disposeWeights } from '../../src/inference/models/weights.ts';
 
 const small: ImageEncoderConfig = { grid: { depth: 8, height: 32, width: 32 }, channels: 2, widths: [4, 8, 8], findingTypes: 3 };
@@ -172,36 +172,23 @@ describe('image encoder', () => {
     disposeWeights(w);
   });
 
-  it('with filter features the retriever and decoder also read each region’s largest nodule filter response, and nothing of the windows', () => {
-    const filtered = withDotFilter(small);
-    const config: ImageEncoderConfig = { ...filtered, filterFeatures: true };
-    const n = 8 * 32 * 32;
-    // Voxel (d, h, w) in natural order: two windows as large as 5, the filter channel small but for one voxel per region.
-    const natural = new Float32Array(n * 3);
-    for (let i = 0; i < n; i++) natural.set([5, 5 * Math.cos(i), 0.2 * Math.abs(Math.sin(i * 0.37))], i * 3);
-    const peaks: [number, number, number, number][] = [[5, 3, 20, 0.9], [0, 30, 2, 0.7], [7, 17, 31, 0.6]]; // regions (0, 1), (1, 0), (1, 1)
-    for (const [d, h, w, v] of peaks) natural[((d * 32 + h) * 32 + w) * 3 + 2] = v;
-    const expected = [0, 0, 0, 0];
-    for (let i = 0; i < n; i++) {
-      const h = Math.floor(i / 32) % 32;
-      const w = i % 32;
-      const r = Math.floor(h / 16) * 2 + Math.floor(w / 16);
-      expected[r] = Math.max(expected[r]!, natural[i * 3 + 2]!);
-    }
-    const w = initImageEncoder(filtered, 4);
-    const x = tf.tensor2d(toPatchOrder(natural, filtered), [1, n * 3]);
-    const plain = tf.tidy(() => encodeImage(w, filtered, x).dataSync());
-    const read = tf.tidy(() => regionFeatures(w, config, x));
+  it('with filter features the retriever and decoder also read the fixed filters’ maxima, each region’s after its features', () => {
+    const config: ImageEncoderConfig = { ...small, filterFeatures: true };
+    const w = initImageEncoder(small, 4);
+    const x = tf.tensor2d(Float32Array.from({ length: voxels }, (_, i) => Math.cos(i * 0.37)), [1, voxels]);
+    const maxima = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]; // 4 regions × 2 filters
+    const plain = tf.tidy(() => encodeImage(w, small, x).dataSync());
+    const read = tf.tidy(() => regionFeatures(w, config, x, tf.tensor2d(maxima, [1, 8])));
     const width = regionWidth(small);
-    expect(featureWidth(config)).toBe(width + 1);
-    expect(read.shape).toEqual([1, 1, 2, 2, width + 1]);
+    expect(featureWidth(config)).toBe(width + 2);
+    expect(read.shape).toEqual([1, 1, 2, 2, width + 2]);
     const values = read.dataSync();
     for (let r = 0; r < 4; r++) {
-      for (let k = 0; k < width; k++) expect(values[r * (width + 1) + k]).toBeCloseTo(plain[r * width + k]!, 5);
-      expect(values[r * (width + 1) + width]).toBeCloseTo(expected[r]!, 6);
+      for (let k = 0; k < width; k++) expect(values[r * (width + 2) + k]).toBeCloseTo(plain[r * width + k]!, 5);
+      expect([values[r * (width + 2) + width], values[r * (width + 2) + width + 1]]).toEqual([Math.fround(maxima[2 * r]!), Math.fround(maxima[2 * r + 1]!)]);
     }
-    expect(expected.slice(1)).toEqual([0.9, 0.7, 0.6].map(Math.fround));
-    expect(() => filterMaximum(x, small)).toThrow(/needs the nodule filter channel/);
+    expect(() => regionFeatures(w, config, x)).toThrow(/filter maxima are needed/);
+    expect(imageEncoderMismatch(w, config)).toBeUndefined();
     read.dispose();
     x.dispose();
     disposeWeights(w);

@@ -25,6 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DOT_FILTER, type DotFilterConfig } from '../dotFilter.ts';
+import { FILTER_COUNT } from '../filterMaxima.ts';
 import { INPUT_WINDOWS, THRESHOLD_WINDOWS, type Grid, type InputOptions } from '../preprocess.ts';
 import { maxOverMiddleAxis } from '../tf/fastGradients.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
@@ -85,11 +86,11 @@ export interface ImageEncoderConfig {
    */
   headFeatures?: boolean;
   /**
-   * With `dotFilter`: the retriever and the decoder also read, per region, the nodule filter's largest
-   * response over the region's voxels, after the other features (absent: no, as in models trained before
-   * the option). Given the side the text names, the filter's peak lies on the solid nodule 85 % of the
-   * time and on the calcification every time (60 studies of seed 555), where the encoder trained on it
-   * (v24, v34) localises half of them: its strided convolutions sum a region's cells, and the maximum is lost.
+   * The retriever and the decoder also read, per region, the largest response of two fixed filters run on
+   * the volume (`regionFilterMaxima`: the nodule filter and the ground-glass filter), after the other
+   * features (absent: no, as in models trained before the option). Given the side the text names, their
+   * peaks lie on solid nodules, calcifications and ground-glass nodules far more often than the learned
+   * encoder's head does: its strided convolutions sum a region's cells, and the maximum is lost.
    */
   filterFeatures?: boolean;
 }
@@ -152,7 +153,7 @@ export const kernelsOf = (c: ImageEncoderConfig): Kernel[] => c.kernels ?? KERNE
 export const regionWidth = (c: ImageEncoderConfig): number => c.widths.at(-1)!;
 
 /** The width of what the retriever and decoder read per region (`regionFeatures`): the feature, the head's outputs with `headFeatures`, the filter's maximum with `filterFeatures`. */
-export const featureWidth = (c: ImageEncoderConfig): number => regionWidth(c) + (c.headFeatures ? headOutputs(c) : 0) + (c.filterFeatures ? 1 : 0);
+export const featureWidth = (c: ImageEncoderConfig): number => regionWidth(c) + (c.headFeatures ? headOutputs(c) : 0) + (c.filterFeatures ? FILTER_COUNT : 0);
 
 /** The convolutions before the last each followed by a pointwise one (depth at matMul cost). */
 const mixedAfter = (c: ImageEncoderConfig, i: number): boolean => i < c.widths.length - 1;
@@ -272,29 +273,16 @@ export function encodeImage(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): 
  * What the retriever and the decoder read per region [B, D', H', W', featureWidth]: `encodeImage`'s features,
  * through log(1 + x) with `logFeatures` (they are ≥ 0, after ReLUs), then with `headFeatures` the head's
  * probabilities, computed from the unmapped features as in pretraining, then with `filterFeatures` the
- * nodule filter's maximum (`filterMaximum`).
+ * fixed filters' maxima `filters` [B, regions · FILTER_COUNT] (`regionFilterMaxima`, one row per volume).
  */
-export function regionFeatures(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D): tf.Tensor5D {
+export function regionFeatures(w: Weights, c: ImageEncoderConfig, x: tf.Tensor2D, filters?: tf.Tensor2D): tf.Tensor5D {
+  if (c.filterFeatures && !filters) throw new Error('filterFeatures: the regions\' filter maxima are needed (regionFilterMaxima)');
   return tf.tidy(() => {
     const regions = encodeImage(w, c, x);
     const read = c.logFeatures ? tf.log1p(regions) : regions;
-    const parts = [read, ...(c.headFeatures ? [tf.sigmoid(regionLogits(w, regions))] : []), ...(c.filterFeatures ? [filterMaximum(x, c)] : [])];
+    const [batch, d, h, wd] = regions.shape;
+    const parts = [read, ...(c.headFeatures ? [tf.sigmoid(regionLogits(w, regions))] : []), ...(c.filterFeatures ? [tf.reshape(filters!, [batch, d, h, wd, FILTER_COUNT])] : [])];
     return parts.length > 1 ? (tf.concat(parts, 4) as tf.Tensor5D) : read;
-  });
-}
-
-/**
- * Volumes in patch order [B, D·H·W·C] → the nodule filter's largest response in each region [B, D', H', W', 1].
- * In patch order a region's voxels are consecutive, each with its C channels, the filter's last.
- */
-export function filterMaximum(x: tf.Tensor2D, c: ImageEncoderConfig): tf.Tensor5D {
-  if (!c.dotFilter) throw new Error('filterFeatures needs the nodule filter channel (dotFilter)');
-  return tf.tidy(() => {
-    const r = regionGrid(c);
-    const regions = r.depth * r.height * r.width;
-    const voxels = x.shape[1] / (regions * c.channels);
-    const filter = tf.slice(tf.reshape(x, [x.shape[0] * regions, voxels, c.channels]), [0, 0, c.channels - 1], [-1, -1, 1]);
-    return tf.reshape(tf.max(filter, [1, 2]), [x.shape[0], r.depth, r.height, r.width, 1]) as tf.Tensor5D;
   });
 }
 
