@@ -7,7 +7,7 @@
 import { generateStudy, studyGrid, studyModality } from '../src/corpus/study.ts';
 import { DOT_FILTER } from '../src/inference/dotFilter.ts';
 import { DEFAULT_IMAGE_ENCODER } from '../src/inference/models/imageEncoder.ts';
-import { encoderInput } from '../src/inference/preprocess.ts';
+import { encoderChannels, resample } from '../src/inference/preprocess.ts';
 import { median } from './stats.ts';
 
 export async function corpusBench(): Promise<void> {
@@ -28,7 +28,7 @@ export async function corpusBench(): Promise<void> {
   const studies = Array.from({ length: Math.min(count, 20) }, (_, i) => generateStudy(90210, i));
   const input = (dot: boolean) => median(studies.map((st) => {
     const t = performance.now();
-    encoderInput(studyModality(st), studyGrid(st), DEFAULT_IMAGE_ENCODER.grid, dot ? { dot: DOT_FILTER } : {});
+    encoderChannels(resample(studyModality(st), studyGrid(st), DEFAULT_IMAGE_ENCODER.grid), DEFAULT_IMAGE_ENCODER.grid, dot ? { dot: DOT_FILTER } : {});
     return performance.now() - t;
   }));
   const plain = input(false);

@@ -126,15 +126,13 @@ export function detectedAt(scores: readonly number[], negatives: readonly number
 }
 
 /**
- * Does one value per region (the nodule filter's largest response, `filterMaximum`) peak on each finding,
+ * Does one value per region (a fixed filter's largest response, `regionFilterMaxima`) peak on each finding,
  * given the side the finding lies on, as a text that names the side but not the lobe tells? The peak is
  * taken over the region columns of that side (the patient's right is the image's left half).
  */
 export function sidePeakHits(perRegion: ArrayLike<number>, regionShape: readonly [number, number, number], volume: { depth: number; height: number; width: number }, findings: readonly Pick<FindingTruth, 'location' | 'boxes'>[]): boolean[] {
   const rw = regionShape[2];
-  return findings.map((f) => {
-    const right = f.location.startsWith('右');
-    const onSide = Float32Array.from(perRegion, (v, i) => ((i % rw < rw / 2) === right ? v : -Infinity));
-    return regionHits(peakRegion(onSide, regionShape), regionShape, volume, f.boxes);
-  });
+  const peakOn = (right: boolean) => peakRegion(Float32Array.from(perRegion, (v, i) => ((i % rw < rw / 2) === right ? v : -Infinity)), regionShape);
+  const peaks = { right: peakOn(true), left: peakOn(false) };
+  return findings.map((f) => regionHits(f.location.startsWith('右') ? peaks.right : peaks.left, regionShape, volume, f.boxes));
 }

@@ -8,17 +8,16 @@
  */
 import { DOT_FILTER, dotFilter } from './dotFilter.ts';
 import { GROUND_GLASS_FILTER, groundGlassFilter } from './groundGlassFilter.ts';
-import { resample, type Grid } from './preprocess.ts';
+import type { Grid } from './preprocess.ts';
 
 /** The filters, in the order their maxima are read: nodule, ground glass. */
 export const FILTER_COUNT = 2;
 
 /**
- * Modality values on their grid → each region's filter maxima, regions × `FILTER_COUNT` (regions in
- * slice-row-column order), the filters run on the grid `to` that the region grid `r` divides.
+ * Modality values resampled to the encoder's grid `to` (`resample`, as the encoder's input reads them) →
+ * each region's filter maxima, regions × `FILTER_COUNT` (regions in slice-row-column order; `r` divides `to`).
  */
-export function regionFilterMaxima(modality: Float32Array, from: Grid, to: Grid, r: Grid): Float32Array {
-  const small = resample(modality, from, to);
+export function regionFilterMaxima(small: Float32Array, to: Grid, r: Grid): Float32Array {
   const maps = [dotFilter(small, to, DOT_FILTER), groundGlassFilter(small, to, GROUND_GLASS_FILTER)];
   const out = new Float32Array(r.depth * r.height * r.width * FILTER_COUNT);
   for (let d = 0; d < to.depth; d++)

@@ -83,11 +83,14 @@ export interface InputOptions {
   dot?: DotFilterConfig;
 }
 
-/** The encoder input: channels-last [depth, height, width, windows (then the thresholds, then the nodule filter, where asked)], flattened. */
-export function encoderInput(modality: Float32Array, from: Grid, to: Grid, o: InputOptions = {}): Float32Array {
-  const small = resample(modality, from, to);
+/**
+ * The encoder input from modality values already resampled to the encoder's grid (`resample`, done once per
+ * study: the fixed filters' maxima read the same values): channels-last [depth, height, width, windows (then
+ * the thresholds, then the nodule filter, where asked)], flattened.
+ */
+export function encoderChannels(small: Float32Array, grid: Grid, o: InputOptions = {}): Float32Array {
   const windows = [...INPUT_WINDOWS, ...(o.thresholds ? THRESHOLD_WINDOWS : [])];
-  const channels = [...windows.map((w) => applyWindow(small, w)), ...(o.dot ? [dotFilter(small, to, o.dot)] : [])];
+  const channels = [...windows.map((w) => applyWindow(small, w)), ...(o.dot ? [dotFilter(small, grid, o.dot)] : [])];
   const out = new Float32Array(small.length * channels.length);
   for (let i = 0; i < small.length; i++) for (let c = 0; c < channels.length; c++) out[i * channels.length + c] = channels[c]![i]!;
   return out;

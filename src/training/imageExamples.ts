@@ -10,7 +10,7 @@ import { FINDING_TYPES, lobeIndex, type Fact, type FindingTruth } from '../corpu
 import { boxRegions } from '../eval/pointing.ts';
 import { studyGrid, studyModality, type Study } from '../corpus/study.ts';
 import { encoderInputOptions, headOutputs, regionGrid, toPatchOrder, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
-import { encoderInput, type Grid } from '../inference/preprocess.ts';
+import { encoderChannels, resample, type Grid } from '../inference/preprocess.ts';
 import { regionFilterMaxima } from '../inference/filterMaxima.ts';
 
 export interface ImageExample {
@@ -49,17 +49,18 @@ export function regionTargets(labels: Uint8Array, channels: number[][], volume: 
   return out;
 }
 
-/** The encoder's input for a volume, quantised to bytes, in patch order. */
-function encoderBytes(modality: Float32Array, volume: Grid, c: ImageEncoderConfig): Uint8Array {
-  const input = encoderInput(modality, volume, c.grid, encoderInputOptions(c));
+/** The encoder's input for a volume resampled to its grid, quantised to bytes, in patch order. */
+function encoderBytes(small: Float32Array, c: ImageEncoderConfig): Uint8Array {
+  const input = encoderChannels(small, c.grid, encoderInputOptions(c));
   const image = new Uint8Array(input.length);
   for (let i = 0; i < input.length; i++) image[i] = Math.round(input[i]! * 255);
   return toPatchOrder(image, c);
 }
 
-/** The fixed filters' maxima per region, where the encoder's readers take them (`filterFeatures`). */
-function filtersOf(modality: Float32Array, volume: Grid, c: ImageEncoderConfig): Pick<ImageExample, 'filterMaxima'> {
-  return c.filterFeatures ? { filterMaxima: regionFilterMaxima(modality, volume, c.grid, regionGrid(c)) } : {};
+/** A volume's image and, where the encoder's readers take them (`filterFeatures`), its fixed filters' maxima per region: one resampling for both. */
+function imageAndFilters(modality: Float32Array, volume: Grid, c: ImageEncoderConfig): Pick<ImageExample, 'image' | 'filterMaxima'> {
+  const small = resample(modality, volume, c.grid);
+  return { image: encoderBytes(small, c), ...(c.filterFeatures ? { filterMaxima: regionFilterMaxima(small, c.grid, regionGrid(c)) } : {}) };
 }
 
 /** The center loss's class: the first fact's finding type, or "normal". */
@@ -71,13 +72,11 @@ function categoryOf(facts: Fact[]): number {
 /** A corpus study: region targets from its voxel labels. */
 export function imageExample(study: Study, c: ImageEncoderConfig): ImageExample {
   const volume = studyGrid(study);
-  const modality = studyModality(study);
   return {
     id: study.id,
-    image: encoderBytes(modality, volume, c),
+    ...imageAndFilters(studyModality(study), volume, c),
     regionTargets: regionTargets(study.labels, study.findings.map((f) => findingChannels(f, c)), volume, regionGrid(c), headOutputs(c)),
     category: categoryOf(study.facts),
-    ...filtersOf(modality, volume, c),
   };
 }
 
@@ -98,7 +97,7 @@ export function boxTargets(findings: readonly FindingTruth[], volume: Grid, c: I
 
 /** A study from a dataset manifest: region targets from its ground-truth boxes, where it has them. */
 export function volumeExample(id: string, modality: Float32Array, volume: Grid, findings: readonly FindingTruth[], facts: Fact[], c: ImageEncoderConfig): ImageExample {
-  return { id, image: encoderBytes(modality, volume, c), regionTargets: boxTargets(findings, volume, c), category: categoryOf(facts), ...filtersOf(modality, volume, c) };
+  return { id, ...imageAndFilters(modality, volume, c), regionTargets: boxTargets(findings, volume, c), category: categoryOf(facts) };
 }
 
 /**

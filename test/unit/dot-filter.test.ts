@@ -1,7 +1,7 @@
 /** The nodule ("dot") filter against values worked out by hand (Li et al. 2003; see dotFilter.ts). */
 import { describe, expect, it } from 'vitest';
 import { dotFilter, dotResponse, gaussianBlur } from '../../src/inference/dotFilter.ts';
-import { encoderInput } from '../../src/inference/preprocess.ts';
+import { encoderChannels } from '../../src/inference/preprocess.ts';
 
 const N = 41;
 const C = 20;
@@ -38,9 +38,9 @@ describe('dot filter', () => {
   it('is the third input channel when the encoder asks for it', () => {
     const grid = { depth: 1, height: N, width: N };
     const values = slice(blob(800, 3));
-    const x = encoderInput(values, grid, grid, { dot: { sigmas: [3], halfAt: 200 } });
+    const x = encoderChannels(values, grid, { dot: { sigmas: [3], halfAt: 200 } });
     expect(x.length).toBe(N * N * 3);
     expect(x[(C * N + C) * 3 + 2]).toBeCloseTo(dotFilter(values, grid, { sigmas: [3], halfAt: 200 })[C * N + C]!, 6);
-    expect(encoderInput(values, grid, grid).length).toBe(N * N * 2);
+    expect(encoderChannels(values, grid).length).toBe(N * N * 2);
   });
 });

@@ -47,7 +47,7 @@ describe('the fixed filters’ maxima per region', () => {
     for (let z = 0; z < 2; z++) volume.set(slice(disc(8, 24, 3, 40)), z * N * N);
     for (let z = 2; z < 4; z++) volume.set(slice(disc(24, 8, 5, -580)), z * N * N);
     const regions = { depth: 2, height: 2, width: 2 };
-    const maxima = regionFilterMaxima(volume, grid, grid, regions);
+    const maxima = regionFilterMaxima(volume, grid, regions);
     expect(maxima.length).toBe(8 * FILTER_COUNT);
     const of = (f: number) => Array.from({ length: 8 }, (_, r) => maxima[r * FILTER_COUNT + f]!);
     const peak = (v: number[]) => v.indexOf(Math.max(...v));

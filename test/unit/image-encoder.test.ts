@@ -120,7 +120,7 @@ describe('image encoder', () => {
     disposeWeights(w);
   });
 
-  it('thresholds add two input channels after the windows, the nodule filter one more after them; encoderInput computes what the config reads', () => {
+  it('thresholds add two input channels after the windows, the nodule filter one more after them; encoderChannels computes what the config reads', () => {
     expect(withThresholds(small).channels).toBe(4);
     expect(withDotFilter(small).channels).toBe(3);
     const both = withDotFilter(withThresholds(small));

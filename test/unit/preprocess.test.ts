@@ -1,6 +1,6 @@
 /** Resampling and windowing against hand-computed values. */
 import { describe, expect, it } from 'vitest';
-import { applyWindow, encoderInput, resample } from '../../src/inference/preprocess.ts';
+import { applyWindow, encoderChannels, resample } from '../../src/inference/preprocess.ts';
 
 describe('preprocess', () => {
   it('area-averages when downsampling, with fractional overlaps', () => {
@@ -20,13 +20,13 @@ describe('preprocess', () => {
     expect(Array.from(applyWindow(new Float32Array([-1350, -600, 150, 2000]), { center: -600, width: 1500 }))).toEqual([0, 0.5, 1, 1]);
   });
   it('builds channels-last input, one channel per window', () => {
-    const x = encoderInput(new Float32Array([-600, 40]), { depth: 1, height: 1, width: 2 }, { depth: 1, height: 1, width: 2 });
+    const x = encoderChannels(new Float32Array([-600, 40]), { depth: 1, height: 1, width: 2 });
     // Lung window (−600 / 1500): −600 → 0.5, 40 → 1390/1500. Mediastinal (40 / 400): −600 → 0, 40 → 0.5.
     expect(Array.from(x).map((v) => +v.toFixed(4))).toEqual([0.5, 0, 0.9267, 0.5]);
   });
   it('with thresholds adds calcium (130 → 0, 330 → 1 HU) and low attenuation (−930 → 0, −970 → 1 HU) after the windows', () => {
     const hu = [-1000, -960, -855, 40, 230, 720];
-    const x = encoderInput(new Float32Array(hu), { depth: 1, height: 1, width: 6 }, { depth: 1, height: 1, width: 6 }, { thresholds: true });
+    const x = encoderChannels(new Float32Array(hu), { depth: 1, height: 1, width: 6 }, { thresholds: true });
     const thresholds = hu.map((_, i) => [x[i * 4 + 2]!, x[i * 4 + 3]!].map((v) => +v.toFixed(4)));
     // Calcium: (v − 130) / 200 clamped; low attenuation: (v + 930) / −40 clamped.
     expect(thresholds).toEqual([[0, 1], [0, 0.75], [0, 0], [0, 0], [0.5, 0], [1, 0]]);

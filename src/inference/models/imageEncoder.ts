@@ -112,7 +112,7 @@ export function withThresholds(c: ImageEncoderConfig): ImageEncoderConfig {
   return { ...c, channels: inputChannels({ ...c, thresholds: true }), thresholds: true };
 }
 
-/** What `encoderInput` must compute for `c` beside the windows. */
+/** What `encoderChannels` must compute for `c` beside the windows. */
 export function encoderInputOptions(c: ImageEncoderConfig): InputOptions {
   return { ...(c.thresholds ? { thresholds: true } : {}), ...(c.dotFilter ? { dot: c.dotFilter } : {}) };
 }
@@ -152,7 +152,7 @@ export const kernelsOf = (c: ImageEncoderConfig): Kernel[] => c.kernels ?? KERNE
 /** The width of a region's feature: the last convolution's. */
 export const regionWidth = (c: ImageEncoderConfig): number => c.widths.at(-1)!;
 
-/** The width of what the retriever and decoder read per region (`regionFeatures`): the feature, the head's outputs with `headFeatures`, the filter's maximum with `filterFeatures`. */
+/** The width of what the retriever and decoder read per region (`regionFeatures`): the feature, the head's outputs with `headFeatures`, the filters' maxima with `filterFeatures`. */
 export const featureWidth = (c: ImageEncoderConfig): number => regionWidth(c) + (c.headFeatures ? headOutputs(c) : 0) + (c.filterFeatures ? FILTER_COUNT : 0);
 
 /** The convolutions before the last each followed by a pointwise one (depth at matMul cost). */
