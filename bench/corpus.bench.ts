@@ -2,11 +2,13 @@
  * Rendering training studies straight to arrays (256 × 256, 20–28 slices, no files): median ms per study
  * and the time for 5,000 studies, measured on TUWEN_BENCH_STUDIES studies (default 100) and projected
  * when fewer than 5,000 were rendered. Then the image encoder's input per study (resampling to 32 × 128 × 128
- * and two windows), without and with the nodule filter's channel (`--dot-filter`).
+ * and two windows), without and with the nodule filter's channel (`--dot-filter`), and the fixed filters'
+ * region maxima on the study's own slices (`--filter-features`).
  */
 import { generateStudy, studyGrid, studyModality } from '../src/corpus/study.ts';
 import { DOT_FILTER } from '../src/inference/dotFilter.ts';
-import { DEFAULT_IMAGE_ENCODER } from '../src/inference/models/imageEncoder.ts';
+import { regionFilterMaxima } from '../src/inference/filterMaxima.ts';
+import { DEFAULT_IMAGE_ENCODER, regionGrid } from '../src/inference/models/imageEncoder.ts';
 import { encoderChannels, resample } from '../src/inference/preprocess.ts';
 import { median } from './stats.ts';
 
@@ -25,13 +27,20 @@ export async function corpusBench(): Promise<void> {
   console.log(`  median ${median(times).toFixed(1)} ms/study, mean ${((total / count) * 1000).toFixed(1)} ms/study`);
   console.log(`  5,000 studies: ${(per5000 / 60).toFixed(1)} min${count < 5000 ? ' (projected)' : ' (measured)'}; budget 10 min → ratio ${(per5000 / 600).toFixed(2)}`);
 
-  const studies = Array.from({ length: Math.min(count, 20) }, (_, i) => generateStudy(90210, i));
-  const input = (dot: boolean) => median(studies.map((st) => {
+  // Modality values (HU) worked out beforehand: rendering does that once for the input and the filters.
+  const volumes = Array.from({ length: Math.min(count, 20) }, (_, i) => generateStudy(90210, i)).map((st) => ({ hu: studyModality(st), grid: studyGrid(st) }));
+  const input = (dot: boolean) => median(volumes.map((v) => {
     const t = performance.now();
-    encoderChannels(resample(studyModality(st), studyGrid(st), DEFAULT_IMAGE_ENCODER.grid), DEFAULT_IMAGE_ENCODER.grid, dot ? { dot: DOT_FILTER } : {});
+    encoderChannels(resample(v.hu, v.grid, DEFAULT_IMAGE_ENCODER.grid), DEFAULT_IMAGE_ENCODER.grid, dot ? { dot: DOT_FILTER } : {});
     return performance.now() - t;
   }));
   const plain = input(false);
   const withDot = input(true);
-  console.log(`\nEncoder input (32 × 128 × 128), ${studies.length} studies: median ${plain.toFixed(1)} ms/study with two windows, ${withDot.toFixed(1)} ms with the nodule filter (× ${(withDot / plain).toFixed(2)}); 2,000 studies on 2 render threads: +${((2000 * (withDot - plain)) / 2 / 60000).toFixed(1)} min`);
+  console.log(`\nEncoder input (32 × 128 × 128), ${volumes.length} studies: median ${plain.toFixed(1)} ms/study with two windows, ${withDot.toFixed(1)} ms with the nodule filter (× ${(withDot / plain).toFixed(2)}); 2,000 studies on 2 render threads: +${((2000 * (withDot - plain)) / 2 / 60000).toFixed(1)} min`);
+  const maxima = median(volumes.map((v) => {
+    const t = performance.now();
+    regionFilterMaxima(v.hu, v.grid, DEFAULT_IMAGE_ENCODER.grid, regionGrid(DEFAULT_IMAGE_ENCODER));
+    return performance.now() - t;
+  }));
+  console.log(`Fixed filters' region maxima (--filter-features, on the study's slices at 128²): median ${maxima.toFixed(1)} ms/study (× ${(maxima / plain).toFixed(2)} the two-window input); 2,000 studies on 2 render threads: +${((2000 * maxima) / 2 / 60000).toFixed(1)} min`);
 }

@@ -18,7 +18,6 @@ import { SPLITS, type Split } from '../src/corpus/splits.ts';
 import { detectedAt, headPeakHits, rocAuc, sidePeakHits, studyScores, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
 import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { FILTER_COUNT, regionFilterMaxima } from '../src/inference/filterMaxima.ts';
-import { resample } from '../src/inference/preprocess.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
 import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
 import { regionLobeTable } from '../src/training/regionLobes.ts';
@@ -49,7 +48,7 @@ const eachStudy = <T>(map: (s: Study) => T): T[] =>
   values.split === 'all' ? Array.from({ length: Number(values.n) }, (_, i) => map(generateStudy(Number(values.seed), i, { size: 256 }))) : mapSplit(Number(values.seed), Number(values.n), values.split as Split, 256, map);
 const studies = eachStudy((study) => {
   const logits = tf.tidy(() => regionLogits(w, encodeImage(w, config, imageBatch([imageExample(study, config)]))).dataSync());
-  const maxima = regionFilterMaxima(resample(studyModality(study), studyGrid(study), config.grid), config.grid, r);
+  const maxima = regionFilterMaxima(studyModality(study), studyGrid(study), config.grid, r);
   const filters = Array.from({ length: FILTER_COUNT }, (_, f) => sidePeakHits(maxima.filter((_, i) => i % FILTER_COUNT === f), shape, studyGrid(study), study.findings));
   const omitted = study.omission?.what === 'finding' ? study.findings[study.omission.finding]!.type : undefined;
   return { hits: headPeakHits(logits, shape, config, studyGrid(study), study.findings, table), filters, scores: studyScores(logits, config), types: study.findings.map((f) => f.type), omitted };

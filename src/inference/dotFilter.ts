@@ -33,8 +33,16 @@ const LUNG_SIGMA = 3;
 const LUNG_BELOW_HU = -300;
 
 /** 1 where a slice's pixel lies in or beside the lungs (the slice smoothed at `LUNG_SIGMA` is below `LUNG_BELOW_HU`), else 0: where the fixed filters answer. */
-export function nearLungs(slice: Float32Array, h: number, w: number): Uint8Array {
+function nearLungs(slice: Float32Array, h: number, w: number): Uint8Array {
   return Uint8Array.from(gaussianBlur(slice, h, w, LUNG_SIGMA), (v) => (v < LUNG_BELOW_HU ? 1 : 0));
+}
+
+/** `nearLungs` for every slice of a volume on `grid`: worked out once where both fixed filters run. */
+export function lungMask(values: Float32Array, grid: Grid): Uint8Array {
+  const plane = grid.height * grid.width;
+  const out = new Uint8Array(values.length);
+  for (let z = 0; z < grid.depth; z++) out.set(nearLungs(values.subarray(z * plane, (z + 1) * plane), grid.height, grid.width), z * plane);
+  return out;
 }
 
 function gaussianKernel(sigma: number): Float32Array {
@@ -93,19 +101,18 @@ export function dotResponse(smoothed: Float32Array, h: number, w: number, sigma:
   return out;
 }
 
-/** The filter over a volume on `grid` (modality values, depth × height × width): [0, 1) per voxel. */
-export function dotFilter(values: Float32Array, grid: Grid, c: DotFilterConfig): Float32Array {
+/** The filter over a volume on `grid` (modality values, depth × height × width): [0, 1) per voxel; `lungs` is the volume's `lungMask`. */
+export function dotFilter(values: Float32Array, grid: Grid, c: DotFilterConfig, lungs = lungMask(values, grid)): Float32Array {
   const { depth, height: h, width: w } = grid;
   const out = new Float32Array(values.length);
   for (let z = 0; z < depth; z++) {
     const slice = values.subarray(z * h * w, (z + 1) * h * w);
-    const lung = nearLungs(slice, h, w);
     const best = new Float32Array(h * w);
     for (const sigma of c.sigmas) {
       const r = dotResponse(gaussianBlur(slice, h, w, sigma), h, w, sigma);
       for (let i = 0; i < r.length; i++) if (r[i]! > best[i]!) best[i] = r[i]!;
     }
-    for (let i = 0; i < best.length; i++) out[z * h * w + i] = lung[i] ? best[i]! / (best[i]! + c.halfAt) : 0;
+    for (let i = 0; i < best.length; i++) out[z * h * w + i] = lungs[z * h * w + i] ? best[i]! / (best[i]! + c.halfAt) : 0;
   }
   return out;
 }

@@ -25,25 +25,34 @@ export const INPUT_WINDOWS = [
 export function resample(values: Float32Array, from: Grid, to: Grid): Float32Array {
   const alongAxis = (input: Float32Array, shape: number[], axis: number, size: number): Float32Array => {
     const n = shape[axis]!;
-    const outShape = [...shape];
-    outShape[axis] = size;
+    if (n === size) return input; // every weight would be 1: the same values
     const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
     const out = new Float32Array(outer * size * stride);
+    // The input voxels each output voxel covers and their weights, worked out once for every row: output o
+    // reads voxels index[k], k from start[o] to start[o + 1].
     const scale = n / size;
+    const start = [0];
+    const index: number[] = [];
+    const weight: number[] = [];
     for (let o = 0; o < size; o++) {
       const lo = o * scale;
       const hi = (o + 1) * scale;
       for (let i = Math.floor(lo); i < Math.min(n, Math.ceil(hi)); i++) {
         const w = (Math.min(hi, i + 1) - Math.max(lo, i)) / scale;
-        if (w <= 0) continue;
-        for (let a = 0; a < outer; a++) {
-          const src = (a * n + i) * stride;
-          const dst = (a * size + o) * stride;
+        if (w > 0) index.push(i), weight.push(w);
+      }
+      start.push(index.length);
+    }
+    for (let a = 0; a < outer; a++)
+      for (let o = 0; o < size; o++) {
+        const dst = (a * size + o) * stride;
+        for (let k = start[o]!; k < start[o + 1]!; k++) {
+          const src = (a * n + index[k]!) * stride;
+          const w = weight[k]!;
           for (let s = 0; s < stride; s++) out[dst + s]! += w * input[src + s]!;
         }
       }
-    }
     return out;
   };
   let shape = [from.depth, from.height, from.width];
@@ -53,7 +62,7 @@ export function resample(values: Float32Array, from: Grid, to: Grid): Float32Arr
     shape = [...shape];
     shape[axis] = size;
   });
-  return v;
+  return v === values ? values.slice() : v; // a new array, as when any axis changes
 }
 
 /**
@@ -84,8 +93,7 @@ export interface InputOptions {
 }
 
 /**
- * The encoder input from modality values already resampled to the encoder's grid (`resample`, done once per
- * study: the fixed filters' maxima read the same values): channels-last [depth, height, width, windows (then
+ * The encoder input from modality values resampled to the encoder's grid (`resample`): channels-last [depth, height, width, windows (then
  * the thresholds, then the nodule filter, where asked)], flattened.
  */
 export function encoderChannels(small: Float32Array, grid: Grid, o: InputOptions = {}): Float32Array {

@@ -57,10 +57,10 @@ function encoderBytes(small: Float32Array, c: ImageEncoderConfig): Uint8Array {
   return toPatchOrder(image, c);
 }
 
-/** A volume's image and, where the encoder's readers take them (`filterFeatures`), its fixed filters' maxima per region: one resampling for both. */
+/** A volume's image and, where the encoder's readers take them (`filterFeatures`), its fixed filters' maxima per region. */
 function imageAndFilters(modality: Float32Array, volume: Grid, c: ImageEncoderConfig): Pick<ImageExample, 'image' | 'filterMaxima'> {
-  const small = resample(modality, volume, c.grid);
-  return { image: encoderBytes(small, c), ...(c.filterFeatures ? { filterMaxima: regionFilterMaxima(small, c.grid, regionGrid(c)) } : {}) };
+  const image = encoderBytes(resample(modality, volume, c.grid), c);
+  return { image, ...(c.filterFeatures ? { filterMaxima: regionFilterMaxima(modality, volume, c.grid, regionGrid(c)) } : {}) };
 }
 
 /** The center loss's class: the first fact's finding type, or "normal". */

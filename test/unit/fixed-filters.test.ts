@@ -1,7 +1,7 @@
 /** The ground-glass filter against values worked out by hand, and the fixed filters' maxima per region. */
 import { describe, expect, it } from 'vitest';
 import { gaussianBlur } from '../../src/inference/dotFilter.ts';
-import { FILTER_COUNT, regionFilterMaxima } from '../../src/inference/filterMaxima.ts';
+import { FILTER_COUNT, regionFilterMaxima, sliceRegions } from '../../src/inference/filterMaxima.ts';
 import { GROUND_GLASS_FILTER, groundGlassFilter } from '../../src/inference/groundGlassFilter.ts';
 
 const N = 32;
@@ -47,7 +47,7 @@ describe('the fixed filters’ maxima per region', () => {
     for (let z = 0; z < 2; z++) volume.set(slice(disc(8, 24, 3, 40)), z * N * N);
     for (let z = 2; z < 4; z++) volume.set(slice(disc(24, 8, 5, -580)), z * N * N);
     const regions = { depth: 2, height: 2, width: 2 };
-    const maxima = regionFilterMaxima(volume, grid, regions);
+    const maxima = regionFilterMaxima(volume, grid, grid, regions);
     expect(maxima.length).toBe(8 * FILTER_COUNT);
     const of = (f: number) => Array.from({ length: 8 }, (_, r) => maxima[r * FILTER_COUNT + f]!);
     const peak = (v: number[]) => v.indexOf(Math.max(...v));
@@ -55,5 +55,29 @@ describe('the fixed filters’ maxima per region', () => {
     expect(peak(of(1))).toBe(5); // region (1, 0, 1)
     expect(of(1)[5]).toBeGreaterThan(0.9);
     expect(of(0)[2]).toBeGreaterThan(0.5);
+  });
+
+  it('counts a slice in every region depth it overlaps: on a boundary in both, a one-slice image in all', () => {
+    expect(sliceRegions(0, 3, 2)).toEqual([0]);
+    expect(sliceRegions(1, 3, 2)).toEqual([0, 1]); // spans 1/3 to 2/3, across the boundary at 1/2
+    expect(sliceRegions(2, 3, 2)).toEqual([1]);
+    expect(sliceRegions(3, 8, 4)).toEqual([1]); // 3/8 to 4/8 ends on the boundary: region 1 only
+    expect(sliceRegions(0, 1, 4)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('runs the filters on the study’s own slices, resampled in-plane only', () => {
+    // Three slices of 64²: only the middle one holds a ground-glass disc, its neighbours hold soft tissue
+    // where it lies. Blended into the encoder's slices, the disc would read as denser than ground glass; on
+    // its own slice the filter answers it fully, in both region depths the slice overlaps.
+    const M = 64;
+    const big = (at: (x: number, y: number) => number | undefined) => Float32Array.from({ length: M * M }, (_, i) => at(i % M, Math.floor(i / M)) ?? -850);
+    const volume = new Float32Array(3 * M * M);
+    volume.set(big(disc(20, 20, 10, 40)), 0);
+    volume.set(big(disc(20, 20, 10, -580)), M * M);
+    volume.set(big(disc(20, 20, 10, 40)), 2 * M * M);
+    const maxima = regionFilterMaxima(volume, { depth: 3, height: M, width: M }, { depth: 8, height: N, width: N }, { depth: 2, height: 2, width: 2 });
+    expect(maxima[0 * FILTER_COUNT + 1]!).toBeGreaterThan(0.9); // region (0, 0, 0)
+    expect(maxima[4 * FILTER_COUNT + 1]!).toBeGreaterThan(0.9); // region (1, 0, 0)
+    expect(maxima[3 * FILTER_COUNT + 1]!).toBeLessThan(0.01); // region (0, 1, 1): clear lung, diagonally away
   });
 });

@@ -16,6 +16,14 @@ describe('preprocess', () => {
     expect(small.reduce((a, b) => a + b, 0) / small.length).toBeCloseTo(31.5, 4);
     expect(Array.from(resample(new Float32Array([5]), { depth: 1, height: 1, width: 1 }, { depth: 3, height: 1, width: 1 }))).toEqual([5, 5, 5]);
   });
+  it('resamples each axis on its own (3 × 2 × 4 → 3 × 1 × 2: the depth axis kept) and hands back a new array when nothing changes', () => {
+    const v = Float32Array.from({ length: 3 * 2 * 4 }, (_, i) => i);
+    // Slice z holds 8z … 8z + 7; rows average (i, i + 4), then pairs of columns: 8z + (0 + 1 + 4 + 5) / 4 and 8z + (2 + 3 + 6 + 7) / 4.
+    expect(Array.from(resample(v, { depth: 3, height: 2, width: 4 }, { depth: 3, height: 1, width: 2 }))).toEqual([2.5, 4.5, 10.5, 12.5, 18.5, 20.5]);
+    const same = resample(v, { depth: 3, height: 2, width: 4 }, { depth: 3, height: 2, width: 4 });
+    expect(same).not.toBe(v);
+    expect(Array.from(same)).toEqual(Array.from(v));
+  });
   it('windows to [0, 1] with clamping', () => {
     expect(Array.from(applyWindow(new Float32Array([-1350, -600, 150, 2000]), { center: -600, width: 1500 }))).toEqual([0, 0.5, 1, 1]);
   });
