@@ -11,6 +11,7 @@ import { toJsonl } from '../dataset/jsonl.ts';
 import { findingMentions } from '../corpus/findingMentions.ts';
 import { boxRegions } from '../eval/pointing.ts';
 import { featureWidth, regionGrid, type ImageEncoderConfig } from '../inference/models/imageEncoder.ts';
+import { FILTER_COUNT } from '../inference/filterMaxima.ts';
 import type { FusionDecoderConfig } from '../inference/models/fusionDecoder.ts';
 import type { RetrieverConfig } from '../inference/models/retriever.ts';
 import type { TextEncoderConfig } from '../inference/models/textEncoder.ts';
@@ -116,6 +117,8 @@ export interface PipelineOptions {
   passageUncopied?: boolean;
   /** The decoder's output also reads P(lobe | region) under its visual attention (`regionLobes.ts`). */
   regionLobes?: boolean;
+  /** With the image's `filterFeatures`: the retriever reads the encoder's features only, the decoder the filters' maxima too. */
+  retrieverWithoutFilters?: boolean;
   /** Corpus data: the decoder's summaries list equally urgent findings in the order the input text has them (`tieOrder.ts`). */
   tiesInTextOrder?: boolean;
   /** Item alignment also pairs items that reword their sentence, by the training split's own rewordings (`itemAlignment.ts`). */
@@ -177,7 +180,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const tokenizer = loadTokenizer(tokenizerJson);
   const encoded = passages.map((p) => ({ ...p, ids: tokenizer.encode(p.text) }));
   const text: TextEncoderConfig = { vocab: tokenizer.vocabSize, width: 64, maxLength: 256, blocks: 2 };
-  const retriever: RetrieverConfig = { imageDim: featureWidth(o.image), textDim: 64, hidden: 64, shared: 64, classes: 10, temperature: 0.1, centerWeight: 0.1 };
+  const retriever: RetrieverConfig = { imageDim: featureWidth(o.image) - (o.retrieverWithoutFilters && o.image.filterFeatures ? FILTER_COUNT : 0), textDim: 64, hidden: 64, shared: 64, classes: 10, temperature: 0.1, centerWeight: 0.1 };
   const examples = (records: CachedStudy[]) =>
     records.map((r) => ({ features: r.features, inputIds: tokenizer.encode(`${r.clinical}${r.text}`), summaryIds: tokenizer.encode(r.summary), category: r.category, facts: r.facts }));
   const trainExamples = examples(train);

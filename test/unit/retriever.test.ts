@@ -44,6 +44,13 @@ describe('retriever losses', () => {
     const best = tf.argMax(tf.matMul(image, tf.transpose(text)), 1).arraySync();
     expect(best).toEqual([0, 1, 2, 3, 4, 5]);
   });
+  it('reads the first imageDim of the pooled features: the fixed filters’ maxima, last, are left out of a retriever trained without them', () => {
+    const c: RetrieverConfig = { imageDim: 3, textDim: 5, hidden: 8, shared: 4, classes: 3, temperature: 0.1, centerWeight: 0.1 };
+    const w = initRetriever(c, 1);
+    const own = tf.tensor2d([[0.5, -1, 2], [1, 0, 0.25]]);
+    const withFilters = tf.concat([own, tf.tensor2d([[0.9, 0.1], [0, 1]])], 1) as tf.Tensor2D;
+    expect(Array.from(projectImage(w, withFilters).dataSync())).toEqual(Array.from(projectImage(w, own).dataSync()));
+  });
   it('top-k by inner product', () => {
     const index = tf.tensor2d([[1, 0], [0, 1], [0.6, 0.8]]);
     expect(topK(index, tf.tensor1d([0, 1]), 2)).toEqual({ indices: [1, 2], scores: [1, expect.closeTo(0.8, 6)] });

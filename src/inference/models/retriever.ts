@@ -11,6 +11,7 @@ import { encodeText, type TextEncoderConfig } from './textEncoder.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface RetrieverConfig {
+  /** The region features it reads: the first imageDim of each (`projectImage`). */
   imageDim: number;
   textDim: number;
   hidden: number;
@@ -37,9 +38,16 @@ export function initRetriever(c: RetrieverConfig, seed: number): Weights {
   return b.weights;
 }
 
-/** c = d2(GELU(d1(z'))), unit length. */
+/**
+ * c = d2(GELU(d1(z'))), unit length. z' is the pooled region features' first imageDim (d1's input width):
+ * a retriever trained without the fixed filters' maxima, which come last (`featureWidth`), leaves them out.
+ */
 export function projectImage(w: Weights, pooledImage: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => l2Normalize(dense(w, 'ret.d2', gelu(dense(w, 'ret.d1', pooledImage)))) as tf.Tensor2D);
+  return tf.tidy(() => {
+    const imageDim = w['ret.d1.kernel']!.shape[0]!;
+    const z = pooledImage.shape[1] === imageDim ? pooledImage : tf.slice(pooledImage, [0, 0], [-1, imageDim]);
+    return l2Normalize(dense(w, 'ret.d2', gelu(dense(w, 'ret.d1', z)))) as tf.Tensor2D;
+  });
 }
 
 /** i = h2(GELU(h1(y))), unit length. */
