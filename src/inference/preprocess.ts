@@ -93,8 +93,8 @@ export interface InputOptions {
 }
 
 /**
- * The encoder input from modality values resampled to the encoder's grid (`resample`): channels-last [depth, height, width, windows (then
- * the thresholds, then the nodule filter, where asked)], flattened.
+ * The encoder input from modality values resampled to the encoder's grid (`resample`): channels-last
+ * [depth, height, width, windows (then the thresholds, then the nodule filter, where asked)], flattened.
  */
 export function encoderChannels(small: Float32Array, grid: Grid, o: InputOptions = {}): Float32Array {
   const windows = [...INPUT_WINDOWS, ...(o.thresholds ? THRESHOLD_WINDOWS : [])];
