@@ -147,6 +147,50 @@ describe('fusion decoder', () => {
     disposeWeights(w);
   });
 
+  it('key-only features: the regions\' last k features steer the visual attention and nothing else reads them', () => {
+    const keyOnly: FusionDecoderConfig = { ...config, visualOutput: true, keyOnlyFeatures: 2 };
+    const read = config.regionDim - 2;
+    const w = initFusionDecoder(keyOnly, 8);
+    expect(w['dec.init_h.kernel']!.shape).toEqual([read, config.hidden]);
+    expect(w['dec.lstm.kernel']!.shape[0]).toBe(config.embed + read + config.hidden);
+    expect(w['dec.out.kernel']!.shape[0]).toBe(config.hidden + read);
+    expect(w['dec.att_img.regions']!.shape[0]).toBe(config.regionDim);
+    // The toy batch with region 1's last two features raised by 3 in both studies.
+    const firstStepWith = (c: FusionDecoderConfig, weights: Weights, raised: boolean) => {
+      const t = toyBatch();
+      const bump = tf.tensor3d(Array.from({ length: 2 * 4 * 6 }, (_, i) => (raised && Math.floor(i / 6) % 4 === 1 && i % 6 >= 4 ? 3 : 0)), [2, 4, 6]);
+      const regions = tf.add(t.regions, bump) as tf.Tensor3D;
+      const ctx = prepareContext(weights, regions, t.ids, t.mask, t.segments, c);
+      const result = tf.tidy(() => {
+        const o = step(weights, ctx, tf.tensor1d([2, 2]), initialState(weights, ctx));
+        return { probs: o.probs.arraySync(), looks: o.visualAttention.arraySync(), regionsRead: ctx.regions.shape[2] };
+      });
+      disposeContext(ctx);
+      tf.dispose([t.ids, t.mask, t.segments, t.regions, t.inputs, t.targets, t.targetMask, bump, regions]);
+      return result;
+    };
+    const before = tf.memory().numTensors;
+    const plain = firstStepWith(keyOnly, w, false);
+    const raised = firstStepWith(keyOnly, w, true);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(plain.regionsRead).toBe(read);
+    expect(Math.abs(raised.looks[0]![1]! - plain.looks[0]![1]!)).toBeGreaterThan(1e-3); // they move the attention
+    // With their key rows zeroed the attention cannot see them, and then nothing changes at all...
+    const keyRows = tf.tidy(() => tf.concat([tf.slice(w['dec.att_img.regions']!, [0, 0], [read, -1]), tf.zeros([2, config.attention])]));
+    w['dec.att_img.regions']!.assign(keyRows);
+    const blind = [firstStepWith(keyOnly, w, false), firstStepWith(keyOnly, w, true)];
+    blind[1]!.probs.forEach((row, b) => row.forEach((p, v) => expect(p).toBeCloseTo(blind[0]!.probs[b]![v]!, 6)));
+    // ...whereas a decoder that reads all its features into v_y, keys zeroed the same way, still reads them.
+    const full: FusionDecoderConfig = { ...config, visualOutput: true };
+    const wf = initFusionDecoder(full, 8);
+    tf.tidy(() => wf['dec.att_img.regions']!.assign(tf.concat([tf.slice(wf['dec.att_img.regions']!, [0, 0], [read, -1]), tf.zeros([2, config.attention])])));
+    const [fullPlain, fullRaised] = [firstStepWith(full, wf, false), firstStepWith(full, wf, true)];
+    expect(Math.max(...fullRaised.probs[0]!.map((p, v) => Math.abs(p - fullPlain.probs[0]![v]!)))).toBeGreaterThan(1e-4);
+    tf.dispose(keyRows);
+    disposeWeights(w);
+    disposeWeights(wf);
+  });
+
   it("learns to copy the retrieved tokens: the loss falls and β rises", async () => {
     const w = initFusionDecoder(config, 2);
     const t = toyBatch();

@@ -58,6 +58,10 @@
  * P(lobe | region) counted from the training boxes: v18u looked at the finding for 71 % of the omitted lobes
  * it wrote and named the right lobe for 26 %. Trained as v17ul, it did not name omitted lobes more often.
  *
+ * With `keyOnlyFeatures` k, the regions' last k features (the fixed filters' maxima) enter the visual
+ * attention's keys only: they steer where it looks, and v_y, h₀ and c₀ read the other features alone.
+ * Read into v_y as well, they made v47 rewrite facts its text gave (CIDEr-D fell on complete texts).
+ *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
  * search, the CLI and the worker.
@@ -76,6 +80,8 @@ export interface FusionDecoderConfig {
   hidden: number;
   /** Feature size of an image region (the image encoder's last width). */
   regionDim: number;
+  /** The regions' last this many features are the visual attention's keys only, not read into v_y, h₀, c₀ (see above). */
+  keyOnlyFeatures?: number;
   /** Number of image regions (the encoder's region grid, flattened). */
   regions: number;
   /** Feature size of a context token (the context encoder's width). */
@@ -126,15 +132,16 @@ export const LOG_EPSILON = 1e-8;
 
 export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights {
   const b = new WeightBuilder(seed);
+  const read = readRegionDim(c);
   b.kernel('dec.embed', [c.vocab, c.embed]);
-  b.kernel('dec.init_h.kernel', [c.regionDim, c.hidden]);
+  b.kernel('dec.init_h.kernel', [read, c.hidden]);
   b.zeros('dec.init_h.bias', [c.hidden]);
-  b.kernel('dec.init_c.kernel', [c.regionDim, c.hidden]);
+  b.kernel('dec.init_c.kernel', [read, c.hidden]);
   b.zeros('dec.init_c.bias', [c.hidden]);
   b.kernel('dec.att_img.regions', [c.regionDim, c.attention]);
   b.kernel('dec.att_img.hidden', [c.hidden, c.attention]);
   const fed = fedWidth(c);
-  b.kernel('dec.lstm.kernel', [c.embed + c.regionDim + fed + c.hidden, 4 * c.hidden]);
+  b.kernel('dec.lstm.kernel', [c.embed + read + fed + c.hidden, 4 * c.hidden]);
   b.zeros('dec.lstm.bias', [4 * c.hidden]);
   b.kernel('dec.out.kernel', [c.hidden + fed + visualOutputWidth(c), c.vocab]);
   b.zeros('dec.out.bias', [c.vocab]);
@@ -166,9 +173,14 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   return b.weights;
 }
 
+/** Width of v_y: the region features read out of the attended regions (all but the `keyOnlyFeatures`). */
+function readRegionDim(c: Pick<FusionDecoderConfig, 'regionDim' | 'keyOnlyFeatures'>): number {
+  return c.regionDim - (c.keyOnlyFeatures ?? 0);
+}
+
 /** Width of what the output layer reads of the image: v_y (`visualOutput`), then l_y (`regionLobes`). */
-function visualOutputWidth(c: Pick<FusionDecoderConfig, 'visualOutput' | 'regionDim' | 'regionLobes'>): number {
-  return (c.visualOutput ? c.regionDim : 0) + (c.regionLobes?.lobes ?? 0);
+function visualOutputWidth(c: Pick<FusionDecoderConfig, 'visualOutput' | 'regionDim' | 'keyOnlyFeatures' | 'regionLobes'>): number {
+  return (c.visualOutput ? readRegionDim(c) : 0) + (c.regionLobes?.lobes ?? 0);
 }
 
 /** Width of what is fed to the LSTM and the output layer beside their own inputs: e_y, then q_y, then r_y. */
@@ -178,7 +190,8 @@ function fedWidth(c: Pick<FusionDecoderConfig, 'textFeeding' | 'sentenceAttentio
 
 /** What the decoder reads at every step, computed once per summary. */
 export type DecoderContext = {
-  regions: tf.Tensor3D; // [B, R, regionDim]
+  /** The regions' features with their positions, as read into v_y (without the `keyOnlyFeatures`). */
+  regions: tf.Tensor3D; // [B, R, regionDim − keyOnlyFeatures]
   /** Regions projected for attention (hoisted out of the time loop). */
   regionKeys: tf.Tensor3D; // [B, R, A]
   tokens: tf.Tensor3D; // [B, T, tokenDim]   retrieved passages' and input text's tokens, encoded
@@ -301,15 +314,16 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
  * Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the
  * mask; with sentence attention, the sentences from `members` (`sentenceMembership`; the caller's tensor).
  */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences' | 'remainingReadAt' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'keyOnlyFeatures' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences' | 'remainingReadAt' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
   if (c.sentenceAttention && !members) throw new Error('a decoder with sentence attention needs the sentence membership of its context (sentenceMembership)');
   if ((c.sentenceGuidedVision || c.remainingSentences || c.sentenceProduct) && !c.sentenceAttention) throw new Error('sentence-guided visual attention, remaining sentences and the sentence product need the sentence attention');
   return tf.tidy(() => {
-    const regions = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
+    const placed = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
-    const [b, r, rd] = regions.shape;
+    const [b, r, rd] = placed.shape;
     const [, t, td] = tokens.shape;
-    const regionKeys = tf.reshape(tf.matMul(tf.reshape(regions, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
+    const regionKeys = tf.reshape(tf.matMul(tf.reshape(placed, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
+    const regions = c.keyOnlyFeatures ? (tf.slice(placed, [0, 0, 0], [-1, -1, rd - c.keyOnlyFeatures]) as tf.Tensor3D) : placed;
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMask = copyableTokens(tokenIds, tokenMask, segments, c);
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(copyMask, 2)) as tf.Tensor3D; // [B, T, V]
@@ -358,7 +372,7 @@ export async function salientSentences(...contexts: DecoderContext[]): Promise<n
 /** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token, q₀ the mean sentence; no coverage yet. */
 export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
   return tf.tidy(() => {
-    const mean = tf.mean(ctx.regions, 1) as tf.Tensor2D; // [B, regionDim]
+    const mean = tf.mean(ctx.regions, 1) as tf.Tensor2D; // [B, regionDim − keyOnlyFeatures]
     return {
       h: fastTanh(dense(w, 'dec.init_h', mean)) as tf.Tensor2D,
       c: fastTanh(dense(w, 'dec.init_c', mean)) as tf.Tensor2D,
@@ -565,8 +579,8 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
   const sentences = c.sentenceAttention?.maxSentences ?? 0;
   const mac =
     c.vocab * c.embed + // embedding (one-hot × matrix)
-    c.hidden * c.attention + regions * c.attention + regions * c.regionDim + // visual attention: query, scores, context
-    (c.embed + c.regionDim + fed + c.hidden) * 4 * c.hidden + // LSTM
+    c.hidden * c.attention + regions * c.attention + regions * readRegionDim(c) + // visual attention: query, scores, context
+    (c.embed + readRegionDim(c) + fed + c.hidden) * 4 * c.hidden + // LSTM
     (c.hidden + fed + visualOutputWidth(c)) * c.vocab + // generated distribution
     regions * (c.regionLobes?.lobes ?? 0) + // l_y
     (c.sentenceGuidedVision ? c.tokenDim * c.attention : 0) + // the visual query's sentence part
