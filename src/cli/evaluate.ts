@@ -87,12 +87,13 @@ export async function evalCommand(args: string[]): Promise<number> {
       'balanced-brackets': { type: 'boolean' },
       'sequential-items': { type: 'boolean' },
       'salient-items': { type: 'boolean' },
+      'text-places': { type: 'boolean' },
       mmr: { type: 'string' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
-  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, mmr } = decodingFlags(values);
-  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, ...(mmr === undefined ? {} : { mmr }) };
+  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, textPlaces, mmr } = decodingFlags(values);
+  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, textPlaces, ...(mmr === undefined ? {} : { mmr }) };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {

@@ -72,6 +72,7 @@ export interface EvalDecoding {
   balancedBrackets?: boolean;
   sequentialItems?: boolean;
   salientItems?: boolean;
+  textPlaces?: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
 }
@@ -83,6 +84,7 @@ const CONSTRAINTS = [
   { flag: 'balancedBrackets', suffix: '-brackets', words: ', balanced brackets' },
   { flag: 'sequentialItems', suffix: '-items', words: ', items in sequence' },
   { flag: 'salientItems', suffix: '-salient', words: ', an item per salient sentence' },
+  { flag: 'textPlaces', suffix: '-places', words: ', places as the text gives them' },
 ] as const;
 
 /** What a stored result's name adds for the decoding ("-beam3-lp0.7-brackets-items"; nothing for greedy). */

@@ -9,7 +9,7 @@ import { detokenize, EOS_ID, BOS_ID, loadTokenizer, type TuwenTokenizer } from '
 import { decode, fusionStepper, keepAllowed, type DecodeOptions, type StepState, type Stepper, type TokenRecord } from './decode.ts';
 import { ensembleStepper } from './ensembleStepper.ts';
 import { decoderMembers } from './models/decoderEnsemble.ts';
-import { contextSegments, disposeContext, prepareContext, salientSentences, sentenceMembership, type FusionDecoderConfig } from './models/fusionDecoder.ts';
+import { attendedSentenceSpans, contextSegments, disposeContext, prepareContext, salientSentences, sentenceMembership, type FusionDecoderConfig } from './models/fusionDecoder.ts';
 import { regionGrid, type ImageEncoderConfig } from './models/imageEncoder.ts';
 import { embedTexts, queryVector, type RetrieverConfig } from './models/retriever.ts';
 import { encodeText, type TextEncoderConfig } from './models/textEncoder.ts';
@@ -22,6 +22,8 @@ import { padBatch } from './textBatch.ts';
 import { contextIds } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
 import { itemNumbering, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
+import { attendedSentence, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
+import type { Location } from '../corpus/schema.ts';
 
 /** The retrieval model's configuration (config.json of a retrieval model directory). */
 export interface ModelConfig {
@@ -74,6 +76,11 @@ export interface SummarizeOptions {
    * the model rates salient (its `remainingSentences` salience over 0.5); models without it are unaffected.
    */
   salientItems?: boolean;
+  /**
+   * An item's side and lobe are those of the input sentence it restates (its sentence attention's peak),
+   * where that sentence names one (`textPlaceConstraint.ts`); retrieval model with sentence attention only.
+   */
+  textPlaces?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
@@ -117,32 +124,42 @@ export interface SummaryResult extends SummaryContext {
 export interface DecodingGrammars {
   brackets?: BracketGrammar;
   items?: ItemNumbering;
+  places?: PlaceTokens;
+}
+
+/** What the constraints know of the study being summarised. */
+export interface StudyHints {
+  /** How many input sentences the model rates salient (0 for a model that does not rate them). */
+  salient?: number;
+  /** The place each input sentence names, in the order of the sentence attention (`sentencePlaces`). */
+  sentencePlaces?: readonly (Location | undefined)[];
 }
 
 /** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
 export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonly (readonly number[])[]): DecodingGrammars {
   const encode = (text: string) => tokenizer.encode(text);
   const brackets = passageIds && bracketGrammar(encode, passageIds);
-  const items = itemNumbering(encode, tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id)));
-  return { ...(brackets ? { brackets } : {}), ...(items ? { items } : {}) };
+  const vocab = tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id));
+  const items = itemNumbering(encode, vocab);
+  const places = placeTokens(vocab);
+  return { ...(brackets ? { brackets } : {}), ...(items ? { items } : {}), ...(places ? { places } : {}) };
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items }: DecodingGrammars, salient: number): DecodeOptions['constrain'] {
+function constraints(options: SummarizeOptions, { brackets, items, places }: DecodingGrammars, { salient = 0, sentencePlaces: placesOf }: StudyHints): DecodeOptions['constrain'] {
   const atLeast = options.salientItems && salient > 1 ? { items: salient, eos: EOS_ID } : undefined;
+  type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
-    options.balancedBrackets && options.beamSize > 1 && brackets ? (prefix: readonly number[], probs: Float32Array) => keepAllowed(probs, allowedAfter(brackets, prefix)) : undefined,
-    options.sequentialItems && items ? (prefix: readonly number[], probs: Float32Array) => renumbered(items, prefix, probs, atLeast) : undefined,
+    options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
+    options.sequentialItems && items ? ((prefix, probs) => renumbered(items, prefix, probs, atLeast)) satisfies Rule : undefined,
+    options.textPlaces && places && placesOf ? ((prefix, probs, attended) => placedAsText(places, prefix, probs, placesOf[attendedSentence(attended.sentenceAttention)])) satisfies Rule : undefined,
   ].filter((rule) => rule !== undefined);
-  return rules.length ? (prefix, probs) => rules.reduce((p, rule) => rule(prefix, p), probs) : undefined;
+  return rules.length ? (prefix, probs, attended) => rules.reduce((p, rule) => rule(prefix, p, attended), probs) : undefined;
 }
 
-/**
- * Decodes with the options' settings: the tokens with their text (each also streamed to onToken), and the
- * summary. `salient`: how many input sentences the model rates salient (0 for a model that does not rate them).
- */
-export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, tokenizer: TuwenTokenizer, options: SummarizeOptions, maxLength: number, grammars: DecodingGrammars, salient = 0): Promise<{ tokens: SummaryToken[]; summary: string }> {
-  const constrain = constraints(options, grammars, salient);
+/** Decodes with the options' settings: the tokens with their text (each also streamed to onToken), and the summary. */
+export async function decodeSummary<S extends StepState>(stepper: Stepper<S>, tokenizer: TuwenTokenizer, options: SummarizeOptions, maxLength: number, grammars: DecodingGrammars, study: StudyHints = {}): Promise<{ tokens: SummaryToken[]; summary: string }> {
+  const constrain = constraints(options, grammars, study);
   const records = await decode(stepper, {
     bos: BOS_ID, eos: EOS_ID, maxLength, beamSize: options.beamSize, lengthPenalty: options.lengthPenalty,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -217,9 +234,11 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentences = config.decoder.sentenceAttention;
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const contexts = decoders.map((w) => prepareContext(w, regions, ids, mask, segments, config.decoder, members));
+    const placesOf = options.textPlaces && sentences ? sentencePlaces(attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to))))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, options.salientItems ? await salientSentences(...contexts) : 0);
+      const study: StudyHints = { salient: options.salientItems ? await salientSentences(...contexts) : 0, ...(placesOf ? { sentencePlaces: placesOf } : {}) };
+      const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {
         ...summaryContext,
         ...decoded,

@@ -289,10 +289,15 @@ export function encodeContext(w: Weights, c: Pick<FusionDecoderConfig, 'contextE
 export function sentenceMembership(rows: readonly { ids: readonly number[]; inputStart: number }[], length: number, s: SentenceAttentionConfig): tf.Tensor3D {
   const m = new Float32Array(rows.length * s.maxSentences * length);
   rows.forEach((row, b) => {
-    const spans = sentenceSpans(row.ids, s.endId, row.inputStart, Math.min(row.ids.length, length)).slice(0, s.maxSentences);
+    const spans = attendedSentenceSpans(row, length, s);
     spans.forEach(([from, to], k) => m.fill(1, (b * s.maxSentences + k) * length + from, (b * s.maxSentences + k) * length + to));
   });
   return tf.tensor3d(m, [rows.length, s.maxSentences, length]);
+}
+
+/** The [from, to) token spans of a context row's input sentences that the sentence attention weighs, in its order. */
+export function attendedSentenceSpans(row: { ids: readonly number[]; inputStart: number }, length: number, s: SentenceAttentionConfig): [number, number][] {
+  return sentenceSpans(row.ids, s.endId, row.inputStart, Math.min(row.ids.length, length)).slice(0, s.maxSentences);
 }
 
 /** The sentences' features (mean encoded token), keys, mask and (with `remainingSentences`) salience logits. */
