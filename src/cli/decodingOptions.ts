@@ -1,4 +1,4 @@
-/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --mmr. */
+/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --mmr. */
 import { UsageError } from './corpus.ts';
 
 export interface DecodingFlags {
@@ -9,6 +9,8 @@ export interface DecodingFlags {
   salientItems: boolean;
   /** An item's side and lobe are those of the input sentence it restates (`textPlaceConstraint.ts`). */
   textPlaces: boolean;
+  /** An item's side and lobe are among those the input names, where every salient sentence names one. */
+  namedPlaces: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
 }
@@ -20,7 +22,7 @@ export function mmrFlag(value: string | undefined): number | undefined {
   return mmr;
 }
 
-export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; mmr?: string }): DecodingFlags {
+export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; 'named-places'?: boolean; mmr?: string }): DecodingFlags {
   const beamSize = Number(values.beam ?? '1');
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
@@ -28,6 +30,7 @@ export function decodingFlags(values: { beam?: string; 'length-penalty'?: string
   // Greedy decoding cannot go back to close a bracket in time (docs/models.md, "Balanced brackets").
   if (values['balanced-brackets'] && beamSize === 1) throw new UsageError('--balanced-brackets needs --beam 2 or more: greedy decoding cannot go back to close a bracket in time');
   if (values['salient-items'] && !values['sequential-items']) throw new UsageError('--salient-items needs --sequential-items: it counts the numbered items');
+  if (values['text-places'] && values['named-places']) throw new UsageError('--text-places and --named-places are two ways to keep an item\'s place: pick one');
   const mmr = mmrFlag(values.mmr);
-  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, ...(mmr === undefined ? {} : { mmr }) };
+  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, namedPlaces: values['named-places'] === true, ...(mmr === undefined ? {} : { mmr }) };
 }

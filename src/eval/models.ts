@@ -73,6 +73,7 @@ export interface EvalDecoding {
   sequentialItems?: boolean;
   salientItems?: boolean;
   textPlaces?: boolean;
+  namedPlaces?: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
 }
@@ -85,6 +86,7 @@ const CONSTRAINTS = [
   { flag: 'sequentialItems', suffix: '-items', words: ', items in sequence' },
   { flag: 'salientItems', suffix: '-salient', words: ', an item per salient sentence' },
   { flag: 'textPlaces', suffix: '-places', words: ', places as the text gives them' },
+  { flag: 'namedPlaces', suffix: '-named', words: ', places among those the text names' },
 ] as const;
 
 /** What a stored result's name adds for the decoding ("-beam3-lp0.7-brackets-items"; nothing for greedy). */

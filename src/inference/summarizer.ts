@@ -22,8 +22,7 @@ import { padBatch } from './textBatch.ts';
 import { contextIds } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
 import { itemNumbering, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
-import { attendedSentence, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
-import type { Location } from '../corpus/schema.ts';
+import { attendedSentence, namedPlaces, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
 
 /** The retrieval model's configuration (config.json of a retrieval model directory). */
 export interface ModelConfig {
@@ -81,6 +80,12 @@ export interface SummarizeOptions {
    * where that sentence names one (`textPlaceConstraint.ts`); retrieval model with sentence attention only.
    */
   textPlaces?: boolean;
+  /**
+   * An item's side and lobe are among those the input text names, where every sentence the model rates
+   * salient names one (`textPlaceConstraint.ts`; a model that rates no salience: any place the text names);
+   * retrieval model with sentence attention only.
+   */
+  namedPlaces?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
@@ -129,10 +134,10 @@ export interface DecodingGrammars {
 
 /** What the constraints know of the study being summarised. */
 export interface StudyHints {
-  /** How many input sentences the model rates salient (0 for a model that does not rate them). */
-  salient?: number;
-  /** The place each input sentence names, in the order of the sentence attention (`sentencePlaces`). */
-  sentencePlaces?: readonly (Location | undefined)[];
+  /** Which input sentences the model rates salient, in the order of the sentence attention (none for a model that does not rate them). */
+  salient?: readonly boolean[];
+  /** The input sentences' texts, in the same order. */
+  sentences?: readonly string[];
 }
 
 /** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
@@ -146,13 +151,17 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items, places }: DecodingGrammars, { salient = 0, sentencePlaces: placesOf }: StudyHints): DecodeOptions['constrain'] {
-  const atLeast = options.salientItems && salient > 1 ? { items: salient, eos: EOS_ID } : undefined;
+function constraints(options: SummarizeOptions, { brackets, items, places }: DecodingGrammars, { salient = [], sentences = [] }: StudyHints): DecodeOptions['constrain'] {
+  const salientCount = salient.filter(Boolean).length;
+  const atLeast = options.salientItems && salientCount > 1 ? { items: salientCount, eos: EOS_ID } : undefined;
+  const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
+  const placesOf = sentencePlaces(sentences);
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
     options.sequentialItems && items ? ((prefix, probs) => renumbered(items, prefix, probs, atLeast)) satisfies Rule : undefined,
-    options.textPlaces && places && placesOf ? ((prefix, probs, attended) => placedAsText(places, prefix, probs, placesOf[attendedSentence(attended.sentenceAttention)])) satisfies Rule : undefined,
+    options.textPlaces && places ? ((prefix, probs, attended) => placedAsText(places, prefix, probs, [placesOf[attendedSentence(attended.sentenceAttention)]].filter((p) => p !== undefined))) satisfies Rule : undefined,
+    places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
   ].filter((rule) => rule !== undefined);
   return rules.length ? (prefix, probs, attended) => rules.reduce((p, rule) => rule(prefix, p, attended), probs) : undefined;
 }
@@ -234,10 +243,10 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentences = config.decoder.sentenceAttention;
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const contexts = decoders.map((w) => prepareContext(w, regions, ids, mask, segments, config.decoder, members));
-    const placesOf = options.textPlaces && sentences ? sentencePlaces(attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to))))) : undefined;
+    const sentenceTexts = (options.textPlaces || options.namedPlaces) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const study: StudyHints = { salient: options.salientItems ? await salientSentences(...contexts) : 0, ...(placesOf ? { sentencePlaces: placesOf } : {}) };
+      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}) };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {
         ...summaryContext,

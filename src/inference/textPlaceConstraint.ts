@@ -1,15 +1,19 @@
 /**
- * An item's place as its input sentence gives it. Where the sentence an item restates names a lobe ("右肺上叶
- * 见一实性结节…") or a pleural side, the item's first side ("左" / "右") must be that side, and the level
- * right after it ("右上肺", "右肺上叶") that level. Decoders that read the image more write a lobe from the
- * image over the one the text gives: on a fresh seed's 380 complete texts v20 wrote 30 wrong lobes and
- * v50 43 (docs/models.md, "Filters in the attention's keys only"). Where the sentence names no place (the
- * text omits the lobe) nothing is constrained, and the lobe is the image's to give.
+ * An item's place as the input text gives it. Where the text names lobes ("右肺上叶见一实性结节…") or pleural
+ * sides, an item's first side ("左" / "右") must be one of them, and the level right after it ("右上肺",
+ * "右肺上叶") one the text names on that side. Decoders that read the image more write a lobe from the image
+ * over the one the text gives: on a fresh seed's 380 complete texts v20 wrote 30 wrong lobes and v50 43
+ * (docs/models.md, "Filters in the attention's keys only").
  *
- * Which sentence an item restates is the decoder's own sentence attention at that step (its largest
- * weight), the attention trained on the sentence each summary item restates (`itemAlignment.ts`).
+ * Two ways to pick the places an item may take:
+ * - `--text-places`: the place of the one sentence the item restates, read as the decoder's sentence
+ *   attention's largest weight at that step (the attention trained on the sentence each summary item
+ *   restates, `itemAlignment.ts`). Where that sentence names no place, nothing is constrained.
+ * - `--named-places`: any place the input names, but only where every sentence that describes a finding
+ *   names one (`namedPlaces`). An attention peak on the wrong sentence then cannot force a wrong side; and
+ *   a text that omits a finding's lobe leaves every item's lobe to the image.
  */
-import { locationIn } from '../corpus/factExtractor.ts';
+import { locationIn, sizeIn } from '../corpus/factExtractor.ts';
 import { isLobe, type Location } from '../corpus/schema.ts';
 import { keepAllowed } from './decode.ts';
 
@@ -36,26 +40,39 @@ export function sentencePlaces(sentences: readonly string[]): (Location | undefi
   return sentences.map((s) => locationIn(s));
 }
 
-/** A location's side and, for a lobe, its level: 右肺上叶 → 右, 上; 左侧胸腔 → 左. */
-function sideAndLevel(place: Location): { side: string; level?: string } {
-  return { side: place[0]!, ...(isLobe(place) ? { level: place[2]! } : {}) };
+/**
+ * The places an item may take under `--named-places`: every place the input sentences name, where each
+ * sentence that describes a finding names one; none (nothing constrained) where one names none, as when
+ * the text omits a finding's lobe. A sentence describes a finding where the model rates it salient or it
+ * gives a size: v20 rates "肺野内肺组织透亮度增加…" (emphysema, reworded in the summary as 肺气肿) not
+ * salient, and a lobe-less emphysema sentence must still leave the item's lobe to the image.
+ */
+export function namedPlaces(sentences: readonly string[], salient: readonly boolean[]): Location[] {
+  const places = sentencePlaces(sentences);
+  const describesFinding = (s: string, i: number) => salient[i] === true || sizeIn(s) !== undefined;
+  if (sentences.some((s, i) => describesFinding(s, i) && !places[i])) return [];
+  return [...new Set(places.filter((place) => place !== undefined))];
 }
 
 /**
  * The next-token probabilities after `prefix` (the summary's tokens so far, without BOS) with the item's
- * place kept to `place`, the place of the sentence being restated: before the item's first side token,
- * only that side; right after it (or after it and "肺"), only that level. Elsewhere, and with no place,
- * the model's own.
+ * place kept to `places`: before the item's first side token, only their sides; right after it (or after it
+ * and "肺"), only the levels of their lobes on that side (any level where they name none there, a pleural
+ * side only). Elsewhere, and with no places, the model's own.
  */
-export function placedAsText(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, place: Location | undefined): Float32Array {
-  if (!place) return probs;
-  const { side, level } = sideAndLevel(place);
+export function placedAsText(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, places: readonly Location[]): Float32Array {
+  if (!places.length) return probs;
   const itemStart = prefix.lastIndexOf(t.end) + 1;
   const sideAt = prefix.findIndex((id, i) => i >= itemStart && t.side.has(id));
-  if (sideAt < 0) return keepAllowed(probs, (id) => !t.side.has(id) || t.side.get(id) === side);
+  if (sideAt < 0) {
+    const sides = new Set(places.map((place) => place[0]));
+    return keepAllowed(probs, (id) => !t.side.has(id) || sides.has(t.side.get(id)!));
+  }
   const last = prefix.length - 1;
   const justAfterSide = sideAt === last || (sideAt === last - 1 && prefix[last] === t.lung);
-  if (justAfterSide && level) return keepAllowed(probs, (id) => !t.level.has(id) || t.level.get(id) === level);
+  const side = t.side.get(prefix[sideAt]!)!;
+  const levels = new Set(places.filter((place) => place[0] === side && isLobe(place)).map((lobe) => lobe[2]));
+  if (justAfterSide && levels.size) return keepAllowed(probs, (id) => !t.level.has(id) || levels.has(t.level.get(id)!));
   return probs;
 }
 

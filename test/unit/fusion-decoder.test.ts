@@ -520,18 +520,18 @@ describe('sentence attention', () => {
     const w = initFusionDecoder(left, 9);
     const regions = tf.randomNormal([1, 4, 6], 0, 1, 'float32', 4) as tf.Tensor3D;
     const [i, m, seg, sm] = [ids(), mask(), contextSegments([1], 10), members()];
-    const counts: number[] = [];
+    const flags: boolean[][] = [];
     for (const bias of [-30, 30]) {
       w['dec.sent_salience.bias']!.assign(tf.tensor1d([bias]));
       const ctx = prepareContext(w, regions, i, m, seg, left, sm);
-      counts.push(await salientSentences(ctx));
+      flags.push(await salientSentences(ctx));
       disposeContext(ctx);
     }
     // The row has 3 sentences of the 4 slots (mask [1, 1, 1, 0]).
-    expect(counts).toEqual([0, 3]);
+    expect(flags).toEqual([[false, false, false, false], [true, true, true, false]]);
     const plain = initFusionDecoder(withSentences, 9);
     const ctx = prepareContext(plain, regions, i, m, seg, withSentences, sm);
-    expect(await salientSentences(ctx)).toBe(0);
+    expect(await salientSentences(ctx)).toEqual([false, false, false, false]);
     disposeContext(ctx);
     tf.dispose([regions, i, m, seg, sm]);
     disposeWeights(w);

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { decode, type Stepper } from '../../src/inference/decode.ts';
-import { attendedSentence, placedAsText, placeTokens, sentencePlaces } from '../../src/inference/textPlaceConstraint.ts';
+import { attendedSentence, namedPlaces, placedAsText, placeTokens, sentencePlaces } from '../../src/inference/textPlaceConstraint.ts';
 import type { Location } from '../../src/corpus/schema.ts';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '1', '2', '、', '左', '右', '上', '中', '下', '肺', '叶', '结', '。', '侧'];
@@ -11,8 +11,8 @@ const encode = (text: string) => [...text].map(id);
 const tokens = placeTokens(VOCAB)!;
 /** Every token 0.05 (not a distribution: the constraint only removes mass). */
 const PROBS = new Float32Array(VOCAB.length).fill(0.05);
-/** The tokens the constraint zeroes after `text` with `place`. */
-const zeroed = (text: string, place: Location | undefined) => [...placedAsText(tokens, encode(text), PROBS, place)].flatMap((p, i) => (p === 0 ? [VOCAB[i]] : []));
+/** The tokens the constraint zeroes after `text` with the item's place one of `places`. */
+const zeroed = (text: string, ...places: Location[]) => [...placedAsText(tokens, encode(text), PROBS, places)].flatMap((p, i) => (p === 0 ? [VOCAB[i]] : []));
 
 describe('placeTokens and sentencePlaces', () => {
   it('reads the sides, levels, 肺 and 。 of a vocabulary; undefined when one is missing', () => {
@@ -47,8 +47,33 @@ describe('placedAsText', () => {
     expect(zeroed('1、右肺中', '右肺中叶')).toEqual([]);
     expect(zeroed('1、右肺中叶结', '右肺中叶')).toEqual([]);
     expect(zeroed('1、左', '左侧胸腔')).toEqual([]);
-    expect(zeroed('1、', undefined)).toEqual([]);
-    expect(zeroed('1、右', undefined)).toEqual([]);
+    expect(zeroed('1、')).toEqual([]);
+    expect(zeroed('1、右')).toEqual([]);
+  });
+  it('with several places, any of their sides, then any of their levels on the side written', () => {
+    expect(zeroed('1、', '右肺中叶', '左肺下叶')).toEqual([]);
+    expect(zeroed('1、', '右肺中叶', '右肺下叶')).toEqual(['左']);
+    expect(zeroed('1、右', '右肺中叶', '右肺下叶', '左肺上叶')).toEqual(['上']);
+    expect(zeroed('1、左肺', '右肺中叶', '左肺下叶')).toEqual(['上', '中']);
+    // A pleural side and a lobe on it: the lobe's level, or "侧" (not a level).
+    expect(zeroed('1、右', '右侧胸腔', '右肺上叶')).toEqual(['中', '下']);
+  });
+});
+
+describe('namedPlaces', () => {
+  const [nodule, effusion, normal] = ['右肺中叶见一实性结节影，直径约12mm。', '左侧胸腔见液性密度影，深约30mm。', '心脏大小、形态未见异常。'];
+  it('every place the sentences name, once, where each sentence that describes a finding names one', () => {
+    expect(namedPlaces([nodule, normal, nodule, effusion], [true, false, true, false])).toEqual(['右肺中叶', '左侧胸腔']);
+  });
+  it('none where a salient sentence names none (the text omits that finding\'s lobe)', () => {
+    expect(namedPlaces([nodule, '见一磨玻璃结节影。'], [true, true])).toEqual([]);
+  });
+  it('a sentence with a size describes a finding though the model rates it not salient', () => {
+    expect(namedPlaces([nodule, '肺野内肺组织透亮度增加，范围约48mm。'], [true, false])).toEqual([]);
+    expect(namedPlaces([nodule, '肺组织透亮度增加。'], [true, false])).toEqual(['右肺中叶']);
+  });
+  it('a text that names no place', () => {
+    expect(namedPlaces([normal, '主诉：咳嗽3天。'], [false, false])).toEqual([]);
   });
 });
 
@@ -69,10 +94,10 @@ describe('decode with places as the text gives them', () => {
     for (const beamSize of [1, 2]) {
       const options = { bos: 2, eos: 3, maxLength: 8, beamSize, lengthPenalty: 0 };
       expect(text((await decode(model, options)).map((r) => r.id))).toBe('1、左上叶');
-      const kept = await decode(model, { ...options, constrain: (prefix, probs, attended) => placedAsText(tokens, prefix, probs, places[attendedSentence(attended.sentenceAttention)]) });
+      const kept = await decode(model, { ...options, constrain: (prefix, probs, attended) => placedAsText(tokens, prefix, probs, [places[attendedSentence(attended.sentenceAttention)]].filter((p) => p !== undefined)) });
       expect(text(kept.map((r) => r.id))).toBe('1、右中叶');
       expect(kept.reduce((s, r) => s + r.logProb, 0)).toBeCloseTo(Math.log(0.4) + Math.log(0.3), 5);
-      const unplaced = await decode(model, { ...options, constrain: (prefix, probs, attended) => placedAsText(tokens, prefix, probs, [places[1], undefined][attendedSentence(attended.sentenceAttention)]) });
+      const unplaced = await decode(model, { ...options, constrain: (prefix, probs, attended) => placedAsText(tokens, prefix, probs, [[places[1]!], []][attendedSentence(attended.sentenceAttention)]!) });
       expect(text(unplaced.map((r) => r.id))).toBe('1、左上叶');
     }
   });

@@ -359,19 +359,20 @@ export function disposeContext(ctx: DecoderContext): void {
 }
 
 /**
- * How many input sentences of the context's first row the decoder rates salient (σ(logit) > 0.5); 0 without
- * salience. Several contexts (an ensemble's decoders over the same input): the mean logit decides.
+ * Which input sentences of the context's first row the decoder rates salient (σ(logit) > 0.5), one flag per
+ * sentence slot (padding slots false); all false without salience. Several contexts (an ensemble's decoders
+ * over the same input): the mean logit decides.
  */
-export async function salientSentences(...contexts: DecoderContext[]): Promise<number> {
+export async function salientSentences(...contexts: DecoderContext[]): Promise<boolean[]> {
   const all = contexts.map((c) => c.sentences);
-  if (!all.every((s) => s?.salience)) return 0;
-  const count = tf.tidy(() => {
+  if (!all.every((s) => s?.salience)) return Array.from({ length: contexts[0]?.sentences?.mask.shape[1] ?? 0 }, () => false);
+  const flags = tf.tidy(() => {
     const logit = tf.div(tf.addN(all.map((s) => s!.salience!.slice([0, 0], [1, -1]))), all.length);
-    return tf.sum(tf.mul(tf.cast(tf.greater(logit, 0), 'float32'), all[0]!.mask.slice([0, 0], [1, -1])));
+    return tf.mul(tf.cast(tf.greater(logit, 0), 'float32'), all[0]!.mask.slice([0, 0], [1, -1]));
   });
-  const n = (await count.data())[0]!;
-  count.dispose();
-  return n;
+  const values = await flags.data();
+  flags.dispose();
+  return [...values].map((v) => v > 0);
 }
 
 /** h₀, c₀ from the mean region feature (as Show, Attend and Tell initialises its LSTM); e₀ the mean context token, q₀ the mean sentence; no coverage yet. */
