@@ -9,7 +9,7 @@ export interface DecodingFlags {
   salientItems: boolean;
   /** An item's side and lobe are those of the input sentence it restates (`textPlaceConstraint.ts`). */
   textPlaces: boolean;
-  /** An item's side and lobe are among those the input names, where every salient sentence names one. */
+  /** An item's side and lobe are among those the input names, where every sentence that describes a finding names one (`namedPlaces`). */
   namedPlaces: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;

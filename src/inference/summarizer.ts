@@ -81,9 +81,9 @@ export interface SummarizeOptions {
    */
   textPlaces?: boolean;
   /**
-   * An item's side and lobe are among those the input text names, where every sentence the model rates
-   * salient names one (`textPlaceConstraint.ts`; a model that rates no salience: any place the text names);
-   * retrieval model with sentence attention only.
+   * An item's side and lobe are among those the input text names, where every sentence that describes a
+   * finding (rated salient, or giving a size) names one (`namedPlaces`); retrieval model with sentence
+   * attention only.
    */
   namedPlaces?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
@@ -155,7 +155,7 @@ function constraints(options: SummarizeOptions, { brackets, items, places }: Dec
   const salientCount = salient.filter(Boolean).length;
   const atLeast = options.salientItems && salientCount > 1 ? { items: salientCount, eos: EOS_ID } : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
-  const placesOf = sentencePlaces(sentences);
+  const placesOf = options.textPlaces ? sentencePlaces(sentences) : [];
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
