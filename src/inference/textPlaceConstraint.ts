@@ -75,9 +75,3 @@ export function placedAsText(t: PlaceTokens, prefix: readonly number[], probs: F
   if (justAfterSide && levels.size) return keepAllowed(probs, (id) => !t.level.has(id) || levels.has(t.level.get(id)!));
   return probs;
 }
-
-/** The index of the largest weight (the sentence being restated); −1 for none. */
-export function attendedSentence(weights: Float32Array | undefined): number {
-  if (!weights?.length) return -1;
-  return weights.reduce((best, w, i) => (w > weights[best]! ? i : best), 0);
-}

@@ -20,3 +20,14 @@ export function sentenceSpans<T>(tokens: readonly T[], endToken: T, start = 0, e
   if (from < end) out.push([from, end]);
   return out;
 }
+
+/**
+ * The sentence a sentence attention weighs most among the first `count` (the sentences there are; later
+ * weights are padding), or −1 when there is none.
+ */
+export function attendedSentence(weights: ArrayLike<number> | undefined, count = weights?.length ?? 0): number {
+  const n = Math.min(count, weights?.length ?? 0);
+  let best = -1;
+  for (let k = 0; k < n; k++) if (best < 0 || weights![k]! > weights![best]!) best = k;
+  return best;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { copySources } from '../../src/training/copySources.ts';
 import { alignItems, learnRewordings, sentenceIndex } from '../../src/training/itemAlignment.ts';
-import { SENTENCE_END, sentenceSpans } from '../../src/text/sentences.ts';
+import { attendedSentence, SENTENCE_END, sentenceSpans } from '../../src/text/sentences.ts';
 
 const chars = (s: string) => [...s];
 
@@ -10,6 +10,18 @@ describe('sentenceSpans', () => {
     expect(sentenceSpans(chars('甲。乙丙。丁'), SENTENCE_END)).toEqual([[0, 2], [2, 5], [5, 6]]);
     expect(sentenceSpans(chars('甲。乙丙。丁'), SENTENCE_END, 1, 5)).toEqual([[1, 2], [2, 5]]);
     expect(sentenceSpans([], SENTENCE_END)).toEqual([]);
+  });
+});
+
+describe('attendedSentence', () => {
+  it('is the largest weight among the sentences there are (the first wins a tie), −1 when there is none', () => {
+    const w = Float32Array.from([0.2, 0.5, 0.1, 0.9]);
+    expect(attendedSentence(w)).toBe(3);
+    expect(attendedSentence(w, 3)).toBe(1); // the 4th weight is padding
+    expect(attendedSentence(Float32Array.from([0.4, 0.4]))).toBe(0);
+    expect(attendedSentence(w, 0)).toBe(-1); // an input text without a sentence
+    expect(attendedSentence(undefined)).toBe(-1);
+    expect(attendedSentence(new Float32Array(0))).toBe(-1);
   });
 });
 

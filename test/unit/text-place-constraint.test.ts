@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { decode, type Stepper } from '../../src/inference/decode.ts';
-import { attendedSentence, namedPlaces, placedAsText, placeTokens, sentencePlaces } from '../../src/inference/textPlaceConstraint.ts';
+import { namedPlaces, placedAsText, placeTokens, sentencePlaces } from '../../src/inference/textPlaceConstraint.ts';
+import { attendedSentence } from '../../src/text/sentences.ts';
 import type { Location } from '../../src/corpus/schema.ts';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '1', '2', '、', '左', '右', '上', '中', '下', '肺', '叶', '结', '。', '侧'];
@@ -23,11 +24,6 @@ describe('placeTokens and sentencePlaces', () => {
   });
   it('reads each sentence\'s place as the fact extractor does; none where it names none', () => {
     expect(sentencePlaces(['右肺中叶外侧段见一实性结节影。', '左侧胸腔见液性密度影。', '见一磨玻璃密度结节。', '右上肺见空洞。'])).toEqual(['右肺中叶', '左侧胸腔', undefined, '右肺上叶']);
-  });
-  it('the attended sentence is the largest weight; none without weights', () => {
-    expect(attendedSentence(Float32Array.from([0.1, 0.7, 0.2]))).toBe(1);
-    expect(attendedSentence(undefined)).toBe(-1);
-    expect(attendedSentence(new Float32Array(0))).toBe(-1);
   });
 });
 

@@ -4,7 +4,7 @@
  * model with sentence attention, the input sentence it weighs most outlined. A model that retrieves nothing
  * (the generative one) shows the input text alone, lit by its cross-attention.
  */
-import { SENTENCE_END, sentenceSpans } from '../../text/sentences.ts';
+import { attendedSentence, SENTENCE_END, sentenceSpans } from '../../text/sentences.ts';
 import { relativeWeights } from '../summary/colors.ts';
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
@@ -29,7 +29,7 @@ function Weighted({ tokens, weights }: { tokens: string[]; weights?: Float32Arra
 function InputSentences({ tokens, weights, sentenceWeights }: { tokens: string[]; weights?: Float32Array; sentenceWeights?: Float32Array }) {
   const t = useMessages();
   const spans = sentenceSpans(tokens, SENTENCE_END);
-  const top = sentenceWeights ? spans.reduce((best, _, k) => (sentenceWeights[k]! > sentenceWeights[best]! ? k : best), 0) : -1;
+  const top = attendedSentence(sentenceWeights, spans.length);
   return (
     <>
       {spans.map(([from, to], k) => (
