@@ -121,6 +121,8 @@ export interface PipelineOptions {
   retrieverWithoutFilters?: boolean;
   /** With the image's `filterFeatures`: the decoder's visual attention reads the filters' maxima in its keys only (`fusionDecoder.ts`). */
   filtersInKeysOnly?: boolean;
+  /** No gradient from the decoder's visual attention into its query's LSTM state and sentence (`fusionDecoder.ts`). */
+  detachedVisualQuery?: boolean;
   /** Corpus data: the decoder's summaries list equally urgent findings in the order the input text has them (`tieOrder.ts`). */
   tiesInTextOrder?: boolean;
   /** Item alignment also pairs items that reword their sentence, by the training split's own rewordings (`itemAlignment.ts`). */
@@ -272,6 +274,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const decoder: FusionDecoderConfig = {
     vocab: tokenizer.vocabSize, embed: 64, hidden: o.decoderHidden ?? 192, regionDim: featureWidth(o.image), regions: regionCount, tokenDim: 64, attention: 64,
     ...(o.filtersInKeysOnly && o.image.filterFeatures ? { keyOnlyFeatures: FILTER_COUNT } : {}),
+    ...(o.detachedVisualQuery ? { detachedVisualQuery: true } : {}),
     contextEncoder: { dilations: o.contextDilations ?? [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.temporalAttention ? { temporalAttention: true } : {}),

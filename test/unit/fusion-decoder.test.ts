@@ -250,6 +250,33 @@ describe('fusion decoder', () => {
     disposeContext(ctx);
     disposeWeights(w);
   });
+
+  it('a detached visual query: the same losses, and the attention supervision reaches the query projection but not the LSTM', () => {
+    const w = initFusionDecoder(config, 4);
+    const t = toyBatch();
+    const targets = ones([2, 4, 4], [[0, 1, 2], [0, 2, 2], [1, 0, 0], [1, 0, 3]]);
+    /** The supervision term alone (supervised loss − plain loss), and the largest gradient it sends into two weights. */
+    const supervision = (c: FusionDecoderConfig) => {
+      const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, c);
+      const { value, grads } = tf.variableGrads(() => tf.sub(teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, { visual: { targets, weight: 1 } }), teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab)) as tf.Scalar);
+      const largest = (name: string) => tf.tidy(() => tf.max(tf.abs(grads[(w[name] as tf.Variable).name]!)).dataSync()[0]!);
+      const out = { value: value.dataSync()[0]!, lstm: largest('dec.lstm.kernel'), query: largest('dec.att_img.hidden') };
+      tf.dispose([value, ...Object.values(grads)]);
+      disposeContext(ctx);
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    const attached = supervision(config);
+    const detached = supervision({ ...config, detachedVisualQuery: true });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(detached.value).toBeCloseTo(attached.value, 6);
+    // The NLL's own LSTM gradient cancels in the difference up to float32 rounding.
+    expect(attached.lstm).toBeGreaterThan(1e-4);
+    expect(detached.lstm).toBeLessThan(1e-7);
+    expect(detached.query).toBeGreaterThan(1e-4);
+    tf.dispose([targets, ...Object.values(t)]);
+    disposeWeights(w);
+  });
 });
 
 describe('copy supervision and coverage', () => {

@@ -62,12 +62,18 @@
  * attention's keys only: they steer where it looks, and v_y, h₀ and c₀ read the other features alone.
  * Read into v_y as well, they made v47 rewrite facts its text gave (CIDEr-D fell on complete texts).
  *
+ * With `detachedVisualQuery`, no gradient flows from the visual attention back into its query's sources
+ * (the LSTM state g_{y−1} and the attended sentence): the attention's own projections learn where to look,
+ * and the LSTM and the context encoder are shaped by the words alone. With the key-only filters, v49 and
+ * v50 pointed far better than v20 but wrote worse facts; this asks whether the attention's gradient into
+ * the LSTM is what costs the text.
+ *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
  * search, the CLI and the worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fastTanh, matMulTransposed, swapLast } from '../tf/fastGradients.ts';
+import { fastTanh, matMulTransposed, stopGradient, swapLast } from '../tf/fastGradients.ts';
 import { dense, embed, maskedMean } from './ops.ts';
 import { initResidualConvolutions, residualConvolutions } from './textEncoder.ts';
 import { initLayerNorm, layerNorm } from './transformer.ts';
@@ -82,6 +88,8 @@ export interface FusionDecoderConfig {
   regionDim: number;
   /** The regions' last this many features are the visual attention's keys only, not read into v_y, h₀, c₀ (see above). */
   keyOnlyFeatures?: number;
+  /** No gradient from the visual attention into the LSTM state and the sentence that form its query (see above). */
+  detachedVisualQuery?: boolean;
   /** Number of image regions (the encoder's region grid, flattened). */
   regions: number;
   /** Feature size of a context token (the context encoder's width). */
@@ -211,6 +219,7 @@ export type DecoderContext = {
   temporalAttention: boolean;
   sentences?: ContextSentences;
   sentenceGuidedVision: boolean;
+  detachedVisualQuery: boolean;
   visualOutput: boolean;
   sentenceProduct: boolean;
   /** With `regionLobes`: its table as a tensor. */
@@ -319,7 +328,7 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
  * Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the
  * mask; with sentence attention, the sentences from `members` (`sentenceMembership`; the caller's tensor).
  */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'keyOnlyFeatures' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'visualOutput' | 'remainingSentences' | 'remainingReadAt' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'keyOnlyFeatures' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'detachedVisualQuery' | 'visualOutput' | 'remainingSentences' | 'remainingReadAt' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
   if (c.sentenceAttention && !members) throw new Error('a decoder with sentence attention needs the sentence membership of its context (sentenceMembership)');
   if ((c.sentenceGuidedVision || c.remainingSentences || c.sentenceProduct) && !c.sentenceAttention) throw new Error('sentence-guided visual attention, remaining sentences and the sentence product need the sentence attention');
   return tf.tidy(() => {
@@ -336,7 +345,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     return {
       regions, regionKeys, tokens, tokenKeys, tokenIds,
       transposed: { regions: swapLast(regions), regionKeys: swapLast(regionKeys), tokens: swapLast(tokens), tokenKeys: swapLast(tokenKeys) }, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
-      sentenceGuidedVision: c.sentenceGuidedVision === true, visualOutput: c.visualOutput === true, sentenceProduct: c.sentenceProduct === true,
+      sentenceGuidedVision: c.sentenceGuidedVision === true, detachedVisualQuery: c.detachedVisualQuery === true, visualOutput: c.visualOutput === true, sentenceProduct: c.sentenceProduct === true,
       ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
       ...(sentences ? { sentences } : {}),
       ...(c.regionLobes ? { regionLobes: tf.tensor2d(c.regionLobes.table, [r, c.regionLobes.lobes]) } : {}),
@@ -448,9 +457,10 @@ function remaining(sentences: ContextSentences, coverage: tf.Tensor2D): tf.Tenso
 /** One step without the fused distribution: the new state, o_y (eq. 14), the attentions and β_y (eq. 16). */
 function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState) {
   // eq. 12; guided, the query also holds the sentence being restated: its finding's type and place pick the regions.
-  const hidden = tf.matMul(s.h, w['dec.att_img.hidden'] as tf.Tensor2D) as tf.Tensor2D;
+  const held = <T extends tf.Tensor>(x: T) => (ctx.detachedVisualQuery ? stopGradient(x) : x);
+  const hidden = tf.matMul(held(s.h), w['dec.att_img.hidden'] as tf.Tensor2D) as tf.Tensor2D;
   const { transposed: t } = ctx;
-  const visual = attend({ keys: ctx.regionKeys, keysT: t.regionKeys, values: ctx.regions, valuesT: t.regions }, ctx.sentenceGuidedVision ? (tf.add(hidden, tf.matMul(s.sentence!, w['dec.att_img.sentence'] as tf.Tensor2D)) as tf.Tensor2D) : hidden);
+  const visual = attend({ keys: ctx.regionKeys, keysT: t.regionKeys, values: ctx.regions, valuesT: t.regions }, ctx.sentenceGuidedVision ? (tf.add(hidden, tf.matMul(held(s.sentence!), w['dec.att_img.sentence'] as tf.Tensor2D)) as tf.Tensor2D) : hidden);
   const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
   const left = (coverage: tf.Tensor2D | undefined) => (ctx.sentences?.salience ? [remaining(ctx.sentences, coverage!)] : []);
   const fed = (e: tf.Tensor2D, q: tf.Tensor2D | undefined, r: tf.Tensor2D[]) => [...(ctx.textFeeding ? [e] : []), ...(q ? [q] : []), ...r];
