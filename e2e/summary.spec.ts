@@ -2,7 +2,7 @@
  * Summaries in the page (issue 6): a demo study, generate on wasm, greedy tokens stream, two tokens give two
  * heatmaps, passages and the β legend show, the three exports download and parse; the CLI writes the
  * same tokens; a corrupt model file gives a clear error and keeps the image and text; WebGPU matches wasm; a study opened
- * mid-summary (or while loading) gets no part of the old summary.
+ * mid-summary (or while loading) gets no part of the old summary; a summary made without text says so.
  */
 import { expect, test, type Page } from '@playwright/test';
 import dcmjs from 'dcmjs';
@@ -143,6 +143,21 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   // The Node CLI, same files, text, model and decoding: the same tokens.
   const cliTokens = (await summarizeJson(page, 'public/models/retrieval', '--beam', '3', '--balanced-brackets', '--sequential-items', '--salient-items')).map((t) => t.token);
   expect(cliTokens).toEqual(json.tokens.map((t) => t.token));
+  expect(errors).toEqual([]);
+});
+
+test('a summary made without text says so; one made with text does not', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openSampleWithModel(page, '?backend=wasm');
+  const text = await page.getByTestId('text').inputValue();
+  await expect(page.getByTestId('no-text')).toHaveCount(0);
+  await page.getByTestId('text').fill('  ');
+  await generate(page);
+  await expect(page.getByTestId('no-text')).toContainText('未输入文本');
+  await page.getByTestId('text').fill(text);
+  await expect(page.getByTestId('no-text')).toBeVisible(); // the summary on screen is still the one without text
+  await generate(page);
+  await expect(page.getByTestId('no-text')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -1,4 +1,4 @@
-/** The summary: settings and generate, the streamed tokens coloured by β, the β chart, timings and exports. */
+/** The summary: settings and generate, the streamed tokens coloured by β, the β chart, timings and exports; a notice when it was made without text. */
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
 import { BetaChart } from './BetaChart.tsx';
@@ -17,6 +17,11 @@ export function SummaryPanel() {
       {summary.status === 'error' && summary.error && (
         <p className="error" role="alert" data-testid="summary-error">
           {t.errors[summary.error.code]} <span className="detail">{summary.error.message}</span>
+        </p>
+      )}
+      {summary.status !== 'idle' && summary.text?.trim() === '' && (
+        <p className="notice" role="status" data-testid="no-text">
+          {t.noText}
         </p>
       )}
       <TokenStrip />
