@@ -73,7 +73,8 @@
  * search, the CLI and the worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fastTanh, matMulTransposed, stopGradient, swapLast } from '../tf/fastGradients.ts';
+import { fastTanh, matMulTransposed, swapLast } from '../tf/fastGradients.ts';
+import { stopGradient } from '../tf/stopGradient.ts';
 import { dense, embed, maskedMean } from './ops.ts';
 import { initResidualConvolutions, residualConvolutions } from './textEncoder.ts';
 import { initLayerNorm, layerNorm } from './transformer.ts';
