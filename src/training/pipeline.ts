@@ -123,6 +123,10 @@ export interface PipelineOptions {
   filtersInKeysOnly?: boolean;
   /** No gradient from the decoder's visual attention into its query's LSTM state and sentence (`fusionDecoder.ts`). */
   detachedVisualQuery?: boolean;
+  /** Two visual attentions in the decoder: one points (shown, scored, read into l_y), v_y is read through the other (`fusionDecoder.ts`). */
+  pointingAttention?: boolean;
+  /** With `pointingAttention`: λ of the reading attention's supervision; default 1 (the attention weight then applies to the pointing one). */
+  readingAttentionWeight?: number;
   /** Corpus data: the decoder's summaries list equally urgent findings in the order the input text has them (`tieOrder.ts`). */
   tiesInTextOrder?: boolean;
   /** Item alignment also pairs items that reword their sentence, by the training split's own rewordings (`itemAlignment.ts`). */
@@ -275,6 +279,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     vocab: tokenizer.vocabSize, embed: 64, hidden: o.decoderHidden ?? 192, regionDim: featureWidth(o.image), regions: regionCount, tokenDim: 64, attention: 64,
     ...(o.filtersInKeysOnly && o.image.filterFeatures ? { keyOnlyFeatures: FILTER_COUNT } : {}),
     ...(o.detachedVisualQuery ? { detachedVisualQuery: true } : {}),
+    ...(o.pointingAttention ? { pointingAttention: true } : {}),
     contextEncoder: { dilations: o.contextDilations ?? [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.temporalAttention ? { temporalAttention: true } : {}),
@@ -295,7 +300,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const tick3 = o.progress('decoder', o.decoderSteps);
   /** What the decoder's training and its int8-aware fine-tuning share. */
   const decoderRun = {
-    decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, regionDropout: o.regionDropout ?? 0, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
+    decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, ...(o.pointingAttention ? { readingAttentionWeight: o.readingAttentionWeight ?? 1 } : {}), regionDropout: o.regionDropout ?? 0, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
     batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: decoderSeed, out: o.out, log: o.log,
   };
   const decoderWeights = await trainDecoder(trainDec, valDec, {

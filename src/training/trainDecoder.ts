@@ -35,8 +35,10 @@ export interface DecoderExample {
 export interface DecoderTrainingOptions extends StageOptions {
   decoder: FusionDecoderConfig;
   maxSummary: number;
-  /** λ of the visual attention supervision (0: none). */
+  /** λ of the visual attention supervision (0: none); with the decoder's `pointingAttention`, of the pointing one. */
   attentionWeight: number;
+  /** With the decoder's `pointingAttention`: λ of the reading attention's supervision (0 or absent: none). */
+  readingAttentionWeight?: number;
   /** λ of the copy (text attention) supervision (0: none). */
   copyWeight: number;
   /** λ of the coverage loss (0: none). */
@@ -141,6 +143,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
       const ctx = prepareContext(seen, dropoutAt(b.regions, o.regionDropout ?? 0, o.seed, step), b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
       return teacherForcedLoss(seen, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
         ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
+        ...(seeRegions && o.decoder.pointingAttention && o.readingAttentionWeight ? { reading: { targets: b.attention, weight: o.readingAttentionWeight } } : {}),
         ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),
         ...(pickSentences ? { sentence: { targets: b.sentence!, weight: o.sentenceWeight! } } : {}),
         ...(o.coverageWeight > 0 ? { coverage: o.coverageWeight } : {}),

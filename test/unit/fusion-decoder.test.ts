@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, salientSentences, sentenceMembership, step, teacherForcedLoss, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, salientSentences, sentenceMembership, step, teacherForcedLoss, tokenLogProbs, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
 import { decode, fusionStepper } from '../../src/inference/decode.ts';
@@ -189,6 +189,58 @@ describe('fusion decoder', () => {
     tf.dispose(keyRows);
     disposeWeights(w);
     disposeWeights(wf);
+  });
+
+  it('a pointing attention: the key-only features move it and not the reading one; l reads the pointing weights; each is supervised at its own weight', () => {
+    const table = [1, 0, 0.5, 0.5, 0, 1, 0, 0];
+    const two: FusionDecoderConfig = { ...config, fixedBeta: 0, keyOnlyFeatures: 2, pointingAttention: true, regionLobes: { lobes: 2, table } };
+    const read = config.regionDim - 2;
+    const w = initFusionDecoder(two, 9);
+    expect(w['dec.att_img.regions']!.shape).toEqual([read, config.attention]); // the reading attention's keys: the encoder's features
+    expect(w['dec.att_pt.regions']!.shape).toEqual([config.regionDim, config.attention]); // the pointing one's: all of them
+    // Only l feeds the logits (token 1 ← lobe 0, token 2 ← lobe 1), as in the region-lobes test.
+    const [rows, vocab] = w['dec.out.kernel']!.shape as [number, number];
+    const kernel = new Float32Array(rows * vocab);
+    kernel[(rows - 2) * vocab + 1] = 1;
+    kernel[(rows - 1) * vocab + 2] = 1;
+    tf.tidy(() => {
+      w['dec.out.kernel']!.assign(tf.tensor2d(kernel, [rows, vocab]));
+      w['dec.out.bias']!.assign(tf.zeros([vocab]));
+    });
+    const t = toyBatch();
+    const before = tf.memory().numTensors;
+    /** The first step with region 1's key-only features raised by `by`: probabilities, and both attentions from the training path. */
+    const firstStepRaised = (by: number) =>
+      tf.tidy(() => {
+        const bump = tf.tensor3d(Array.from({ length: 2 * 4 * 6 }, (_, i) => (Math.floor(i / 6) % 4 === 1 && i % 6 >= 4 ? by : 0)), [2, 4, 6]);
+        const ctx = prepareContext(w, tf.add(t.regions, bump) as tf.Tensor3D, t.ids, t.mask, t.segments, two);
+        const o = step(w, ctx, tf.tensor1d([2, 2]), initialState(w, ctx));
+        const looks = tokenLogProbs(w, ctx, t.inputs, t.targets, config.vocab);
+        const out = { probs: o.probs.arraySync(), pointing: o.visualAttention.arraySync(), trainPointing: looks.looks.arraySync().map((r) => r[0]!), reading: looks.readLooks!.arraySync().map((r) => r[0]!) };
+        disposeContext(ctx);
+        return out;
+      });
+    const plain = firstStepRaised(0);
+    const raised = firstStepRaised(3);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Math.abs(raised.pointing[0]![1]! - plain.pointing[0]![1]!)).toBeGreaterThan(1e-3);
+    raised.reading.forEach((row, b) => row.forEach((a, r) => expect(a).toBeCloseTo(plain.reading[b]![r]!, 6)));
+    plain.pointing.forEach((row, b) => row.forEach((a, r) => expect(a).toBeCloseTo(plain.trainPointing[b]![r]!, 6))); // decoding shows what training scores
+    expect(Math.max(...plain.pointing[0]!.map((a, r) => Math.abs(a - plain.reading[0]![r]!)))).toBeGreaterThan(1e-3);
+    plain.pointing.forEach((a, b) => {
+      expect(Math.log(plain.probs[b]![1]! / plain.probs[b]![0]!)).toBeCloseTo(a[0]! + 0.5 * a[1]!, 5);
+      expect(Math.log(plain.probs[b]![2]! / plain.probs[b]![0]!)).toBeCloseTo(0.5 * a[1]! + a[2]!, 5);
+    });
+    // The reading term by hand: −log of the reading attention's mass on study 1's regions 0 and 3 at step 0, at weight 0.5.
+    const targets = ones([2, 4, 4], [[1, 0, 0], [1, 0, 3]]);
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, two);
+    const loss = (s: Parameters<typeof teacherForcedLoss>[6]) => tf.tidy(() => teacherForcedLoss(w, ctx, t.inputs, t.targets, t.targetMask, config.vocab, s).dataSync()[0]!);
+    const missed = (a: number[][]) => -Math.log(a[1]![0]! + a[1]![3]! + 1e-8);
+    expect(loss({ reading: { targets, weight: 0.5 } })).toBeCloseTo(loss({}) + 0.5 * missed(plain.reading), 4);
+    expect(loss({ visual: { targets, weight: 0.5 } })).toBeCloseTo(loss({}) + 0.5 * missed(plain.pointing), 4);
+    disposeContext(ctx);
+    tf.dispose([targets, ...Object.values(t)]);
+    disposeWeights(w);
   });
 
   it("learns to copy the retrieved tokens: the loss falls and β rises", async () => {

@@ -184,7 +184,7 @@ describe('training on a dataset manifest', () => {
       seed: 5, initSeed: 6, imageSeed: 7, decoderSeed: 8, data: { kind: 'manifest', path: join(dir, 'corpus', 'manifest.jsonl') }, out,
       // The encoder's options that change what the decoder reads, through training and the summarizer.
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5, logFeatures: true, headFeatures: true, filterFeatures: true },
-      imageSteps: 6, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 6, decoderSteps: 6, batch: 4, evalEvery: 3, retrieverWithoutFilters: true, filtersInKeysOnly: true, detachedVisualQuery: true,
+      imageSteps: 6, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 6, decoderSteps: 6, batch: 4, evalEvery: 3, retrieverWithoutFilters: true, filtersInKeysOnly: true, detachedVisualQuery: true, pointingAttention: true,
       progress: () => () => {},
       log: (l) => logs.push(l),
     });
@@ -194,6 +194,7 @@ describe('training on a dataset manifest', () => {
     expect(config.decoder.regionDim).toBe(8 + 9 + 1 + 5 + 2); // the features, σ of each head output, then the two filters' maxima
     expect(config.decoder.keyOnlyFeatures).toBe(2); // the filters' maxima steer the visual attention only
     expect(config.decoder.detachedVisualQuery).toBe(true);
+    expect(config.decoder.pointingAttention).toBe(true);
     const { summarizer } = await loadModelDir(out);
     const files = readdirSync(join(dir, 'corpus', 'studies', 'S5-00000')).map((f) => join(dir, 'corpus', 'studies', 'S5-00000', f));
     const volume = await itemVolume({ id: 'x', text: '', clinical: '', summary: '', facts: [], files });

@@ -68,6 +68,16 @@
  * v50 pointed far better than v20 but wrote worse facts; this asks whether the attention's gradient into
  * the LSTM is what costs the text.
  *
+ * With `pointingAttention`, there are two visual attentions over the same regions and query. The pointing
+ * attention, whose keys hold every feature (the fixed filters' maxima too) and which the training supervises
+ * at the attention weight, is the one the page shows, the pointing game scores and l_y reads. The reading
+ * attention, whose keys hold the encoder's features alone (supervised at its own weight, v20's 1 by
+ * default), gives v_y, which the LSTM and the output layer read. v49 and v50 pointed far better than v20
+ * with the filters in their keys and wrote worse facts; this asks whether the words suffer because v_y moves
+ * with the sharper attention.
+ *
+ *   a^p_y = ATT_p(g_{y−1}, regions with filters)   l_y = a^p_yᵀ P     a^r_y = ATT_r(g_{y−1}, regions)   v_y = a^r_yᵀ regions
+ *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
  * search, the CLI and the worker.
@@ -91,6 +101,8 @@ export interface FusionDecoderConfig {
   keyOnlyFeatures?: number;
   /** No gradient from the visual attention into the LSTM state and the sentence that form its query (see above). */
   detachedVisualQuery?: boolean;
+  /** Two visual attentions: one that points (shown, scored, read into l_y), one that v_y is read through (see above). */
+  pointingAttention?: boolean;
   /** Number of image regions (the encoder's region grid, flattened). */
   regions: number;
   /** Feature size of a context token (the context encoder's width). */
@@ -147,8 +159,12 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   b.zeros('dec.init_h.bias', [c.hidden]);
   b.kernel('dec.init_c.kernel', [read, c.hidden]);
   b.zeros('dec.init_c.bias', [c.hidden]);
-  b.kernel('dec.att_img.regions', [c.regionDim, c.attention]);
+  b.kernel('dec.att_img.regions', [c.pointingAttention ? read : c.regionDim, c.attention]);
   b.kernel('dec.att_img.hidden', [c.hidden, c.attention]);
+  if (c.pointingAttention) {
+    b.kernel('dec.att_pt.regions', [c.regionDim, c.attention]);
+    b.kernel('dec.att_pt.hidden', [c.hidden, c.attention]);
+  }
   const fed = fedWidth(c);
   b.kernel('dec.lstm.kernel', [c.embed + read + fed + c.hidden, 4 * c.hidden]);
   b.zeros('dec.lstm.bias', [4 * c.hidden]);
@@ -174,6 +190,7 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
     // Starts by doubling (e¹ ≈ 2.7×) the weight of the attended sentence's tokens; learned from there.
     b.ones('dec.att_txt.sentence', [1]);
     if (c.sentenceGuidedVision) b.kernel('dec.att_img.sentence', [c.tokenDim, c.attention]);
+    if (c.sentenceGuidedVision && c.pointingAttention) b.kernel('dec.att_pt.sentence', [c.tokenDim, c.attention]);
     if (c.remainingSentences) {
       b.kernel('dec.sent_salience.kernel', [c.tokenDim, 1]);
       b.zeros('dec.sent_salience.bias', [1]);
@@ -201,8 +218,10 @@ function fedWidth(c: Pick<FusionDecoderConfig, 'textFeeding' | 'sentenceAttentio
 export type DecoderContext = {
   /** The regions' features with their positions, as read into v_y (without the `keyOnlyFeatures`). */
   regions: tf.Tensor3D; // [B, R, regionDim − keyOnlyFeatures]
-  /** Regions projected for attention (hoisted out of the time loop). */
+  /** Regions projected for attention (hoisted out of the time loop); with `pointingAttention`, for the reading attention. */
   regionKeys: tf.Tensor3D; // [B, R, A]
+  /** With `pointingAttention`: every region feature projected for the pointing attention, and transposed. */
+  pointKeys?: AttentionKeys; // [B, R, A], [B, A, R]
   tokens: tf.Tensor3D; // [B, T, tokenDim]   retrieved passages' and input text's tokens, encoded
   tokenKeys: tf.Tensor3D; // [B, T, A]
   /** The four above with their last two axes swapped, for the gradients of every step's attention (`matMulTransposed`). */
@@ -262,6 +281,7 @@ export type DecoderState = {
 export type StepOutput = {
   probs: tf.Tensor2D; // [B, V]   the fused distribution p_y
   state: DecoderState;
+  /** The attention that points: with `pointingAttention` the pointing one (the reading one is the training's alone), else the only one. */
   visualAttention: tf.Tensor2D; // [B, R]
   textAttention: tf.Tensor2D; // [B, T]
   beta: tf.Tensor1D; // [B]
@@ -329,7 +349,7 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
  * Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the
  * mask; with sentence attention, the sentences from `members` (`sentenceMembership`; the caller's tensor).
  */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'keyOnlyFeatures' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'detachedVisualQuery' | 'visualOutput' | 'remainingSentences' | 'remainingReadAt' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'keyOnlyFeatures' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'detachedVisualQuery' | 'pointingAttention' | 'visualOutput' | 'remainingSentences' | 'remainingReadAt' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
   if (c.sentenceAttention && !members) throw new Error('a decoder with sentence attention needs the sentence membership of its context (sentenceMembership)');
   if ((c.sentenceGuidedVision || c.remainingSentences || c.sentenceProduct) && !c.sentenceAttention) throw new Error('sentence-guided visual attention, remaining sentences and the sentence product need the sentence attention');
   return tf.tidy(() => {
@@ -337,8 +357,10 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
     const [b, r, rd] = placed.shape;
     const [, t, td] = tokens.shape;
-    const regionKeys = tf.reshape(tf.matMul(tf.reshape(placed, [b * r, rd]), w['dec.att_img.regions'] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
     const regions = c.keyOnlyFeatures ? (tf.slice(placed, [0, 0, 0], [-1, -1, rd - c.keyOnlyFeatures]) as tf.Tensor3D) : placed;
+    const project = (x: tf.Tensor3D, kernel: string) => tf.reshape(tf.matMul(tf.reshape(x, [b * r, -1]), w[kernel] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
+    const regionKeys = project(c.pointingAttention ? regions : placed, 'dec.att_img.regions');
+    const pointKeys = c.pointingAttention ? project(placed, 'dec.att_pt.regions') : undefined;
     const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
     const copyMask = copyableTokens(tokenIds, tokenMask, segments, c);
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(copyMask, 2)) as tf.Tensor3D; // [B, T, V]
@@ -346,6 +368,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     return {
       regions, regionKeys, tokens, tokenKeys, tokenIds,
       transposed: { regions: swapLast(regions), regionKeys: swapLast(regionKeys), tokens: swapLast(tokens), tokenKeys: swapLast(tokenKeys) }, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
+      ...(pointKeys ? { pointKeys: { keys: pointKeys, keysT: swapLast(pointKeys) } } : {}),
       sentenceGuidedVision: c.sentenceGuidedVision === true, detachedVisualQuery: c.detachedVisualQuery === true, visualOutput: c.visualOutput === true, sentenceProduct: c.sentenceProduct === true,
       ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
       ...(sentences ? { sentences } : {}),
@@ -365,7 +388,7 @@ function copyableTokens(tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments:
 
 /** Frees what prepareContext made (the caller's features, ids, mask and segments stay). */
 export function disposeContext(ctx: DecoderContext): void {
-  tf.dispose([ctx.regions, ctx.regionKeys, ctx.tokens, ctx.tokenKeys, ...Object.values(ctx.transposed), ctx.copyMap, ctx.copyMask, ...(ctx.regionLobes ? [ctx.regionLobes] : []), ...(ctx.sentences ? Object.values(ctx.sentences) : [])]);
+  tf.dispose([ctx.regions, ctx.regionKeys, ...(ctx.pointKeys ? Object.values(ctx.pointKeys) : []), ctx.tokens, ctx.tokenKeys, ...Object.values(ctx.transposed), ctx.copyMap, ctx.copyMask, ...(ctx.regionLobes ? [ctx.regionLobes] : []), ...(ctx.sentences ? Object.values(ctx.sentences) : [])]);
 }
 
 /**
@@ -408,20 +431,28 @@ export function initialState(w: Weights, ctx: DecoderContext): DecoderState {
  * read with high energy before is read less now (the 1 keeps the first step plain attention).
  */
 function attend(memory: AttentionMemory, projected: tf.Tensor2D, mask?: tf.Tensor2D, biases: { values: tf.Tensor2D; weight: tf.Tensor }[] = [], pastEnergy?: tf.Tensor2D): { weights: tf.Tensor2D; context: tf.Tensor2D; energy: tf.Tensor2D } {
-  const { keys, keysT, values, valuesT } = memory;
+  const { weights, energy } = attentionWeights(memory, projected, mask, biases, pastEnergy);
+  const context = tf.squeeze(matMulTransposed(tf.expandDims(weights, 1), memory.values, { bT: memory.valuesT }), [1]) as tf.Tensor2D; // [B, dim]
+  return { weights, context, energy };
+}
+
+/** `attend` without the weighted sum of values: the weights alone, for an attention whose context nothing reads. */
+function attentionWeights(memory: AttentionKeys, projected: tf.Tensor2D, mask?: tf.Tensor2D, biases: { values: tf.Tensor2D; weight: tf.Tensor }[] = [], pastEnergy?: tf.Tensor2D): { weights: tf.Tensor2D; energy: tf.Tensor2D } {
+  const { keys, keysT } = memory;
   const a = keys.shape[2];
   const query = tf.expandDims(tf.mul(projected, 1 / Math.sqrt(a)), 2); // [B, A, 1]
   const scores = tf.squeeze(matMulTransposed(keys, query, { aT: keysT }), [2]) as tf.Tensor2D; // [B, N]
   const energy = biases.reduce((e, bias) => tf.add(e, tf.mul(bias.values, bias.weight)), scores as tf.Tensor) as tf.Tensor2D;
   const temporal = pastEnergy ? tf.sub(energy, pastEnergy) : energy;
   const masked = mask ? tf.add(temporal, tf.mul(tf.sub(1, mask), -1e9)) : temporal;
-  const weights = tf.softmax(masked) as tf.Tensor2D; // [B, N]
-  const context = tf.squeeze(matMulTransposed(tf.expandDims(weights, 1), values, { bT: valuesT }), [1]) as tf.Tensor2D; // [B, dim]
-  return { weights, context, energy };
+  return { weights: tf.softmax(masked) as tf.Tensor2D, energy }; // [B, N]
 }
 
+/** An attention's keys [B, N, A], and the same with their last two axes swapped. */
+type AttentionKeys = { keys: tf.Tensor3D; keysT: tf.Tensor3D };
+
 /** What an attention reads: keys [B, N, A] and values [B, N, D], and both with their last two axes swapped. */
-type AttentionMemory = { keys: tf.Tensor3D; keysT: tf.Tensor3D; values: tf.Tensor3D; valuesT: tf.Tensor3D };
+type AttentionMemory = AttentionKeys & { values: tf.Tensor3D; valuesT: tf.Tensor3D };
 
 /** log(exp(a) + exp(b)), elementwise and without overflow. */
 function logAddExp(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
@@ -459,9 +490,14 @@ function remaining(sentences: ContextSentences, coverage: tf.Tensor2D): tf.Tenso
 function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState) {
   // eq. 12; guided, the query also holds the sentence being restated: its finding's type and place pick the regions.
   const held = <T extends tf.Tensor>(x: T) => (ctx.detachedVisualQuery ? stopGradient(x) : x);
-  const hidden = tf.matMul(held(s.h), w['dec.att_img.hidden'] as tf.Tensor2D) as tf.Tensor2D;
+  const query = (att: string) => {
+    const hidden = tf.matMul(held(s.h), w[`${att}.hidden`] as tf.Tensor2D) as tf.Tensor2D;
+    return ctx.sentenceGuidedVision ? (tf.add(hidden, tf.matMul(held(s.sentence!), w[`${att}.sentence`] as tf.Tensor2D)) as tf.Tensor2D) : hidden;
+  };
   const { transposed: t } = ctx;
-  const visual = attend({ keys: ctx.regionKeys, keysT: t.regionKeys, values: ctx.regions, valuesT: t.regions }, ctx.sentenceGuidedVision ? (tf.add(hidden, tf.matMul(held(s.sentence!), w['dec.att_img.sentence'] as tf.Tensor2D)) as tf.Tensor2D) : hidden);
+  const visual = attend({ keys: ctx.regionKeys, keysT: t.regionKeys, values: ctx.regions, valuesT: t.regions }, query('dec.att_img'));
+  // The pointing attention's context is never read: only its weights (l_y, the heatmap).
+  const pointing = ctx.pointKeys ? attentionWeights(ctx.pointKeys, query('dec.att_pt')).weights : visual.weights;
   const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
   const left = (coverage: tf.Tensor2D | undefined) => (ctx.sentences?.salience ? [remaining(ctx.sentences, coverage!)] : []);
   const fed = (e: tf.Tensor2D, q: tf.Tensor2D | undefined, r: tf.Tensor2D[]) => [...(ctx.textFeeding ? [e] : []), ...(q ? [q] : []), ...r];
@@ -470,7 +506,7 @@ function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Decode
   const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
   const text = attend({ keys: ctx.tokenKeys, keysT: t.tokenKeys, values: ctx.tokens, valuesT: t.tokens }, tf.matMul(cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D), ctx.tokenMask, sentence ? [coverage, sentence.tokenBias] : [coverage], s.pastEnergy); // eq. 15
   const sentenceCoverage = sentence ? (tf.add(s.sentenceCoverage!, sentence.weights) as tf.Tensor2D) : undefined;
-  const generated = tf.softmax(dense(w, 'dec.out', tf.concat([cell.h, ...fed(text.context, sentence?.context, left(sentenceCoverage)), ...(ctx.visualOutput ? [visual.context] : []), ...(ctx.regionLobes ? [tf.matMul(visual.weights, ctx.regionLobes)] : [])], 1))) as tf.Tensor2D; // eq. 14, [B, V]
+  const generated = tf.softmax(dense(w, 'dec.out', tf.concat([cell.h, ...fed(text.context, sentence?.context, left(sentenceCoverage)), ...(ctx.visualOutput ? [visual.context] : []), ...(ctx.regionLobes ? [tf.matMul(pointing, ctx.regionLobes)] : [])], 1))) as tf.Tensor2D; // eq. 14, [B, V]
   const state: DecoderState = {
     ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D,
     ...(s.pastEnergy ? { pastEnergy: logAddExp(s.pastEnergy, text.energy) } : {}),
@@ -479,7 +515,7 @@ function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Decode
   const gateLogit = tf.add(tf.add(tf.matMul(text.context, w['dec.gate.context'] as tf.Tensor2D), tf.matMul(state.h, w['dec.gate.hidden'] as tf.Tensor2D)), w['dec.gate.bias']!);
   const adaptive = tf.sigmoid(tf.squeeze(gateLogit, [1])) as tf.Tensor1D; // eq. 16, [B]
   const beta = ctx.fixedBeta === undefined ? adaptive : (tf.fill(adaptive.shape, ctx.fixedBeta) as tf.Tensor1D);
-  return { generated, state, visualAttention: visual.weights, textAttention: text.weights, beta, ...(sentence ? { sentenceAttention: sentence.weights } : {}) };
+  return { generated, state, visualAttention: pointing, textAttention: text.weights, beta, ...(sentence ? { sentenceAttention: sentence.weights } : {}), ...(ctx.pointKeys ? { readingAttention: visual.weights } : {}) };
 }
 
 /** p = (1 − β) o + β w (eq. 18), for whole distributions [B, V] or one token's probabilities [B]. */
@@ -491,7 +527,8 @@ function fuse(beta: tf.Tensor1D, generated: tf.Tensor, copied: tf.Tensor): tf.Te
 /** One decoding step from the previous tokens [B] (ids) and state. */
 export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState): StepOutput {
   return tf.tidy(() => {
-    const { generated, ...out } = stepParts(w, ctx, prev, s);
+    // A reading attention is the training's alone (its supervision); tidy frees it here.
+    const { generated, readingAttention: _reading, ...out } = stepParts(w, ctx, prev, s);
     const copied = tf.squeeze(tf.matMul(tf.expandDims(out.textAttention, 1), ctx.copyMap), [1]); // eq. 17, [B, V]
     return { probs: fuse(out.beta, generated, copied) as tf.Tensor2D, ...out };
   });
@@ -501,7 +538,8 @@ export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Deco
  * What the attentions are taught besides the likelihood, each term a mean over the target tokens it
  * concerns, with its weight λ:
  * - `visual` [B, L, R]: 1 on the regions of the finding a token names (all-zero rows for tokens that name
- *   none) → λ·−log(visual attention mass there) — supervised attention;
+ *   none) → λ·−log(visual attention mass there) — supervised attention (with `pointingAttention`, the pointing one);
+ * - `reading`, with `pointingAttention`: the same for the reading attention, at its own weight;
  * - `copy` [B, L, T]: 1 on the input-text tokens a summary token was copied from (`copySources`) →
  *   λ·−log(text attention mass there), so sizes and lobes are read from this study's text, not from a
  *   retrieved passage that names another study's;
@@ -512,6 +550,7 @@ export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Deco
  */
 export type AttentionSupervision = {
   visual?: { targets: tf.Tensor3D; weight: number };
+  reading?: { targets: tf.Tensor3D; weight: number };
   copy?: { targets: tf.Tensor3D; weight: number };
   sentence?: { targets: tf.Tensor3D; weight: number };
   coverage?: number;
@@ -519,8 +558,8 @@ export type AttentionSupervision = {
 
 /**
  * Teacher-forced log p(target) per position [B, L] (inputs start with BOS; ε inside the log keeps it
- * finite), the visual, text and (with it) sentence attention of every step ([B, L, R], [B, L, T],
- * [B, L, S]) and each step's coverage loss Σ_t min(a_y, c_y) [B, L].
+ * finite), the visual, text and (with them) sentence and reading attention of every step ([B, L, R],
+ * [B, L, T], [B, L, S], [B, L, R]) and each step's coverage loss Σ_t min(a_y, c_y) [B, L].
  */
 export function tokenLogProbs(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, vocab: number) {
   return tf.tidy(() => {
@@ -531,6 +570,7 @@ export function tokenLogProbs(w: Weights, ctx: DecoderContext, inputs: tf.Tensor
     const reads: tf.Tensor2D[] = [];
     const overlaps: tf.Tensor1D[] = [];
     const picks: tf.Tensor2D[] = [];
+    const readLooks: tf.Tensor2D[] = [];
     for (let y = 0; y < length; y++) {
       const prev = tf.squeeze(tf.slice(inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D;
       const out = stepParts(w, ctx, prev, state);
@@ -545,12 +585,14 @@ export function tokenLogProbs(w: Weights, ctx: DecoderContext, inputs: tf.Tensor
       looks.push(out.visualAttention);
       reads.push(out.textAttention);
       if (out.sentenceAttention) picks.push(out.sentenceAttention);
+      if (out.readingAttention) readLooks.push(out.readingAttention);
     }
     return {
       logProbs: tf.stack(logProbs, 1) as tf.Tensor2D,
       looks: tf.stack(looks, 1) as tf.Tensor3D,
       reads: tf.stack(reads, 1) as tf.Tensor3D,
       ...(picks.length ? { picks: tf.stack(picks, 1) as tf.Tensor3D } : {}),
+      ...(readLooks.length ? { readLooks: tf.stack(readLooks, 1) as tf.Tensor3D } : {}),
       coverageLoss: tf.stack(overlaps, 1) as tf.Tensor2D,
     };
   });
@@ -577,11 +619,12 @@ function salienceLoss(sentences: ContextSentences, targets: tf.Tensor3D): tf.Sca
  */
 export function teacherForcedLoss(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D, targets: tf.Tensor2D, targetMask: tf.Tensor2D, vocab: number, supervision: AttentionSupervision = {}): tf.Scalar {
   return tf.tidy(() => {
-    const { logProbs, looks, reads, picks, coverageLoss } = tokenLogProbs(w, ctx, inputs, targets, vocab);
+    const { logProbs, looks, reads, picks, readLooks, coverageLoss } = tokenLogProbs(w, ctx, inputs, targets, vocab);
     const tokens = tf.maximum(tf.sum(targetMask), 1);
     let loss = tf.div(tf.neg(tf.sum(tf.mul(logProbs, targetMask))), tokens) as tf.Scalar;
-    const { visual, copy, sentence, coverage } = supervision;
+    const { visual, reading, copy, sentence, coverage } = supervision;
     if (visual) loss = tf.add(loss, tf.mul(missedMass(looks, visual.targets), visual.weight));
+    if (reading && readLooks) loss = tf.add(loss, tf.mul(missedMass(readLooks, reading.targets), reading.weight));
     if (copy) loss = tf.add(loss, tf.mul(missedMass(reads, copy.targets), copy.weight));
     if (sentence && picks) loss = tf.add(loss, tf.mul(missedMass(picks, sentence.targets), sentence.weight));
     if (sentence && ctx.sentences?.salience) loss = tf.add(loss, tf.mul(salienceLoss(ctx.sentences, sentence.targets), sentence.weight));
@@ -597,6 +640,7 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
   const mac =
     c.vocab * c.embed + // embedding (one-hot × matrix)
     c.hidden * c.attention + regions * c.attention + regions * readRegionDim(c) + // visual attention: query, scores, context
+    (c.pointingAttention ? c.hidden * c.attention + regions * c.attention + (c.sentenceGuidedVision ? c.tokenDim * c.attention : 0) : 0) + // the pointing attention: query, scores
     (c.embed + readRegionDim(c) + fed + c.hidden) * 4 * c.hidden + // LSTM
     (c.hidden + fed + visualOutputWidth(c)) * c.vocab + // generated distribution
     regions * (c.regionLobes?.lobes ?? 0) + // l_y
