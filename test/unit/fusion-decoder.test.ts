@@ -63,6 +63,29 @@ function steppedLoss(w: Weights, ctx: DecoderContext, t: ReturnType<typeof toyBa
   });
 }
 
+/** Only l, the output layer's last two inputs, feeds the logits: token 1 ← lobe 0, token 2 ← lobe 1 (with β = 0 and `LOBE_TABLE`). */
+function readLobesOnly(w: Weights): void {
+  const [rows, vocab] = w['dec.out.kernel']!.shape as [number, number];
+  const kernel = new Float32Array(rows * vocab);
+  kernel[(rows - 2) * vocab + 1] = 1;
+  kernel[(rows - 1) * vocab + 2] = 1;
+  tf.tidy(() => {
+    w['dec.out.kernel']!.assign(tf.tensor2d(kernel, [rows, vocab]));
+    w['dec.out.bias']!.assign(tf.zeros([vocab]));
+  });
+}
+
+/** Two lobes over the toy's 4 regions: region 0 in lobe 0, region 1 in both, region 2 in lobe 1, region 3 in none. */
+const LOBE_TABLE = [1, 0, 0.5, 0.5, 0, 1, 0, 0];
+
+/** Under `readLobesOnly`, log p(1) / p(0) and log p(2) / p(0) are the lobes under the attention, l = aᵀ P, by hand. */
+function expectLobeLogits(probs: number[][], attention: number[][]): void {
+  attention.forEach((a, b) => {
+    expect(Math.log(probs[b]![1]! / probs[b]![0]!)).toBeCloseTo(a[0]! + 0.5 * a[1]!, 5);
+    expect(Math.log(probs[b]![2]! / probs[b]![0]!)).toBeCloseTo(0.5 * a[1]! + a[2]!, 5);
+  });
+}
+
 /** The toy batch's first decoding step under config c; `release` frees what it made, `before` is the tensor count it started from. */
 function firstStep(w: Weights, c: FusionDecoderConfig) {
   const t = toyBatch();
@@ -121,27 +144,13 @@ describe('fusion decoder', () => {
   });
 
   it('region lobes: the output layer reads l = aᵀ P, the lobes under the visual attention', () => {
-    // Two lobes over the 4 regions; only l feeds the logits (token 1 ← lobe 0, token 2 ← lobe 1), β = 0.
-    const table = [1, 0, 0.5, 0.5, 0, 1, 0, 0];
-    const lobes: FusionDecoderConfig = { ...config, fixedBeta: 0, regionLobes: { lobes: 2, table } };
+    const lobes: FusionDecoderConfig = { ...config, fixedBeta: 0, regionLobes: { lobes: 2, table: LOBE_TABLE } };
     const w = initFusionDecoder(lobes, 7);
-    const [rows, vocab] = w['dec.out.kernel']!.shape as [number, number];
-    expect(rows).toBe(config.hidden + 2); // h, then l (no text feeding in this config)
-    const kernel = new Float32Array(rows * vocab);
-    kernel[(rows - 2) * vocab + 1] = 1;
-    kernel[(rows - 1) * vocab + 2] = 1;
-    tf.tidy(() => {
-      w['dec.out.kernel']!.assign(tf.tensor2d(kernel, [rows, vocab]));
-      w['dec.out.bias']!.assign(tf.zeros([vocab]));
-    });
+    expect(w['dec.out.kernel']!.shape[0]).toBe(config.hidden + 2); // h, then l (no text feeding in this config)
+    readLobesOnly(w);
     const { out, before, release } = firstStep(w, lobes);
     const probs = out.probs.arraySync();
-    out.visualAttention.arraySync().forEach((a, b) => {
-      const l0 = a[0]! + 0.5 * a[1]!;
-      const l1 = 0.5 * a[1]! + a[2]!;
-      expect(Math.log(probs[b]![1]! / probs[b]![0]!)).toBeCloseTo(l0, 5);
-      expect(Math.log(probs[b]![2]! / probs[b]![0]!)).toBeCloseTo(l1, 5);
-    });
+    expectLobeLogits(probs, out.visualAttention.arraySync());
     release();
     expect(tf.memory().numTensors).toBe(before);
     disposeWeights(w);
@@ -192,21 +201,12 @@ describe('fusion decoder', () => {
   });
 
   it('a pointing attention: the key-only features move it and not the reading one; l reads the pointing weights; each is supervised at its own weight', () => {
-    const table = [1, 0, 0.5, 0.5, 0, 1, 0, 0];
-    const two: FusionDecoderConfig = { ...config, fixedBeta: 0, keyOnlyFeatures: 2, pointingAttention: true, regionLobes: { lobes: 2, table } };
+    const two: FusionDecoderConfig = { ...config, fixedBeta: 0, keyOnlyFeatures: 2, pointingAttention: true, regionLobes: { lobes: 2, table: LOBE_TABLE } };
     const read = config.regionDim - 2;
     const w = initFusionDecoder(two, 9);
     expect(w['dec.att_img.regions']!.shape).toEqual([read, config.attention]); // the reading attention's keys: the encoder's features
     expect(w['dec.att_pt.regions']!.shape).toEqual([config.regionDim, config.attention]); // the pointing one's: all of them
-    // Only l feeds the logits (token 1 ← lobe 0, token 2 ← lobe 1), as in the region-lobes test.
-    const [rows, vocab] = w['dec.out.kernel']!.shape as [number, number];
-    const kernel = new Float32Array(rows * vocab);
-    kernel[(rows - 2) * vocab + 1] = 1;
-    kernel[(rows - 1) * vocab + 2] = 1;
-    tf.tidy(() => {
-      w['dec.out.kernel']!.assign(tf.tensor2d(kernel, [rows, vocab]));
-      w['dec.out.bias']!.assign(tf.zeros([vocab]));
-    });
+    readLobesOnly(w);
     const t = toyBatch();
     const before = tf.memory().numTensors;
     /** The first step with region 1's key-only features raised by `by`: probabilities, and both attentions from the training path. */
@@ -227,10 +227,7 @@ describe('fusion decoder', () => {
     raised.reading.forEach((row, b) => row.forEach((a, r) => expect(a).toBeCloseTo(plain.reading[b]![r]!, 6)));
     plain.pointing.forEach((row, b) => row.forEach((a, r) => expect(a).toBeCloseTo(plain.trainPointing[b]![r]!, 6))); // decoding shows what training scores
     expect(Math.max(...plain.pointing[0]!.map((a, r) => Math.abs(a - plain.reading[0]![r]!)))).toBeGreaterThan(1e-3);
-    plain.pointing.forEach((a, b) => {
-      expect(Math.log(plain.probs[b]![1]! / plain.probs[b]![0]!)).toBeCloseTo(a[0]! + 0.5 * a[1]!, 5);
-      expect(Math.log(plain.probs[b]![2]! / plain.probs[b]![0]!)).toBeCloseTo(0.5 * a[1]! + a[2]!, 5);
-    });
+    expectLobeLogits(plain.probs, plain.pointing);
     // The reading term by hand: −log of the reading attention's mass on study 1's regions 0 and 3 at step 0, at weight 0.5.
     const targets = ones([2, 4, 4], [[1, 0, 0], [1, 0, 3]]);
     const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, two);
