@@ -179,6 +179,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const initSeed = o.initSeed ?? o.seed;
   const decoderSeed = o.decoderSeed ?? initSeed;
   const patience = o.patience ?? 4;
+  // Before the hour of stages 1–2, not after.
+  if (o.readingAttentionWeight !== undefined && !o.pointingAttention) throw new Error('--reading-attention-weight weighs the second visual attention of --pointing-attention; give both, or neither');
   const { train, val, int8 } = await imageStage(o, o.imageSeed ?? initSeed, patience);
   if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
 

@@ -39,6 +39,12 @@ const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopi
 describe('training smoke test', () => {
   // The nodule filter's channel too: rendering, pretraining, the exported config and both summarizers read it.
   const image = withDotFilter({ grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 });
+  it('a reading attention weight without the pointing attention is refused before any stage runs', async () => {
+    const logs: string[] = [];
+    await expect(trainPipeline({ seed: 1, data: { kind: 'corpus', n: 4, size: 64 }, out: join(out, 'refused'), image, imageSteps: 1, positiveWeight: 1, retrieverSteps: 1, decoderSteps: 1, batch: 1, evalEvery: 1, readingAttentionWeight: 1, progress: () => () => {}, log: (l) => logs.push(l) })).rejects.toThrow('give both, or neither');
+    expect(logs).toEqual([]);
+  });
+
   it('trains every stage a few steps; the model loads and decodes', async () => {
     const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [], int8: [] };
     const firstLogs: string[] = [];
