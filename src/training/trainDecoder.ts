@@ -123,7 +123,9 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
   const from = o.int8Aware?.from;
   const w: Weights = from ? Object.fromEntries(Object.entries(from).map(([name, v]) => [name, tf.variable(v, true)])) : initFusionDecoder(o.decoder, o.seed);
   o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries${from ? ', int8-aware fine-tuning' : ''}`);
-  const seeRegions = o.attentionWeight > 0 && train.some((e) => e.attentionTargets);
+  const regionTargets = train.some((e) => e.attentionTargets);
+  const seeRegions = o.attentionWeight > 0 && regionTargets;
+  const readRegions = o.decoder.pointingAttention === true && (o.readingAttentionWeight ?? 0) > 0 && regionTargets;
   const pickSentences = o.decoder.sentenceAttention !== undefined && (o.sentenceWeight ?? 0) > 0 && train.some((e) => e.sentenceTargets);
   // Validation losses of the int8-aware run are the rounded model's, so its best checkpoint is the best int8 model.
   const validate = () => {
@@ -143,7 +145,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
       const ctx = prepareContext(seen, dropoutAt(b.regions, o.regionDropout ?? 0, o.seed, step), b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
       return teacherForcedLoss(seen, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
         ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
-        ...(seeRegions && o.decoder.pointingAttention && o.readingAttentionWeight ? { reading: { targets: b.attention, weight: o.readingAttentionWeight } } : {}),
+        ...(readRegions ? { reading: { targets: b.attention, weight: o.readingAttentionWeight! } } : {}),
         ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),
         ...(pickSentences ? { sentence: { targets: b.sentence!, weight: o.sentenceWeight! } } : {}),
         ...(o.coverageWeight > 0 ? { coverage: o.coverageWeight } : {}),

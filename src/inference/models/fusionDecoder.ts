@@ -337,7 +337,7 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
   // Kept in the context and freed with it; the caller's tensor stays the caller's.
   const own = tf.clone(members);
   const features = tf.div(tf.matMul(members, tokens), tf.expandDims(tf.maximum(counts, 1), 2)) as tf.Tensor3D; // [B, S, D]
-  const keys = tf.reshape(tf.matMul(tf.reshape(features, [b * s, -1]), w['dec.att_sent.sentences'] as tf.Tensor2D), [b, s, -1]) as tf.Tensor3D;
+  const keys = projectRows(features, w['dec.att_sent.sentences'] as tf.Tensor2D);
   // min(count, 1), not cast(count > 0): on WebGPU a bool → float32 cast is a float view of an int32 buffer,
   // and summing that view over a non-last axis (maskedMean) compiles an invalid transpose shader, which
   // makes WebGPU drop the whole command batch — every value of the step read back as garbage.
@@ -355,13 +355,11 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
   return tf.tidy(() => {
     const placed = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
-    const [b, r, rd] = placed.shape;
-    const [, t, td] = tokens.shape;
+    const [, r, rd] = placed.shape;
     const regions = c.keyOnlyFeatures ? (tf.slice(placed, [0, 0, 0], [-1, -1, rd - c.keyOnlyFeatures]) as tf.Tensor3D) : placed;
-    const project = (x: tf.Tensor3D, kernel: string) => tf.reshape(tf.matMul(tf.reshape(x, [b * r, -1]), w[kernel] as tf.Tensor2D), [b, r, -1]) as tf.Tensor3D; // [B, R, A]
-    const regionKeys = project(c.pointingAttention ? regions : placed, 'dec.att_img.regions');
-    const pointKeys = c.pointingAttention ? project(placed, 'dec.att_pt.regions') : undefined;
-    const tokenKeys = tf.reshape(tf.matMul(tf.reshape(tokens, [b * t, td]), w['dec.att_txt.tokens'] as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D; // [B, T, A]
+    const regionKeys = projectRows(c.pointingAttention ? regions : placed, w['dec.att_img.regions'] as tf.Tensor2D); // [B, R, A]
+    const pointKeys = c.pointingAttention ? projectRows(placed, w['dec.att_pt.regions'] as tf.Tensor2D) : undefined;
+    const tokenKeys = projectRows(tokens, w['dec.att_txt.tokens'] as tf.Tensor2D); // [B, T, A]
     const copyMask = copyableTokens(tokenIds, tokenMask, segments, c);
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(copyMask, 2)) as tf.Tensor3D; // [B, T, V]
     const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!, c.remainingSentences ? (c.remainingReadAt ?? 1) : undefined) : undefined;
@@ -384,6 +382,12 @@ function copyableTokens(tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments:
   for (const id of c.passageUncopied) uncopied[id] = 1;
   const blocked = tf.mul(tf.gather(tf.tensor1d(uncopied), tf.cast(tokenIds, 'int32')), tf.sub(1, tf.cast(segments, 'float32'))); // [B, T]
   return tf.mul(tokenMask, tf.sub(1, blocked)) as tf.Tensor2D;
+}
+
+/** x [B, N, D] times kernel [D, A], row by row: [B, N, A] (an attention's keys, hoisted out of the time loop). */
+function projectRows(x: tf.Tensor3D, kernel: tf.Tensor2D): tf.Tensor3D {
+  const [b, n, d] = x.shape;
+  return tf.reshape(tf.matMul(tf.reshape(x, [b * n, d]), kernel), [b, n, -1]) as tf.Tensor3D;
 }
 
 /** Frees what prepareContext made (the caller's features, ids, mask and segments stay). */
