@@ -28,7 +28,7 @@ export async function summarizeCommand(args: string[]): Promise<number> {
   const result = await summarizer.summarize({ modality, grid: { depth: volume.depth, height: volume.height, width: volume.width }, text }, decoding);
   if (values.json) {
     for (const t of result.tokens) {
-      process.stdout.write(`${JSON.stringify({ token: t.text, id: t.id, beta: t.beta, visualAttention: Array.from(t.visualAttention), textAttention: Array.from(t.textAttention) })}\n`);
+      process.stdout.write(`${JSON.stringify({ token: t.text, id: t.id, beta: t.beta, visualAttention: Array.from(t.visualAttention), ...(t.readingAttention ? { readingAttention: Array.from(t.readingAttention) } : {}), textAttention: Array.from(t.textAttention) })}\n`);
     }
     process.stdout.write(`${JSON.stringify({ summary: result.summary, passages: result.passages.slice(0, result.k).map((p) => ({ id: p.passage.id, score: p.score, text: p.passage.text })), regionShape: result.regionShape })}\n`);
   } else process.stdout.write(`${result.summary}\n`);

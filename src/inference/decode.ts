@@ -13,10 +13,18 @@ import type { Weights } from './models/weights.ts';
 /** A decoder's recurrent state: any named tensors, one row per sequence. */
 export type StepState = Record<string, tf.Tensor>;
 
+/** What a step gives besides its new state: the next-token distribution and what the page shows. */
+export type StepTensors = { probs: tf.Tensor2D; visualAttention: tf.Tensor2D; textAttention: tf.Tensor2D; beta?: tf.Tensor1D; sentenceAttention?: tf.Tensor2D; readingAttention?: tf.Tensor2D };
+
 /** One decoding step of one sequence: the next-token distribution [1, V] and what the page shows. */
 export interface Stepper<S extends StepState> {
   initial(): S;
-  step(prev: tf.Tensor1D, state: S): { probs: tf.Tensor2D; state: S; visualAttention: tf.Tensor2D; textAttention: tf.Tensor2D; beta?: tf.Tensor1D; sentenceAttention?: tf.Tensor2D };
+  step(prev: tf.Tensor1D, state: S): StepTensors & { state: S };
+}
+
+/** A step's tensors other than its state, for the caller to free once read. */
+export function stepTensors(out: StepTensors): tf.Tensor[] {
+  return [out.probs, out.visualAttention, out.textAttention, ...(out.beta ? [out.beta] : []), ...(out.sentenceAttention ? [out.sentenceAttention] : []), ...(out.readingAttention ? [out.readingAttention] : [])];
 }
 
 /** The fusion decoder as a stepper over one prepared context. */
@@ -28,8 +36,10 @@ export interface TokenRecord {
   id: number;
   /** The fusion gate β (eq. 16); null for a model without one (the generative model). */
   beta: number | null;
-  /** Attention over image regions (sums to 1). */
+  /** Attention over image regions (sums to 1); with a pointing attention, the pointing one. */
   visualAttention: Float32Array;
+  /** With a pointing attention: the attention the decoder reads the image through (v_y), over the same regions. */
+  readingAttention?: Float32Array;
   /** Attention over the context tokens (retrieved passages, then the input text; sums to 1). */
   textAttention: Float32Array;
   /** With sentence attention: its weights over the input text's sentences (`sentenceSpans`), then none-such padding. */
@@ -92,16 +102,16 @@ export async function decode<S extends StepState>(model: Stepper<S>, options: De
       }
       const prev = tf.tensor1d([beam.tokens.length ? beam.tokens[beam.tokens.length - 1]!.id : options.bos]);
       const out = model.step(prev, beam.state);
-      const [modelProbs, visual, text, betas, sentences] = (await Promise.all([out.probs.data(), out.visualAttention.data(), out.textAttention.data(), out.beta?.data(), out.sentenceAttention?.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array | undefined, Float32Array | undefined];
+      const [modelProbs, visual, text, betas, sentences, reading] = (await Promise.all([out.probs.data(), out.visualAttention.data(), out.textAttention.data(), out.beta?.data(), out.sentenceAttention?.data(), out.readingAttention?.data()])) as [Float32Array, Float32Array, Float32Array, Float32Array | undefined, Float32Array | undefined, Float32Array | undefined];
       const beta = betas ? betas[0]! : null;
-      tf.dispose([prev, out.probs, out.visualAttention, out.textAttention, ...(out.beta ? [out.beta] : []), ...(out.sentenceAttention ? [out.sentenceAttention] : [])]);
+      tf.dispose([prev, ...stepTensors(out)]);
       // The k most probable allowed continuations of this beam.
       const probs = options.constrain?.(beam.tokens.map((r) => r.id), modelProbs, sentences ? { sentenceAttention: sentences } : {}) ?? modelProbs;
       const order = Array.from(probs.keys()).filter((id) => !options.constrain || probs[id]! > 0).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
       if (order.length === 0) order.push(options.eos);
       for (const id of order) {
         const logProb = Math.log(probs[id]! + 1e-12);
-        const record: TokenRecord = { id, beta, visualAttention: visual, textAttention: text, ...(sentences ? { sentenceAttention: sentences } : {}), logProb };
+        const record: TokenRecord = { id, beta, visualAttention: visual, ...(reading ? { readingAttention: reading } : {}), textAttention: text, ...(sentences ? { sentenceAttention: sentences } : {}), logProb };
         const done = id === options.eos;
         candidates.push({ tokens: done ? beam.tokens : [...beam.tokens, record], logProb: beam.logProb + logProb, state: out.state, done });
       }

@@ -5,7 +5,7 @@
  * tokens and sentences — is the members' mean too, so it stays a distribution over the same places.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { StepState, Stepper } from './decode.ts';
+import { stepTensors, type StepState, type Stepper } from './decode.ts';
 
 type Out = ReturnType<Stepper<StepState>['step']>;
 
@@ -27,16 +27,17 @@ export function ensembleStepper(members: readonly Stepper<StepState>[]): Stepper
     initial: () => joined(members.map((m) => m.initial())),
     step(prev, state) {
       const outs: Out[] = members.map((m, i) => m.step(prev, memberState(state, i)));
-      const optional = <K extends 'beta' | 'sentenceAttention'>(key: K) => (outs.every((o) => o[key]) ? { [key]: mean(outs.map((o) => o[key]!)) } : {});
+      const optional = <K extends 'beta' | 'sentenceAttention' | 'readingAttention'>(key: K) => (outs.every((o) => o[key]) ? { [key]: mean(outs.map((o) => o[key]!)) } : {});
       const combined = {
         probs: mean(outs.map((o) => o.probs)),
         visualAttention: mean(outs.map((o) => o.visualAttention)),
         textAttention: mean(outs.map((o) => o.textAttention)),
         ...optional('beta'),
         ...optional('sentenceAttention'),
+        ...optional('readingAttention'),
         state: joined(outs.map((o) => o.state)),
       };
-      tf.dispose(outs.flatMap((o) => [o.probs, o.visualAttention, o.textAttention, ...(o.beta ? [o.beta] : []), ...(o.sentenceAttention ? [o.sentenceAttention] : [])]));
+      tf.dispose(outs.flatMap(stepTensors));
       return combined;
     },
   };

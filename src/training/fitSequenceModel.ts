@@ -68,7 +68,8 @@ export interface SequenceFit {
   checkpoint: string;
   /** Checkpoint name of the latest validation (weights, then optimizer state as `${last}.optimizer`), for resuming. */
   last: string;
-  curve: { file: string; title: string };
+  /** The training curve's file and title, and what the loss measures (default "NLL", per token). */
+  curve: { file: string; title: string; measure?: { name: string; unit: string } };
   /** Keys the batch order's random stream (derived from the stage's seed). */
   streamKey: number;
   /** Summary length of each training example (for the batches). */
@@ -167,8 +168,9 @@ export async function fitSequenceModel(w: Weights, o: StageOptions, f: SequenceF
     average.assignTo(w);
     average.dispose();
   }
+  const measure = f.curve.measure ?? { name: 'NLL', unit: 'per token' };
   await writeFile(
     join(o.out, f.curve.file),
-    lineChart({ title: f.curve.title, series: [{ name: 'train NLL', points: state.history.map((h) => [h.step, h.train]) }, { name: average ? 'validation NLL, weight average' : 'validation NLL', points: state.history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: 'NLL per token' }),
+    lineChart({ title: f.curve.title, series: [{ name: `train ${measure.name}`, points: state.history.map((h) => [h.step, h.train]) }, { name: `validation ${measure.name}${average ? ', weight average' : ''}`, points: state.history.map((h) => [h.step, h.val]) }], xLabel: 'step', yLabel: `${measure.name} ${measure.unit}` }),
   );
 }

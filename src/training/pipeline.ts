@@ -24,6 +24,7 @@ import type { CachedStudy } from './studyCache.ts';
 import { omittedFindingCopies, omittedLobeCopies } from './omittedCopies.ts';
 import { LOBES, type FindingTruth, type FindingType } from '../corpus/schema.ts';
 import { trainDecoder } from './trainDecoder.ts';
+import { trainPointingHead } from './trainPointingHead.ts';
 import { int8Index, int8Rounded } from './int8Aware.ts';
 import { embedTexts } from '../inference/models/retriever.ts';
 import { trainRetriever } from './trainRetriever.ts';
@@ -127,6 +128,12 @@ export interface PipelineOptions {
   pointingAttention?: boolean;
   /** With `pointingAttention`: λ of the reading attention's supervision; default 1 (the attention weight then applies to the pointing one). */
   readingAttentionWeight?: number;
+  /**
+   * After the decoder, this many steps of a pointing head on its frozen states (`trainPointingHead.ts`): the
+   * decoder is trained as without it, the head then learns where the finding each token names lies, and the
+   * page shows the head. Default 0: none.
+   */
+  pointingHeadSteps?: number;
   /** Corpus data: the decoder's summaries list equally urgent findings in the order the input text has them (`tieOrder.ts`). */
   tiesInTextOrder?: boolean;
   /** Item alignment also pairs items that reword their sentence, by the training split's own rewordings (`itemAlignment.ts`). */
@@ -163,7 +170,7 @@ export interface PipelineOptions {
   progress: (label: string, total: number) => (done: number, extra?: string) => void;
   log: (line: string) => void;
   /** Every training step's running loss, per stage (for tests and curves). */
-  onLoss?: (stage: 'image' | 'retriever' | 'decoder' | 'int8', step: number, loss: number) => void;
+  onLoss?: (stage: 'image' | 'retriever' | 'decoder' | 'int8' | 'pointing', step: number, loss: number) => void;
 }
 
 /** The decoder's batch: 32 studies fit the wasm heap (4 GiB) with 96-token summaries, and train 1.6× more studies a second than 16. */
@@ -181,6 +188,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const patience = o.patience ?? 4;
   // Before the hour of stages 1–2, not after.
   if (o.readingAttentionWeight !== undefined && !o.pointingAttention) throw new Error('--reading-attention-weight weighs the second visual attention of --pointing-attention; give both, or neither');
+  if (o.pointingHeadSteps && (o.pointingAttention || o.readingAttentionWeight !== undefined)) throw new Error('--pointing-head-steps trains the pointing attention after the decoder, --pointing-attention with it: give one of them');
   const { train, val, int8 } = await imageStage(o, o.imageSeed ?? initSeed, patience);
   if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
 
@@ -281,7 +289,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     vocab: tokenizer.vocabSize, embed: 64, hidden: o.decoderHidden ?? 192, regionDim: featureWidth(o.image), regions: regionCount, tokenDim: 64, attention: 64,
     ...(o.filtersInKeysOnly && o.image.filterFeatures ? { keyOnlyFeatures: FILTER_COUNT } : {}),
     ...(o.detachedVisualQuery ? { detachedVisualQuery: true } : {}),
-    ...(o.pointingAttention ? { pointingAttention: true } : {}),
+    ...(o.pointingAttention || o.pointingHeadSteps ? { pointingAttention: true } : {}),
+    ...(o.pointingHeadSteps ? { pointingHead: true } : {}),
     contextEncoder: { dilations: o.contextDilations ?? [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.temporalAttention ? { temporalAttention: true } : {}),
@@ -300,18 +309,24 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   if (cut) o.log(`decoder: ${cut} of ${trainDec.length} training summaries are longer than ${maxSummary} tokens (with EOS) and are cut before their end; --max-summary sets the length`);
   const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const tick3 = o.progress('decoder', o.decoderSteps);
+  // A decoder finished in the run being resumed is not loaded again for nothing (its best checkpoint is what the later stages read).
+  const decoderRun3 = o.resume ? await readCheckpointState<{ step: number; stopped: boolean }>(o.out, 'decoder.last') : undefined;
+  const decoderDone = decoderRun3 !== undefined && (decoderRun3.stopped || decoderRun3.step >= o.decoderSteps);
   /** What the decoder's training and its int8-aware fine-tuning share. */
   const decoderRun = {
     decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, ...(o.pointingAttention ? { readingAttentionWeight: o.readingAttentionWeight ?? 1 } : {}), regionDropout: o.regionDropout ?? 0, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
     batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: decoderSeed, out: o.out, log: o.log,
   };
-  const decoderWeights = await trainDecoder(trainDec, valDec, {
-    ...decoderRun, steps: o.decoderSteps, learningRate: 0.003, learningRateFloor: 0.1, ...(o.decoderAverage === undefined ? {} : { averageDecay: o.decoderAverage }),
-    onStep: (s, l) => {
-      tick3(s, `loss ${l.toFixed(4)}`);
-      o.onLoss?.('decoder', s, l);
-    },
-  });
+  if (decoderDone) o.log('decoder: finished in the run being resumed, its best checkpoint is used');
+  const decoderWeights = decoderDone
+    ? (await loadCheckpoint(o.out, 'decoder.best'))!.weights
+    : await trainDecoder(trainDec, valDec, {
+        ...decoderRun, steps: o.decoderSteps, learningRate: 0.003, learningRateFloor: 0.1, ...(o.decoderAverage === undefined ? {} : { averageDecay: o.decoderAverage }),
+        onStep: (s, l) => {
+          tick3(s, `loss ${l.toFixed(4)}`);
+          o.onLoss?.('decoder', s, l);
+        },
+      });
 
   // Stage 3b: int8-aware fine-tuning, on every input as the exported model will compute it.
   let decoderCheckpoint = 'decoder.best';
@@ -339,9 +354,29 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     int8Steps = (await readCheckpointState<{ step: number }>(o.out, decoderCheckpoint))?.step;
   }
 
-  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, ...(o.mmr === undefined ? {} : { mmr: o.mmr }), maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${o.decoderAverage === undefined ? '' : `, decoder weights averaged (decay ${o.decoderAverage} per step)`}${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}` };
+  // Stage 4: the pointing head, on the frozen decoder.
+  let head: Weights | undefined;
+  let headSteps: number | undefined;
+  if (o.pointingHeadSteps) {
+    const frozen = await best(decoderCheckpoint, decoderWeights);
+    const tick = o.progress('pointing head', o.pointingHeadSteps);
+    const trained = await trainPointingHead(trainDec, valDec, frozen, {
+      ...decoderRun, steps: o.pointingHeadSteps, learningRate: 0.003, learningRateFloor: 0.1,
+      onStep: (s, l) => {
+        tick(s, `loss ${l.toFixed(4)}`);
+        o.onLoss?.('pointing', s, l);
+      },
+    });
+    const kept = await loadCheckpoint<{ step: number }>(o.out, 'pointing-head.best');
+    if (kept) disposeWeights(trained);
+    head = kept?.weights ?? trained;
+    headSteps = kept?.state.step;
+    if (frozen !== decoderWeights) disposeWeights(frozen);
+  }
+
+  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, ...(o.mmr === undefined ? {} : { mmr: o.mmr }), maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${o.decoderAverage === undefined ? '' : `, decoder weights averaged (decay ${o.decoderAverage} per step)`}${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}${headSteps ? `, pointing head on the frozen decoder ${headSteps} steps (its best validation)` : ''}` };
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
-  const all: Weights = { ...imageBest, ...textWeights, ...(await best(decoderCheckpoint, decoderWeights)) };
+  const all: Weights = { ...imageBest, ...textWeights, ...(await best(decoderCheckpoint, decoderWeights)), ...head };
   await saveCheckpoint(o.out, 'model', all, { config });
   await writeFile(join(o.out, 'config.json'), JSON.stringify(config, null, 1) + '\n');
   await writeFile(join(o.out, 'tokenizer.json'), JSON.stringify(tokenizerJson) + '\n');

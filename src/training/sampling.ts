@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../corpus/random.ts';
-import type { StepState, Stepper } from '../inference/decode.ts';
+import { stepTensors, type StepState, type Stepper } from '../inference/decode.ts';
 import { BOS_ID, EOS_ID } from '../text/tokenizer.ts';
 
 /** One sequence per row of the stepper's batch; ids without BOS, EOS dropped. */
@@ -18,7 +18,7 @@ export async function sampleSequences<S extends StepState>(stepper: Stepper<S>, 
     const step = stepper.step(input, state);
     const probs = (await step.probs.data()) as Float32Array;
     const vocab = probs.length / rows;
-    tf.dispose([input, step.probs, step.visualAttention, step.textAttention, ...(step.beta ? [step.beta] : []), ...Object.values(state)]);
+    tf.dispose([input, ...stepTensors(step), ...Object.values(state)]);
     state = step.state;
     prev = prev.map((_, r) => (pick === 'greedy' ? argmaxRow(probs, r, vocab) : sampleRow(probs, r, vocab, pick)));
     prev.forEach((id, r) => {

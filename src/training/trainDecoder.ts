@@ -35,7 +35,10 @@ export interface DecoderExample {
 export interface DecoderTrainingOptions extends StageOptions {
   decoder: FusionDecoderConfig;
   maxSummary: number;
-  /** λ of the visual attention supervision (0: none); with the decoder's `pointingAttention`, of the pointing one. */
+  /**
+   * λ of the visual attention supervision (0: none); with the decoder's `pointingAttention`, of the pointing
+   * one, and with its `pointingHead` as well, of the reading one (the head is trained later, `trainPointingHead.ts`).
+   */
   attentionWeight: number;
   /** With the decoder's `pointingAttention`: λ of the reading attention's supervision (0 or absent: none). */
   readingAttentionWeight?: number;
@@ -124,8 +127,11 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
   const w: Weights = from ? Object.fromEntries(Object.entries(from).map(([name, v]) => [name, tf.variable(v, true)])) : initFusionDecoder(o.decoder, o.seed);
   o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries${from ? ', int8-aware fine-tuning' : ''}`);
   const regionTargets = train.some((e) => e.attentionTargets);
-  const seeRegions = o.attentionWeight > 0 && regionTargets;
-  const readRegions = o.decoder.pointingAttention === true && (o.readingAttentionWeight ?? 0) > 0 && regionTargets;
+  // A pointing head is trained after the decoder: meanwhile the attention weight supervises the reading attention, as it does the only one without a head.
+  const headLater = o.decoder.pointingHead === true;
+  const seeRegions = !headLater && o.attentionWeight > 0 && regionTargets;
+  const readingWeight = headLater ? o.attentionWeight : (o.readingAttentionWeight ?? 0);
+  const readRegions = o.decoder.pointingAttention === true && readingWeight > 0 && regionTargets;
   const pickSentences = o.decoder.sentenceAttention !== undefined && (o.sentenceWeight ?? 0) > 0 && train.some((e) => e.sentenceTargets);
   // Validation losses of the int8-aware run are the rounded model's, so its best checkpoint is the best int8 model.
   const validate = () => {
@@ -145,7 +151,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
       const ctx = prepareContext(seen, dropoutAt(b.regions, o.regionDropout ?? 0, o.seed, step), b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
       return teacherForcedLoss(seen, ctx, b.inputs, b.targets, b.targetMask, o.decoder.vocab, {
         ...(seeRegions ? { visual: { targets: b.attention, weight: o.attentionWeight } } : {}),
-        ...(readRegions ? { reading: { targets: b.attention, weight: o.readingAttentionWeight! } } : {}),
+        ...(readRegions ? { reading: { targets: b.attention, weight: readingWeight } } : {}),
         ...(o.copyWeight > 0 ? { copy: { targets: b.copy, weight: o.copyWeight } } : {}),
         ...(pickSentences ? { sentence: { targets: b.sentence!, weight: o.sentenceWeight! } } : {}),
         ...(o.coverageWeight > 0 ? { coverage: o.coverageWeight } : {}),

@@ -88,8 +88,10 @@ export interface TokenEvent {
   ms: number;
   /** The fusion gate; null for the generative model, which has none. */
   beta: number | null;
-  /** Attention over image regions: slices × grid rows × grid columns, normalised to sum 1. */
+  /** Attention over image regions: slices × grid rows × grid columns, normalised to sum 1; a model with a pointing head gives the head's. */
   visualAttention: { shape: [number, number, number]; weights: Float32Array };
+  /** A model with a pointing head: the attention its decoder reads the image through, over the same regions. */
+  readingWeights?: Float32Array;
   /** Per retrieved passage, weights over its tokens; then the input text's token weights. */
   passageWeights: Float32Array[];
   textWeights: Float32Array;

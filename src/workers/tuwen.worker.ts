@@ -171,7 +171,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
         },
         onToken(token, index) {
           firstToken ??= performance.now() - started;
-          post({ type: 'token', requestId, index, token: token.text, ms: performance.now() - decodeStart, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, ...splitTextWeights(token.textAttention, counts), ...(token.sentenceAttention ? { sentenceWeights: token.sentenceAttention.slice() } : {}) });
+          post({ type: 'token', requestId, index, token: token.text, ms: performance.now() - decodeStart, beta: token.beta, visualAttention: { shape: regionShape, weights: token.visualAttention.slice() }, ...(token.readingAttention ? { readingWeights: token.readingAttention.slice() } : {}), ...splitTextWeights(token.textAttention, counts), ...(token.sentenceAttention ? { sentenceWeights: token.sentenceAttention.slice() } : {}) });
         },
       },
     );

@@ -2,10 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contextSegments, disposeContext, initFusionDecoder, initialState, prepareContext, salientSentences, sentenceMembership, step, teacherForcedLoss, tokenLogProbs, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, coreDecoderConfig, disposeContext, initFusionDecoder, initialState, pointingLoss, pointingWeights, prepareContext, visualQueries, salientSentences, sentenceMembership, step, teacherForcedLoss, tokenLogProbs, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
-import { decode, fusionStepper } from '../../src/inference/decode.ts';
+import { decode, fusionStepper, stepTensors } from '../../src/inference/decode.ts';
 
 const config: FusionDecoderConfig = { vocab: 12, embed: 8, hidden: 16, regionDim: 6, regions: 4, tokenDim: 8, attention: 8, contextEncoder: { dilations: [1, 2], maxLength: 8 } };
 
@@ -95,7 +95,7 @@ function firstStep(w: Weights, c: FusionDecoderConfig) {
   const s0 = initialState(w, ctx);
   const out = step(w, ctx, bos, s0);
   const release = () => {
-    tf.dispose([out.probs, ...Object.values(out.state), out.visualAttention, out.textAttention, out.beta, ...Object.values(s0)]);
+    tf.dispose([...stepTensors(out), ...Object.values(out.state), ...Object.values(s0)]);
     disposeContext(ctx);
   };
   return { t, ctx, out, before, release };
@@ -238,6 +238,65 @@ describe('fusion decoder', () => {
     disposeContext(ctx);
     tf.dispose([targets, ...Object.values(t)]);
     disposeWeights(w);
+  });
+
+  it('a pointing head: the decoder writes exactly what its core writes; only the head moves the heatmap; l reads the reading attention; its loss by hand', () => {
+    const core: FusionDecoderConfig = { ...config, regionDim: 4, visualOutput: true, regionLobes: { lobes: 2, table: LOBE_TABLE } };
+    const headed: FusionDecoderConfig = { ...core, regionDim: 6, keyOnlyFeatures: 2, pointingAttention: true, pointingHead: true };
+    expect(coreDecoderConfig(headed)).toEqual(core);
+    const wc = initFusionDecoder(core, 9);
+    const w = initFusionDecoder(headed, 9);
+    // Initialised as the core; the filters' region positions are zero; the head has its own projections.
+    for (const [name, v] of Object.entries(wc)) if (name !== 'dec.region_pos') expect(Array.from(w[name]!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    const positions = w['dec.region_pos']!.arraySync() as number[][];
+    expect(positions.map((row) => row.slice(0, 4))).toEqual(wc['dec.region_pos']!.arraySync());
+    expect(positions.every((row) => row[4] === 0 && row[5] === 0)).toBe(true);
+    expect(w['dec.att_pt.regions']!.shape).toEqual([6, config.attention]);
+    const t = toyBatch();
+    const before = tf.memory().numTensors;
+    /** Teacher-forced log p and both attentions; the core reads the regions' first 4 features. */
+    const run = (weights: Weights, c: FusionDecoderConfig) =>
+      tf.tidy(() => {
+        const regions = c.regionDim === 4 ? (tf.slice(t.regions, [0, 0, 0], [-1, -1, 4]) as tf.Tensor3D) : t.regions;
+        const ctx = prepareContext(weights, regions, t.ids, t.mask, t.segments, c);
+        const r = tokenLogProbs(weights, ctx, t.inputs, t.targets, config.vocab);
+        const out = { logProbs: r.logProbs.arraySync(), looks: r.looks.arraySync(), readLooks: r.readLooks?.arraySync() };
+        disposeContext(ctx);
+        return out;
+      });
+    const plain = run(wc, core);
+    const withHead = run(w, headed);
+    withHead.logProbs.forEach((row, b) => row.forEach((l, y) => expect(l).toBeCloseTo(plain.logProbs[b]![y]!, 5)));
+    withHead.readLooks!.forEach((row, b) => row.forEach((a, y) => a.forEach((v, r) => expect(v).toBeCloseTo(plain.looks[b]![y]![r]!, 6)))); // the reading attention is the core's
+    expect(Math.max(...withHead.looks[0]![0]!.map((a, r) => Math.abs(a - withHead.readLooks![0]![0]![r]!)))).toBeGreaterThan(1e-3); // the heatmap is the head's
+    // Another head: another heatmap, the same words (nothing the words depend on reads it, l_y included).
+    tf.tidy(() => w['dec.att_pt.hidden']!.assign(tf.mul(w['dec.att_pt.hidden']!, -3)));
+    const moved = run(w, headed);
+    moved.logProbs.forEach((row, b) => row.forEach((l, y) => expect(l).toBeCloseTo(withHead.logProbs[b]![y]!, 6)));
+    expect(Math.max(...moved.looks[1]![2]!.map((a, r) => Math.abs(a - withHead.looks[1]![2]![r]!)))).toBeGreaterThan(1e-3);
+    // Trained on the frozen decoder's queries, computed once: the head's weights of every step at once are the steps' own.
+    const ctx = prepareContext(w, t.regions, t.ids, t.mask, t.segments, headed);
+    const queries = visualQueries(w, ctx, t.inputs);
+    const batched = tf.tidy(() => pointingWeights(w, t.regions, queries).arraySync());
+    batched.forEach((rows, b) => rows.forEach((row, y) => row.forEach((v, r) => expect(v).toBeCloseTo(moved.looks[b]![y]![r]!, 6))));
+    // Its loss: −log of its mass on study 0's region 2 at step 1 and study 1's regions 0 and 3 at step 0, averaged over those two tokens.
+    const targets = ones([2, 4, 4], [[0, 1, 2], [1, 0, 0], [1, 0, 3]]);
+    const loss = tf.tidy(() => pointingLoss(w, t.regions, queries, targets).dataSync()[0]!);
+    const a = moved.looks;
+    expect(loss).toBeCloseTo((-Math.log(a[0]![1]![2]! + 1e-8) - Math.log(a[1]![0]![0]! + a[1]![0]![3]! + 1e-8)) / 2, 5);
+    disposeContext(ctx);
+    tf.dispose([targets, ...Object.values(queries)]);
+    expect(tf.memory().numTensors).toBe(before);
+    // Decoding gives both: the head's as the heatmap, the reading attention beside it (the page's other view).
+    tf.tidy(() => w['dec.att_pt.hidden']!.assign(tf.mul(w['dec.att_pt.hidden']!, -1 / 3))); // the head the first runs used
+    const first = firstStep(w, headed);
+    first.out.visualAttention.arraySync().forEach((row, b) => row.forEach((a, r) => expect(a).toBeCloseTo(withHead.looks[b]![0]![r]!, 6)));
+    first.out.readingAttention!.arraySync().forEach((row, b) => row.forEach((a, r) => expect(a).toBeCloseTo(plain.looks[b]![0]![r]!, 6)));
+    first.release();
+    expect(tf.memory().numTensors).toBe(first.before);
+    tf.dispose(Object.values(t));
+    disposeWeights(w);
+    disposeWeights(wc);
   });
 
   it("learns to copy the retrieved tokens: the loss falls and β rises", async () => {
@@ -547,8 +606,21 @@ describe('sentence attention', () => {
     disposeContext(ctx);
     expect(tf.memory().numTensors).toBe(before);
     expect(() => prepareContext(w, regions, i, m, seg, { ...config, sentenceGuidedVision: true })).toThrow(/need the sentence attention/);
+    // A guided pointing head reads the sentence too: its weights from the queries computed once are the steps' own.
+    const headed = { ...guided, keyOnlyFeatures: 2, pointingAttention: true, pointingHead: true };
+    const wh = initFusionDecoder(headed, 7);
+    const hctx = prepareContext(wh, regions, i, m, seg, headed, sm);
+    tf.tidy(() => {
+      const inputs = tf.tensor2d([[2, 5, 7]]);
+      const looks = tokenLogProbs(wh, hctx, inputs, tf.tensor2d([[5, 7, 9]]), config.vocab).looks.arraySync();
+      const q = visualQueries(wh, hctx, inputs);
+      expect(q.sentence!.shape).toEqual([1, 3, config.tokenDim]);
+      pointingWeights(wh, regions, q).arraySync().forEach((rows, b) => rows.forEach((row, y) => row.forEach((v, r) => expect(v).toBeCloseTo(looks[b]![y]![r]!, 6))));
+    });
+    disposeContext(hctx);
     tf.dispose([regions, i, m, seg, sm]);
     disposeWeights(w);
+    disposeWeights(wh);
   });
 
   // After one step each sentence's coverage is about ⅓: κ = 2 (`remainingReadAt`) leaves every (1 − c/κ)₊ at about ⅚, κ = 0.25 sends all to 0.

@@ -16,6 +16,7 @@ import { loadEvalModel, loadModelDir } from '../../src/eval/models.ts';
 import { itemVolume } from '../../src/eval/testSet.ts';
 import { useWasmForTraining } from '../../src/cli/trainingSetup.ts';
 import { exportModel } from '../../src/training/exportModel.ts';
+import { loadCheckpoint } from '../../src/training/checkpoint.ts';
 import { trainPipeline } from '../../src/training/pipeline.ts';
 import { trainGenerative } from '../../src/training/generativePipeline.ts';
 import { fineTuneRetrievalModel } from '../../src/training/rewardPipeline.ts';
@@ -38,18 +39,22 @@ const recipe = { temporalAttention: true, ownTextFindings: true, omittedLobeCopi
 // The first test's limit is generous: alone it takes ~110 s on 2 cores, and Vitest runs other files beside it.
 describe('training smoke test', () => {
   // The nodule filter's channel too: rendering, pretraining, the exported config and both summarizers read it.
-  const image = withDotFilter({ grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5 });
+  const image = withDotFilter({ grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5, filterFeatures: true });
+  /** The pointing head of the shipped model: trained on the frozen decoder, its keys with the fixed filters' maxima, which the retriever and the decoder's reading leave out. */
+  const head = { retrieverWithoutFilters: true, filtersInKeysOnly: true, pointingHeadSteps: 4 };
   it('a reading attention weight without the pointing attention is refused before any stage runs', async () => {
     const logs: string[] = [];
     await expect(trainPipeline({ seed: 1, data: { kind: 'corpus', n: 4, size: 64 }, out: join(out, 'refused'), image, imageSteps: 1, positiveWeight: 1, retrieverSteps: 1, decoderSteps: 1, batch: 1, evalEvery: 1, readingAttentionWeight: 1, progress: () => () => {}, log: (l) => logs.push(l) })).rejects.toThrow('give both, or neither');
     expect(logs).toEqual([]);
+    await expect(trainPipeline({ seed: 1, data: { kind: 'corpus', n: 4, size: 64 }, out: join(out, 'refused'), image, imageSteps: 1, positiveWeight: 1, retrieverSteps: 1, decoderSteps: 1, batch: 1, evalEvery: 1, pointingAttention: true, pointingHeadSteps: 1, progress: () => () => {}, log: (l) => logs.push(l) })).rejects.toThrow('give one of them');
+    expect(logs).toEqual([]);
   });
 
   it('trains every stage a few steps; the model loads and decodes', async () => {
-    const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [], int8: [] };
+    const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [], int8: [], pointing: [] };
     const firstLogs: string[] = [];
     await trainPipeline({
-      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe,
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, ...head,
       image,
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, int8AwareSteps: 4, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => firstLogs.push(l),
@@ -60,14 +65,20 @@ describe('training smoke test', () => {
     expect(losses.int8).toHaveLength(4);
     expect(firstLogs).toContain('int8 image encoder (as exported): the features the int8-aware decoder trains on');
     expect(firstLogs.some((l) => /^int8-aware decoder: validation \d+\.\d+ before fine-tuning/.test(l))).toBe(true);
-    expect(readdirSync(out)).toEqual(expect.arrayContaining(['decoder-int8.best.json', 'curve-decoder-int8.svg']));
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['decoder-int8.best.json', 'curve-decoder-int8.svg', 'pointing-head.best.json', 'curve-pointing-head.svg']));
+    // The pointing head trained on the frozen decoder: the model's decoder is the int8-aware decoder's best, weight for weight.
+    expect(losses.pointing).toHaveLength(4);
+    const [model, decoder] = await Promise.all([loadCheckpoint(out, 'model'), loadCheckpoint(out, 'decoder-int8.best')]);
+    for (const [name, v] of Object.entries(decoder!.weights)) if (!name.startsWith('dec.att_pt.')) expect(Array.from(model!.weights[name]!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    expect(Object.keys(model!.weights).filter((name) => name.startsWith('dec.att_pt.')).sort()).toEqual(['dec.att_pt.hidden', 'dec.att_pt.regions', 'dec.att_pt.sentence']);
+    tf.dispose([...Object.values(model!.weights), ...Object.values(decoder!.weights)]);
     for (const stage of ['image', 'retriever', 'decoder']) {
       const l = losses[stage]!;
       expect(l[l.length - 1], stage).toBeLessThan(l[0]!);
     }
     const { summarizer, params } = await loadModelDir(out);
     expect(params).toBeGreaterThan(10_000);
-    expect(summarizer.config.trainedOn).toMatch(/, int8-aware fine-tuning 4 steps \(its best validation\)$/);
+    expect(summarizer.config.trainedOn).toMatch(/, int8-aware fine-tuning 4 steps \(its best validation\), pointing head on the frozen decoder 4 steps \(its best validation\)$/);
     // As an evaluation model: greedy runs are ablation rows; beam-search runs say so and stay out of that table.
     const greedy = await loadEvalModel(out);
     expect(greedy.ablation).toMatch(/^full model, fp32$/);
@@ -125,13 +136,13 @@ describe('training smoke test', () => {
     const logs: string[] = [];
     const resumedLosses: string[] = [];
     await trainPipeline({
-      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, resume: true,
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, ...head, resume: true,
       image,
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, int8AwareSteps: 4, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),
     });
     expect(resumedLosses).toEqual([]);
-    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', ...['train', 'val'].map((split) => `${split} studies: frozen features read from the cache in ${cache}`), 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: resumed at step 24 (finished)', 'int8-aware decoder: resumed at step 4 (finished)']));
+    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', ...['train', 'val'].map((split) => `${split} studies: frozen features read from the cache in ${cache}`), 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: finished in the run being resumed, its best checkpoint is used', 'int8-aware decoder: resumed at step 4 (finished)', 'pointing head: resumed at step 4 (finished)']));
   }, 420_000);
 
   it('LFMGAN: MLE then adversarial steps on the retrieval model\'s encoder; paper B reward steps; all load and decode', async () => {

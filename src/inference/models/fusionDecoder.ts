@@ -78,6 +78,14 @@
  *
  *   a^p_y = ATT_p(g_{y−1}, regions with filters)   l_y = a^p_yᵀ P     a^r_y = ATT_r(g_{y−1}, regions)   v_y = a^r_yᵀ regions
  *
+ * With `pointingHead` as well, the pointing attention is a head trained after the decoder, on its frozen
+ * states (`trainPointingHead.ts`): l_y reads the reading attention, so nothing the words depend on reads the
+ * pointing one, and the decoder writes exactly what it writes without the head. Drawn jointly (v53), the
+ * pointing attention pointed at 77–81 but every decoder draw wrote 1–5 points fewer facts than v20; the
+ * head keeps a decoder's words and adds the pointing. The decoder's own weights are initialised as without
+ * the head (`coreDecoderConfig`), the head's from a seed of its own, and the region positions of the
+ * filters' maxima are zero (only the head's keys see them).
+ *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
  * search, the CLI and the worker.
@@ -103,6 +111,8 @@ export interface FusionDecoderConfig {
   detachedVisualQuery?: boolean;
   /** Two visual attentions: one that points (shown, scored, read into l_y), one that v_y is read through (see above). */
   pointingAttention?: boolean;
+  /** With `pointingAttention`: the pointing attention is a head trained on the frozen decoder, and l_y reads the reading attention (see above). */
+  pointingHead?: boolean;
   /** Number of image regions (the encoder's region grid, flattened). */
   regions: number;
   /** Feature size of a context token (the context encoder's width). */
@@ -152,6 +162,7 @@ export interface SentenceAttentionConfig {
 export const LOG_EPSILON = 1e-8;
 
 export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights {
+  if (c.pointingHead) return withPointingHead(initFusionDecoder(coreDecoderConfig(c), seed), c, seed);
   const b = new WeightBuilder(seed);
   const read = readRegionDim(c);
   b.kernel('dec.embed', [c.vocab, c.embed]);
@@ -199,6 +210,32 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
   return b.weights;
 }
 
+/** The decoder a `pointingHead` is added to: the same without the pointing attention and without the features only its keys read. */
+export function coreDecoderConfig(c: FusionDecoderConfig): FusionDecoderConfig {
+  const { keyOnlyFeatures: _keyOnly, pointingAttention: _pointing, pointingHead: _head, ...core } = c;
+  return { ...core, regionDim: readRegionDim(c) };
+}
+
+/** The head's seed, apart from the decoder's own stream. */
+const POINTING_HEAD_SEED = 7919;
+
+/**
+ * A core decoder's weights (`coreDecoderConfig`) → the same with a pointing head (`pointingHead`): the region
+ * positions get zero columns for the features the head's keys alone read, and the head's projections are
+ * initialised. The core's tensors are kept, not copied, except the region positions.
+ */
+export function withPointingHead(core: Weights, c: FusionDecoderConfig, seed: number): Weights {
+  const b = new WeightBuilder(seed + POINTING_HEAD_SEED);
+  const extra = c.regionDim - readRegionDim(c);
+  const positions = core['dec.region_pos']!;
+  b.add('dec.region_pos', extra ? tf.pad(positions, [[0, 0], [0, extra]]) : tf.clone(positions));
+  b.kernel('dec.att_pt.regions', [c.regionDim, c.attention]);
+  b.kernel('dec.att_pt.hidden', [c.hidden, c.attention]);
+  if (c.sentenceGuidedVision) b.kernel('dec.att_pt.sentence', [c.tokenDim, c.attention]);
+  positions.dispose();
+  return { ...core, ...b.weights };
+}
+
 /** Width of v_y: the region features read out of the attended regions (all but the `keyOnlyFeatures`). */
 function readRegionDim(c: Pick<FusionDecoderConfig, 'regionDim' | 'keyOnlyFeatures'>): number {
   return c.regionDim - (c.keyOnlyFeatures ?? 0);
@@ -242,6 +279,8 @@ export type DecoderContext = {
   detachedVisualQuery: boolean;
   visualOutput: boolean;
   sentenceProduct: boolean;
+  /** With `pointingHead`: l_y reads the reading attention, not the pointing one. */
+  lobesFromReading: boolean;
   /** With `regionLobes`: its table as a tensor. */
   regionLobes?: tf.Tensor2D; // [R, lobes]
 };
@@ -281,12 +320,14 @@ export type DecoderState = {
 export type StepOutput = {
   probs: tf.Tensor2D; // [B, V]   the fused distribution p_y
   state: DecoderState;
-  /** The attention that points: with `pointingAttention` the pointing one (the reading one is the training's alone), else the only one. */
+  /** The attention that points: with `pointingAttention` the pointing one, else the only one. */
   visualAttention: tf.Tensor2D; // [B, R]
   textAttention: tf.Tensor2D; // [B, T]
   beta: tf.Tensor1D; // [B]
   /** With sentence attention: its weights over the input text's sentences. */
   sentenceAttention?: tf.Tensor2D; // [B, S]
+  /** With `pointingAttention`: the reading attention, which v_y is read through. */
+  readingAttention?: tf.Tensor2D; // [B, R]
 };
 
 /** Segment ids [B, T] of padded context rows: 0 for passage tokens, 1 from each row's input text on. */
@@ -349,16 +390,16 @@ function contextSentences(w: Weights, tokens: tf.Tensor3D, members: tf.Tensor3D,
  * Builds the context: regions with their positions, encoded tokens, projections of both, the copy map, the
  * mask; with sentence attention, the sentences from `members` (`sentenceMembership`; the caller's tensor).
  */
-export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'keyOnlyFeatures' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'detachedVisualQuery' | 'pointingAttention' | 'visualOutput' | 'remainingSentences' | 'remainingReadAt' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
+export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.Tensor2D, tokenMask: tf.Tensor2D, segments: tf.Tensor2D, c: Pick<FusionDecoderConfig, 'vocab' | 'keyOnlyFeatures' | 'fixedBeta' | 'textFeeding' | 'temporalAttention' | 'contextEncoder' | 'sentenceAttention' | 'sentenceGuidedVision' | 'detachedVisualQuery' | 'pointingAttention' | 'pointingHead' | 'visualOutput' | 'remainingSentences' | 'remainingReadAt' | 'sentenceProduct' | 'passageUncopied' | 'regionLobes'>, members?: tf.Tensor3D): DecoderContext {
   if (c.sentenceAttention && !members) throw new Error('a decoder with sentence attention needs the sentence membership of its context (sentenceMembership)');
   if ((c.sentenceGuidedVision || c.remainingSentences || c.sentenceProduct) && !c.sentenceAttention) throw new Error('sentence-guided visual attention, remaining sentences and the sentence product need the sentence attention');
   return tf.tidy(() => {
-    const placed = tf.add(features, w['dec.region_pos']!) as tf.Tensor3D; // [B, R, regionDim]
+    const placed = placedRegions(w, features); // [B, R, regionDim]
     const tokens = encodeContext(w, c, tokenIds, tokenMask, segments); // [B, T, tokenDim]
     const [, r, rd] = placed.shape;
     const regions = c.keyOnlyFeatures ? (tf.slice(placed, [0, 0, 0], [-1, -1, rd - c.keyOnlyFeatures]) as tf.Tensor3D) : placed;
     const regionKeys = projectRows(c.pointingAttention ? regions : placed, w['dec.att_img.regions'] as tf.Tensor2D); // [B, R, A]
-    const pointKeys = c.pointingAttention ? projectRows(placed, w['dec.att_pt.regions'] as tf.Tensor2D) : undefined;
+    const pointKeys = c.pointingAttention ? pointingKeys(w, placed) : undefined;
     const tokenKeys = projectRows(tokens, w['dec.att_txt.tokens'] as tf.Tensor2D); // [B, T, A]
     const copyMask = copyableTokens(tokenIds, tokenMask, segments, c);
     const copyMap = tf.mul(tf.oneHot(tf.cast(tokenIds, 'int32'), c.vocab), tf.expandDims(copyMask, 2)) as tf.Tensor3D; // [B, T, V]
@@ -368,11 +409,22 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
       transposed: { regions: swapLast(regions), regionKeys: swapLast(regionKeys), tokens: swapLast(tokens), tokenKeys: swapLast(tokenKeys) }, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
       ...(pointKeys ? { pointKeys: { keys: pointKeys, keysT: swapLast(pointKeys) } } : {}),
       sentenceGuidedVision: c.sentenceGuidedVision === true, detachedVisualQuery: c.detachedVisualQuery === true, visualOutput: c.visualOutput === true, sentenceProduct: c.sentenceProduct === true,
+      lobesFromReading: c.pointingAttention === true && c.pointingHead === true,
       ...(c.fixedBeta === undefined ? {} : { fixedBeta: c.fixedBeta }),
       ...(sentences ? { sentences } : {}),
       ...(c.regionLobes ? { regionLobes: tf.tensor2d(c.regionLobes.table, [r, c.regionLobes.lobes]) } : {}),
     };
   });
+}
+
+/** The regions' features with their learned positions [B, R, regionDim]: what every visual attention's keys are made from. */
+function placedRegions(w: Weights, features: tf.Tensor3D): tf.Tensor3D {
+  return tf.add(features, w['dec.region_pos']!) as tf.Tensor3D;
+}
+
+/** The pointing attention's keys [B, R, A]: every placed region feature (the key-only ones too), projected. */
+function pointingKeys(w: Weights, placed: tf.Tensor3D): tf.Tensor3D {
+  return projectRows(placed, w['dec.att_pt.regions'] as tf.Tensor2D);
 }
 
 /** tokenMask × (1 − passage × uncopied(id)): the context tokens the copy path may take [B, T]. */
@@ -510,7 +562,7 @@ function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Decode
   const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
   const text = attend({ keys: ctx.tokenKeys, keysT: t.tokenKeys, values: ctx.tokens, valuesT: t.tokens }, tf.matMul(cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D), ctx.tokenMask, sentence ? [coverage, sentence.tokenBias] : [coverage], s.pastEnergy); // eq. 15
   const sentenceCoverage = sentence ? (tf.add(s.sentenceCoverage!, sentence.weights) as tf.Tensor2D) : undefined;
-  const generated = tf.softmax(dense(w, 'dec.out', tf.concat([cell.h, ...fed(text.context, sentence?.context, left(sentenceCoverage)), ...(ctx.visualOutput ? [visual.context] : []), ...(ctx.regionLobes ? [tf.matMul(pointing, ctx.regionLobes)] : [])], 1))) as tf.Tensor2D; // eq. 14, [B, V]
+  const generated = tf.softmax(dense(w, 'dec.out', tf.concat([cell.h, ...fed(text.context, sentence?.context, left(sentenceCoverage)), ...(ctx.visualOutput ? [visual.context] : []), ...(ctx.regionLobes ? [tf.matMul(ctx.lobesFromReading ? visual.weights : pointing, ctx.regionLobes)] : [])], 1))) as tf.Tensor2D; // eq. 14, [B, V]
   const state: DecoderState = {
     ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D,
     ...(s.pastEnergy ? { pastEnergy: logAddExp(s.pastEnergy, text.energy) } : {}),
@@ -531,8 +583,7 @@ function fuse(beta: tf.Tensor1D, generated: tf.Tensor, copied: tf.Tensor): tf.Te
 /** One decoding step from the previous tokens [B] (ids) and state. */
 export function step(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: DecoderState): StepOutput {
   return tf.tidy(() => {
-    // A reading attention is the training's alone (its supervision); tidy frees it here.
-    const { generated, readingAttention: _reading, ...out } = stepParts(w, ctx, prev, s);
+    const { generated, ...out } = stepParts(w, ctx, prev, s);
     const copied = tf.squeeze(tf.matMul(tf.expandDims(out.textAttention, 1), ctx.copyMap), [1]); // eq. 17, [B, V]
     return { probs: fuse(out.beta, generated, copied) as tf.Tensor2D, ...out };
   });
@@ -615,6 +666,48 @@ function salienceLoss(sentences: ContextSentences, targets: tf.Tensor3D): tf.Sca
   const z = sentences.salience!;
   const ce = tf.add(tf.mul(restated, tf.softplus(tf.neg(z))), tf.mul(tf.sub(1, restated), tf.softplus(z)));
   return tf.div(tf.sum(tf.mul(ce, sentences.mask)), tf.maximum(tf.sum(sentences.mask), 1)) as tf.Scalar;
+}
+
+/** What the visual attention's query reads at each teacher-forced step: the LSTM state g_{y−1} [B, L, H] and, with guided vision, the sentence attended at the previous step [B, L, tokenDim]. */
+export type VisualQueries = { hidden: tf.Tensor3D; sentence?: tf.Tensor3D };
+
+/**
+ * The decoder run teacher-forced on `inputs` [B, L], keeping what each step's visual query reads (the state
+ * before the step). A pointing head trains on a frozen decoder's queries, computed once (`trainPointingHead.ts`).
+ */
+export function visualQueries(w: Weights, ctx: DecoderContext, inputs: tf.Tensor2D): VisualQueries {
+  return tf.tidy(() => {
+    let state = initialState(w, ctx);
+    const hidden: tf.Tensor2D[] = [];
+    const sentence: tf.Tensor2D[] = [];
+    for (let y = 0; y < inputs.shape[1]; y++) {
+      hidden.push(state.h);
+      if (ctx.sentenceGuidedVision) sentence.push(state.sentence!);
+      state = stepParts(w, ctx, tf.squeeze(tf.slice(inputs, [0, y], [-1, 1]), [1]) as tf.Tensor1D, state).state;
+    }
+    return { hidden: tf.stack(hidden, 1) as tf.Tensor3D, ...(sentence.length ? { sentence: tf.stack(sentence, 1) as tf.Tensor3D } : {}) };
+  });
+}
+
+/**
+ * The pointing attention of every step at once [B, L, R], from the region features [B, R, regionDim] and the
+ * steps' queries: the step's own `attentionWeights(pointKeys, query('dec.att_pt'))`, batched over the steps.
+ */
+export function pointingWeights(w: Weights, features: tf.Tensor3D, q: VisualQueries): tf.Tensor3D {
+  return tf.tidy(() => {
+    const keys = pointingKeys(w, placedRegions(w, features)); // [B, R, A]
+    const [b, l, h] = q.hidden.shape;
+    const a = keys.shape[2];
+    const hidden = tf.matMul(tf.reshape(q.hidden, [b * l, h]), w['dec.att_pt.hidden'] as tf.Tensor2D);
+    const projected = q.sentence ? tf.add(hidden, tf.matMul(tf.reshape(q.sentence, [b * l, -1]), w['dec.att_pt.sentence'] as tf.Tensor2D)) : hidden;
+    const query = tf.reshape(tf.mul(projected, 1 / Math.sqrt(a)), [b, l, a]);
+    return tf.softmax(tf.matMul(query, keys, false, true)) as tf.Tensor3D; // [B, L, R]
+  });
+}
+
+/** A pointing head's loss: the mean, over the steps whose token names a finding, of −log(pointing mass on its regions) [B, L, R]. */
+export function pointingLoss(w: Weights, features: tf.Tensor3D, q: VisualQueries, targets: tf.Tensor3D): tf.Scalar {
+  return tf.tidy(() => missedMass(pointingWeights(w, features, q), targets));
 }
 
 /**

@@ -38,7 +38,8 @@ export class WeightBuilder {
     return this.add(name, tf.ones(shape));
   }
 
-  private add(name: string, value: tf.Tensor): tf.Variable {
+  /** A weight of a given value (the builder takes it over and disposes it). */
+  add(name: string, value: tf.Tensor): tf.Variable {
     if (this.weights[name]) throw new Error(`weight ${name} defined twice`);
     // tfjs variable names are global to the engine; the map key is the name, so two models can coexist.
     const v = tf.variable(value, true);

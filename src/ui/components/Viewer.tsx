@@ -4,7 +4,7 @@
  */
 import * as cornerstone from 'cornerstone-core';
 import { useEffect, useRef } from 'react';
-import { heatmapPixels } from '../summary/heatmap.ts';
+import { heatmapPixels, shownAttention } from '../summary/heatmap.ts';
 import { useStore, type TuwenState } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
 import { sliceImage } from '../viewer/cornerstoneImage.ts';
@@ -21,6 +21,7 @@ export function Viewer() {
 
   const selected = useStore((s) => s.selected);
   const tokens = useStore((s) => s.summary.tokens);
+  const heatmap = useStore((s) => s.heatmap);
 
   useEffect(() => {
     const el = element.current!;
@@ -36,11 +37,11 @@ export function Viewer() {
     };
   }, []);
 
-  // Another token (or none): redraw, so the heatmap follows.
+  // Another token (or none), or the other attention: redraw, so the heatmap follows.
   useEffect(() => {
     const el = element.current!;
     if (study && cornerstone.getEnabledElement(el).image) cornerstone.updateImage(el);
-  }, [selected, tokens, study]);
+  }, [selected, tokens, study, heatmap]);
 
   // A new slice or study: display it with the current window. A new study starts from a fitted viewport;
   // a new slice keeps the user's zoom and pan.
@@ -109,7 +110,7 @@ export function Viewer() {
       {!study && <div className="viewer-empty">{t.noStudy}</div>}
       {study && selected !== undefined && tokens[selected] && (
         <div className="viewer-token" data-testid="heatmap-token">
-          {t.attentionOf}「{tokens[selected].text.replace(/^##/, '')}」
+          {t.attentionOf}「{tokens[selected].text.replace(/^##/, '')}」{tokens[selected].reading && ` · ${heatmap === 'reading' ? t.readingView : t.pointingView}`}
         </div>
       )}
       {study && (
@@ -128,14 +129,14 @@ export function Viewer() {
 
 /** The selected token's attention over the displayed slice, scaled onto the image's pixels. */
 function drawHeatmap(el: HTMLElement, context: CanvasRenderingContext2D, state: TuwenState): void {
-  const { study, summary, selected, slice } = state;
+  const { study, summary, selected, slice, heatmap } = state;
   const token = selected === undefined ? undefined : summary.tokens[selected];
   if (!study || !token || !summary.regionShape) return;
   const [, rh, rw] = summary.regionShape;
   const cells = document.createElement('canvas');
   cells.width = rw;
   cells.height = rh;
-  cells.getContext('2d')!.putImageData(new ImageData(heatmapPixels(token.visual, summary.regionShape, slice, study.depth), rw, rh), 0, 0);
+  cells.getContext('2d')!.putImageData(new ImageData(heatmapPixels(shownAttention(token, heatmap), summary.regionShape, slice, study.depth), rw, rh), 0, 0);
   const topLeft = cornerstone.pixelToCanvas(el, { x: 0, y: 0 } as cornerstone.PixelCoordinate);
   const bottomRight = cornerstone.pixelToCanvas(el, { x: study.width, y: study.height } as cornerstone.PixelCoordinate);
   context.save();
@@ -144,3 +145,4 @@ function drawHeatmap(el: HTMLElement, context: CanvasRenderingContext2D, state: 
   context.drawImage(cells, topLeft.x, topLeft.y, bottomRight.x - topLeft.x, bottomRight.y - topLeft.y);
   context.restore();
 }
+

@@ -12,6 +12,10 @@ export function ViewerControls() {
   const slice = useStore((s) => s.slice);
   const setPreset = useStore((s) => s.setPreset);
   const setSlice = useStore((s) => s.setSlice);
+  const heatmap = useStore((s) => s.heatmap);
+  const setHeatmap = useStore((s) => s.setHeatmap);
+  // Only a model with a pointing head has two attentions to choose between.
+  const twoAttentions = useStore((s) => s.summary.tokens.some((token) => token.reading));
   if (!study) return null;
   const ct = presetsApply(study.header.modality);
   const active = matchingPreset(voi);
@@ -34,6 +38,16 @@ export function ViewerControls() {
         ))}
         {ct && !active && <span className="custom">{t.custom}</span>}
       </div>
+      {twoAttentions && (
+        <div className="presets" role="group" aria-label={t.heatmapView}>
+          <span className="label">{t.heatmapView}</span>
+          {(['pointing', 'reading'] as const).map((view) => (
+            <button key={view} type="button" aria-pressed={heatmap === view} title={view === 'pointing' ? t.pointingHelp : t.readingHelp} onClick={() => setHeatmap(view)} data-testid={`heatmap-${view}`}>
+              {view === 'pointing' ? t.pointingView : t.readingView}
+            </button>
+          ))}
+        </div>
+      )}
       {study.depth > 1 && (
         <label className="slice-slider">
           {t.slice} {slice + 1}/{study.depth}

@@ -11,7 +11,10 @@ export interface TokenView {
   ms: number;
   /** null: the model has no fusion gate (generative). */
   beta: number | null;
+  /** The heatmap: attention over image regions (a model with a pointing head: the head's). */
   visual: Float32Array;
+  /** A model with a pointing head: the attention its decoder reads the image through. */
+  reading?: Float32Array;
   passageWeights: Float32Array[];
   textWeights: Float32Array;
   /** With sentence attention: weights over the input text's sentences. */
@@ -111,7 +114,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
             if (event.type === 'summary-context') update({ passages: event.passages, inputTokens: event.inputTokens, contextLength: event.contextLength, regionShape: event.regionShape, timings: event.timings });
             if (event.type === 'beam-step') update({ beamSteps: { steps: event.steps, maxLength: event.maxLength } });
             if (event.type === 'token') {
-              const token: TokenView = { text: event.token, ms: event.ms, beta: event.beta, visual: event.visualAttention.weights, passageWeights: event.passageWeights, textWeights: event.textWeights, ...(event.sentenceWeights ? { sentenceWeights: event.sentenceWeights } : {}) };
+              const token: TokenView = { text: event.token, ms: event.ms, beta: event.beta, visual: event.visualAttention.weights, ...(event.readingWeights ? { reading: event.readingWeights } : {}), passageWeights: event.passageWeights, textWeights: event.textWeights, ...(event.sentenceWeights ? { sentenceWeights: event.sentenceWeights } : {}) };
               // By index: a summary run again (the worker fell back to wasm mid-way) starts over at token 0.
               update({ tokens: [...get().summary.tokens.slice(0, event.index), token] });
             }

@@ -7,7 +7,7 @@ export interface SummaryExport {
   settings: SummaryState['settings'];
   regionShape: SummaryState['regionShape'];
   passages: { id: string; score: number; text: string; inContext: boolean }[];
-  tokens: { index: number; token: string; beta: number | null; visualAttention: number[]; passageWeights: number[][]; textWeights: number[]; sentenceWeights?: number[] }[];
+  tokens: { index: number; token: string; beta: number | null; visualAttention: number[]; readingAttention?: number[]; passageWeights: number[][]; textWeights: number[]; sentenceWeights?: number[] }[];
   model: string;
   createdAt: string;
 }
@@ -19,7 +19,7 @@ export function summaryJson(s: SummaryState, model: string, now = new Date()): S
     settings: s.settings,
     regionShape: s.regionShape,
     passages: s.passages.map((p) => ({ id: p.id, score: p.score, text: p.text, inContext: p.tokens !== undefined })),
-    tokens: s.tokens.map((t, index) => ({ index, token: t.text, beta: t.beta, visualAttention: Array.from(t.visual), passageWeights: t.passageWeights.map((w) => Array.from(w)), textWeights: Array.from(t.textWeights), ...(t.sentenceWeights ? { sentenceWeights: Array.from(t.sentenceWeights) } : {}) })),
+    tokens: s.tokens.map((t, index) => ({ index, token: t.text, beta: t.beta, visualAttention: Array.from(t.visual), ...(t.reading ? { readingAttention: Array.from(t.reading) } : {}), passageWeights: t.passageWeights.map((w) => Array.from(w)), textWeights: Array.from(t.textWeights), ...(t.sentenceWeights ? { sentenceWeights: Array.from(t.sentenceWeights) } : {}) })),
     model,
     createdAt: now.toISOString(),
   };
