@@ -117,6 +117,18 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   await page.locator('.token').nth(first).focus();
   await page.keyboard.press('ArrowRight');
   await expect(page.locator('.token').nth(first + 1)).toHaveAttribute('aria-pressed', 'true');
+  // The shipped model has a pointing head: the heatmap is the head's unless asked for the attention the decoder read.
+  await page.locator('.token').nth(second).click();
+  await expect(page.getByTestId('heatmap-pointing')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('heatmap-token')).toContainText('指向');
+  await page.getByTestId('heatmap-reading').click();
+  await expect(page.getByTestId('heatmap-token')).toContainText('读取');
+  await page.waitForTimeout(200);
+  const read = await page.getByTestId('viewer').screenshot();
+  writeFileSync(join(SCREENSHOTS, 'summary-heatmap-token-b-read.png'), read);
+  expect(Buffer.compare(read, b)).not.toBe(0);
+  await page.getByTestId('heatmap-pointing').click();
+  await page.locator('.token').nth(first + 1).click();
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-page.png'), fullPage: true });
   if (README_SHOTS) {
     await page.screenshot({ path: join(README_SHOTS, 'summary-page.png'), fullPage: true });
@@ -128,9 +140,10 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
     return readFileSync((await download.path())!);
   };
-  const json = JSON.parse((await saved('export-json')).toString('utf8')) as { tokens: { token: string; beta: number; visualAttention: number[] }[]; summary: string };
+  const json = JSON.parse((await saved('export-json')).toString('utf8')) as { tokens: { token: string; beta: number; visualAttention: number[]; readingAttention?: number[] }[]; summary: string };
   expect(json.tokens.map((t) => t.token.replace(/^##/, ''))).toEqual(tokens);
   expect(json.tokens[0]!.visualAttention.length).toBeGreaterThan(1);
+  expect(json.tokens[0]!.readingAttention).toHaveLength(json.tokens[0]!.visualAttention.length);
   const png = await saved('export-png');
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
   writeFileSync(join(SCREENSHOTS, 'summary-export.png'), png);

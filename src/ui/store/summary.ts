@@ -1,5 +1,6 @@
 /** The model and the summary: loading the model, streaming a summary's tokens, the token on display, the settings. */
 import { peakRegion } from '../../eval/pointing.ts';
+import { shownAttention } from '../summary/heatmap.ts';
 import { PAGE_DECODING } from '../../inference/pageDecoding.ts';
 import type { PassageView, SummarySettings, SummaryTimingsView, WorkerError } from '../../workers/protocol.ts';
 import { isWorkerError, type Slice, type WorkerLink } from './slice.ts';
@@ -134,12 +135,12 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
       set({ summary: EMPTY_SUMMARY, selected: undefined });
     },
     selectToken(index) {
-      const { summary, study } = get();
+      const { summary, study, heatmap } = get();
       const token = index === undefined ? undefined : summary.tokens[index];
       set({ selected: token ? index : undefined });
-      // A volume jumps to the slice where this token's attention peaks.
+      // A volume jumps to the slice where the attention on show peaks for this token.
       if (token && study && summary.regionShape && study.depth > 1) {
-        get().setSlice(regionSlice(peakRegion(token.visual, summary.regionShape).d, summary.regionShape[0], study.depth));
+        get().setSlice(regionSlice(peakRegion(shownAttention(token, heatmap), summary.regionShape).d, summary.regionShape[0], study.depth));
       }
     },
     setSettings: (patch) => set({ settings: { ...get().settings, ...patch } }),
