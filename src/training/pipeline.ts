@@ -310,8 +310,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const tick3 = o.progress('decoder', o.decoderSteps);
   // A decoder finished in the run being resumed is not loaded again for nothing (its best checkpoint is what the later stages read).
-  const decoderRun3 = o.resume ? await readCheckpointState<{ step: number; stopped: boolean }>(o.out, 'decoder.last') : undefined;
-  const decoderDone = decoderRun3 !== undefined && (decoderRun3.stopped || decoderRun3.step >= o.decoderSteps);
+  const decoderLast = o.resume ? await readCheckpointState<{ step: number; stopped: boolean }>(o.out, 'decoder.last') : undefined;
+  const decoderDone = decoderLast !== undefined && (decoderLast.stopped || decoderLast.step >= o.decoderSteps);
   /** What the decoder's training and its int8-aware fine-tuning share. */
   const decoderRun = {
     decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, ...(o.pointingAttention ? { readingAttentionWeight: o.readingAttentionWeight ?? 1 } : {}), regionDropout: o.regionDropout ?? 0, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
@@ -367,11 +367,13 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
         o.onLoss?.('pointing', s, l);
       },
     });
+    // Every run validates at its last step at least, so a best checkpoint exists unless the loss was never finite.
     const kept = await loadCheckpoint<{ step: number }>(o.out, 'pointing-head.best');
-    if (kept) disposeWeights(trained);
-    head = kept?.weights ?? trained;
-    headSteps = kept?.state.step;
-    if (frozen !== decoderWeights) disposeWeights(frozen);
+    if (!kept) throw new Error(`${o.out}: the pointing head kept no checkpoint (no finite validation loss)`);
+    head = kept.weights;
+    headSteps = kept.state.step;
+    // The trained head's tensors are the frozen decoder's own: freeing the decoder frees them.
+    disposeWeights(frozen === decoderWeights ? trained : frozen);
   }
 
   const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, ...(o.mmr === undefined ? {} : { mmr: o.mmr }), maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${o.decoderAverage === undefined ? '' : `, decoder weights averaged (decay ${o.decoderAverage} per step)`}${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}${headSteps ? `, pointing head on the frozen decoder ${headSteps} steps (its best validation)` : ''}` };

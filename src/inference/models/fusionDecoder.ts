@@ -224,7 +224,7 @@ const POINTING_HEAD_SEED = 7919;
  * positions get zero columns for the features the head's keys alone read, and the head's projections are
  * initialised. The core's tensors are kept, not copied, except the region positions.
  */
-export function withPointingHead(core: Weights, c: FusionDecoderConfig, seed: number): Weights {
+function withPointingHead(core: Weights, c: FusionDecoderConfig, seed: number): Weights {
   const b = new WeightBuilder(seed + POINTING_HEAD_SEED);
   const extra = c.regionDim - readRegionDim(c);
   const positions = core['dec.region_pos']!;
