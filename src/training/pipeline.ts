@@ -359,14 +359,16 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   let headSteps: number | undefined;
   if (o.pointingHeadSteps) {
     const frozen = await best(decoderCheckpoint, decoderWeights);
-    const tick = o.progress('pointing head', o.pointingHeadSteps);
+    const queried = o.progress("pointing head: the frozen decoder's queries", trainDec.length + valDec.length);
+    let tick: ReturnType<PipelineOptions['progress']> | undefined;
     const trained = await trainPointingHead(trainDec, valDec, frozen, {
       ...decoderRun, steps: o.pointingHeadSteps, learningRate: 0.003, learningRateFloor: 0.1,
       onStep: (s, l) => {
+        tick ??= o.progress('pointing head', o.pointingHeadSteps!);
         tick(s, `loss ${l.toFixed(4)}`);
         o.onLoss?.('pointing', s, l);
       },
-    });
+    }, queried);
     // Every run validates at its last step at least, so a best checkpoint exists unless the loss was never finite.
     const kept = await loadCheckpoint<{ step: number }>(o.out, 'pointing-head.best');
     if (!kept) throw new Error(`${o.out}: the pointing head kept no checkpoint (no finite validation loss)`);

@@ -30,8 +30,8 @@ interface HeadExample {
   targets: Uint8Array;
 }
 
-/** Each example's queries from the frozen decoder, a batch at a time. */
-function frozenQueries(decoder: Weights, o: DecoderTrainingOptions, examples: DecoderExample[], batch: number): HeadExample[] {
+/** Each example's queries from the frozen decoder, a batch at a time; `onDone` hears how many are done. */
+function frozenQueries(decoder: Weights, o: DecoderTrainingOptions, examples: DecoderExample[], batch: number, onDone: (done: number) => void): HeadExample[] {
   const out: HeadExample[] = [];
   for (let i = 0; i < examples.length; i += batch) {
     const part = examples.slice(i, i + batch);
@@ -58,6 +58,7 @@ function frozenQueries(decoder: Weights, o: DecoderTrainingOptions, examples: De
       });
     });
     tf.dispose([hidden, ...(sentence ? [sentence] : [])]);
+    onDone(out.length);
   }
   return out;
 }
@@ -87,16 +88,20 @@ function headLoss(w: Weights, part: HeadExample[]): tf.Scalar {
   });
 }
 
-/** Trains the head of `decoder` (a decoder's weights with an initialised head, `withPointingHead`); returns the head's weights at the end. */
-export async function trainPointingHead(train: DecoderExample[], val: DecoderExample[], decoder: Weights, o: DecoderTrainingOptions): Promise<Weights> {
+/**
+ * Trains the head of `decoder` (a decoder's weights with an initialised head, as `initFusionDecoder` makes them); returns the
+ * head's weights at the end. `queried` hears how many of the training and validation summaries have their
+ * queries (the minutes before the first step).
+ */
+export async function trainPointingHead(train: DecoderExample[], val: DecoderExample[], decoder: Weights, o: DecoderTrainingOptions, queried: (done: number) => void = () => {}): Promise<Weights> {
   if (!o.decoder.pointingHead) throw new Error('a pointing head needs a decoder config with pointingHead');
   if (!train.some((e) => e.attentionTargets?.some((v) => v > 0))) throw new Error('a pointing head needs training studies whose summaries name findings with boxes');
   const head: Weights = Object.fromEntries(Object.entries(decoder).filter(([name]) => name.startsWith(POINTING_HEAD_PREFIX)));
   // Batches of the decoder's validation size: the longest summaries fit the wasm heap.
   const batch = o.maxTokens ? Math.max(1, Math.floor(o.maxTokens / o.maxSummary)) : o.batch;
   const started = performance.now();
-  const trainQ = frozenQueries(decoder, o, train, batch);
-  const valQ = frozenQueries(decoder, o, val, batch);
+  const trainQ = frozenQueries(decoder, o, train, batch, queried);
+  const valQ = frozenQueries(decoder, o, val, batch, (done) => queried(train.length + done));
   o.log(`pointing head: ${countParams(head)} parameters, on the frozen decoder's queries of ${train.length} summaries (computed in ${((performance.now() - started) / 1000).toFixed(0)} s)`);
   await fitSequenceModel(head, o, {
     label: 'pointing head', checkpoint: 'pointing-head.best', last: 'pointing-head.last', streamKey: 5,
