@@ -112,6 +112,11 @@ const RUNS = {
   int8: { label: 'int8-aware decoder', checkpoint: 'decoder-int8.best', last: 'decoder-int8.last', curve: { file: 'curve-decoder-int8.svg', title: 'Fusion decoder, int8-aware fine-tuning' }, streamKey: 4 },
 };
 
+/** Rows of a validation batch (or any batch taken in the order given): with a token budget, small enough for the longest summaries. */
+export function validationBatch(o: Pick<DecoderTrainingOptions, 'maxTokens' | 'maxSummary' | 'batch'>): number {
+  return o.maxTokens ? Math.max(1, Math.floor(o.maxTokens / o.maxSummary)) : o.batch;
+}
+
 function batchLoss(w: Weights, o: DecoderTrainingOptions, part: DecoderExample[]): number {
   const b = decoderBatch(o, part);
   const ctx = prepareContext(w, b.regions, b.tokenIds, b.tokenMask, b.segments, o.decoder, b.members);
@@ -135,7 +140,7 @@ export async function trainDecoder(train: DecoderExample[], val: DecoderExample[
   const pickSentences = o.decoder.sentenceAttention !== undefined && (o.sentenceWeight ?? 0) > 0 && train.some((e) => e.sentenceTargets);
   // Validation losses of the int8-aware run are the rounded model's, so its best checkpoint is the best int8 model.
   const validate = () => {
-    const lossOf = (seen: Weights) => meanOverBatches(val, o.maxTokens ? Math.max(1, Math.floor(o.maxTokens / o.maxSummary)) : o.batch, (part) => batchLoss(seen, o, part));
+    const lossOf = (seen: Weights) => meanOverBatches(val, validationBatch(o), (part) => batchLoss(seen, o, part));
     return from ? withInt8(w, lossOf) : lossOf(w);
   };
   // The log line is for a fine-tuning that starts now, not one resumed from its checkpoint.

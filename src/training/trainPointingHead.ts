@@ -12,10 +12,10 @@ import { countParams, type Weights } from '../inference/models/weights.ts';
 import type { ImageFeatures } from './features.ts';
 import { fitSequenceModel, meanOverBatches } from './fitSequenceModel.ts';
 import { regionValues } from './trainRetriever.ts';
-import { decoderBatch, type DecoderExample, type DecoderTrainingOptions } from './trainDecoder.ts';
+import { decoderBatch, validationBatch, type DecoderExample, type DecoderTrainingOptions } from './trainDecoder.ts';
 
 /** The head's weights in a decoder's weight map. */
-export const POINTING_HEAD_PREFIX = 'dec.att_pt.';
+const POINTING_HEAD_PREFIX = 'dec.att_pt.';
 
 /** One summary as the head trains on it: its steps' queries from the frozen decoder and where each step should point. */
 interface HeadExample {
@@ -98,7 +98,7 @@ export async function trainPointingHead(train: DecoderExample[], val: DecoderExa
   if (!train.some((e) => e.attentionTargets?.some((v) => v > 0))) throw new Error('a pointing head needs training studies whose summaries name findings with boxes');
   const head: Weights = Object.fromEntries(Object.entries(decoder).filter(([name]) => name.startsWith(POINTING_HEAD_PREFIX)));
   // Batches of the decoder's validation size: the longest summaries fit the wasm heap.
-  const batch = o.maxTokens ? Math.max(1, Math.floor(o.maxTokens / o.maxSummary)) : o.batch;
+  const batch = validationBatch(o);
   const started = performance.now();
   const trainQ = frozenQueries(decoder, o, train, batch, queried);
   const valQ = frozenQueries(decoder, o, val, batch, (done) => queried(train.length + done));
