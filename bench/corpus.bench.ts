@@ -3,7 +3,8 @@
  * and the time for 5,000 studies, measured on TUWEN_BENCH_STUDIES studies (default 100) and projected
  * when fewer than 5,000 were rendered. Then the image encoder's input per study (resampling to 32 × 128 × 128
  * and two windows), without and with the nodule filter's channel (`--dot-filter`), and the fixed filters'
- * region maxima on the study's own slices (`--filter-features`).
+ * region maxima on the study's own slices (`--filter-features`), and the stored values' conversion to HU
+ * they start from.
  */
 import { generateStudy, studyGrid, studyModality } from '../src/corpus/study.ts';
 import { DOT_FILTER } from '../src/inference/dotFilter.ts';
@@ -28,7 +29,14 @@ export async function corpusBench(): Promise<void> {
   console.log(`  5,000 studies: ${(per5000 / 60).toFixed(1)} min${count < 5000 ? ' (projected)' : ' (measured)'}; budget 10 min → ratio ${(per5000 / 600).toFixed(2)}`);
 
   // Modality values (HU) worked out beforehand: rendering does that once for the input and the filters.
-  const volumes = Array.from({ length: Math.min(count, 20) }, (_, i) => generateStudy(90210, i)).map((st) => ({ hu: studyModality(st), grid: studyGrid(st) }));
+  const studies = Array.from({ length: Math.min(count, 20) }, (_, i) => generateStudy(90210, i));
+  const toHu = median(studies.map((st) => {
+    const t = performance.now();
+    studyModality(st);
+    return performance.now() - t;
+  }));
+  console.log(`\nStored values to HU (studyModality, once per rendered study): median ${toHu.toFixed(1)} ms/study`);
+  const volumes = studies.map((st) => ({ hu: studyModality(st), grid: studyGrid(st) }));
   const input = (dot: boolean) => median(volumes.map((v) => {
     const t = performance.now();
     encoderChannels(resample(v.hu, v.grid, DEFAULT_IMAGE_ENCODER.grid), DEFAULT_IMAGE_ENCODER.grid, dot ? { dot: DOT_FILTER } : {});

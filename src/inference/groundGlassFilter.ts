@@ -8,7 +8,7 @@
  * 270: its peak lies on none of 14 ground-glass nodules where this one's lies on 11 (docs/models.md,
  * "Fixed filters' maxima as decoder input").
  */
-import { gaussianBlur, lungMask } from './dotFilter.ts';
+import { gaussianBlur, indicator, lungMask } from './dotFilter.ts';
 import type { Grid } from './preprocess.ts';
 
 export interface GroundGlassFilterConfig {
@@ -30,8 +30,8 @@ export function groundGlassFilter(values: Float32Array, grid: Grid, c: GroundGla
   const out = new Float32Array(values.length);
   for (let z = 0; z < depth; z++) {
     const slice = values.subarray(z * h * w, (z + 1) * h * w);
-    const band = gaussianBlur(slice.map((v) => (v > c.band[0] && v < c.band[1] ? 1 : 0)), h, w, c.sigma);
-    const dense = gaussianBlur(slice.map((v) => (v > c.dense ? 1 : 0)), h, w, c.sigma);
+    const band = gaussianBlur(indicator(slice, (v) => v > c.band[0] && v < c.band[1]), h, w, c.sigma);
+    const dense = gaussianBlur(indicator(slice, (v) => v > c.dense), h, w, c.sigma);
     for (let i = 0; i < band.length; i++) out[z * h * w + i] = lungs[z * h * w + i] ? Math.max(0, band[i]! - c.denseWeight * dense[i]!) : 0;
   }
   return out;

@@ -142,7 +142,9 @@ export function mirrorExample(e: ImageExample, c: ImageEncoderConfig): ImageExam
   }
   // Pretraining mirrors; the filters' maxima are read by later stages, from unmirrored studies only.
   const { filterMaxima: _unmirrored, ...rest } = e;
-  return { ...rest, image: Uint8Array.from(perm, (p) => e.image[p]!), regionTargets: targets };
+  const image = new Uint8Array(perm.length);
+  for (let i = 0; i < perm.length; i++) image[i] = e.image[perm[i]!]!;
+  return { ...rest, image, regionTargets: targets };
 }
 
 /** Patch-ordered volumes [B, voxels·channels] in 0–1 (pretraining and the feature cache). */
