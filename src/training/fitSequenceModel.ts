@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Random } from '../corpus/random.ts';
 import type { Weights } from '../inference/models/weights.ts';
 import { lineChart } from '../report/svgChart.ts';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.ts';
 import { loadOptimizerState, saveOptimizerState } from './optimizerState.ts';
 import { stageOptimizer } from './learningRate.ts';
 import type { StageOptions } from './stageOptions.ts';
@@ -104,6 +104,15 @@ interface FitState {
   history: { step: number; train: number; val: number }[];
   /** The run stopped early: resuming it trains nothing more (a run that reached its last step goes on only if given more steps). */
   stopped: boolean;
+}
+
+/**
+ * Did the run whose last checkpoint is `last` in `out` finish (stopped early, or reached `steps`)? Then
+ * resuming it trains nothing, and a caller can skip the work that comes before its first step.
+ */
+export async function finishedRun(out: string, last: string, steps: number): Promise<boolean> {
+  const state = await readCheckpointState<FitState>(out, last);
+  return state !== undefined && (state.stopped || state.step >= steps);
 }
 
 /**

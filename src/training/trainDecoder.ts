@@ -35,10 +35,7 @@ export interface DecoderExample {
 export interface DecoderTrainingOptions extends StageOptions {
   decoder: FusionDecoderConfig;
   maxSummary: number;
-  /**
-   * λ of the visual attention supervision (0: none); with the decoder's `pointingAttention`, of the pointing
-   * one, and with its `pointingHead` as well, of the reading one (the head is trained later, `trainPointingHead.ts`).
-   */
+  /** λ of the visual attention supervision (0: none); with the decoder's `pointingAttention`, of the pointing one. */
   attentionWeight: number;
   /** With the decoder's `pointingAttention`: λ of the reading attention's supervision (0 or absent: none). */
   readingAttentionWeight?: number;
@@ -59,11 +56,15 @@ export interface DecoderTrainingOptions extends StageOptions {
   int8Aware?: { from: Weights };
 }
 
-/** The tensors one batch needs. */
+/**
+ * The tensors one batch needs. The decoder reads the first `regionDim` features of each region: the core
+ * decoder under a pointing head (`coreDecoderConfig`) does not read the filters' maxima after them.
+ */
 export function decoderBatch(o: Pick<DecoderTrainingOptions, 'decoder' | 'maxSummary'>, part: DecoderExample[]) {
   return tf.tidy(() => {
     const f = part[0]!.features;
-    const regions = tf.tensor3d(regionValues(part.map((e) => e.features)), [part.length, f.regionCount, f.width]);
+    const all = tf.tensor3d(regionValues(part.map((e) => e.features)), [part.length, f.regionCount, f.width]);
+    const regions = f.width > o.decoder.regionDim ? tf.slice(all, [0, 0, 0], [-1, -1, o.decoder.regionDim]) : all;
     const context = padBatch(part.map((e) => e.contextIds), o.decoder.contextEncoder.maxLength);
     const segments = contextSegments(part.map((e) => e.inputStart), context.ids.shape[1]);
     const { inputs, targets, mask: targetMask } = teacherForcing(part.map((e) => e.summaryIds), o.maxSummary);
@@ -128,14 +129,13 @@ function batchLoss(w: Weights, o: DecoderTrainingOptions, part: DecoderExample[]
 }
 
 export async function trainDecoder(train: DecoderExample[], val: DecoderExample[], o: DecoderTrainingOptions): Promise<Weights> {
+  if (o.decoder.pointingHead) throw new Error('a decoder with a pointing head trains as its core (coreDecoderConfig), and the head after it (trainPointingHead)');
   const from = o.int8Aware?.from;
   const w: Weights = from ? Object.fromEntries(Object.entries(from).map(([name, v]) => [name, tf.variable(v, true)])) : initFusionDecoder(o.decoder, o.seed);
   o.log(`fusion decoder: ${countParams(w)} parameters, ${train.length} summaries${from ? ', int8-aware fine-tuning' : ''}`);
   const regionTargets = train.some((e) => e.attentionTargets);
-  // A pointing head is trained after the decoder: meanwhile the attention weight supervises the reading attention, as it does the only one without a head.
-  const headLater = o.decoder.pointingHead === true;
-  const seeRegions = !headLater && o.attentionWeight > 0 && regionTargets;
-  const readingWeight = headLater ? o.attentionWeight : (o.readingAttentionWeight ?? 0);
+  const seeRegions = o.attentionWeight > 0 && regionTargets;
+  const readingWeight = o.readingAttentionWeight ?? 0;
   const readRegions = o.decoder.pointingAttention === true && readingWeight > 0 && regionTargets;
   const pickSentences = o.decoder.sentenceAttention !== undefined && (o.sentenceWeight ?? 0) > 0 && train.some((e) => e.sentenceTargets);
   // Validation losses of the int8-aware run are the rounded model's, so its best checkpoint is the best int8 model.

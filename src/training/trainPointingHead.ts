@@ -89,7 +89,7 @@ function headLoss(w: Weights, part: HeadExample[]): tf.Scalar {
 }
 
 /**
- * Trains the head of `decoder` (a decoder's weights with an initialised head, as `initFusionDecoder` makes them); returns the
+ * Trains the head of `decoder` (a trained core decoder's weights with an initialised head, as `withPointingHead` makes them); returns the
  * head's weights at the end. `queried` hears how many of the training and validation summaries have their
  * queries (the minutes before the first step).
  */

@@ -1,4 +1,4 @@
-/** The pointing head: the decoder under it trains as without it, and the head trains alone on the frozen decoder. */
+/** The pointing head: the decoder under it trains as its core, without the maxima, and the head trains alone on the frozen decoder. */
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWasmForTraining } from '../../src/cli/trainingSetup.ts';
 import { Random } from '../../src/corpus/random.ts';
-import { coreDecoderConfig, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { coreDecoderConfig, withPointingHead, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
 import { trainDecoder, type DecoderExample, type DecoderTrainingOptions } from '../../src/training/trainDecoder.ts';
 import { trainPointingHead } from '../../src/training/trainPointingHead.ts';
@@ -40,26 +40,34 @@ function options(decoder: FusionDecoderConfig, steps: number): DecoderTrainingOp
 const values = (w: Weights) => Object.fromEntries(Object.entries(w).map(([name, v]) => [name, Array.from(v.dataSync())]));
 
 describe('pointing head', () => {
-  it('the decoder under a head to come trains exactly as the decoder without it', async () => {
+  it('the core decoder reads the first regionDim features: trained on the features with the maxima, it is the decoder of the encoder alone', async () => {
     const train = examples(12, 1);
     // The core reads the encoder's features alone (the decoder of a model without the filters' maxima).
     const encoderOnly = train.map((e) => ({ ...e, features: { regions: e.features.regions.filter((_, i) => i % 6 < 4), regionCount: REGIONS, width: 4 } }));
-    const core = await trainDecoder(encoderOnly, encoderOnly, options(coreDecoderConfig(headed), 4));
-    const withHead = await trainDecoder(train, train, options(headed, 4));
-    const [c, h] = [values(core), values(withHead)];
-    for (const [name, v] of Object.entries(c)) if (name !== 'dec.region_pos') expect(h[name], name).toEqual(v);
-    // The region positions: the core's, and zero for the filters' maxima, which nothing in the decoder reads.
-    const positions = h['dec.region_pos']!;
-    expect(positions.filter((_, i) => i % 6 < 4)).toEqual(c['dec.region_pos']);
+    const alone = await trainDecoder(encoderOnly, encoderOnly, options(coreDecoderConfig(headed), 4));
+    const core = await trainDecoder(train, train, options(coreDecoderConfig(headed), 4));
+    expect(values(core)).toEqual(values(alone));
+    disposeWeights(alone);
+    // With a head: the core's tensors, its region positions with zero for the maxima (nothing in the decoder reads them), and the head.
+    const before = values(core);
+    const w = withPointingHead(core, headed, 3);
+    const after = values(w);
+    for (const [name, v] of Object.entries(before)) if (name !== 'dec.region_pos') expect(after[name], name).toEqual(v);
+    const positions = after['dec.region_pos']!;
+    expect(positions.filter((_, i) => i % 6 < 4)).toEqual(before['dec.region_pos']);
     expect(positions.filter((_, i) => i % 6 >= 4).every((v) => v === 0)).toBe(true);
-    disposeWeights(core);
-    disposeWeights(withHead);
+    expect(Object.keys(w).filter((name) => !(name in before)).sort()).toEqual(['dec.att_pt.hidden', 'dec.att_pt.regions']);
+    disposeWeights(w);
+  });
+
+  it('trains a decoder with a head only as its core', async () => {
+    await expect(trainDecoder(examples(4, 1), examples(4, 2), options(headed, 1))).rejects.toThrow(/coreDecoderConfig/);
   });
 
   it('trains the head alone: the frozen decoder is unchanged, and the head learns to point at the named finding', async () => {
     const train = examples(24, 2);
     const val = examples(12, 3);
-    const decoder = await trainDecoder(train, val, options(headed, 4));
+    const decoder = withPointingHead(await trainDecoder(train, val, options(coreDecoderConfig(headed), 4)), headed, 3);
     const before = values(decoder);
     const o = options(headed, 60);
     const logs: string[] = [];

@@ -22,6 +22,7 @@ import { trainGenerative } from '../../src/training/generativePipeline.ts';
 import { fineTuneRetrievalModel } from '../../src/training/rewardPipeline.ts';
 import { writeAdversarialReport } from '../../src/eval/adversarialReport.ts';
 import { withDotFilter } from '../../src/inference/models/imageEncoder.ts';
+import { FILTER_COUNT } from '../../src/inference/filterMaxima.ts';
 import { PAGE_DECODING } from '../../src/inference/pageDecoding.ts';
 
 // The setup every training command starts with: wasm, the fast matMul gradient and the heap-view slices.
@@ -66,12 +67,18 @@ describe('training smoke test', () => {
     expect(firstLogs).toContain('int8 image encoder (as exported): the features the int8-aware decoder trains on');
     expect(firstLogs.some((l) => /^int8-aware decoder: validation \d+\.\d+ before fine-tuning/.test(l))).toBe(true);
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['decoder-int8.best.json', 'curve-decoder-int8.svg', 'pointing-head.best.json', 'curve-pointing-head.svg']));
-    // The pointing head trained on the frozen decoder: the model's decoder is the int8-aware decoder's best, weight for weight.
+    // The pointing head trained on the frozen decoder: the model's decoder is the int8-aware (core) decoder's best, weight for weight,
+    // its region positions zero for the filters' maxima; its head is the head's best.
     expect(losses.pointing).toHaveLength(4);
-    const [model, decoder] = await Promise.all([loadCheckpoint(out, 'model'), loadCheckpoint(out, 'decoder-int8.best')]);
-    for (const [name, v] of Object.entries(decoder!.weights)) if (!name.startsWith('dec.att_pt.')) expect(Array.from(model!.weights[name]!.dataSync()), name).toEqual(Array.from(v.dataSync()));
-    expect(Object.keys(model!.weights).filter((name) => name.startsWith('dec.att_pt.')).sort()).toEqual(['dec.att_pt.hidden', 'dec.att_pt.regions', 'dec.att_pt.sentence']);
-    tf.dispose([...Object.values(model!.weights), ...Object.values(decoder!.weights)]);
+    const [model, decoder, pointing] = await Promise.all([loadCheckpoint(out, 'model'), loadCheckpoint(out, 'decoder-int8.best'), loadCheckpoint(out, 'pointing-head.best')]);
+    for (const [name, v] of Object.entries(decoder!.weights)) if (name !== 'dec.region_pos') expect(Array.from(model!.weights[name]!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    const [positions, corePositions] = [model!.weights['dec.region_pos']!, decoder!.weights['dec.region_pos']!];
+    expect(positions.shape[1]).toBe(corePositions.shape[1]! + FILTER_COUNT);
+    expect(Array.from(tf.slice(positions, [0, 0], [-1, corePositions.shape[1]!]).dataSync())).toEqual(Array.from(corePositions.dataSync()));
+    expect(tf.slice(positions, [0, corePositions.shape[1]!], [-1, FILTER_COUNT]).dataSync().every((v) => v === 0)).toBe(true);
+    expect(Object.keys(pointing!.weights).sort()).toEqual(['dec.att_pt.hidden', 'dec.att_pt.regions', 'dec.att_pt.sentence']);
+    for (const [name, v] of Object.entries(pointing!.weights)) expect(Array.from(model!.weights[name]!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    tf.dispose([...Object.values(model!.weights), ...Object.values(decoder!.weights), ...Object.values(pointing!.weights)]);
     for (const stage of ['image', 'retriever', 'decoder']) {
       const l = losses[stage]!;
       expect(l[l.length - 1], stage).toBeLessThan(l[0]!);
@@ -142,7 +149,7 @@ describe('training smoke test', () => {
       progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),
     });
     expect(resumedLosses).toEqual([]);
-    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', ...['train', 'val'].map((split) => `${split} studies: frozen features read from the cache in ${cache}`), 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: finished in the run being resumed, its best checkpoint is used', 'int8-aware decoder: resumed at step 4 (finished)', 'pointing head: resumed at step 4 (finished)']));
+    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', ...['train', 'val'].map((split) => `${split} studies: frozen features read from the cache in ${cache}`), 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: finished in the run being resumed, its best checkpoint is used', 'int8-aware decoder: resumed at step 4 (finished)', 'pointing head: finished in the run being resumed, its best checkpoint is used']));
   }, 420_000);
 
   it('LFMGAN: MLE then adversarial steps on the retrieval model\'s encoder; paper B reward steps; all load and decode', async () => {

@@ -82,9 +82,9 @@
  * states (`trainPointingHead.ts`): l_y reads the reading attention, so nothing the words depend on reads the
  * pointing one, and the decoder writes exactly what it writes without the head. Drawn jointly (v53), the
  * pointing attention pointed at 77–81 but every decoder draw wrote 1–5 points fewer facts than v20; the
- * head keeps a decoder's words and adds the pointing. The decoder's own weights are initialised as without
- * the head (`coreDecoderConfig`), the head's from a seed of its own, and the region positions of the
- * filters' maxima are zero (only the head's keys see them).
+ * head keeps a decoder's words and adds the pointing. The decoder trains as its core (`coreDecoderConfig`:
+ * one attention, the region features without the filters' maxima); `withPointingHead` then adds the head,
+ * from a seed of its own, and zero region positions for the maxima (only the head's keys see them).
  *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
@@ -222,9 +222,10 @@ const POINTING_HEAD_SEED = 7919;
 /**
  * A core decoder's weights (`coreDecoderConfig`) → the same with a pointing head (`pointingHead`): the region
  * positions get zero columns for the features the head's keys alone read, and the head's projections are
- * initialised. The core's tensors are kept, not copied, except the region positions.
+ * initialised from `seed` (the decoder's) apart. The core's tensors are kept, not copied; its region
+ * positions are replaced, and disposed.
  */
-function withPointingHead(core: Weights, c: FusionDecoderConfig, seed: number): Weights {
+export function withPointingHead(core: Weights, c: FusionDecoderConfig, seed: number): Weights {
   const b = new WeightBuilder(seed + POINTING_HEAD_SEED);
   const extra = c.regionDim - readRegionDim(c);
   const positions = core['dec.region_pos']!;
