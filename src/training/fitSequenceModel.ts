@@ -111,8 +111,9 @@ interface FitState {
  * resuming it trains nothing, and a caller can skip the work that comes before its first step.
  */
 export async function finishedRun(out: string, last: string, steps: number): Promise<boolean> {
-  const state = await readCheckpointState<FitState>(out, last);
-  return state !== undefined && (state.stopped || state.step >= steps);
+  // A retriever's last checkpoint holds its step alone (`trainRetriever`); a sequence model's, its `FitState`.
+  const state = await readCheckpointState<Pick<FitState, 'step'> & { stopped?: boolean }>(out, last);
+  return state !== undefined && (state.stopped === true || state.step >= steps);
 }
 
 /**

@@ -206,8 +206,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const valExamples = examples(val);
 
   // Stage 2: text encoder and retriever. Its best checkpoint retrieves the decoder's passages, as it will in the exported model.
-  const retrieverRun = o.resume ? await readCheckpointState<{ step: number }>(o.out, 'retriever.last') : undefined;
-  if (retrieverRun && retrieverRun.step >= o.retrieverSteps) o.log('retriever: finished in the run being resumed, its best checkpoint is used');
+  if (o.resume && (await finishedRun(o.out, 'retriever.last', o.retrieverSteps))) o.log('retriever: finished in the run being resumed, its best checkpoint is used');
   else {
     const tick2 = o.progress('retriever', o.retrieverSteps);
     const trained = await trainRetriever(trainExamples, valExamples, encoded, {
