@@ -314,8 +314,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   /**
    * What the decoder's training and its int8-aware fine-tuning share. With a pointing head to come, they
    * train the core decoder (`coreDecoderConfig`: no pointing attention, nor the filters' maxima that only
-   * its keys read), and stage 4 adds the head: the head's attention, computed at every step of stage 3 and
-   * read by nothing there, cost 4.8 of its 54.5 minutes.
+   * its keys read), and stage 4 adds the head: nothing in stage 3 reads the head's attention, so stage 3
+   * neither computes it nor keeps the features only it reads.
    */
   const decoderRun = {
     decoder: o.pointingHeadSteps ? coreDecoderConfig(decoder) : decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, ...(o.pointingAttention ? { readingAttentionWeight: o.readingAttentionWeight ?? 1 } : {}), regionDropout: o.regionDropout ?? 0, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
