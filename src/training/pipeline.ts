@@ -187,6 +187,12 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const initSeed = o.initSeed ?? o.seed;
   const decoderSeed = o.decoderSeed ?? initSeed;
   const patience = o.patience ?? 4;
+  /** A stage finished in the run being resumed: said once, and its best checkpoint is what later stages read. */
+  const finishedBefore = async (label: string, last: string, steps: number) => {
+    const done = o.resume === true && (await finishedRun(o.out, last, steps));
+    if (done) o.log(`${label}: finished in the run being resumed, its best checkpoint is used`);
+    return done;
+  };
   // Before the hour of stages 1–2, not after.
   if (o.readingAttentionWeight !== undefined && !o.pointingAttention) throw new Error('--reading-attention-weight weighs the second visual attention of --pointing-attention; give both, or neither');
   if (o.pointingHeadSteps && (o.pointingAttention || o.readingAttentionWeight !== undefined)) throw new Error('--pointing-head-steps trains the pointing attention after the decoder, --pointing-attention with it: give one of them');
@@ -206,8 +212,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   const valExamples = examples(val);
 
   // Stage 2: text encoder and retriever. Its best checkpoint retrieves the decoder's passages, as it will in the exported model.
-  if (o.resume && (await finishedRun(o.out, 'retriever.last', o.retrieverSteps))) o.log('retriever: finished in the run being resumed, its best checkpoint is used');
-  else {
+  if (!(await finishedBefore('retriever', 'retriever.last', o.retrieverSteps))) {
     const tick2 = o.progress('retriever', o.retrieverSteps);
     const trained = await trainRetriever(trainExamples, valExamples, encoded, {
       text, retriever, steps: o.retrieverSteps, batch: 32, learningRate: 0.003, learningRateFloor: 0.1, evalEvery: o.evalEvery, seed: initSeed, out: o.out,
@@ -309,8 +314,8 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   if (cut) o.log(`decoder: ${cut} of ${trainDec.length} training summaries are longer than ${maxSummary} tokens (with EOS) and are cut before their end; --max-summary sets the length`);
   const best = async (name: string, fallback: Weights) => (await loadCheckpoint(o.out, name))?.weights ?? fallback;
   const tick3 = o.progress('decoder', o.decoderSteps);
-  // A decoder finished in the run being resumed is not loaded again for nothing (its best checkpoint is what the later stages read).
-  const decoderDone = o.resume === true && (await finishedRun(o.out, 'decoder.last', o.decoderSteps));
+  // A decoder finished in the run being resumed is not loaded again for nothing.
+  const decoderDone = await finishedBefore('decoder', 'decoder.last', o.decoderSteps);
   /**
    * What the decoder's training and its int8-aware fine-tuning share. With a pointing head to come, they
    * train the core decoder (`coreDecoderConfig`: no pointing attention, nor the filters' maxima that only
@@ -321,7 +326,6 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     decoder: o.pointingHeadSteps ? coreDecoderConfig(decoder) : decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, ...(o.pointingAttention ? { readingAttentionWeight: o.readingAttentionWeight ?? 1 } : {}), regionDropout: o.regionDropout ?? 0, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
     batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: decoderSeed, out: o.out, log: o.log,
   };
-  if (decoderDone) o.log('decoder: finished in the run being resumed, its best checkpoint is used');
   const decoderWeights = decoderDone
     ? (await loadCheckpoint(o.out, 'decoder.best'))!.weights
     : await trainDecoder(trainDec, valDec, {
@@ -364,11 +368,10 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   if (o.pointingHeadSteps) {
     const frozen = withPointingHead(await best(decoderCheckpoint, decoderWeights), decoder, decoderSeed);
     // A head finished in the run being resumed: its queries (two minutes) are not computed again for nothing.
-    if (o.resume && (await finishedRun(o.out, 'pointing-head.last', o.pointingHeadSteps))) o.log('pointing head: finished in the run being resumed, its best checkpoint is used');
-    else {
+    if (!(await finishedBefore('pointing head', 'pointing-head.last', o.pointingHeadSteps))) {
       const queried = o.progress("pointing head: the frozen decoder's queries", trainDec.length + valDec.length);
       let tick: ReturnType<PipelineOptions['progress']> | undefined;
-      const trained = await trainPointingHead(trainDec, valDec, frozen, {
+      await trainPointingHead(trainDec, valDec, frozen, {
         ...decoderRun, decoder, steps: o.pointingHeadSteps, learningRate: 0.003, learningRateFloor: 0.1,
         onStep: (s, l) => {
           tick ??= o.progress('pointing head', o.pointingHeadSteps!);
@@ -376,11 +379,12 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
           o.onLoss?.('pointing', s, l);
         },
       }, queried);
-      disposeWeights(trained); // its best checkpoint takes its place
     }
     // Every run validates at its last step at least, so a best checkpoint exists unless the loss was never finite.
     const kept = await loadCheckpoint<{ step: number }>(o.out, 'pointing-head.best');
     if (!kept) throw new Error(`${o.out}: the pointing head kept no checkpoint (no finite validation loss)`);
+    // The best head takes the place of the trained (or, resumed, the initialised) one.
+    disposeWeights(Object.fromEntries(Object.keys(kept.weights).map((name) => [name, frozen[name]!])));
     headed = { ...frozen, ...kept.weights };
     headSteps = kept.state.step;
   }
