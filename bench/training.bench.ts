@@ -2,7 +2,8 @@
  * One fusion-decoder training step on the wasm backend (forward, backward, Adam) at the pipeline's shapes:
  * median seconds per step and per study, with tfjs's own BatchMatMul gradient and with Tuwen's
  * (src/inference/tf/fastGradients.ts), and the ratio between them; what the sentence attention and v17's options cost, and
- * what wasm's Slice, Unpack and SplitV save when they read the heap through a view (src/inference/tf/heapSlices.ts).
+ * what wasm's Slice, Unpack and SplitV save when they read the heap through a view (src/inference/tf/heapSlices.ts),
+ * and Identity when its clones share memory (src/inference/tf/sharedIdentity.ts).
  * Then two parts of that speed alone: attention's products over a summary with keys and values transposed at
  * every step (the fast gradient) or once (`matMulTransposed`); and an image pretraining step with its batch
  * made into floats on the main thread or on a worker one step ahead (`ImageBatchConverter`), and what the
@@ -13,6 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { contextSegments, initFusionDecoder, prepareContext, sentenceMembership, teacherForcedLoss, type FusionDecoderConfig } from '../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient, matMulTransposed, swapLast } from '../src/inference/tf/fastGradients.ts';
 import { installHeapSlices } from '../src/inference/tf/heapSlices.ts';
+import { installSharedIdentity } from '../src/inference/tf/sharedIdentity.ts';
 import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { ImageBatchConverter } from '../src/training/imageBatches.ts';
 import { imageBatch, type ImageExample } from '../src/training/imageExamples.ts';
@@ -71,6 +73,8 @@ export async function trainingBench(runs = 5): Promise<void> {
   // Installed for good, as training installs it: the attention and image-step parts below run with it too.
   installHeapSlices();
   rows.push({ gradient: '+ heap slices', batch: 32, s: median(await stepSeconds(32, runs, V17)) });
+  installSharedIdentity();
+  rows.push({ gradient: '+ shared Identity', batch: 32, s: median(await stepSeconds(32, runs, V17)) });
   const base = rows[0]!.s / 16;
   console.log(`\nFusion-decoder training step (wasm, Node ${process.version}), median of ${runs} runs; context ${CONTEXT}, summary ${SUMMARY} tokens`);
   console.log('matMul gradient     batch   s/step   ms/study   × tfjs per study');
@@ -79,6 +83,7 @@ export async function trainingBench(runs = 5): Promise<void> {
   console.log(`sentence attention: × ${(rows[3]!.s / rows[2]!.s).toFixed(2)} time per step at batch 32`);
   console.log(`v17's options on top of it: × ${(rows[4]!.s / rows[3]!.s).toFixed(2)} time per step at batch 32`);
   console.log(`Slice, Unpack and SplitV reading the wasm heap through a view (heapSlices.ts): × ${(rows[5]!.s / rows[4]!.s).toFixed(2)} time per v17 step`);
+  console.log(`Identity sharing its input's memory (sharedIdentity.ts): × ${(rows[6]!.s / rows[5]!.s).toFixed(2)} time per v17 step`);
   await attentionBench(runs);
   await imageStepBench(runs);
 }

@@ -1,9 +1,10 @@
-/** What every training command starts with: numeric options checked, the wasm backend with the fast matMul gradient. */
+/** What every training command starts with: numeric options checked, the wasm backend with the fast matMul gradient and kernels. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { installHeapSlices } from '../inference/tf/heapSlices.ts';
+import { installSharedIdentity } from '../inference/tf/sharedIdentity.ts';
 import { UsageError } from './corpus.ts';
 
 /** A numeric option: a positive number, or with bounds, a number in [min, max]. */
@@ -20,6 +21,7 @@ export async function useWasmForTraining(): Promise<void> {
   if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') throw new Error('the wasm backend did not start; training on cpu would take hours');
   installFastMatMulGradient();
   installHeapSlices();
+  installSharedIdentity();
 }
 
 type OptionKinds = Record<string, { type: 'string' | 'boolean' }>;

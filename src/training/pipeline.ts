@@ -163,6 +163,11 @@ export interface PipelineOptions {
   /** Early stopping of the image encoder and the decoder: validations without improvement (default 4). */
   patience?: number;
   /**
+   * The decoder's own patience (its int8-aware fine-tuning and pointing head too), where it differs from the
+   * image encoder's: the decoder's validation loss is smooth enough for a shorter wait (default `patience`).
+   */
+  decoderPatience?: number;
+  /**
    * Continue an interrupted run in `out`: an unfinished image pretraining or decoder from its last
    * checkpoint (weights, optimizer state, step); a finished retriever is kept, an unfinished one retrained
    * (it takes minutes).
@@ -324,7 +329,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
    */
   const decoderRun = {
     decoder: o.pointingHeadSteps ? coreDecoderConfig(decoder) : decoder, maxSummary, attentionWeight: o.attentionWeight ?? 1, ...(o.pointingAttention ? { readingAttentionWeight: o.readingAttentionWeight ?? 1 } : {}), regionDropout: o.regionDropout ?? 0, copyWeight: o.copyWeight ?? 1, coverageWeight: o.coverageWeight ?? 1, sentenceWeight: o.sentenceWeight ?? 1, ...(o.maxSummary ? { maxTokens: DECODER_BATCH * DEFAULT_MAX_SUMMARY } : {}),
-    batch: DECODER_BATCH, evalEvery: o.evalEvery, patience, resume: o.resume === true, seed: decoderSeed, out: o.out, log: o.log,
+    batch: DECODER_BATCH, evalEvery: o.evalEvery, patience: o.decoderPatience ?? patience, resume: o.resume === true, seed: decoderSeed, out: o.out, log: o.log,
   };
   const decoderWeights = decoderDone
     ? (await loadCheckpoint(o.out, 'decoder.best'))!.weights

@@ -262,8 +262,11 @@ export type DecoderContext = {
   pointKeys?: AttentionKeys; // [B, R, A], [B, A, R]
   tokens: tf.Tensor3D; // [B, T, tokenDim]   retrieved passages' and input text's tokens, encoded
   tokenKeys: tf.Tensor3D; // [B, T, A]
-  /** The four above with their last two axes swapped, for the gradients of every step's attention (`matMulTransposed`). */
-  transposed: { regions: tf.Tensor3D; regionKeys: tf.Tensor3D; tokens: tf.Tensor3D; tokenKeys: tf.Tensor3D };
+  /**
+   * The four above with their last two axes swapped, and the LSTM's and the output layer's kernels
+   * transposed: what the gradients of every step's products read (`matMulTransposed`), made once per summary.
+   */
+  transposed: { regions: tf.Tensor3D; regionKeys: tf.Tensor3D; tokens: tf.Tensor3D; tokenKeys: tf.Tensor3D; lstmKernel: tf.Tensor2D; outKernel: tf.Tensor2D };
   /** The context tokens' vocabulary ids (the caller's tensor). */
   tokenIds: tf.Tensor2D; // [B, T]
   /** Where each retrieved token's attention goes in the vocabulary (rows of tokens that cannot be copied are all zero). */
@@ -407,7 +410,7 @@ export function prepareContext(w: Weights, features: tf.Tensor3D, tokenIds: tf.T
     const sentences = c.sentenceAttention ? contextSentences(w, tokens, members!, c.remainingSentences ? (c.remainingReadAt ?? 1) : undefined) : undefined;
     return {
       regions, regionKeys, tokens, tokenKeys, tokenIds,
-      transposed: { regions: swapLast(regions), regionKeys: swapLast(regionKeys), tokens: swapLast(tokens), tokenKeys: swapLast(tokenKeys) }, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
+      transposed: { regions: swapLast(regions), regionKeys: swapLast(regionKeys), tokens: swapLast(tokens), tokenKeys: swapLast(tokenKeys), lstmKernel: swapLast(w['dec.lstm.kernel'] as tf.Tensor2D), outKernel: swapLast(w['dec.out.kernel'] as tf.Tensor2D) }, copyMap, copyMask, tokenMask, textFeeding: c.textFeeding === true, temporalAttention: c.temporalAttention === true,
       ...(pointKeys ? { pointKeys: { keys: pointKeys, keysT: swapLast(pointKeys) } } : {}),
       sentenceGuidedVision: c.sentenceGuidedVision === true, detachedVisualQuery: c.detachedVisualQuery === true, visualOutput: c.visualOutput === true, sentenceProduct: c.sentenceProduct === true,
       lobesFromReading: c.pointingAttention === true && c.pointingHead === true,
@@ -517,9 +520,9 @@ function logAddExp(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return tf.add(m, tf.log(tf.add(tf.exp(tf.sub(a, m)), tf.exp(tf.sub(b, m))))) as tf.Tensor2D;
 }
 
-/** One LSTM cell step; gates i, f, g, o in that order along the last axis. */
-function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState): { h: tf.Tensor2D; c: tf.Tensor2D } {
-  const z = tf.add(tf.matMul(tf.concat([x, s.h], 1), w['dec.lstm.kernel'] as tf.Tensor2D), w['dec.lstm.bias']!); // [B, 4H]
+/** One LSTM cell step; gates i, f, g, o in that order along the last axis. `kernelT`: the kernel transposed (`DecoderContext.transposed`). */
+function lstmCell(w: Weights, x: tf.Tensor2D, s: DecoderState, kernelT: tf.Tensor2D): { h: tf.Tensor2D; c: tf.Tensor2D } {
+  const z = tf.add(matMulTransposed(tf.concat([x, s.h], 1), w['dec.lstm.kernel'] as tf.Tensor2D, { bT: kernelT }), w['dec.lstm.bias']!); // [B, 4H]
   const [i, f, g, o] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
   const c = tf.add(tf.mul(tf.sigmoid(f), s.c), tf.mul(tf.sigmoid(i), fastTanh(g))) as tf.Tensor2D;
   return { h: tf.mul(tf.sigmoid(o), fastTanh(c)) as tf.Tensor2D, c };
@@ -558,12 +561,13 @@ function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Decode
   const embedded = embed(w['dec.embed'] as tf.Tensor2D, prev) as tf.Tensor2D; // [B, E]
   const left = (coverage: tf.Tensor2D | undefined) => (ctx.sentences?.salience ? [remaining(ctx.sentences, coverage!)] : []);
   const fed = (e: tf.Tensor2D, q: tf.Tensor2D | undefined, r: tf.Tensor2D[]) => [...(ctx.textFeeding ? [e] : []), ...(q ? [q] : []), ...r];
-  const cell = lstmCell(w, tf.concat([embedded, visual.context, ...fed(s.e, s.sentence, left(s.sentenceCoverage))], 1), s); // eq. 13
+  const cell = lstmCell(w, tf.concat([embedded, visual.context, ...fed(s.e, s.sentence, left(s.sentenceCoverage))], 1), s, t.lstmKernel); // eq. 13
   const sentence = ctx.sentences ? attendSentences(w, ctx.sentences, cell.h, s, ctx.sentenceProduct) : undefined;
   const coverage = { values: s.coverage, weight: w['dec.att_txt.coverage']! };
   const text = attend({ keys: ctx.tokenKeys, keysT: t.tokenKeys, values: ctx.tokens, valuesT: t.tokens }, tf.matMul(cell.h, w['dec.att_txt.hidden'] as tf.Tensor2D), ctx.tokenMask, sentence ? [coverage, sentence.tokenBias] : [coverage], s.pastEnergy); // eq. 15
   const sentenceCoverage = sentence ? (tf.add(s.sentenceCoverage!, sentence.weights) as tf.Tensor2D) : undefined;
-  const generated = tf.softmax(dense(w, 'dec.out', tf.concat([cell.h, ...fed(text.context, sentence?.context, left(sentenceCoverage)), ...(ctx.visualOutput ? [visual.context] : []), ...(ctx.regionLobes ? [tf.matMul(ctx.lobesFromReading ? visual.weights : pointing, ctx.regionLobes)] : [])], 1))) as tf.Tensor2D; // eq. 14, [B, V]
+  const read = tf.concat([cell.h, ...fed(text.context, sentence?.context, left(sentenceCoverage)), ...(ctx.visualOutput ? [visual.context] : []), ...(ctx.regionLobes ? [tf.matMul(ctx.lobesFromReading ? visual.weights : pointing, ctx.regionLobes)] : [])], 1);
+  const generated = tf.softmax(tf.add(matMulTransposed(read, w['dec.out.kernel'] as tf.Tensor2D, { bT: t.outKernel }), w['dec.out.bias']!)) as tf.Tensor2D; // eq. 14, [B, V]
   const state: DecoderState = {
     ...cell, e: text.context, coverage: tf.add(s.coverage, text.weights) as tf.Tensor2D,
     ...(s.pastEnergy ? { pastEnergy: logAddExp(s.pastEnergy, text.energy) } : {}),

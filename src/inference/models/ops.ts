@@ -18,13 +18,29 @@ export function dense(w: Weights, name: string, x: tf.Tensor): tf.Tensor {
   });
 }
 
-/** Rows of an embedding matrix for integer ids [..]; one-hot × matrix, whose gradient wasm can compute. */
+/** Rows of an embedding matrix for integer ids [..] (`gatherRows`). */
 export function embed(matrix: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const flat = tf.reshape(tf.cast(ids, 'int32'), [-1]) as tf.Tensor1D;
-    const rows = tf.matMul(tf.oneHot(flat, matrix.shape[0]), matrix);
-    return tf.reshape(rows, [...ids.shape, matrix.shape[1]]);
+    return tf.reshape(gatherRows(matrix, flat), [...ids.shape, matrix.shape[1]]);
   });
+}
+
+/**
+ * matrix[ids] [N, D], whose gradient adds each row's gradient into the matrix with ScatterNd. tfjs's own
+ * gradient of gather needs UnsortedSegmentSum, which wasm lacks; the one-hot × matrix product used before
+ * made and transposed an [N, vocab] one-hot in every pass (a tenth of a decoder training step). ScatterNd
+ * adds an id's rows in their order, as that product's sums did: values and gradients equal it to the bit (tested).
+ */
+function gatherRows(matrix: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const rows = tf.customGrad((m, save) => {
+    (save as tf.GradSaveFunc)([ids]);
+    return {
+      value: tf.gather(m as tf.Tensor2D, ids),
+      gradFunc: (dy, saved) => tf.scatterND(tf.expandDims((saved as tf.Tensor[])[0]!, 1), dy as tf.Tensor2D, matrix.shape),
+    };
+  });
+  return rows(matrix) as tf.Tensor2D;
 }
 
 /** Mean over axis 1 of [B, T, D] counting only positions where mask [B, T] is 1. */
