@@ -35,7 +35,7 @@ commands:
         --own-text-findings --omitted-lobe-copies --omitted-finding-copies [--omitted-finding-types T,T] --aligned-copies --sentence-attention --sentence-weight 1 --max-summary 96
         --guided-vision --visual-output --remaining-sentences --sentence-product --passage-uncopied --region-lobes --region-mixing 1 --lobe-head --localisation-weight 1 --mirror --thresholds --log-features --head-features --dot-filter --filter-features --retriever-without-filters --filters-in-keys-only --detached-visual-query --pointing-attention --reading-attention-weight 1 --deep-stem --region-max
         --reworded-items --mmr 0.7 --init-seed S --image-seed S --decoder-seed S --ablation no-retrieval|random-image|fixed-beta --int8-aware-steps N
-        --patience 4 --decoder-patience 4 --resume --cache models/study-cache]
+        --patience 4 --decoder-patience N --resume --cache models/study-cache]
                                train the retrieval model (wasm) on the corpus or a dataset manifest: image
                                pretraining only, or every stage (image, retriever, decoder) into a model
                                directory; --config FILE: the same options as a JSON object (flags win);

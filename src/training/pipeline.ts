@@ -163,8 +163,9 @@ export interface PipelineOptions {
   /** Early stopping of the image encoder and the decoder: validations without improvement (default 4). */
   patience?: number;
   /**
-   * The decoder's own patience (its int8-aware fine-tuning and pointing head too), where it differs from the
-   * image encoder's: the decoder's validation loss is smooth enough for a shorter wait (default `patience`).
+   * The decoder's own patience (its int8-aware fine-tuning and pointing head too; default `patience`). The
+   * shipped recipe's is 2: its decoder's best validation is at step 1,100 of 1,400, so it stops at 1,300 with the
+   * same best checkpoint, where the image encoder's validation rises twice before its best (so it keeps 4).
    */
   decoderPatience?: number;
   /**
