@@ -3,7 +3,8 @@
  * median seconds per step and per study, with tfjs's own BatchMatMul gradient and with Tuwen's
  * (src/inference/tf/fastGradients.ts), and the ratio between them; what the sentence attention and v17's options cost, and
  * what wasm's Slice, Unpack and SplitV save when they read the heap through a view (src/inference/tf/heapSlices.ts),
- * and Identity when its clones share memory (src/inference/tf/sharedIdentity.ts).
+ * and Identity when its clones share memory (src/inference/tf/sharedIdentity.ts). Last, an image step with and
+ * without the tiled Transpose (src/inference/tf/blockTranspose.ts).
  * Then two parts of that speed alone: attention's products over a summary with keys and values transposed at
  * every step (the fast gradient) or once (`matMulTransposed`); and an image pretraining step with its batch
  * made into floats on the main thread or on a worker one step ahead (`ImageBatchConverter`), and what the
@@ -15,6 +16,7 @@ import { contextSegments, initFusionDecoder, prepareContext, sentenceMembership,
 import { installFastMatMulGradient, matMulTransposed, swapLast } from '../src/inference/tf/fastGradients.ts';
 import { installHeapSlices } from '../src/inference/tf/heapSlices.ts';
 import { installSharedIdentity } from '../src/inference/tf/sharedIdentity.ts';
+import { installBlockTranspose } from '../src/inference/tf/blockTranspose.ts';
 import { DEFAULT_IMAGE_ENCODER, encodeImage, headOutputs, initImageEncoder, regionGrid, regionLogits, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { ImageBatchConverter } from '../src/training/imageBatches.ts';
 import { imageBatch, type ImageExample } from '../src/training/imageExamples.ts';
@@ -86,6 +88,7 @@ export async function trainingBench(runs = 5): Promise<void> {
   console.log(`Identity sharing its input's memory (sharedIdentity.ts): × ${(rows[6]!.s / rows[5]!.s).toFixed(2)} time per v17 step`);
   await attentionBench(runs);
   await imageStepBench(runs);
+  await blockTransposeBench(runs);
 }
 
 /** Forward and backward of attention's two products (scores key·query, context weights·values) over a summary of SUMMARY steps. */
@@ -139,6 +142,15 @@ async function imageStepBench(runs: number): Promise<void> {
   console.log(`with region maxima (--region-max), on the worker: ${maxima.worker.toFixed(2)} s; × ${(maxima.worker / two.worker).toFixed(2)} the plain step`);
   const deep = await imageSteps(withDeepStem(c), runs);
   console.log(`with the deep stem (--deep-stem), on the worker: ${deep.worker.toFixed(2)} s; × ${(deep.worker / two.worker).toFixed(2)} the plain step`);
+}
+
+/** An image pretraining step on the worker with the nodule filter's channel (the shipped encoder), before and after the tiled Transpose (installed for good). */
+async function blockTransposeBench(runs: number): Promise<void> {
+  const c = withDotFilter(DEFAULT_IMAGE_ENCODER);
+  const before = (await imageSteps(c, runs)).worker;
+  installBlockTranspose();
+  const after = (await imageSteps(c, runs)).worker;
+  console.log(`tiled Transpose (blockTranspose.ts): image step with the nodule filter's channel ${before.toFixed(2)} → ${after.toFixed(2)} s; × ${(after / before).toFixed(2)} time per step`);
 }
 
 async function imageSteps(c: ImageEncoderConfig, runs: number): Promise<{ mainThread: number; worker: number }> {

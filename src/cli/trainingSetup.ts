@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
+import { installBlockTranspose } from '../inference/tf/blockTranspose.ts';
 import { installHeapSlices } from '../inference/tf/heapSlices.ts';
 import { installSharedIdentity } from '../inference/tf/sharedIdentity.ts';
 import { UsageError } from './corpus.ts';
@@ -22,6 +23,7 @@ export async function useWasmForTraining(): Promise<void> {
   installFastMatMulGradient();
   installHeapSlices();
   installSharedIdentity();
+  installBlockTranspose();
 }
 
 type OptionKinds = Record<string, { type: 'string' | 'boolean' }>;

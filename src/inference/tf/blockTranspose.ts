@@ -1,0 +1,64 @@
+/**
+ * A tfjs speed fix for training on the wasm backend: its Transpose kernel moves one element at a time through
+ * generic index arithmetic, 4–8× slower than a blocked loop in JavaScript over views of the wasm heap (a
+ * [262144, 64] matrix, the image encoder's patches that every weight gradient transposes: 326 ms against 53).
+ * Re-registered for the large transposes training makes — the last two axes swapped, batched or not — it
+ * copies 16 × 16 tiles, so reads and writes both stay in cache; the values are the same copies (tested).
+ * Other permutations and small tensors keep tfjs's kernel.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+type Heap = Float32Array | Int32Array | Uint8Array;
+
+const TILE = 16;
+/** Below this many elements tfjs's kernel is as fast (a decoder step's hundreds of small transposes: measured slower in JavaScript). */
+const MIN_SIZE = 1 << 16;
+
+/** Writes the transpose of each rows × cols matrix of `x` (`batches` of them, one after another) into `out`. */
+export function transposeLastTwo(x: Heap, batches: number, rows: number, cols: number, out: Heap): void {
+  const size = rows * cols;
+  for (let b = 0; b < batches; b++) {
+    const base = b * size;
+    for (let i0 = 0; i0 < rows; i0 += TILE) {
+      const i1 = Math.min(rows, i0 + TILE);
+      for (let j0 = 0; j0 < cols; j0 += TILE) {
+        const j1 = Math.min(cols, j0 + TILE);
+        for (let i = i0; i < i1; i++) {
+          const from = base + i * cols;
+          for (let j = j0; j < j1; j++) out[base + j * rows + i] = x[from + j]!;
+        }
+      }
+    }
+  }
+}
+
+/** Does `perm` swap the last two axes and keep the others in place? */
+function swapsLastTwo(perm: number[]): boolean {
+  const r = perm.length;
+  return r >= 2 && perm[r - 1] === r - 2 && perm[r - 2] === r - 1 && perm.slice(0, r - 2).every((p, i) => p === i);
+}
+
+let installed = false;
+
+/** Re-registers wasm's Transpose with the tiled copy above for last-two-axes swaps (once). */
+export function installBlockTranspose(): void {
+  if (installed) return;
+  const original = tf.getKernel('Transpose', 'wasm');
+  if (!original) throw new Error('the wasm backend has no Transpose kernel to replace');
+  tf.unregisterKernel('Transpose', 'wasm');
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const x = args.inputs['x']!;
+    const perm = args.attrs!['perm'] as number[];
+    if (x.dtype === 'string' || tf.util.sizeFromShape(x.shape) < MIN_SIZE || !swapsLastTwo(perm)) return original.kernelFunc(args);
+    const backend = args.backend as BackendWasm;
+    const r = x.shape.length;
+    const [rows, cols] = [x.shape[r - 2]!, x.shape[r - 1]!];
+    const out = backend.makeOutput(perm.map((p) => x.shape[p]!), x.dtype);
+    // Views after the allocation: growing the heap detaches earlier ones.
+    transposeLastTwo(backend.typedArrayFromHeap(x) as Heap, tf.util.sizeFromShape(x.shape) / (rows * cols || 1), rows, cols, backend.typedArrayFromHeap(out) as Heap);
+    return out;
+  };
+  tf.registerKernel({ kernelName: 'Transpose', backendName: 'wasm', kernelFunc });
+  installed = true;
+}
