@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { replaceWasmKernel } from './replaceKernel.ts';
 
 type Heap = Float32Array | Int32Array | Uint8Array;
 
@@ -44,13 +45,10 @@ let installed = false;
 /** Re-registers wasm's Transpose with the tiled copy above for last-two-axes swaps (once). */
 export function installBlockTranspose(): void {
   if (installed) return;
-  const original = tf.getKernel('Transpose', 'wasm');
-  if (!original) throw new Error('the wasm backend has no Transpose kernel to replace');
-  tf.unregisterKernel('Transpose', 'wasm');
-  const kernelFunc: tf.KernelFunc = (args) => {
+  replaceWasmKernel('Transpose', (args, original) => {
     const x = args.inputs['x']!;
     const perm = args.attrs!['perm'] as number[];
-    if (x.dtype === 'string' || tf.util.sizeFromShape(x.shape) < MIN_SIZE || !swapsLastTwo(perm)) return original.kernelFunc(args);
+    if (x.dtype === 'string' || tf.util.sizeFromShape(x.shape) < MIN_SIZE || !swapsLastTwo(perm)) return original(args);
     const backend = args.backend as BackendWasm;
     const r = x.shape.length;
     const [rows, cols] = [x.shape[r - 2]!, x.shape[r - 1]!];
@@ -58,7 +56,6 @@ export function installBlockTranspose(): void {
     // Views after the allocation: growing the heap detaches earlier ones.
     transposeLastTwo(backend.typedArrayFromHeap(x) as Heap, tf.util.sizeFromShape(x.shape) / (rows * cols || 1), rows, cols, backend.typedArrayFromHeap(out) as Heap);
     return out;
-  };
-  tf.registerKernel({ kernelName: 'Transpose', backendName: 'wasm', kernelFunc });
+  });
   installed = true;
 }

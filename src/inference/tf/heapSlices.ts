@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { replaceWasmKernel } from './replaceKernel.ts';
 
 type Heap = Float32Array | Int32Array | Uint8Array;
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -84,12 +85,8 @@ export function installHeapSlices(): void {
     ['Unpack', unpack],
     ['SplitV', splitV],
   ] as const) {
-    const original = tf.getKernel(name, 'wasm');
-    if (!original) throw new Error(`the wasm backend has no ${name} kernel to replace`);
-    tf.unregisterKernel(name, 'wasm');
     // Each kernel has one input; string tensors have no heap view and keep tfjs's own kernel.
-    const kernelFunc: tf.KernelFunc = (args) => (Object.values(args.inputs)[0]!.dtype === 'string' ? original.kernelFunc(args) : impl(args));
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
+    replaceWasmKernel(name, (args, original) => (Object.values(args.inputs)[0]!.dtype === 'string' ? original(args) : impl(args)));
   }
   installed = true;
 }

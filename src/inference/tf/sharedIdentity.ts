@@ -7,21 +7,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { replaceWasmKernel } from './replaceKernel.ts';
 
 let installed = false;
 
 /** Re-registers wasm's Identity to share its input's memory (once; string tensors keep tfjs's own kernel). */
 export function installSharedIdentity(): void {
   if (installed) return;
-  const original = tf.getKernel('Identity', 'wasm');
-  if (!original) throw new Error('the wasm backend has no Identity kernel to replace');
-  tf.unregisterKernel('Identity', 'wasm');
-  const kernelFunc: tf.KernelFunc = (args) => {
+  replaceWasmKernel('Identity', (args, original) => {
     const x = args.inputs['x']!;
-    if (x.dtype === 'string') return original.kernelFunc(args);
+    if (x.dtype === 'string') return original(args);
     (args.backend as BackendWasm).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc });
+  });
   installed = true;
 }
