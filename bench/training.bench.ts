@@ -87,8 +87,7 @@ export async function trainingBench(runs = 5): Promise<void> {
   console.log(`Slice, Unpack and SplitV reading the wasm heap through a view (heapSlices.ts): × ${(rows[5]!.s / rows[4]!.s).toFixed(2)} time per v17 step`);
   console.log(`Identity sharing its input's memory (sharedIdentity.ts): × ${(rows[6]!.s / rows[5]!.s).toFixed(2)} time per v17 step`);
   await attentionBench(runs);
-  await imageStepBench(runs);
-  await blockTransposeBench(runs);
+  await blockTransposeBench(runs, await imageStepBench(runs));
 }
 
 /** Forward and backward of attention's two products (scores key·query, context weights·values) over a summary of SUMMARY steps. */
@@ -125,9 +124,9 @@ async function attentionBench(runs: number): Promise<void> {
 /**
  * Image pretraining steps at the pipeline's shapes (batch 16), each batch made into floats on the main thread
  * or on the worker; then, on the worker, with the nodule filter's third input channel (`--dot-filter`), with
- * the two threshold channels (`--thresholds`), with region maxima (`--region-max`) and with the deep stem (`--deep-stem`).
+ * the two threshold channels (`--thresholds`), with region maxima (`--region-max`) and with the deep stem (`--deep-stem`). Returns the step with the nodule filter's channel.
  */
-async function imageStepBench(runs: number): Promise<void> {
+async function imageStepBench(runs: number): Promise<number> {
   const c = DEFAULT_IMAGE_ENCODER;
   const two = await imageSteps(c, runs);
   console.log(`\nImage pretraining step (batch 16, ${c.grid.depth}×${c.grid.height}×${c.grid.width}×${c.channels}), median of ${runs} runs`);
@@ -142,14 +141,13 @@ async function imageStepBench(runs: number): Promise<void> {
   console.log(`with region maxima (--region-max), on the worker: ${maxima.worker.toFixed(2)} s; × ${(maxima.worker / two.worker).toFixed(2)} the plain step`);
   const deep = await imageSteps(withDeepStem(c), runs);
   console.log(`with the deep stem (--deep-stem), on the worker: ${deep.worker.toFixed(2)} s; × ${(deep.worker / two.worker).toFixed(2)} the plain step`);
+  return three.worker;
 }
 
-/** An image pretraining step on the worker with the nodule filter's channel (the shipped encoder), before and after the tiled Transpose (installed for good). */
-async function blockTransposeBench(runs: number): Promise<void> {
-  const c = withDotFilter(DEFAULT_IMAGE_ENCODER);
-  const before = (await imageSteps(c, runs)).worker;
+/** The image step with the nodule filter's channel (the shipped encoder; `before`, from `imageStepBench`) again with the tiled Transpose (installed for good). */
+async function blockTransposeBench(runs: number, before: number): Promise<void> {
   installBlockTranspose();
-  const after = (await imageSteps(c, runs)).worker;
+  const after = (await imageSteps(withDotFilter(DEFAULT_IMAGE_ENCODER), runs)).worker;
   console.log(`tiled Transpose (blockTranspose.ts): image step with the nodule filter's channel ${before.toFixed(2)} → ${after.toFixed(2)} s; × ${(after / before).toFixed(2)} time per step`);
 }
 

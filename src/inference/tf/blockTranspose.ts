@@ -8,9 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { replaceWasmKernel } from './replaceKernel.ts';
-
-type Heap = Float32Array | Int32Array | Uint8Array;
+import { heapView, replaceWasmKernel, type Heap } from './replaceKernel.ts';
 
 const TILE = 16;
 /** Below this many elements tfjs's kernel is as fast (a decoder step's hundreds of small transposes: measured slower in JavaScript). */
@@ -40,22 +38,18 @@ function swapsLastTwo(perm: number[]): boolean {
   return r >= 2 && perm[r - 1] === r - 2 && perm[r - 2] === r - 1 && perm.slice(0, r - 2).every((p, i) => p === i);
 }
 
-let installed = false;
-
-/** Re-registers wasm's Transpose with the tiled copy above for last-two-axes swaps (once). */
+/** Re-registers wasm's Transpose with the tiled copy above for large last-two-axes swaps. */
 export function installBlockTranspose(): void {
-  if (installed) return;
   replaceWasmKernel('Transpose', (args, original) => {
     const x = args.inputs['x']!;
     const perm = args.attrs!['perm'] as number[];
-    if (x.dtype === 'string' || tf.util.sizeFromShape(x.shape) < MIN_SIZE || !swapsLastTwo(perm)) return original(args);
+    const size = tf.util.sizeFromShape(x.shape);
+    if (x.dtype === 'string' || size < MIN_SIZE || !swapsLastTwo(perm)) return original(args);
     const backend = args.backend as BackendWasm;
     const r = x.shape.length;
     const [rows, cols] = [x.shape[r - 2]!, x.shape[r - 1]!];
     const out = backend.makeOutput(perm.map((p) => x.shape[p]!), x.dtype);
-    // Views after the allocation: growing the heap detaches earlier ones.
-    transposeLastTwo(backend.typedArrayFromHeap(x) as Heap, tf.util.sizeFromShape(x.shape) / (rows * cols || 1), rows, cols, backend.typedArrayFromHeap(out) as Heap);
+    transposeLastTwo(heapView(backend, x), size / (rows * cols), rows, cols, heapView(backend, out));
     return out;
   });
-  installed = true;
 }

@@ -8,9 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { replaceWasmKernel } from './replaceKernel.ts';
-
-type Heap = Float32Array | Int32Array | Uint8Array;
+import { heapView, replaceWasmKernel, type Heap } from './replaceKernel.ts';
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** Copies the box `begin`…`begin + size` of `x` (laid out row-major with `shape`) into `out`, one run of the last axis at a time. */
@@ -32,15 +30,13 @@ export function copyBox(x: Heap, shape: readonly number[], begin: readonly numbe
   }
 }
 
-const heap = (backend: BackendWasm, t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Heap;
-
 function slice(args: KernelArgs): tf.TensorInfo {
   const x = args.inputs['x']!;
   const backend = args.backend as BackendWasm;
   const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, args.attrs!['begin'] as number[], args.attrs!['size'] as number[]) as [number[], number[]];
   const out = backend.makeOutput(size, x.dtype);
   // Views after the allocation: growing the heap detaches earlier ones.
-  copyBox(heap(backend, x), x.shape, begin, size, heap(backend, out));
+  copyBox(heapView(backend, x), x.shape, begin, size, heapView(backend, out));
   return out;
 }
 
@@ -51,10 +47,10 @@ function slice(args: KernelArgs): tf.TensorInfo {
 function copySplits(backend: BackendWasm, x: tf.TensorInfo, axis: number, sizes: number[], shapeOf: (box: number[]) => number[]): tf.TensorInfo[] {
   const boxes = sizes.map((s) => x.shape.map((n, d) => (d === axis ? s : n)));
   const outs = boxes.map((box) => backend.makeOutput(shapeOf(box), x.dtype));
-  const view = heap(backend, x); // after the allocations, as in slice()
+  const view = heapView(backend, x); // after the allocations, as in slice()
   let start = 0;
   outs.forEach((out, i) => {
-    copyBox(view, x.shape, x.shape.map((_, d) => (d === axis ? start : 0)), boxes[i]!, heap(backend, out));
+    copyBox(view, x.shape, x.shape.map((_, d) => (d === axis ? start : 0)), boxes[i]!, heapView(backend, out));
     start += sizes[i]!;
   });
   return outs;
@@ -75,11 +71,8 @@ function splitV(args: KernelArgs): tf.TensorInfo[] {
   return copySplits(args.backend as BackendWasm, x, axis, sizes, (box) => box);
 }
 
-let installed = false;
-
-/** Re-registers wasm's Slice, Unpack and SplitV with the heap-view versions above (once; string tensors keep tfjs's own). */
+/** Re-registers wasm's Slice, Unpack and SplitV with the heap-view versions above (once per kernel; string tensors keep tfjs's own). */
 export function installHeapSlices(): void {
-  if (installed) return;
   for (const [name, impl] of [
     ['Slice', slice],
     ['Unpack', unpack],
@@ -88,5 +81,4 @@ export function installHeapSlices(): void {
     // Each kernel has one input; string tensors have no heap view and keep tfjs's own kernel.
     replaceWasmKernel(name, (args, original) => (Object.values(args.inputs)[0]!.dtype === 'string' ? original(args) : impl(args)));
   }
-  installed = true;
 }

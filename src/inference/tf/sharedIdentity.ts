@@ -9,16 +9,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { replaceWasmKernel } from './replaceKernel.ts';
 
-let installed = false;
-
 /** Re-registers wasm's Identity to share its input's memory (once; string tensors keep tfjs's own kernel). */
 export function installSharedIdentity(): void {
-  if (installed) return;
   replaceWasmKernel('Identity', (args, original) => {
     const x = args.inputs['x']!;
     if (x.dtype === 'string') return original(args);
     (args.backend as BackendWasm).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
-  installed = true;
 }
