@@ -4,7 +4,8 @@
  * over its FLOP limit — FLOPs of one decoding step divided by the matMul throughput measured on the same
  * backend. Then the page's default decoding (beam 3, with balanced brackets for the retrieval model) on the
  * same studies: whole summary, and its ratio to greedy's. Both keep item numbers in sequence and, for the
- * retrieval model, write an item per salient sentence (the page's defaults).
+ * retrieval model, write an item per salient sentence and weigh lobes the text omits by the pointing head
+ * (the page's defaults).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -86,7 +87,7 @@ export async function browserBench(): Promise<void> {
       console.log(`  time to first token: median ${median(first).toFixed(0)} ms`);
       console.log(`  per token: median ${median(perToken).toFixed(2)} ms (mean over a summary, incl. the first step: ${median(meanToken).toFixed(2)} ms); whole summary: median ${median(whole).toFixed(0)} ms`);
       console.log(`  per-token time / FLOP limit (step FLOPs ÷ measured matMul throughput): median ${median(ratios).toFixed(1)}×`);
-      console.log(`  the page's default, beam 3${config.kind === 'retrieval' ? ' with balanced brackets' : ''}, items in sequence${config.kind === 'retrieval' ? ', an item per salient sentence' : ''}: whole summary median ${median(wholeBeam).toFixed(0)} ms, × ${(median(wholeBeam) / median(whole)).toFixed(2)} of greedy's`);
+      console.log(`  the page's default, beam 3${config.kind === 'retrieval' ? ' with balanced brackets' : ''}, items in sequence${config.kind === 'retrieval' ? ', an item per salient sentence, lobes weighed by pointing' : ''}: whole summary median ${median(wholeBeam).toFixed(0)} ms, × ${(median(wholeBeam) / median(whole)).toFixed(2)} of greedy's`);
     }
     await browser.close();
   } finally {

@@ -1,4 +1,4 @@
-/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --mmr. */
+/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --pointed-lobes, --mmr. */
 import { UsageError } from './corpus.ts';
 
 export interface DecodingFlags {
@@ -11,6 +11,8 @@ export interface DecodingFlags {
   textPlaces: boolean;
   /** An item's side and lobe are among those the input names, where every sentence that describes a finding names one (`namedPlaces`). */
   namedPlaces: boolean;
+  /** Where the sentence an item restates names no place, its side and level are weighed by the pointing attention's mass on each lobe (`pointedLobeConstraint.ts`). */
+  pointedLobes: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
 }
@@ -22,7 +24,7 @@ export function mmrFlag(value: string | undefined): number | undefined {
   return mmr;
 }
 
-export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; 'named-places'?: boolean; mmr?: string }): DecodingFlags {
+export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; 'named-places'?: boolean; 'pointed-lobes'?: boolean; mmr?: string }): DecodingFlags {
   const beamSize = Number(values.beam ?? '1');
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
@@ -32,5 +34,5 @@ export function decodingFlags(values: { beam?: string; 'length-penalty'?: string
   if (values['salient-items'] && !values['sequential-items']) throw new UsageError('--salient-items needs --sequential-items: it counts the numbered items');
   if (values['text-places'] && values['named-places']) throw new UsageError('--text-places and --named-places are two ways to keep an item\'s place: pick one');
   const mmr = mmrFlag(values.mmr);
-  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, namedPlaces: values['named-places'] === true, ...(mmr === undefined ? {} : { mmr }) };
+  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, namedPlaces: values['named-places'] === true, pointedLobes: values['pointed-lobes'] === true, ...(mmr === undefined ? {} : { mmr }) };
 }

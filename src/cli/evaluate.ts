@@ -89,12 +89,13 @@ export async function evalCommand(args: string[]): Promise<number> {
       'salient-items': { type: 'boolean' },
       'text-places': { type: 'boolean' },
       'named-places': { type: 'boolean' },
+      'pointed-lobes': { type: 'boolean' },
       mmr: { type: 'string' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
-  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, mmr } = decodingFlags(values);
-  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, ...(mmr === undefined ? {} : { mmr }) };
+  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, mmr } = decodingFlags(values);
+  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, ...(mmr === undefined ? {} : { mmr }) };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {

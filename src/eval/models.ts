@@ -74,6 +74,7 @@ export interface EvalDecoding {
   salientItems?: boolean;
   textPlaces?: boolean;
   namedPlaces?: boolean;
+  pointedLobes?: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
 }
@@ -87,6 +88,7 @@ const CONSTRAINTS = [
   { flag: 'salientItems', suffix: '-salient', words: ', an item per salient sentence' },
   { flag: 'textPlaces', suffix: '-places', words: ', places as the text gives them' },
   { flag: 'namedPlaces', suffix: '-named', words: ', places among those the text names' },
+  { flag: 'pointedLobes', suffix: '-pointed', words: ', lobes the text omits weighed by the pointing attention' },
 ] as const;
 
 /** What a stored result's name adds for the decoding ("-beam3-lp0.7-brackets-items"; nothing for greedy). */

@@ -63,10 +63,10 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /**
    * Reshapes the next-token probabilities after a sequence's tokens so far (without BOS), given what the
-   * step attended to (its sentence attention): a token given 0 is never chosen (the end is, if nothing else
+   * step attended to (its sentence attention, its visual attention): a token given 0 is never chosen (the end is, if nothing else
    * is left); the others are chosen and scored by what it returns.
    */
-  constrain?: (prefix: readonly number[], probs: Float32Array, attended: { sentenceAttention?: Float32Array }) => Float32Array;
+  constrain?: (prefix: readonly number[], probs: Float32Array, attended: { sentenceAttention?: Float32Array; visualAttention?: Float32Array }) => Float32Array;
 }
 
 /** The probabilities with every token that `allowed` refuses set to 0; the others keep the model's own. */
@@ -106,7 +106,7 @@ export async function decode<S extends StepState>(model: Stepper<S>, options: De
       const beta = betas ? betas[0]! : null;
       tf.dispose([prev, ...stepTensors(out)]);
       // The k most probable allowed continuations of this beam.
-      const probs = options.constrain?.(beam.tokens.map((r) => r.id), modelProbs, sentences ? { sentenceAttention: sentences } : {}) ?? modelProbs;
+      const probs = options.constrain?.(beam.tokens.map((r) => r.id), modelProbs, { visualAttention: visual, ...(sentences ? { sentenceAttention: sentences } : {}) }) ?? modelProbs;
       const order = Array.from(probs.keys()).filter((id) => !options.constrain || probs[id]! > 0).sort((a, b) => probs[b]! - probs[a]!).slice(0, options.beamSize);
       if (order.length === 0) order.push(options.eos);
       for (const id of order) {

@@ -23,6 +23,7 @@ import { padBatch } from './textBatch.ts';
 import { contextIds } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
 import { itemNumbering, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
+import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { namedPlaces, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
 
 /** The retrieval model's configuration (config.json of a retrieval model directory). */
@@ -87,6 +88,12 @@ export interface SummarizeOptions {
    * attention only.
    */
   namedPlaces?: boolean;
+  /**
+   * Where the input sentence an item restates (its sentence attention's peak) names no place, the item's
+   * side and level are weighed by its pointing attention's mass on each lobe (`pointedLobeConstraint.ts`);
+   * retrieval model with sentence attention and `regionLobes` only.
+   */
+  pointedLobes?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
@@ -139,6 +146,8 @@ export interface StudyHints {
   salient?: readonly boolean[];
   /** The input sentences' texts, in the same order. */
   sentences?: readonly string[];
+  /** The model's P(lobe | region) (`pointedLobes`). */
+  regionLobes?: RegionLobeTable;
 }
 
 /** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
@@ -152,16 +161,18 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items, places }: DecodingGrammars, { salient = [], sentences = [] }: StudyHints): DecodeOptions['constrain'] {
+function constraints(options: SummarizeOptions, { brackets, items, places }: DecodingGrammars, { salient = [], sentences = [], regionLobes }: StudyHints): DecodeOptions['constrain'] {
   const salientCount = salient.filter(Boolean).length;
   const atLeast = options.salientItems && salientCount > 1 ? { items: salientCount, eos: EOS_ID } : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
-  const placesOf = options.textPlaces ? sentencePlaces(sentences) : [];
+  const placesOf = options.textPlaces || options.pointedLobes ? sentencePlaces(sentences) : [];
+  const restated = (attended: { sentenceAttention?: Float32Array }) => attendedSentence(attended.sentenceAttention, placesOf.length);
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
     options.sequentialItems && items ? ((prefix, probs) => renumbered(items, prefix, probs, atLeast)) satisfies Rule : undefined,
-    options.textPlaces && places ? ((prefix, probs, attended) => placedAsText(places, prefix, probs, [placesOf[attendedSentence(attended.sentenceAttention, placesOf.length)]].filter((p) => p !== undefined))) satisfies Rule : undefined,
+    options.textPlaces && places ? ((prefix, probs, attended) => placedAsText(places, prefix, probs, [placesOf[restated(attended)]].filter((p) => p !== undefined))) satisfies Rule : undefined,
+    options.pointedLobes && places && regionLobes ? ((prefix, probs, attended) => weighedByPointing(places, prefix, probs, sentences[restated(attended)], placesOf[restated(attended)] !== undefined, attended.visualAttention!, regionLobes)) satisfies Rule : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
   ].filter((rule) => rule !== undefined);
   return rules.length ? (prefix, probs, attended) => rules.reduce((p, rule) => rule(prefix, p, attended), probs) : undefined;
@@ -244,10 +255,10 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentences = config.decoder.sentenceAttention;
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const contexts = decoders.map((w) => prepareContext(w, regions, ids, mask, segments, config.decoder, members));
-    const sentenceTexts = (options.textPlaces || options.namedPlaces) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
+    const sentenceTexts = (options.textPlaces || options.namedPlaces || options.pointedLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}) };
+      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(config.decoder.regionLobes ? { regionLobes: config.decoder.regionLobes } : {}) };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {
         ...summaryContext,

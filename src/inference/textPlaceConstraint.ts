@@ -55,23 +55,33 @@ export function namedPlaces(sentences: readonly string[], salient: readonly bool
 }
 
 /**
+ * Which part of the current item's place (after the last "。") the next token writes: its side, where the
+ * item has none yet; its level, right after the side (or after it and "肺"); otherwise neither.
+ */
+export function placeSlot(t: PlaceTokens, prefix: readonly number[]): { next: 'side' } | { next: 'level'; side: string } | undefined {
+  const itemStart = prefix.lastIndexOf(t.end) + 1;
+  const sideAt = prefix.findIndex((id, i) => i >= itemStart && t.side.has(id));
+  if (sideAt < 0) return { next: 'side' };
+  const last = prefix.length - 1;
+  const justAfterSide = sideAt === last || (sideAt === last - 1 && prefix[last] === t.lung);
+  return justAfterSide ? { next: 'level', side: t.side.get(prefix[sideAt]!)! } : undefined;
+}
+
+/**
  * The next-token probabilities after `prefix` (the summary's tokens so far, without BOS) with the item's
  * place kept to `places`: before the item's first side token, only their sides; right after it (or after it
  * and "肺"), only the levels of their lobes on that side (any level where they name none there, a pleural
  * side only). Elsewhere, and with no places, the model's own.
  */
 export function placedAsText(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, places: readonly Location[]): Float32Array {
-  if (!places.length) return probs;
-  const itemStart = prefix.lastIndexOf(t.end) + 1;
-  const sideAt = prefix.findIndex((id, i) => i >= itemStart && t.side.has(id));
-  if (sideAt < 0) {
+  const slot = places.length ? placeSlot(t, prefix) : undefined;
+  if (slot?.next === 'side') {
     const sides = new Set(places.map((place) => place[0]));
     return keepAllowed(probs, (id) => !t.side.has(id) || sides.has(t.side.get(id)!));
   }
-  const last = prefix.length - 1;
-  const justAfterSide = sideAt === last || (sideAt === last - 1 && prefix[last] === t.lung);
-  const side = t.side.get(prefix[sideAt]!)!;
-  const levels = new Set(places.filter((place) => place[0] === side && isLobe(place)).map((lobe) => lobe[2]));
-  if (justAfterSide && levels.size) return keepAllowed(probs, (id) => !t.level.has(id) || levels.has(t.level.get(id)!));
+  if (slot?.next === 'level') {
+    const levels = new Set(places.filter((place) => place[0] === slot.side && isLobe(place)).map((lobe) => lobe[2]));
+    if (levels.size) return keepAllowed(probs, (id) => !t.level.has(id) || levels.has(t.level.get(id)!));
+  }
   return probs;
 }

@@ -157,6 +157,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
         balancedBrackets: settings.balancedBrackets,
         sequentialItems: settings.sequentialItems,
         salientItems: settings.salientItems,
+        pointedLobes: settings.pointedLobes,
         k: settings.k,
         maxLength: settings.maxLength,
         signal: controller.signal,

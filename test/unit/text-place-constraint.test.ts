@@ -1,10 +1,10 @@
 /** An item's place as its input sentence gives it (textPlaceConstraint.ts, decode's `constrain`), against a hand-made vocabulary. */
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { decode, type Stepper } from '../../src/inference/decode.ts';
+import { decode } from '../../src/inference/decode.ts';
 import { namedPlaces, placedAsText, placeTokens, sentencePlaces } from '../../src/inference/textPlaceConstraint.ts';
 import { attendedSentence } from '../../src/text/sentences.ts';
 import type { Location } from '../../src/corpus/schema.ts';
+import { scriptedModel } from '../helpers/scriptedModel.ts';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '1', '2', '、', '左', '右', '上', '中', '下', '肺', '叶', '结', '。', '侧'];
 const id = (c: string) => VOCAB.indexOf(c);
@@ -76,14 +76,7 @@ describe('namedPlaces', () => {
 describe('decode with places as the text gives them', () => {
   // After "、" the model prefers 左 (0.6) to 右 (0.4); after either, 上 (0.7) to 中 (0.3); its sentence attention is on sentence 1.
   const next: Record<number, Record<number, number>> = { 2: { [id('1')]: 1 }, [id('1')]: { [id('、')]: 1 }, [id('、')]: { [id('左')]: 0.6, [id('右')]: 0.4 }, [id('左')]: { [id('上')]: 0.7, [id('中')]: 0.3 }, [id('右')]: { [id('上')]: 0.7, [id('中')]: 0.3 }, [id('上')]: { [id('叶')]: 1 }, [id('中')]: { [id('叶')]: 1 }, [id('叶')]: { 3: 1 } };
-  const model: Stepper<{ h: tf.Tensor }> = {
-    initial: () => ({ h: tf.zeros([1, 1]) }),
-    step(prev, state) {
-      const row = new Float32Array(VOCAB.length);
-      for (const [k, p] of Object.entries(next[prev.dataSync()[0]!] ?? {})) row[Number(k)] = p;
-      return { probs: tf.tensor2d(row, [1, VOCAB.length]), state: { h: tf.clone(state.h) }, visualAttention: tf.ones([1, 1]), textAttention: tf.ones([1, 1]), sentenceAttention: tf.tensor2d([[0.3, 0.7]]) };
-    },
-  };
+  const model = scriptedModel(VOCAB.length, next, { sentences: [0.3, 0.7] });
   const text = (ids: number[]) => ids.map((i) => VOCAB[i]).join('');
   const places: (Location | undefined)[] = [undefined, '右肺中叶'];
   it('writes the restated sentence\'s lobe where the model prefers another, and the model\'s own where the sentence names none', async () => {
