@@ -133,11 +133,12 @@ export interface SummaryResult extends SummaryContext {
   timings: SummaryTimings;
 }
 
-/** The grammars a model's tokenizer and passages give the decoding constraints; either may be missing. */
+/** The grammars a model's tokenizer and passages give the decoding constraints, and its P(lobe | region) (`pointedLobes`); any may be missing. */
 export interface DecodingGrammars {
   brackets?: BracketGrammar;
   items?: ItemNumbering;
   places?: PlaceTokens;
+  regionLobes?: RegionLobeTable;
 }
 
 /** What the constraints know of the study being summarised. */
@@ -146,8 +147,6 @@ export interface StudyHints {
   salient?: readonly boolean[];
   /** The input sentences' texts, in the same order. */
   sentences?: readonly string[];
-  /** The model's P(lobe | region) (`pointedLobes`). */
-  regionLobes?: RegionLobeTable;
 }
 
 /** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
@@ -161,7 +160,7 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items, places }: DecodingGrammars, { salient = [], sentences = [], regionLobes }: StudyHints): DecodeOptions['constrain'] {
+function constraints(options: SummarizeOptions, { brackets, items, places, regionLobes }: DecodingGrammars, { salient = [], sentences = [] }: StudyHints): DecodeOptions['constrain'] {
   const salientCount = salient.filter(Boolean).length;
   const atLeast = options.salientItems && salientCount > 1 ? { items: salientCount, eos: EOS_ID } : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
@@ -209,7 +208,7 @@ export interface Summarizer {
 export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[], index?: { vectors: Float32Array; dim: number }): Summarizer {
   const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
   const passageIds = passages.map((p) => tokenizer.encode(p.text));
-  const grammars = decodingGrammars(tokenizer, passageIds);
+  const grammars: DecodingGrammars = { ...decodingGrammars(tokenizer, passageIds), ...(config.decoder.regionLobes ? { regionLobes: config.decoder.regionLobes } : {}) };
   const passageIndex = index ? tf.tensor2d(index.vectors, [passages.length, index.dim]) : embedTexts(weights, config.text, passageIds);
 
   const region = regionGrid(config.image);
@@ -258,7 +257,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentenceTexts = (options.textPlaces || options.namedPlaces || options.pointedLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(config.decoder.regionLobes ? { regionLobes: config.decoder.regionLobes } : {}) };
+      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}) };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {
         ...summaryContext,
