@@ -5,14 +5,12 @@
  * side and level are weighed by the pointing attention's mass on each lobe, Σ_r a_r P(lobe | r) with P the
  * training split's table (`regionLobes.ts`): the decoder's own belief times the head's.
  */
-import { LOBES, type Lobe } from '../corpus/schema.ts';
+import { LOBES, lobeIndex, type Lobe } from '../corpus/schema.ts';
+import type { FusionDecoderConfig } from './models/fusionDecoder.ts';
 import { placeSlot, type PlaceTokens } from './textPlaceConstraint.ts';
 
-/** P(lobe | region) as the decoder config stores it: `lobes` values per region, regions in order. */
-export interface RegionLobeTable {
-  lobes: number;
-  table: readonly number[];
-}
+/** P(lobe | region) as the decoder config stores it (`FusionDecoderConfig.regionLobes`): `lobes` values per region, regions in order. */
+export type RegionLobeTable = NonNullable<FusionDecoderConfig['regionLobes']>;
 
 /** The side a sentence names without naming a lobe ("右肺见…"), or undefined ("肺内见…"). */
 export function sentenceSide(sentence: string): '左' | '右' | undefined {
@@ -22,7 +20,7 @@ export function sentenceSide(sentence: string): '左' | '右' | undefined {
 /** Each of `lobes`' share of the attention's mass, Σ_r a_r P(lobe | r), normalised over them; all 0 where they have none. */
 export function lobeShares(attention: ArrayLike<number>, { lobes: width, table }: RegionLobeTable, lobes: readonly Lobe[] = LOBES): Map<Lobe, number> {
   const mass = lobes.map((lobe) => {
-    const l = LOBES.indexOf(lobe);
+    const l = lobeIndex(lobe);
     let m = 0;
     for (let r = 0; r < attention.length; r++) m += attention[r]! * table[r * width + l]!;
     return m;

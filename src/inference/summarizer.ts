@@ -171,7 +171,12 @@ function constraints(options: SummarizeOptions, { brackets, items, places, regio
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
     options.sequentialItems && items ? ((prefix, probs) => renumbered(items, prefix, probs, atLeast)) satisfies Rule : undefined,
     options.textPlaces && places ? ((prefix, probs, attended) => placedAsText(places, prefix, probs, [placesOf[restated(attended)]].filter((p) => p !== undefined))) satisfies Rule : undefined,
-    options.pointedLobes && places && regionLobes ? ((prefix, probs, attended) => weighedByPointing(places, prefix, probs, sentences[restated(attended)], placesOf[restated(attended)] !== undefined, attended.visualAttention!, regionLobes)) satisfies Rule : undefined,
+    options.pointedLobes && places && regionLobes
+      ? ((prefix, probs, attended) => {
+          const k = restated(attended);
+          return weighedByPointing(places, prefix, probs, sentences[k], placesOf[k] !== undefined, attended.visualAttention!, regionLobes);
+        }) satisfies Rule
+      : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
   ].filter((rule) => rule !== undefined);
   return rules.length ? (prefix, probs, attended) => rules.reduce((p, rule) => rule(prefix, p, attended), probs) : undefined;
