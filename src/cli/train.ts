@@ -7,7 +7,7 @@ import { DEFAULT_IMAGE_ENCODER, withDeepStem, withDotFilter, withThresholds, typ
 import { disposeWeights } from '../inference/models/weights.ts';
 import { exportModel } from '../training/exportModel.ts';
 import { joinDecoders } from '../training/joinDecoders.ts';
-import { ABLATIONS, trainPipeline, type Ablation } from '../training/pipeline.ts';
+import { ABLATIONS, trainPipeline, type Ablation, type PipelineOptions } from '../training/pipeline.ts';
 import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { renderSplit } from '../training/renderStudies.ts';
 import { UsageError } from './corpus.ts';
@@ -66,6 +66,7 @@ export const TRAIN_OPTIONS = {
   'pointing-attention': { type: 'boolean', default: false },
   'reading-attention-weight': { type: 'string' },
   'pointing-head-steps': { type: 'string' },
+  'pointing-head-hidden': { type: 'string' },
   'ties-in-text-order': { type: 'boolean', default: false },
   'reworded-items': { type: 'boolean', default: false },
   mmr: { type: 'string' },
@@ -86,7 +87,8 @@ export const TRAIN_OPTIONS = {
   cache: { type: 'string', default: 'models/study-cache' },
 } as const;
 
-export async function trainCommand(args: string[]): Promise<number> {
+/** `tuwen train`'s arguments (and its `--config` file) → what it trains: checked, nothing run yet. */
+export async function trainingOptions(args: string[]) {
   const file = parseArgs({ args, options: TRAIN_OPTIONS }).values.config;
   const { values } = parseArgs({ args: [...(file ? await configFileArgs(file, TRAIN_OPTIONS) : []), ...args], options: TRAIN_OPTIONS });
   if (values.stage !== 'image' && values.stage !== 'all') throw new UsageError('--stage must be image (pretraining only) or all');
@@ -98,8 +100,6 @@ export async function trainCommand(args: string[]): Promise<number> {
   const mmr = mmrFlag(values.mmr as string | undefined);
   if (values['region-dropout'] && !(num('region-dropout') >= 0 && num('region-dropout') < 1)) throw new UsageError('--region-dropout must be a rate from 0 up to (not including) 1');
   if (values['weight-average'] && !(num('weight-average') > 0 && num('weight-average') < 1)) throw new UsageError('--weight-average is the moving average\'s decay per step, between 0 and 1 (say 0.995)');
-  await useWasmForTraining();
-  const { log, progress, flush } = await trainingLog(values.out);
   const seed = num('seed');
   const n = num('n');
   const size = num('size');
@@ -120,56 +120,63 @@ export async function trainCommand(args: string[]): Promise<number> {
     ...(values['localisation-weight'] ? { localisationWeight: num('localisation-weight') } : {}),
     ...(values.mirror ? { mirror: true } : {}),
   };
+  const data = values.manifest ? { kind: 'manifest' as const, path: values.manifest } : { kind: 'corpus' as const, n, size };
+  const pipeline: Omit<PipelineOptions, 'progress' | 'log'> = {
+    seed, data, out: values.out, cache: values.cache!, image: encoder, ...(ablation ? { ablation } : {}),
+    imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
+    ...(values.passages ? { passages: num('passages') } : {}),
+    ...(values['int8-aware-steps'] ? { int8AwareSteps: num('int8-aware-steps') } : {}),
+    ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),
+    ...(values['init-seed'] ? { initSeed: num('init-seed') } : {}),
+    ...(values['image-seed'] ? { imageSeed: num('image-seed') } : {}),
+    ...(values['decoder-seed'] ? { decoderSeed: num('decoder-seed') } : {}),
+    ...(values['coverage-weight'] ? { coverageWeight: num('coverage-weight') } : {}),
+    ...(values['copy-weight'] ? { copyWeight: num('copy-weight') } : {}),
+    ...(values['attention-weight'] ? { attentionWeight: num('attention-weight') } : {}),
+    ...(values['region-dropout'] ? { regionDropout: num('region-dropout') } : {}),
+    ...(values['weight-average'] ? { decoderAverage: num('weight-average') } : {}),
+    ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations']) } : {}),
+    ...(values['temporal-attention'] ? { temporalAttention: true } : {}),
+    ...(values['own-text-findings'] ? { ownTextFindings: true } : {}),
+    ...(values['omitted-lobe-copies'] ? { omittedLobeCopies: true } : {}),
+    ...(values['omitted-finding-copies'] ? { omittedFindingCopies: true } : {}),
+    ...(values['omitted-finding-types'] ? { omittedFindingTypes: findingTypesOption(values['omitted-finding-types']) } : {}),
+    ...(values['aligned-copies'] ? { alignedCopies: true } : {}),
+    ...(values['sentence-attention'] ? { sentenceAttention: true } : {}),
+    ...(values['sentence-weight'] ? { sentenceWeight: num('sentence-weight') } : {}),
+    ...(values['guided-vision'] ? { guidedVision: true } : {}),
+    ...(values['visual-output'] ? { visualOutput: true } : {}),
+    ...(values['remaining-sentences'] ? { remainingSentences: true } : {}),
+    ...(values['sentence-product'] ? { sentenceProduct: true } : {}),
+    ...(values['passage-uncopied'] ? { passageUncopied: true } : {}),
+    ...(values['region-lobes'] ? { regionLobes: true } : {}),
+    ...(values['retriever-without-filters'] ? { retrieverWithoutFilters: true } : {}),
+    ...(values['filters-in-keys-only'] ? { filtersInKeysOnly: true } : {}),
+    ...(values['detached-visual-query'] ? { detachedVisualQuery: true } : {}),
+    ...(values['pointing-attention'] ? { pointingAttention: true } : {}),
+    ...(values['reading-attention-weight'] ? { readingAttentionWeight: num('reading-attention-weight') } : {}),
+    ...(values['pointing-head-steps'] ? { pointingHeadSteps: num('pointing-head-steps') } : {}),
+    ...(values['pointing-head-hidden'] ? { pointingHeadHidden: num('pointing-head-hidden') } : {}),
+    ...(values['ties-in-text-order'] ? { tiesInTextOrder: true } : {}),
+    ...(values['reworded-items'] ? { rewordedItems: true } : {}),
+    ...(mmr === undefined ? {} : { mmr }),
+    ...(values['remaining-read-at'] !== undefined ? { remainingReadAt: num('remaining-read-at') } : {}),
+    ...pretraining,
+    ...(values['max-summary'] ? { maxSummary: num('max-summary') } : {}),
+    patience: num('patience'),
+    ...(values['decoder-patience'] ? { decoderPatience: num('decoder-patience') } : {}),
+    resume: values.resume!,
+  };
+  return { values, num, seed, n, size, encoder, pretraining, pipeline };
+}
+
+export async function trainCommand(args: string[]): Promise<number> {
+  const { values, num, seed, n, size, encoder, pretraining, pipeline } = await trainingOptions(args);
+  await useWasmForTraining();
+  const { log, progress, flush } = await trainingLog(pipeline.out);
   if (values.stage === 'all') {
     const started = performance.now();
-    const data = values.manifest ? { kind: 'manifest' as const, path: values.manifest } : { kind: 'corpus' as const, n, size };
-    const config = await trainPipeline({
-      seed, data, out: values.out, cache: values.cache!, image: encoder, ...(ablation ? { ablation } : {}),
-      imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
-      ...(values.passages ? { passages: num('passages') } : {}),
-      ...(values['int8-aware-steps'] ? { int8AwareSteps: num('int8-aware-steps') } : {}),
-      ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),
-      ...(values['init-seed'] ? { initSeed: num('init-seed') } : {}),
-      ...(values['image-seed'] ? { imageSeed: num('image-seed') } : {}),
-      ...(values['decoder-seed'] ? { decoderSeed: num('decoder-seed') } : {}),
-      ...(values['coverage-weight'] ? { coverageWeight: num('coverage-weight') } : {}),
-      ...(values['copy-weight'] ? { copyWeight: num('copy-weight') } : {}),
-      ...(values['attention-weight'] ? { attentionWeight: num('attention-weight') } : {}),
-      ...(values['region-dropout'] ? { regionDropout: num('region-dropout') } : {}),
-      ...(values['weight-average'] ? { decoderAverage: num('weight-average') } : {}),
-      ...(values['context-dilations'] ? { contextDilations: dilationsOption(values['context-dilations']) } : {}),
-      ...(values['temporal-attention'] ? { temporalAttention: true } : {}),
-      ...(values['own-text-findings'] ? { ownTextFindings: true } : {}),
-      ...(values['omitted-lobe-copies'] ? { omittedLobeCopies: true } : {}),
-      ...(values['omitted-finding-copies'] ? { omittedFindingCopies: true } : {}),
-      ...(values['omitted-finding-types'] ? { omittedFindingTypes: findingTypesOption(values['omitted-finding-types']) } : {}),
-      ...(values['aligned-copies'] ? { alignedCopies: true } : {}),
-      ...(values['sentence-attention'] ? { sentenceAttention: true } : {}),
-      ...(values['sentence-weight'] ? { sentenceWeight: num('sentence-weight') } : {}),
-      ...(values['guided-vision'] ? { guidedVision: true } : {}),
-      ...(values['visual-output'] ? { visualOutput: true } : {}),
-      ...(values['remaining-sentences'] ? { remainingSentences: true } : {}),
-      ...(values['sentence-product'] ? { sentenceProduct: true } : {}),
-      ...(values['passage-uncopied'] ? { passageUncopied: true } : {}),
-      ...(values['region-lobes'] ? { regionLobes: true } : {}),
-      ...(values['retriever-without-filters'] ? { retrieverWithoutFilters: true } : {}),
-      ...(values['filters-in-keys-only'] ? { filtersInKeysOnly: true } : {}),
-      ...(values['detached-visual-query'] ? { detachedVisualQuery: true } : {}),
-      ...(values['pointing-attention'] ? { pointingAttention: true } : {}),
-      ...(values['reading-attention-weight'] ? { readingAttentionWeight: num('reading-attention-weight') } : {}),
-      ...(values['pointing-head-steps'] ? { pointingHeadSteps: num('pointing-head-steps') } : {}),
-      ...(values['ties-in-text-order'] ? { tiesInTextOrder: true } : {}),
-      ...(values['reworded-items'] ? { rewordedItems: true } : {}),
-      ...(mmr === undefined ? {} : { mmr }),
-      ...(values['remaining-read-at'] !== undefined ? { remainingReadAt: num('remaining-read-at') } : {}),
-      ...pretraining,
-      ...(values['max-summary'] ? { maxSummary: num('max-summary') } : {}),
-      patience: num('patience'),
-      ...(values['decoder-patience'] ? { decoderPatience: num('decoder-patience') } : {}),
-      resume: values.resume!,
-      progress,
-      log,
-    });
+    const config = await trainPipeline({ ...pipeline, progress, log });
     log(`trained ${config.name} in ${((performance.now() - started) / 60000).toFixed(1)} min`);
     await flush();
     return 0;
@@ -189,7 +196,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     evalEvery: num('eval-every'),
     patience: num('patience'),
     seed: values['image-seed'] ? num('image-seed') : seed,
-    out: values.out,
+    out: pipeline.out,
     resume: values.resume!,
     onStep: (step, loss) => bar.update(step, `loss ${loss.toFixed(4)}`),
     log,

@@ -135,6 +135,8 @@ export interface PipelineOptions {
    * page shows the head. Default 0: none.
    */
   pointingHeadSteps?: number;
+  /** With `pointingHeadSteps`: the head's keys read the regions through a GELU layer of this width, and its query has a bias (`fusionDecoder.ts`). */
+  pointingHeadHidden?: number;
   /** Corpus data: the decoder's summaries list equally urgent findings in the order the input text has them (`tieOrder.ts`). */
   tiesInTextOrder?: boolean;
   /** Item alignment also pairs items that reword their sentence, by the training split's own rewordings (`itemAlignment.ts`). */
@@ -202,6 +204,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
   // Before the hour of stages 1–2, not after.
   if (o.readingAttentionWeight !== undefined && !o.pointingAttention) throw new Error('--reading-attention-weight weighs the second visual attention of --pointing-attention; give both, or neither');
   if (o.pointingHeadSteps && (o.pointingAttention || o.readingAttentionWeight !== undefined)) throw new Error('--pointing-head-steps trains the pointing attention after the decoder, --pointing-attention with it: give one of them');
+  if (o.pointingHeadHidden && !o.pointingHeadSteps) throw new Error('--pointing-head-hidden shapes the pointing head of --pointing-head-steps: give both, or neither');
   const { train, val, int8 } = await imageStage(o, o.imageSeed ?? initSeed, patience);
   if (train.length === 0 || val.length === 0) throw new Error(`training needs studies in both the train and val splits (found ${train.length} and ${val.length})`);
 
@@ -302,6 +305,7 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     ...(o.detachedVisualQuery ? { detachedVisualQuery: true } : {}),
     ...(o.pointingAttention || o.pointingHeadSteps ? { pointingAttention: true } : {}),
     ...(o.pointingHeadSteps ? { pointingHead: true } : {}),
+    ...(o.pointingHeadHidden ? { pointingHeadHidden: o.pointingHeadHidden } : {}),
     contextEncoder: { dilations: o.contextDilations ?? [1, 2, 4, 8], maxLength: text.maxLength },
     textFeeding: o.ablation !== 'no-text-feeding',
     ...(o.temporalAttention ? { temporalAttention: true } : {}),

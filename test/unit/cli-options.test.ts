@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/corpus.ts';
-import { dilationsOption, findingTypesOption, TRAIN_OPTIONS, trainCommand } from '../../src/cli/train.ts';
+import { dilationsOption, findingTypesOption, TRAIN_OPTIONS, trainCommand, trainingOptions } from '../../src/cli/train.ts';
 import { configFileArgs, numberOption } from '../../src/cli/trainingSetup.ts';
 import { decodingFlags } from '../../src/cli/decodingOptions.ts';
 import { decodingSuffix, GREEDY } from '../../src/eval/models.ts';
@@ -20,6 +20,18 @@ describe('training options', () => {
 
   it('refuses a weight average whose decay is not between 0 and 1, before any training starts', async () => {
     for (const decay of ['1', '0', '1.5', 'x']) await expect(trainCommand(['--stage', 'all', '--out', join(tmpdir(), 'never'), '--weight-average', decay])).rejects.toThrow(UsageError);
+  });
+
+  it('the shipped recipe as the README gives it: the config file, then the flags beside it; the decoder\'s own patience and the pointing head\'s shape only where given', async () => {
+    const recipe = ['--config', 'configs/retrieval.json', '--filter-features', '--retriever-without-filters', '--filters-in-keys-only', '--pointing-head-steps', '600', '--out', join(tmpdir(), 'never')];
+    const shipped = (await trainingOptions([...recipe, '--decoder-patience', '2'])).pipeline;
+    expect(shipped).toMatchObject({ decoderSteps: 1400, retrieverSteps: 1000, imageSteps: 1200, patience: 4, decoderPatience: 2, pointingHeadSteps: 600, filtersInKeysOnly: true, retrieverWithoutFilters: true, image: { filterFeatures: true } });
+    expect(shipped).not.toHaveProperty('pointingHeadHidden');
+    const plain = (await trainingOptions(recipe)).pipeline;
+    expect(plain).not.toHaveProperty('decoderPatience'); // the stages' common patience applies
+    expect((await trainingOptions([...recipe, '--pointing-head-hidden', '64'])).pipeline.pointingHeadHidden).toBe(64);
+    for (const bad of ['0', '-1', 'two']) await expect(trainingOptions([...recipe, `--decoder-patience=${bad}`])).rejects.toThrow('--decoder-patience must be a positive number');
+    await expect(trainingOptions([...recipe, '--pointing-head-hidden', '0'])).rejects.toThrow(UsageError);
   });
 
   it('reads the context dilations as whole numbers ≥ 1', () => {

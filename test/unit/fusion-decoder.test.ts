@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contextSegments, coreDecoderConfig, disposeContext, initFusionDecoder, initialState, pointingLoss, pointingWeights, prepareContext, visualQueries, salientSentences, sentenceMembership, step, teacherForcedLoss, tokenLogProbs, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, coreDecoderConfig, regionKeyFlops, disposeContext, initFusionDecoder, initialState, pointingLoss, pointingWeights, prepareContext, visualQueries, salientSentences, sentenceMembership, step, teacherForcedLoss, tokenLogProbs, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
 import { decode, fusionStepper, stepTensors } from '../../src/inference/decode.ts';
@@ -238,6 +238,56 @@ describe('fusion decoder', () => {
     disposeContext(ctx);
     tf.dispose([targets, ...Object.values(t)]);
     disposeWeights(w);
+  });
+
+  it('a pointing head with a GELU layer in its keys: softmax_r((W_r GELU(W_m x_r + b_m)) · (W_h h + b_q) / √A) by hand, the same batched over the steps; the words do not read it', () => {
+    const core: FusionDecoderConfig = { ...config, regionDim: 4 };
+    const headed: FusionDecoderConfig = { ...core, regionDim: 6, keyOnlyFeatures: 2, pointingAttention: true, pointingHead: true, pointingHeadHidden: 5 };
+    expect(coreDecoderConfig(headed)).toEqual(core);
+    const w = initFusionDecoder(headed, 9);
+    expect(w['dec.att_pt.mlp.kernel']!.shape).toEqual([6, 5]);
+    expect(w['dec.att_pt.regions']!.shape).toEqual([5, config.attention]);
+    // Non-zero biases, so that both enter the check.
+    w['dec.att_pt.mlp.bias']!.assign(tf.tensor1d([0.3, -0.2, 0.1, 0.5, -0.4]));
+    w['dec.att_pt.bias']!.assign(tf.randomNormal([config.attention], 0, 1, 'float32', 3) as tf.Tensor1D);
+    const first = firstStep(w, headed);
+    const probs = first.out.probs.arraySync();
+    const heatmap = first.out.visualAttention.arraySync();
+    tf.tidy(() => {
+      const x = (tf.add(first.t.regions, w['dec.region_pos']!) as tf.Tensor3D).arraySync()[1]!;
+      const [mk, mb, rk] = (['dec.att_pt.mlp.kernel', 'dec.att_pt.mlp.bias', 'dec.att_pt.regions'] as const).map((n) => w[n]!.arraySync()) as [number[][], number[], number[][]];
+      const gelu = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+      const keys = x.map((row) => {
+        const hidden = mb.map((b, j) => gelu(row.reduce((a, v, d) => a + v * mk[d]![j]!, b)));
+        return rk[0]!.map((_, k) => hidden.reduce((a, v, j) => a + v * rk[j]![k]!, 0));
+      });
+      const query = (tf.add(tf.matMul(initialState(w, first.ctx).h, w['dec.att_pt.hidden'] as tf.Tensor2D), w['dec.att_pt.bias']!) as tf.Tensor2D).arraySync()[1]!;
+      const energy = keys.map((k) => k.reduce((a, v, d) => a + v * query[d]!, 0) / Math.sqrt(config.attention));
+      const z = energy.map((e) => Math.exp(e - Math.max(...energy)));
+      heatmap[1]!.forEach((a, r) => expect(a).toBeCloseTo(z[r]! / z.reduce((p, q) => p + q, 0), 5));
+      // Batched over the steps, as the head trains: the steps' own weights.
+      const queries = visualQueries(w, first.ctx, first.t.inputs);
+      const looks = tokenLogProbs(w, first.ctx, first.t.inputs, first.t.targets, config.vocab).looks.arraySync();
+      pointingWeights(w, first.t.regions, queries).arraySync().forEach((rows, b) => rows.forEach((row, y) => row.forEach((v, r) => expect(v).toBeCloseTo(looks[b]![y]![r]!, 6))));
+    });
+    first.release();
+    tf.dispose(Object.values(first.t));
+    // Another GELU layer: another heatmap, the same words.
+    tf.tidy(() => w['dec.att_pt.mlp.kernel']!.assign(tf.mul(w['dec.att_pt.mlp.kernel']!, -2)));
+    const moved = firstStep(w, headed);
+    moved.out.probs.arraySync().forEach((row, b) => row.forEach((p, k) => expect(p).toBeCloseTo(probs[b]![k]!, 6)));
+    expect(Math.max(...moved.out.visualAttention.arraySync()[1]!.map((a, r) => Math.abs(a - heatmap[1]![r]!)))).toBeGreaterThan(1e-3);
+    moved.release();
+    tf.dispose(Object.values(moved.t));
+    disposeWeights(w);
+  });
+
+  it("the region keys' FLOPs, once per summary: 2 × R × (read width × A), plus the pointing attention's R × (D × A) or, through its GELU layer, R × (D + A) × H", () => {
+    // R = 4, A = 8; the config's regionDim 6 of which 2 only the pointing keys read.
+    expect(regionKeyFlops(config)).toBe(2 * 4 * 6 * 8);
+    const headed: FusionDecoderConfig = { ...config, keyOnlyFeatures: 2, pointingAttention: true, pointingHead: true };
+    expect(regionKeyFlops(headed)).toBe(2 * (4 * 4 * 8 + 4 * 6 * 8));
+    expect(regionKeyFlops({ ...headed, pointingHeadHidden: 5 })).toBe(2 * (4 * 4 * 8 + 4 * (6 * 5 + 5 * 8)));
   });
 
   it('a pointing head: the decoder writes exactly what its core writes; only the head moves the heatmap; l reads the reading attention; its loss by hand', () => {

@@ -85,6 +85,9 @@
  * head keeps a decoder's words and adds the pointing. The decoder trains as its core (`coreDecoderConfig`:
  * one attention, the region features without the filters' maxima); `withPointingHead` then adds the head,
  * from a seed of its own, and zero region positions for the maxima (only the head's keys see them).
+ * With `pointingHeadHidden`, the head's keys are W_r · GELU(W_m x_r + b_m) instead of W_r · x_r, and its
+ * query has a bias b_q: a linear key can only weigh each feature alone, and without the bias a region's
+ * score is all query; k_r · b_q is how much the region looks like a finding whatever the step asks.
  *
  * Regions carry a learned position embedding (their place on the fixed region grid), so that what the
  * attention finds can be named by its lobe. One `step` serves teacher-forced training, greedy and beam
@@ -93,7 +96,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastTanh, matMulTransposed, swapLast } from '../tf/fastGradients.ts';
 import { stopGradient } from '../tf/stopGradient.ts';
-import { dense, embed, maskedMean } from './ops.ts';
+import { dense, embed, gelu, maskedMean } from './ops.ts';
 import { initResidualConvolutions, residualConvolutions } from './textEncoder.ts';
 import { initLayerNorm, layerNorm } from './transformer.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
@@ -113,6 +116,8 @@ export interface FusionDecoderConfig {
   pointingAttention?: boolean;
   /** With `pointingAttention`: the pointing attention is a head trained on the frozen decoder, and l_y reads the reading attention (see above). */
   pointingHead?: boolean;
+  /** With `pointingHead`: the head's keys read the regions through a GELU layer of this width, and its query has a bias (see above). */
+  pointingHeadHidden?: number;
   /** Number of image regions (the encoder's region grid, flattened). */
   regions: number;
   /** Feature size of a context token (the context encoder's width). */
@@ -212,7 +217,7 @@ export function initFusionDecoder(c: FusionDecoderConfig, seed: number): Weights
 
 /** The decoder a `pointingHead` is added to: the same without the pointing attention and without the features only its keys read. */
 export function coreDecoderConfig(c: FusionDecoderConfig): FusionDecoderConfig {
-  const { keyOnlyFeatures: _keyOnly, pointingAttention: _pointing, pointingHead: _head, ...core } = c;
+  const { keyOnlyFeatures: _keyOnly, pointingAttention: _pointing, pointingHead: _head, pointingHeadHidden: _headHidden, ...core } = c;
   return { ...core, regionDim: readRegionDim(c) };
 }
 
@@ -230,9 +235,14 @@ export function withPointingHead(core: Weights, c: FusionDecoderConfig, seed: nu
   const extra = c.regionDim - readRegionDim(c);
   const positions = core['dec.region_pos']!;
   b.add('dec.region_pos', extra ? tf.pad(positions, [[0, 0], [0, extra]]) : tf.clone(positions));
-  b.kernel('dec.att_pt.regions', [c.regionDim, c.attention]);
+  if (c.pointingHeadHidden) {
+    b.kernel('dec.att_pt.mlp.kernel', [c.regionDim, c.pointingHeadHidden]);
+    b.zeros('dec.att_pt.mlp.bias', [c.pointingHeadHidden]);
+  }
+  b.kernel('dec.att_pt.regions', [c.pointingHeadHidden ?? c.regionDim, c.attention]);
   b.kernel('dec.att_pt.hidden', [c.hidden, c.attention]);
   if (c.sentenceGuidedVision) b.kernel('dec.att_pt.sentence', [c.tokenDim, c.attention]);
+  if (c.pointingHeadHidden) b.zeros('dec.att_pt.bias', [c.attention]);
   positions.dispose();
   return { ...core, ...b.weights };
 }
@@ -426,9 +436,11 @@ function placedRegions(w: Weights, features: tf.Tensor3D): tf.Tensor3D {
   return tf.add(features, w['dec.region_pos']!) as tf.Tensor3D;
 }
 
-/** The pointing attention's keys [B, R, A]: every placed region feature (the key-only ones too), projected. */
+/** The pointing attention's keys [B, R, A]: every placed region feature (the key-only ones too), projected; through the head's GELU layer where it has one. */
 function pointingKeys(w: Weights, placed: tf.Tensor3D): tf.Tensor3D {
-  return projectRows(placed, w['dec.att_pt.regions'] as tf.Tensor2D);
+  const mlp = w['dec.att_pt.mlp.kernel'] as tf.Tensor2D | undefined;
+  const x = mlp ? gelu(tf.add(projectRows(placed, mlp), w['dec.att_pt.mlp.bias']!) as tf.Tensor3D) : placed;
+  return projectRows(x, w['dec.att_pt.regions'] as tf.Tensor2D);
 }
 
 /** tokenMask × (1 − passage × uncopied(id)): the context tokens the copy path may take [B, T]. */
@@ -508,6 +520,12 @@ function attentionWeights(memory: AttentionKeys, projected: tf.Tensor2D, mask?: 
   return { weights: tf.softmax(masked) as tf.Tensor2D, energy }; // [B, N]
 }
 
+/** An attention's projected query [B, A], plus its bias where it has one (the pointing head with `pointingHeadHidden`). */
+function queryBias<T extends tf.Tensor>(w: Weights, att: string, projected: T): T {
+  const bias = w[`${att}.bias`];
+  return bias ? (tf.add(projected, bias) as T) : projected;
+}
+
 /** An attention's keys [B, N, A], and the same with their last two axes swapped. */
 type AttentionKeys = { keys: tf.Tensor3D; keysT: tf.Tensor3D };
 
@@ -552,7 +570,7 @@ function stepParts(w: Weights, ctx: DecoderContext, prev: tf.Tensor1D, s: Decode
   const held = <T extends tf.Tensor>(x: T) => (ctx.detachedVisualQuery ? stopGradient(x) : x);
   const query = (att: string) => {
     const hidden = tf.matMul(held(s.h), w[`${att}.hidden`] as tf.Tensor2D) as tf.Tensor2D;
-    return ctx.sentenceGuidedVision ? (tf.add(hidden, tf.matMul(held(s.sentence!), w[`${att}.sentence`] as tf.Tensor2D)) as tf.Tensor2D) : hidden;
+    return queryBias(w, att, ctx.sentenceGuidedVision ? (tf.add(hidden, tf.matMul(held(s.sentence!), w[`${att}.sentence`] as tf.Tensor2D)) as tf.Tensor2D) : hidden);
   };
   const { transposed: t } = ctx;
   const visual = attend({ keys: ctx.regionKeys, keysT: t.regionKeys, values: ctx.regions, valuesT: t.regions }, query('dec.att_img'));
@@ -704,7 +722,7 @@ export function pointingWeights(w: Weights, features: tf.Tensor3D, q: VisualQuer
     const [b, l, h] = q.hidden.shape;
     const a = keys.shape[2];
     const hidden = tf.matMul(tf.reshape(q.hidden, [b * l, h]), w['dec.att_pt.hidden'] as tf.Tensor2D);
-    const projected = q.sentence ? tf.add(hidden, tf.matMul(tf.reshape(q.sentence, [b * l, -1]), w['dec.att_pt.sentence'] as tf.Tensor2D)) : hidden;
+    const projected = queryBias(w, 'dec.att_pt', q.sentence ? tf.add(hidden, tf.matMul(tf.reshape(q.sentence, [b * l, -1]), w['dec.att_pt.sentence'] as tf.Tensor2D)) : hidden);
     const query = tf.reshape(tf.mul(projected, 1 / Math.sqrt(a)), [b, l, a]);
     return tf.softmax(tf.matMul(query, keys, false, true)) as tf.Tensor3D; // [B, L, R]
   });
@@ -754,6 +772,13 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
     (c.remainingSentences ? 2 * sentences * (c.tokenDim + 2) : 0) + // r_y, for the LSTM and for the output
     c.tokenDim + c.hidden; // gate
   return 2 * mac;
+}
+
+/** FLOPs of the visual attentions' keys, projected once per summary: the reading attention's, and the pointing one's (through its GELU layer, with `pointingHeadHidden`). */
+export function regionKeyFlops(c: FusionDecoderConfig): number {
+  const reading = c.regions * (c.pointingAttention ? readRegionDim(c) : c.regionDim) * c.attention;
+  const pointing = !c.pointingAttention ? 0 : c.pointingHeadHidden ? c.regions * (c.regionDim + c.attention) * c.pointingHeadHidden : c.regions * c.regionDim * c.attention;
+  return 2 * (reading + pointing);
 }
 
 /** FLOPs of encoding the context once per summary (its convolution blocks; with sentence attention, the sentences' means and keys). */
