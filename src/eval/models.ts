@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadBaseline, type EvalModel } from '../baselines/baselines.ts';
 import type { Passage } from '../corpus/passages.ts';
 import { readJsonl } from '../dataset/jsonl.ts';
-import { contextEncoderFlops, decoderStepFlops, regionKeyFlops } from '../inference/models/fusionDecoder.ts';
+import { contextEncoderFlops, decoderStepFlops } from '../inference/models/fusionDecoder.ts';
 import { generatorFlops } from '../inference/models/generator.ts';
 import { createGenerativeSummarizer, type GenerativeModelConfig } from '../inference/generativeSummarizer.ts';
 import { imageEncoderFlops } from '../inference/models/imageEncoder.ts';
@@ -61,8 +61,8 @@ function describe(c: ModelConfig | GenerativeModelConfig, quantized: boolean): {
   const decoders = 1 + (c.ensemble?.length ?? 0);
   const mmr = c.mmr === undefined ? '' : `, trained on passages by MMR (λ = ${c.mmr})`;
   const variant = `${base}${noFeeding}${reward}${mmr}${decoders > 1 ? `, ensemble of ${decoders} decoders` : ''}, ${precision}`;
-  // Image encoder once; each decoder's context encoder and region keys once, then ~60 decoding steps over the regions and ~200 context tokens.
-  return { name: `Retrieval model (${variant})`, variant, flops: imageEncoderFlops(c.image) + decoders * (contextEncoderFlops(c.decoder, 200) + regionKeyFlops(c.decoder) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200)) };
+  // Image encoder once; each decoder's context encoder once, then ~60 decoding steps over the regions and ~200 context tokens.
+  return { name: `Retrieval model (${variant})`, variant, flops: imageEncoderFlops(c.image) + decoders * (contextEncoderFlops(c.decoder, 200) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200)) };
 }
 
 /** How the evaluation decodes: greedy (beam 1) unless asked. */

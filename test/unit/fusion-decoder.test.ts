@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contextSegments, coreDecoderConfig, regionKeyFlops, disposeContext, initFusionDecoder, initialState, pointingLoss, pointingWeights, prepareContext, visualQueries, salientSentences, sentenceMembership, step, teacherForcedLoss, tokenLogProbs, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
+import { contextSegments, coreDecoderConfig, disposeContext, initFusionDecoder, initialState, pointingLoss, pointingWeights, prepareContext, visualQueries, salientSentences, sentenceMembership, step, teacherForcedLoss, tokenLogProbs, type DecoderContext, type FusionDecoderConfig } from '../../src/inference/models/fusionDecoder.ts';
 import { installFastMatMulGradient } from '../../src/inference/tf/fastGradients.ts';
 import { disposeWeights, type Weights } from '../../src/inference/models/weights.ts';
 import { decode, fusionStepper, stepTensors } from '../../src/inference/decode.ts';
@@ -280,14 +280,6 @@ describe('fusion decoder', () => {
     moved.release();
     tf.dispose(Object.values(moved.t));
     disposeWeights(w);
-  });
-
-  it("the region keys' FLOPs, once per summary: 2 × R × (read width × A), plus the pointing attention's R × (D × A) or, through its GELU layer, R × (D + A) × H", () => {
-    // R = 4, A = 8; the config's regionDim 6 of which 2 only the pointing keys read.
-    expect(regionKeyFlops(config)).toBe(2 * 4 * 6 * 8);
-    const headed: FusionDecoderConfig = { ...config, keyOnlyFeatures: 2, pointingAttention: true, pointingHead: true };
-    expect(regionKeyFlops(headed)).toBe(2 * (4 * 4 * 8 + 4 * 6 * 8));
-    expect(regionKeyFlops({ ...headed, pointingHeadHidden: 5 })).toBe(2 * (4 * 4 * 8 + 4 * (6 * 5 + 5 * 8)));
   });
 
   it('a pointing head: the decoder writes exactly what its core writes; only the head moves the heatmap; l reads the reading attention; its loss by hand', () => {

@@ -774,13 +774,6 @@ export function decoderStepFlops(c: FusionDecoderConfig, regions: number, contex
   return 2 * mac;
 }
 
-/** FLOPs of the visual attentions' keys, projected once per summary: the reading attention's, and the pointing one's (through its GELU layer, with `pointingHeadHidden`). */
-export function regionKeyFlops(c: FusionDecoderConfig): number {
-  const reading = c.regions * (c.pointingAttention ? readRegionDim(c) : c.regionDim) * c.attention;
-  const pointing = !c.pointingAttention ? 0 : c.pointingHeadHidden ? c.regions * (c.regionDim + c.attention) * c.pointingHeadHidden : c.regions * c.regionDim * c.attention;
-  return 2 * (reading + pointing);
-}
-
 /** FLOPs of encoding the context once per summary (its convolution blocks; with sentence attention, the sentences' means and keys). */
 export function contextEncoderFlops(c: FusionDecoderConfig, contextTokens: number): number {
   const s = c.sentenceAttention?.maxSentences ?? 0;
