@@ -7,6 +7,7 @@ import { UsageError } from '../../src/cli/corpus.ts';
 import { dilationsOption, findingTypesOption, TRAIN_OPTIONS, trainCommand, trainingOptions } from '../../src/cli/train.ts';
 import { configFileArgs, numberOption } from '../../src/cli/trainingSetup.ts';
 import { decodingFlags } from '../../src/cli/decodingOptions.ts';
+import { trainPipeline } from '../../src/training/pipeline.ts';
 import { decodingSuffix, GREEDY } from '../../src/eval/models.ts';
 
 describe('training options', () => {
@@ -32,6 +33,9 @@ describe('training options', () => {
     expect((await trainingOptions([...recipe, '--pointing-head-hidden', '64'])).pipeline.pointingHeadHidden).toBe(64);
     for (const bad of ['0', '-1', 'two']) await expect(trainingOptions([...recipe, `--decoder-patience=${bad}`])).rejects.toThrow('--decoder-patience must be a positive number');
     await expect(trainingOptions([...recipe, '--pointing-head-hidden', '0'])).rejects.toThrow(UsageError);
+    // A head's shape without a head: refused before any stage runs.
+    const headless = (await trainingOptions([...recipe.filter((a) => a !== '--pointing-head-steps' && a !== '600'), '--pointing-head-hidden', '64'])).pipeline;
+    await expect(trainPipeline({ ...headless, progress: () => () => {}, log: () => {} })).rejects.toThrow('--pointing-head-hidden shapes the pointing head of --pointing-head-steps');
   });
 
   it('reads the context dilations as whole numbers ≥ 1', () => {
