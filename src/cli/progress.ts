@@ -24,8 +24,9 @@ export class ProgressBar {
   update(done: number, extra = ''): void {
     const elapsed = (performance.now() - this.start) / 1000;
     const rate = done / Math.max(elapsed, 1e-9);
-    const eta = (this.total - done) / rate;
-    const fraction = this.total ? done / this.total : 1;
+    const eta = Math.max(this.total - done, 0) / rate;
+    // Work past the announced total (a caller's estimate) shows a full bar rather than breaking the run.
+    const fraction = this.total ? Math.min(done / this.total, 1) : 1;
     const width = 24;
     const filled = Math.round(fraction * width);
     const line = `${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${this.total} ${rate.toFixed(1)}/s ETA ${clock(eta)}${extra ? ` ${extra}` : ''}`;
