@@ -90,13 +90,12 @@ export async function evalCommand(args: string[]): Promise<number> {
       'text-places': { type: 'boolean' },
       'named-places': { type: 'boolean' },
       'pointed-lobes': { type: 'boolean' },
-      'filter-lobes': { type: 'boolean' },
       mmr: { type: 'string' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
-  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, filterLobes, mmr } = decodingFlags(values);
-  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, filterLobes, ...(mmr === undefined ? {} : { mmr }) };
+  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, mmr } = decodingFlags(values);
+  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, ...(mmr === undefined ? {} : { mmr }) };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {

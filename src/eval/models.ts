@@ -75,7 +75,6 @@ export interface EvalDecoding {
   textPlaces?: boolean;
   namedPlaces?: boolean;
   pointedLobes?: boolean;
-  filterLobes?: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
 }
@@ -90,7 +89,6 @@ const CONSTRAINTS = [
   { flag: 'textPlaces', suffix: '-places', words: ', places as the text gives them' },
   { flag: 'namedPlaces', suffix: '-named', words: ', places among those the text names' },
   { flag: 'pointedLobes', suffix: '-pointed', words: ', lobes the text omits weighed by the pointing attention' },
-  { flag: 'filterLobes', suffix: '-filtered', words: ', lobes the text omits weighed by the fixed filters\' peak' },
 ] as const;
 
 /** What a stored result's name adds for the decoding ("-beam3-lp0.7-brackets-items"; nothing for greedy). */

@@ -24,8 +24,6 @@ import { contextIds } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
 import { itemNumbering, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
-import { weighedByFilters } from './filterLobeConstraint.ts';
-import { FILTER_COUNT } from './filterMaxima.ts';
 import { namedPlaces, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
 
 /** The retrieval model's configuration (config.json of a retrieval model directory). */
@@ -96,12 +94,6 @@ export interface SummarizeOptions {
    * retrieval model with sentence attention and `regionLobes` only.
    */
   pointedLobes?: boolean;
-  /**
-   * The same weighing, with the region where the fixed filter for the sentence's finding type peaks on its
-   * side in place of the pointing attention (`filterLobeConstraint.ts`); a retrieval model whose region
-   * features carry the filters' maxima (`filterFeatures`) and `regionLobes` only. Not with `pointedLobes`.
-   */
-  filterLobes?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
@@ -155,8 +147,6 @@ export interface StudyHints {
   salient?: readonly boolean[];
   /** The input sentences' texts, in the same order. */
   sentences?: readonly string[];
-  /** With `filterLobes`: the fixed filters' maxima per region (regions × FILTER_COUNT), and the region grid's columns. */
-  filters?: { maxima: Float32Array; regionWidth: number };
 }
 
 /** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
@@ -170,11 +160,11 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items, places, regionLobes }: DecodingGrammars, { salient = [], sentences = [], filters }: StudyHints): DecodeOptions['constrain'] {
+function constraints(options: SummarizeOptions, { brackets, items, places, regionLobes }: DecodingGrammars, { salient = [], sentences = [] }: StudyHints): DecodeOptions['constrain'] {
   const salientCount = salient.filter(Boolean).length;
   const atLeast = options.salientItems && salientCount > 1 ? { items: salientCount, eos: EOS_ID } : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
-  const placesOf = options.textPlaces || options.pointedLobes || options.filterLobes ? sentencePlaces(sentences) : [];
+  const placesOf = options.textPlaces || options.pointedLobes ? sentencePlaces(sentences) : [];
   const restated = (attended: { sentenceAttention?: Float32Array }) => attendedSentence(attended.sentenceAttention, placesOf.length);
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
@@ -187,23 +177,9 @@ function constraints(options: SummarizeOptions, { brackets, items, places, regio
           return weighedByPointing(places, prefix, probs, sentences[k], placesOf[k] !== undefined, attended.visualAttention!, regionLobes);
         }) satisfies Rule
       : undefined,
-    options.filterLobes && places && regionLobes && filters
-      ? ((prefix, probs, attended) => {
-          const k = restated(attended);
-          return weighedByFilters(places, prefix, probs, sentences[k], placesOf[k] !== undefined, filters.maxima, filters.regionWidth, regionLobes);
-        }) satisfies Rule
-      : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
   ].filter((rule) => rule !== undefined);
   return rules.length ? (prefix, probs, attended) => rules.reduce((p, rule) => rule(prefix, p, attended), probs) : undefined;
-}
-
-/** The fixed filters' maxima of a study's region features [1, R, C] (their last FILTER_COUNT columns), regions × FILTER_COUNT. */
-async function filterMaximaOf(regions: tf.Tensor3D): Promise<Float32Array> {
-  const columns = tf.slice(regions, [0, 0, regions.shape[2] - FILTER_COUNT], [1, -1, FILTER_COUNT]);
-  const values = (await columns.data()) as Float32Array;
-  columns.dispose();
-  return values;
 }
 
 /** Decodes with the options' settings: the tokens with their text (each also streamed to onToken), and the summary. */
@@ -283,11 +259,10 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentences = config.decoder.sentenceAttention;
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const contexts = decoders.map((w) => prepareContext(w, regions, ids, mask, segments, config.decoder, members));
-    const sentenceTexts = (options.textPlaces || options.namedPlaces || options.pointedLobes || options.filterLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
+    const sentenceTexts = (options.textPlaces || options.namedPlaces || options.pointedLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const filters = options.filterLobes && config.image.filterFeatures ? { maxima: await filterMaximaOf(regions), regionWidth: region.width } : undefined;
-      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(filters ? { filters } : {}) };
+      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}) };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {
         ...summaryContext,

@@ -75,7 +75,7 @@ describe('training options', () => {
 
 describe('decoding flags', () => {
   it('greedy by default; beam, length penalty, balanced brackets, items in sequence, an item per salient sentence places from the text and lobes from the pointing attention when asked; brackets refused with greedy, salient items without numbering, both ways of placing at once', () => {
-    const none = { balancedBrackets: false, sequentialItems: false, salientItems: false, textPlaces: false, namedPlaces: false, pointedLobes: false, filterLobes: false };
+    const none = { balancedBrackets: false, sequentialItems: false, salientItems: false, textPlaces: false, namedPlaces: false, pointedLobes: false };
     expect(decodingFlags({})).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none });
     expect(decodingFlags({ beam: '3', 'length-penalty': '0', 'balanced-brackets': true })).toEqual({ beamSize: 3, lengthPenalty: 0, ...none, balancedBrackets: true });
     expect(decodingFlags({ 'sequential-items': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, sequentialItems: true });
@@ -85,8 +85,6 @@ describe('decoding flags', () => {
     expect(decodingFlags({ 'named-places': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, namedPlaces: true });
     expect(() => decodingFlags({ 'text-places': true, 'named-places': true })).toThrow('pick one');
     expect(decodingFlags({ 'pointed-lobes': true, 'text-places': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, pointedLobes: true, textPlaces: true });
-    expect(decodingFlags({ 'filter-lobes': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, filterLobes: true });
-    expect(() => decodingFlags({ 'pointed-lobes': true, 'filter-lobes': true })).toThrow('--pointed-lobes and --filter-lobes are two ways to weigh a lobe the text omits: pick one');
     expect(() => decodingFlags({ 'balanced-brackets': true })).toThrow('--balanced-brackets needs --beam 2 or more');
     for (const beam of ['0', '1.5', 'x']) expect(() => decodingFlags({ beam })).toThrow(UsageError);
     expect(() => decodingFlags({ 'length-penalty': '-1' })).toThrow('--length-penalty must be a number ≥ 0');
@@ -105,6 +103,5 @@ describe('stored result names', () => {
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, textPlaces: true })).toBe('-beam3-lp0.7-salient-places');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, namedPlaces: true })).toBe('-beam3-lp0.7-salient-named');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, pointedLobes: true })).toBe('-beam3-lp0.7-salient-pointed');
-    expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, filterLobes: true })).toBe('-beam3-lp0.7-salient-filtered');
   });
 });
