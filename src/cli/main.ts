@@ -33,7 +33,7 @@ commands:
         --retriever-steps 400 --decoder-steps 800 --batch 8 --positive-weight 40 --eval-every 50
         --passages 3 --decoder-hidden 192 --coverage-weight 1 --copy-weight 1 --attention-weight 1 --region-dropout 0 --weight-average 0.995 --context-dilations 1,2,4,8 --temporal-attention
         --own-text-findings --omitted-lobe-copies --omitted-finding-copies [--omitted-finding-types T,T] --aligned-copies --sentence-attention --sentence-weight 1 --max-summary 96
-        --guided-vision --visual-output --remaining-sentences --sentence-product --passage-uncopied --region-lobes --region-mixing 1 --lobe-head --localisation-weight 1 --mirror --thresholds --log-features --head-features --dot-filter --filter-features --retriever-without-filters --filters-in-keys-only --detached-visual-query --pointing-attention --reading-attention-weight 1 --deep-stem --region-max
+        --guided-vision --visual-output --remaining-sentences --sentence-product --passage-uncopied --region-lobes --region-mixing 1 --lobe-head --localisation-weight 1 --mirror --image-lr-floor 0.1 --thresholds --log-features --head-features --dot-filter --filter-features --retriever-without-filters --filters-in-keys-only --detached-visual-query --pointing-attention --reading-attention-weight 1 --deep-stem --region-max
         --reworded-items --mmr 0.7 --init-seed S --image-seed S --decoder-seed S --ablation no-retrieval|random-image|fixed-beta --int8-aware-steps N
         --patience 4 --decoder-patience N --resume --cache models/study-cache]
                                train the retrieval model (wasm) on the corpus or a dataset manifest: image

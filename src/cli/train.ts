@@ -76,6 +76,7 @@ export const TRAIN_OPTIONS = {
   'max-summary': { type: 'string' },
   batch: { type: 'string', default: '8' },
   lr: { type: 'string', default: '0.002' },
+  'image-lr-floor': { type: 'string' },
   'eval-every': { type: 'string', default: '50' },
   patience: { type: 'string', default: '4' },
   'decoder-patience': { type: 'string' },
@@ -100,6 +101,8 @@ export async function trainingOptions(args: string[]) {
   const mmr = mmrFlag(values.mmr as string | undefined);
   if (values['region-dropout'] && !(num('region-dropout') >= 0 && num('region-dropout') < 1)) throw new UsageError('--region-dropout must be a rate from 0 up to (not including) 1');
   if (values['weight-average'] && !(num('weight-average') > 0 && num('weight-average') < 1)) throw new UsageError('--weight-average is the moving average\'s decay per step, between 0 and 1 (say 0.995)');
+  const floor = values['image-lr-floor'] === undefined ? undefined : num('image-lr-floor');
+  if (floor !== undefined && !(floor > 0 && floor <= 1)) throw new UsageError('--image-lr-floor is the image encoder\'s last step size as a share of its first, above 0 and at most 1 (say 0.1)');
   const seed = num('seed');
   const n = num('n');
   const size = num('size');
@@ -123,7 +126,7 @@ export async function trainingOptions(args: string[]) {
   const data = values.manifest ? { kind: 'manifest' as const, path: values.manifest } : { kind: 'corpus' as const, n, size };
   const pipeline: Omit<PipelineOptions, 'progress' | 'log'> = {
     seed, data, out: values.out, cache: values.cache!, image: encoder, ...(ablation ? { ablation } : {}),
-    imageSteps: num('steps'), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
+    imageSteps: num('steps'), ...(floor === undefined ? {} : { imageLearningRateFloor: floor }), positiveWeight: num('positive-weight'), retrieverSteps: num('retriever-steps'), decoderSteps: num('decoder-steps'), batch: num('batch'), evalEvery: num('eval-every'),
     ...(values.passages ? { passages: num('passages') } : {}),
     ...(values['int8-aware-steps'] ? { int8AwareSteps: num('int8-aware-steps') } : {}),
     ...(values['decoder-hidden'] ? { decoderHidden: num('decoder-hidden') } : {}),
@@ -167,11 +170,11 @@ export async function trainingOptions(args: string[]) {
     ...(values['decoder-patience'] ? { decoderPatience: num('decoder-patience') } : {}),
     resume: values.resume!,
   };
-  return { values, num, seed, n, size, encoder, pretraining, pipeline };
+  return { values, num, seed, n, size, encoder, pretraining, floor, pipeline };
 }
 
 export async function trainCommand(args: string[]): Promise<number> {
-  const { values, num, seed, n, size, encoder, pretraining, pipeline } = await trainingOptions(args);
+  const { values, num, seed, n, size, encoder, pretraining, floor, pipeline } = await trainingOptions(args);
   await useWasmForTraining();
   const { log, progress, flush } = await trainingLog(pipeline.out);
   if (values.stage === 'all') {
@@ -191,6 +194,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     steps,
     batch: num('batch'),
     learningRate: num('lr'),
+    ...(floor === undefined ? {} : { learningRateFloor: floor }),
     positiveWeight: num('positive-weight'),
     ...pretraining,
     evalEvery: num('eval-every'),

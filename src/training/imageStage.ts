@@ -69,7 +69,7 @@ export async function imageStage(o: PipelineOptions, imageSeed: number, patience
   } else if (!image) {
     const tick = o.progress('image encoder', o.imageSteps);
     image = await pretrainImageEncoder(train.map((s) => s.image), val.map((s) => s.image), {
-      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, positiveWeight: o.positiveWeight, ...(o.localisationWeight ? { localisationWeight: o.localisationWeight } : {}), ...(o.mirror ? { mirror: true } : {}), evalEvery: o.evalEvery, patience, seed: imageSeed, out: o.out, resume: resumeImage,
+      encoder: o.image, steps: o.imageSteps, batch: o.batch, learningRate: o.imageLearningRate ?? 0.003, ...(o.imageLearningRateFloor === undefined ? {} : { learningRateFloor: o.imageLearningRateFloor }), positiveWeight: o.positiveWeight, ...(o.localisationWeight ? { localisationWeight: o.localisationWeight } : {}), ...(o.mirror ? { mirror: true } : {}), evalEvery: o.evalEvery, patience, seed: imageSeed, out: o.out, resume: resumeImage,
       onStep: (s, l) => {
         tick(s, `loss ${l.toFixed(4)}`);
         o.onLoss?.('image', s, l);

@@ -69,6 +69,8 @@ export interface PipelineOptions {
   imageSteps: number;
   /** Adam's step size for the image encoder (default 0.003). */
   imageLearningRate?: number;
+  /** With it, the image encoder's step size decays by a cosine to its rate × this at the last step (`cosineRate`); without it, constant. */
+  imageLearningRateFloor?: number;
   /** Weight of positive regions in the image encoder's loss (they are ~0.2 % of region × type cells). */
   positiveWeight: number;
   retrieverSteps: number;

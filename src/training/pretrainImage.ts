@@ -16,6 +16,7 @@ import { ImageBatchConverter } from './imageBatches.ts';
 import { imageBatch, mirrorExample, type ImageExample } from './imageExamples.ts';
 import type { StageOptions } from './stageOptions.ts';
 import { loadOptimizerState, saveOptimizerState } from './optimizerState.ts';
+import { stageOptimizer } from './learningRate.ts';
 
 export interface PretrainOptions extends StageOptions {
   encoder: ImageEncoderConfig;
@@ -113,7 +114,7 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
   const w = resumed?.weights ?? initImageEncoder(o.encoder, o.seed);
   const state: TrainerState = resumed?.state ?? { step: 0, best: Infinity, history: [] };
   o.log(`image encoder: ${countParams(w)} parameters, ${train.length} training / ${val.length} validation studies${resumed ? `, resumed at step ${state.step}` : ''}`);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = stageOptimizer(o);
   if (resumed) await loadOptimizerState(o.out, 'image-encoder.last.optimizer', optimizer, w);
   const rand = Random.derive(o.seed, state.step);
   let order: number[] = [];
@@ -132,6 +133,7 @@ export async function pretrainImageEncoder(train: ImageExample[], val: ImageExam
       const { examples, floats } = await next!;
       next = state.step + 1 < o.steps ? prepare(draw()) : undefined;
       const { x, y } = batchTensors(examples, o.encoder, floats);
+      optimizer.at(state.step + 1);
       const loss = optimizer.minimize(() => pretrainingLoss(regionLogits(w, encodeImage(w, o.encoder, x)), y, o), true)!;
       const value = loss.dataSync()[0]!;
       tf.dispose([x, y, loss]);

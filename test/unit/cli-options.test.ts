@@ -38,6 +38,14 @@ describe('training options', () => {
     await expect(trainPipeline({ ...headless, progress: () => () => {}, log: () => {} })).rejects.toThrow('--pointing-head-hidden shapes the pointing head of --pointing-head-steps');
   });
 
+  it('--image-lr-floor: the image encoder\'s step size decays to that share of it, for --stage all and --stage image; absent, it stays constant', async () => {
+    const out = ['--out', join(tmpdir(), 'never')];
+    expect((await trainingOptions(['--stage', 'all', ...out, '--image-lr-floor', '0.1'])).pipeline.imageLearningRateFloor).toBe(0.1);
+    expect((await trainingOptions(['--stage', 'image', ...out, '--image-lr-floor', '1'])).floor).toBe(1);
+    expect((await trainingOptions(['--stage', 'all', ...out])).pipeline).not.toHaveProperty('imageLearningRateFloor');
+    for (const bad of ['0', '1.5', '-0.1', 'x']) await expect(trainingOptions(['--stage', 'all', ...out, `--image-lr-floor=${bad}`])).rejects.toThrow('--image-lr-floor');
+  });
+
   it('reads the context dilations as whole numbers ≥ 1', () => {
     expect(dilationsOption('1,2,4,8,16,32')).toEqual([1, 2, 4, 8, 16, 32]);
     expect(dilationsOption('3')).toEqual([3]);

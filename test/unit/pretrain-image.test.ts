@@ -96,4 +96,19 @@ describe('image encoder pretraining', () => {
     await expect(pretrainImageEncoder(studies, [], { ...options, out: mkdtempSync(join(tmpdir(), 'tuwen-pretrain-')), onStep: (s) => steps.push(s) })).rejects.toThrow('image pretraining needs studies in both the train and val splits (found 12 and 0)');
     expect(steps).toEqual([]);
   }, 120_000);
+
+  it('a step-size floor decays the rate by a cosine; a floor of 1 trains exactly as a constant rate', async () => {
+    const studies = Array.from({ length: 6 }, (_, i) => imageExample(generateStudy(62, i, { size: 64 }), encoder));
+    const run = async (floor?: number) => {
+      const options = { encoder, steps: 6, batch: 2, learningRate: 0.01, ...(floor === undefined ? {} : { learningRateFloor: floor }), positiveWeight: 8, evalEvery: 6, patience: 5, seed: 1, out: mkdtempSync(join(tmpdir(), 'tuwen-pretrain-')), resume: false, onStep: () => {}, log: () => {} };
+      const w = await pretrainImageEncoder(studies.slice(0, 4), studies.slice(4), options);
+      const kernel = w['img.conv1.kernel']!.dataSync().slice();
+      disposeWeights(w);
+      return kernel;
+    };
+    const constant = await run();
+    expect(await run(1)).toEqual(constant);
+    const decayed = await run(0.1);
+    expect(decayed).not.toEqual(constant);
+  }, 120_000);
 });
