@@ -29,7 +29,7 @@ export function decodingFlags(values: { beam?: string; 'length-penalty'?: string
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
   if (!(lengthPenalty >= 0)) throw new UsageError('--length-penalty must be a number ≥ 0');
-  // Greedy decoding cannot go back to close a bracket in time (docs/models.md, "Balanced brackets").
+  // Greedy decoding cannot go back to close a bracket in time (docs/experiments.md, "Balanced brackets").
   if (values['balanced-brackets'] && beamSize === 1) throw new UsageError('--balanced-brackets needs --beam 2 or more: greedy decoding cannot go back to close a bracket in time');
   if (values['salient-items'] && !values['sequential-items']) throw new UsageError('--salient-items needs --sequential-items: it counts the numbered items');
   if (values['text-places'] && values['named-places']) throw new UsageError('--text-places and --named-places are two ways to keep an item\'s place: pick one');

@@ -28,7 +28,7 @@ export interface PairedComparison {
   /**
    * CIDEr-D as above over the studies with a finding only, where both results say which those are. A normal
    * study's reference is one of a few equivalent phrases drawn at random, which no input predicts, and CIDEr-D
-   * rewards them unequally: a decoder's favourite phrase moves the whole score (docs/models.md, v29).
+   * rewards them unequally: a decoder's favourite phrase moves the whole score (docs/experiments.md, v29).
    */
   ciderDWithFindings?: { n: number; a: number; b: number; difference: Interval; relative: Interval };
 }

@@ -10,7 +10,7 @@
  * only in and beside the lungs (heavily smoothed values below −300 HU), and mapped to [0, 1) as
  * z / (z + halfAt). The learned encoder's patch convolutions found small solid nodules and calcifications
  * for a fifth and a tenth of findings; this filter alone, with no training, peaks on them far more often
- * (docs/models.md, "A nodule filter as the encoder's third input channel").
+ * (docs/experiments.md, "A nodule filter as the encoder's third input channel").
  */
 import type { Grid } from './preprocess.ts';
 

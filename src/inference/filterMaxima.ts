@@ -3,7 +3,7 @@
  * region's voxels, of the nodule filter (`dotFilter.ts`) and of the ground-glass filter
  * (`groundGlassFilter.ts`). A maximum is the same detector wherever in the region a small lesion falls; the
  * learned encoder's strided convolutions sum the region's cells, and localise solid nodules and
- * calcifications about half as often as these maxima do given the side (docs/models.md, "Fixed filters'
+ * calcifications about half as often as these maxima do given the side (docs/experiments.md, "Fixed filters'
  * maxima as decoder input").
  *
  * Both filters work slice by slice, so they run on the study's own slices, resampled in-plane only. On the

@@ -5,7 +5,7 @@
  * nodule (about −580 HU in −850 HU lung) fills its neighbourhood with the band. A vessel's partial-volume
  * rim lies in the band too, but beside its soft-tissue core, which the second term takes away. The nodule
  * filter (`dotFilter.ts`) answers to contrast, so the vessels' 900 HU outshine a ground-glass nodule's
- * 270: its peak lies on none of 14 ground-glass nodules where this one's lies on 11 (docs/models.md,
+ * 270: its peak lies on none of 14 ground-glass nodules where this one's lies on 11 (docs/experiments.md,
  * "Fixed filters' maxima as decoder input").
  */
 import { gaussianBlur, indicator, lungMask } from './dotFilter.ts';

@@ -6,7 +6,7 @@
  * that did not begin with "1、" is left as the model writes it, so a dataset that numbers nothing is not
  * touched. With a minimum item count (the input sentences the model itself rates salient), a numbered
  * summary also does not end before that many items: decoders stop early in multi-finding studies (a
- * three-finding study summarised in two items; docs/models.md, "An item per salient sentence").
+ * three-finding study summarised in two items; docs/experiments.md, "An item per salient sentence").
  */
 
 /** What the constraint needs from a tokenizer's vocabulary. */

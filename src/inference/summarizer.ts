@@ -67,7 +67,7 @@ export interface SummarizeOptions {
   /**
    * Keep brackets well formed as the reference passages do (`bracketConstraint.ts`); retrieval model and
    * beam search only: greedy decoding would have to close a bracket it passed a token earlier, and instead
-   * writes filler inside it (docs/models.md, "Balanced brackets").
+   * writes filler inside it (docs/experiments.md, "Balanced brackets").
    */
   balancedBrackets?: boolean;
   /** Once a summary numbers its first item "1、", number the later ones in sequence (`itemNumberConstraint.ts`); greedy or beam. */

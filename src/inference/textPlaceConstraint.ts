@@ -3,7 +3,7 @@
  * sides, an item's first side ("左" / "右") must be one of them, and the level right after it ("右上肺",
  * "右肺上叶") one the text names on that side. Decoders that read the image more write a lobe from the image
  * over the one the text gives: on a fresh seed's 380 complete texts v20 wrote 30 wrong lobes and v50 43
- * (docs/models.md, "Filters in the attention's keys only").
+ * (docs/experiments.md, "Filters in the attention's keys only").
  *
  * Two ways to pick the places an item may take:
  * - `--text-places`: the place of the one sentence the item restates, read as the decoder's sentence

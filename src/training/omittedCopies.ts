@@ -7,7 +7,7 @@
  *   the decoder to learn to read it from the image (v12 named 15 % of such lobes right).
  * - A whole finding (`omittedFindingCopies`): about one corpus text in twelve leaves a finding out, and v20
  *   never writes such a finding, not even a 4.7 cm mass. With these copies (v35, not shipped) decoders name
- *   omitted effusions but doubt the text elsewhere: facts fall (docs/models.md).
+ *   omitted effusions but doubt the text elsewhere: facts fall (docs/experiments.md).
  */
 import { writeFindingsText, type Omission } from '../corpus/findingsText.ts';
 import { Random } from '../corpus/random.ts';

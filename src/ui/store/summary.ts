@@ -91,7 +91,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
         const ready = await worker.request({ type: 'load-model', base }, 'model-ready', [], (event) => {
           if (event.type === 'model-progress') set({ model: { status: 'loading', base, loaded: event.loaded, total: event.total } });
         });
-        // The decoder reads as many passages as it was trained with (it fails with fewer: see docs/models.md);
+        // The decoder reads as many passages as it was trained with (it fails with fewer: docs/experiments.md, "Fewer passages, a larger LSTM");
         // summaries may be as long as the model was trained to write (a cut one loses its last findings).
         set({ model: { status: 'ready', base, kind: ready.kind, name: ready.name, params: ready.params, ms: ready.ms, total: ready.bytes, ...(ready.mmr === undefined ? {} : { mmr: ready.mmr }) }, settings: { ...get().settings, maxLength: ready.maxSummary, ...(ready.k === undefined ? {} : { k: ready.k }) } });
       } catch (err) {
