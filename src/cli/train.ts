@@ -170,11 +170,11 @@ export async function trainingOptions(args: string[]) {
     ...(values['decoder-patience'] ? { decoderPatience: num('decoder-patience') } : {}),
     resume: values.resume!,
   };
-  return { values, num, seed, n, size, encoder, pretraining, floor, pipeline };
+  return { values, num, seed, n, size, encoder, pretraining, pipeline };
 }
 
 export async function trainCommand(args: string[]): Promise<number> {
-  const { values, num, seed, n, size, encoder, pretraining, floor, pipeline } = await trainingOptions(args);
+  const { values, num, seed, n, size, encoder, pretraining, pipeline } = await trainingOptions(args);
   await useWasmForTraining();
   const { log, progress, flush } = await trainingLog(pipeline.out);
   if (values.stage === 'all') {
@@ -194,7 +194,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     steps,
     batch: num('batch'),
     learningRate: num('lr'),
-    ...(floor === undefined ? {} : { learningRateFloor: floor }),
+    ...(pipeline.imageLearningRateFloor === undefined ? {} : { learningRateFloor: pipeline.imageLearningRateFloor }),
     positiveWeight: num('positive-weight'),
     ...pretraining,
     evalEvery: num('eval-every'),

@@ -3,8 +3,8 @@
  * 2013, Jacob et al. 2018). The forward pass sees each weight as the export will round it — the very
  * uint8 codes, per-row mins and scales that `encodeWeightFile` writes and `decodeWeightFile` reads — and
  * the gradient passes to the float weights as if nothing were rounded. The greedy decoder has near ties
- * between synonymous wordings that plain rounding tips (docs/experiments.md, "int8 vs fp32, greedy"). Measured there
- * (v21): trained this way for 100 steps, rounding changes half as many test summaries, but int8's CIDEr-D
+ * between synonymous wordings that plain rounding tips (docs/experiments.md, "int8 vs fp32, greedy").
+ * Measured there (v21): trained this way for 100 steps, rounding changes half as many test summaries, but int8's CIDEr-D
  * still falls 3 % on the test split, so the shipped recipe does not use it.
  */
 import * as tf from '@tensorflow/tfjs';

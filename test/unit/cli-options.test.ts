@@ -41,7 +41,7 @@ describe('training options', () => {
   it('--image-lr-floor: the image encoder\'s step size decays to that share of it, for --stage all and --stage image; absent, it stays constant', async () => {
     const out = ['--out', join(tmpdir(), 'never')];
     expect((await trainingOptions(['--stage', 'all', ...out, '--image-lr-floor', '0.1'])).pipeline.imageLearningRateFloor).toBe(0.1);
-    expect((await trainingOptions(['--stage', 'image', ...out, '--image-lr-floor', '1'])).floor).toBe(1);
+    expect((await trainingOptions(['--stage', 'image', ...out, '--image-lr-floor', '1'])).pipeline.imageLearningRateFloor).toBe(1);
     expect((await trainingOptions(['--stage', 'all', ...out])).pipeline).not.toHaveProperty('imageLearningRateFloor');
     for (const bad of ['0', '1.5', '-0.1', 'x']) await expect(trainingOptions(['--stage', 'all', ...out, `--image-lr-floor=${bad}`])).rejects.toThrow('--image-lr-floor');
   });
