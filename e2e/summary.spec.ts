@@ -44,14 +44,14 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   const modelK = (JSON.parse(readFileSync('public/models/retrieval/config.json', 'utf8')) as { k: number }).k;
   await expect(page.getByTestId('k')).toHaveValue(String(modelK));
   // The page decodes with beam search, balanced brackets, items in sequence, an item per salient sentence and
-  // lobes weighed by the pointing head unless asked; greedy decoding streams its tokens, and keeps the item
+  // lobes the text omits weighed by the lesion detector unless asked; greedy decoding streams its tokens, and keeps the item
   // and lobe rules (brackets need beam search).
   // The salient-sentence rule counts numbered items, so it needs items in sequence.
   await expect(page.getByTestId('decoding')).toHaveValue('beam');
   await expect(page.getByTestId('balanced-brackets')).toBeChecked();
   await expect(page.getByTestId('sequential-items')).toBeChecked();
   await expect(page.getByTestId('salient-items')).toBeChecked();
-  await expect(page.getByTestId('pointed-lobes')).toBeChecked();
+  await expect(page.getByTestId('omitted-lobes')).toBeChecked();
   await page.getByTestId('sequential-items').uncheck();
   await expect(page.getByTestId('salient-items')).toBeDisabled();
   await expect(page.getByTestId('salient-items')).not.toBeChecked();
@@ -74,7 +74,7 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   const counts = new Set(await page.evaluate(() => (window as unknown as { seenCounts: number[] }).seenCounts));
   expect(await page.locator('.token').count()).toBeGreaterThan(3);
   expect(counts.size, `token counts seen while streaming: ${[...counts].join(',')}`).toBeGreaterThan(2);
-  expect(await summarizeJson(page, 'public/models/retrieval', '--sequential-items', '--salient-items', '--pointed-lobes').then((r) => r.map((t) => t.token.replace(/^##/, '')))).toEqual(await page.locator('.token').allTextContents());
+  expect(await summarizeJson(page, 'public/models/retrieval', '--sequential-items', '--salient-items', '--lesion-lobes').then((r) => r.map((t) => t.token.replace(/^##/, '')))).toEqual(await page.locator('.token').allTextContents());
 
   // Back to the default (beam 3, balanced brackets, items in sequence, an item per salient sentence, lobes weighed by pointing): what the rest of this test and the screenshots show.
   // Its tokens come at the end; until then the page counts the steps decoded.
@@ -156,7 +156,7 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   expect(Buffer.from(ds.ContentSequence[1]!.TextValue, 'latin1').toString('utf8')).toBe(json.summary);
 
   // The Node CLI, same files, text, model and decoding: the same tokens.
-  const cliTokens = (await summarizeJson(page, 'public/models/retrieval', '--beam', '3', '--balanced-brackets', '--sequential-items', '--salient-items', '--pointed-lobes')).map((t) => t.token);
+  const cliTokens = (await summarizeJson(page, 'public/models/retrieval', '--beam', '3', '--balanced-brackets', '--sequential-items', '--salient-items', '--lesion-lobes')).map((t) => t.token);
   expect(cliTokens).toEqual(json.tokens.map((t) => t.token));
   expect(errors).toEqual([]);
 });
@@ -208,8 +208,8 @@ test('mode switch: the generative LFMGAN model summarises with its cross-attenti
   // The generative model rates no sentences and has no pointing head: the salient-sentence and lobe rules are off for it.
   await expect(page.getByTestId('salient-items')).toBeDisabled();
   await expect(page.getByTestId('salient-items')).not.toBeChecked();
-  await expect(page.getByTestId('pointed-lobes')).toBeDisabled();
-  await expect(page.getByTestId('pointed-lobes')).not.toBeChecked();
+  await expect(page.getByTestId('omitted-lobes')).toBeDisabled();
+  await expect(page.getByTestId('omitted-lobes')).not.toBeChecked();
   const generative = await generate(page);
   expect(generative.length).toBeGreaterThan(3);
   expect(generative.join('')).not.toBe(retrieval.join(''));

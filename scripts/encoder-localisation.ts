@@ -6,7 +6,9 @@
  * studies without it, and how many findings the text omits it detects at 5 % false alarms. Last, how often
  * each fixed filter's largest response per region (`regionFilterMaxima`, what `--filter-features` hands the
  * decoder; the encoder plays no part) peaks on each finding among the regions of its side (`sidePeakHits`).
- *   npx tsx scripts/encoder-localisation.ts --model models/retrieval-v16 [--seed 1] [--n 2000] [--split val|all]
+ * With `--lesions DIR` (a run with a lesion-classifier.best checkpoint), the same for the lesion detector's
+ * probability of the finding's own type (`regionLesionMaxima`), which the page's decoding weighs omitted lobes by.
+ *   npx tsx scripts/encoder-localisation.ts --model models/retrieval-v16 [--seed 1] [--n 2000] [--split val|all] [--lesions DIR]
  * (`--split all`: every study of the seed, for a fresh seed the encoder never saw.)
  */
 import * as tf from '@tensorflow/tfjs';
@@ -14,16 +16,17 @@ import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { FINDING_TYPES } from '../src/corpus/schema.ts';
 import { generateStudy, studyGrid, studyModality, type Study } from '../src/corpus/study.ts';
-import { SPLITS, type Split } from '../src/corpus/splits.ts';
+import { SPLITS, splitOf } from '../src/corpus/splits.ts';
 import { detectedAt, headPeakHits, rocAuc, sidePeakHits, studyScores, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
 import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
 import { FILTER_COUNT, regionFilterMaxima } from '../src/inference/filterMaxima.ts';
+import { studyLesionMaxima } from '../src/inference/lesions/regionLesions.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
 import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
 import { regionLobeTable } from '../src/training/regionLobes.ts';
 import { mapSplit } from '../src/training/studies.ts';
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, seed: { type: 'string', default: '1' }, n: { type: 'string', default: '2000' }, split: { type: 'string', default: 'val' } } });
+const { values } = parseArgs({ options: { model: { type: 'string' }, seed: { type: 'string', default: '1' }, n: { type: 'string', default: '2000' }, split: { type: 'string', default: 'val' }, lesions: { type: 'string' } } });
 if (!values.model) throw new Error('--model DIR (a training directory with image-encoder.best) is required');
 if (![...SPLITS, 'all'].includes(values.split)) throw new Error(`--split ${values.split}: use one of ${[...SPLITS, 'all'].join(', ')}`);
 await tf.setBackend('wasm');
@@ -42,16 +45,25 @@ const config = extra % 2 === 1 ? withDotFilter(thresholded) : thresholded;
 const mismatch = imageEncoderMismatch(w, config);
 if (mismatch) throw new Error(`${values.model}: the encoder does not match the default widths: ${mismatch}`);
 const r = regionGrid(config);
+const detector = values.lesions ? (await loadCheckpoint(values.lesions, 'lesion-classifier.best'))?.weights : undefined;
+if (values.lesions && !detector) throw new Error(`${values.lesions}: no lesion-classifier.best checkpoint`);
 const shape = [r.depth, r.height, r.width] as const;
 const table = regionLobeTable(mapSplit(Number(values.seed), Number(values.n), 'train', 256, (s) => ({ findings: s.findings, volume: studyGrid(s) })), [...shape]);
-const eachStudy = <T>(map: (s: Study) => T): T[] =>
-  values.split === 'all' ? Array.from({ length: Number(values.n) }, (_, i) => map(generateStudy(Number(values.seed), i, { size: 256 }))) : mapSplit(Number(values.seed), Number(values.n), values.split as Split, 256, map);
-const studies = eachStudy((study) => {
+/** Each study of the split in turn (one at a time: the detector awaits its probabilities). */
+async function eachStudy<T>(map: (s: Study) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < Number(values.n); i++) if (values.split === 'all' || splitOf(Number(values.seed), i) === values.split) out.push(await map(generateStudy(Number(values.seed), i, { size: 256 })));
+  return out;
+}
+const studies = await eachStudy(async (study) => {
   const logits = tf.tidy(() => regionLogits(w, encodeImage(w, config, imageBatch([imageExample(study, config)]))).dataSync());
   const maxima = regionFilterMaxima(studyModality(study), studyGrid(study), config.grid, r);
   const filters = Array.from({ length: FILTER_COUNT }, (_, f) => sidePeakHits(maxima.filter((_, i) => i % FILTER_COUNT === f), shape, studyGrid(study), study.findings));
   const omitted = study.omission?.what === 'finding' ? study.findings[study.omission.finding]!.type : undefined;
-  return { hits: headPeakHits(logits, shape, config, studyGrid(study), study.findings, table), filters, scores: studyScores(logits, config), types: study.findings.map((f) => f.type), omitted };
+  // The detector's map for each finding's own type: its peak on the finding's side.
+  const lesionMaps = detector ? await studyLesionMaxima(detector, studyModality(study), studyGrid(study), config.grid, r) : undefined;
+  const lesions = lesionMaps && study.findings.map((f) => sidePeakHits(lesionMaps.filter((_, i) => i % FINDING_TYPES.length === FINDING_TYPES.indexOf(f.type)), shape, studyGrid(study), [f])[0]!);
+  return { hits: headPeakHits(logits, shape, config, studyGrid(study), study.findings, table), filters, lesions, scores: studyScores(logits, config), types: study.findings.map((f) => f.type), omitted };
 });
 const hits = studies.flatMap((s) => s.hits);
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
@@ -75,10 +87,10 @@ for (const [k, type] of [...FINDING_TYPES, 'any finding'].entries()) {
   console.log(`${type.padEnd(20)} ${String(positives.length).padStart(5)} ${String(negatives.length).padStart(8)}  ${rocAuc(positives, negatives).toFixed(3)}   ${omitted.length}, ${detectedAt(omitted, negatives, 0.05)}`);
 }
 
-console.log(`\nThe fixed filters' largest response per region (regionFilterMaxima), given the finding's side: peaks on the finding`);
-console.log(`${'finding type'.padEnd(20)}     n  nodule filter  ground-glass filter`);
+console.log(`\nThe fixed filters' largest response per region (regionFilterMaxima), given the finding's side: peaks on the finding${detector ? '; and the lesion detector\'s probability of the finding\'s type (regionLesionMaxima)' : ''}`);
+console.log(`${'finding type'.padEnd(20)}     n  nodule filter  ground-glass filter${detector ? '  lesion detector' : ''}`);
 for (const type of ['all', ...FINDING_TYPES]) {
-  const of = studies.flatMap((s) => s.types.flatMap((t, i) => (type === 'all' || t === type ? [s.filters.map((hits) => hits[i]!)] : [])));
+  const of = studies.flatMap((s) => s.types.flatMap((t, i) => (type === 'all' || t === type ? [[...s.filters.map((hits) => hits[i]!), s.lesions?.[i] ?? false]] : [])));
   const rate = (f: number) => pct(of.filter((hits) => hits[f]).length / of.length);
-  if (of.length) console.log(`${type.padEnd(20)} ${String(of.length).padStart(5)}  ${rate(0)} %       ${rate(1)} %`);
+  if (of.length) console.log(`${type.padEnd(20)} ${String(of.length).padStart(5)}  ${rate(0)} %       ${rate(1)} %${detector ? `          ${rate(2)} %` : ''}`);
 }

@@ -1,4 +1,4 @@
-/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --pointed-lobes, --mmr. */
+/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --pointed-lobes, --lesion-lobes, --mmr. */
 import { UsageError } from './corpus.ts';
 
 export interface DecodingFlags {
@@ -13,6 +13,8 @@ export interface DecodingFlags {
   namedPlaces: boolean;
   /** Where the sentence an item restates names no place, its side and level are weighed by the pointing attention's mass on each lobe (`pointedLobeConstraint.ts`). */
   pointedLobes: boolean;
+  /** The same, by the lobe where the lesion detector finds the sentence's finding type on its side (`lesionLobeConstraint.ts`). */
+  lesionLobes: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
 }
@@ -24,7 +26,7 @@ export function mmrFlag(value: string | undefined): number | undefined {
   return mmr;
 }
 
-export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; 'named-places'?: boolean; 'pointed-lobes'?: boolean; mmr?: string }): DecodingFlags {
+export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; 'named-places'?: boolean; 'pointed-lobes'?: boolean; 'lesion-lobes'?: boolean; mmr?: string }): DecodingFlags {
   const beamSize = Number(values.beam ?? '1');
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
@@ -33,6 +35,7 @@ export function decodingFlags(values: { beam?: string; 'length-penalty'?: string
   if (values['balanced-brackets'] && beamSize === 1) throw new UsageError('--balanced-brackets needs --beam 2 or more: greedy decoding cannot go back to close a bracket in time');
   if (values['salient-items'] && !values['sequential-items']) throw new UsageError('--salient-items needs --sequential-items: it counts the numbered items');
   if (values['text-places'] && values['named-places']) throw new UsageError('--text-places and --named-places are two ways to keep an item\'s place: pick one');
+  if (values['pointed-lobes'] && values['lesion-lobes']) throw new UsageError('--pointed-lobes and --lesion-lobes are two ways to weigh a lobe the text omits: pick one');
   const mmr = mmrFlag(values.mmr);
-  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, namedPlaces: values['named-places'] === true, pointedLobes: values['pointed-lobes'] === true, ...(mmr === undefined ? {} : { mmr }) };
+  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, namedPlaces: values['named-places'] === true, pointedLobes: values['pointed-lobes'] === true, lesionLobes: values['lesion-lobes'] === true, ...(mmr === undefined ? {} : { mmr }) };
 }

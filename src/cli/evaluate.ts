@@ -90,12 +90,13 @@ export async function evalCommand(args: string[]): Promise<number> {
       'text-places': { type: 'boolean' },
       'named-places': { type: 'boolean' },
       'pointed-lobes': { type: 'boolean' },
+      'lesion-lobes': { type: 'boolean' },
       mmr: { type: 'string' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
-  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, mmr } = decodingFlags(values);
-  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, ...(mmr === undefined ? {} : { mmr }) };
+  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, lesionLobes, mmr } = decodingFlags(values);
+  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, lesionLobes, ...(mmr === undefined ? {} : { mmr }) };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {

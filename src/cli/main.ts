@@ -24,24 +24,25 @@ commands:
                                ({"sets":[{"items":[{"refs":[[…]],"hyp":[…]}]}]}), one JSON line per set
   baseline --kind nearest|frequent (--corpus DIR | --seed S --n N) --out DIR
                                build a baseline "model" from a training split
-  eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes] [--json] [--reports reports]
+  eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
   compare --test-set NAME [--reports reports] [--json] MODEL_A MODEL_B
                                two stored results of one test set, study by study: CIDEr-D and fact F1
                                A − B with paired bootstrap intervals, and how many summaries differ
-  train --stage image|all --out DIR [--config FILE] [--seed 1 --n 1000 | --manifest FILE] [--steps 600
+  train --stage image|all|lesions --out DIR [--config FILE] [--seed 1 --n 1000 | --manifest FILE] [--steps 600
         --retriever-steps 400 --decoder-steps 800 --batch 8 --positive-weight 40 --eval-every 50
         --passages 3 --decoder-hidden 192 --coverage-weight 1 --copy-weight 1 --attention-weight 1 --region-dropout 0 --weight-average 0.995 --context-dilations 1,2,4,8 --temporal-attention
         --own-text-findings --omitted-lobe-copies --omitted-finding-copies [--omitted-finding-types T,T] --aligned-copies --sentence-attention --sentence-weight 1 --max-summary 96
         --guided-vision --visual-output --remaining-sentences --sentence-product --passage-uncopied --region-lobes --region-mixing 1 --lobe-head --localisation-weight 1 --mirror --image-lr-floor 0.1 --thresholds --log-features --head-features --dot-filter --filter-features --retriever-without-filters --filters-in-keys-only --detached-visual-query --pointing-attention --reading-attention-weight 1 --deep-stem --region-max
-        --reworded-items --mmr 0.7 --init-seed S --image-seed S --decoder-seed S --ablation no-retrieval|random-image|fixed-beta --int8-aware-steps N
+        --reworded-items --mmr 0.7 --init-seed S --image-seed S --decoder-seed S --ablation no-retrieval|random-image|fixed-beta --int8-aware-steps N --pointing-head-steps N --lesion-steps N
         --patience 4 --decoder-patience N --resume --cache models/study-cache]
                                train the retrieval model (wasm) on the corpus or a dataset manifest: image
                                pretraining only, or every stage (image, retriever, decoder) into a model
                                directory; --config FILE: the same options as a JSON object (flags win);
                                --resume continues an interrupted run in DIR from its last checkpoints;
                                a DIR holding an image encoder reuses it, and corpus studies' frozen
-                               features from --cache instead of rendering them again
+                               features from --cache instead of rendering them again; --lesion-steps N
+                               also trains the lesion detector (--stage lesions: adds it to a finished run)
   train-generative --stage mle|adversarial --from RETRIEVAL_DIR --out DIR [--init MLE_DIR]
         [--steps 1500 --batch 16 --lr 0.001 --s 0.5 --samples 4 --mle-weight 0.5 --policy-weight 1
         --discriminator-warmup 50 --cache models/study-cache --seed 1 --n 2000]
@@ -55,7 +56,7 @@ commands:
   report-adversarial --test-set NAME [--test-set NAME…] MODEL_DIR...
                                reports/adversarial.md: MLE vs adversarial (LFMGAN, s) and vs reward (α)
                                from the stored evaluations and the training histories
-  summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes] [--json]
+  summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--json]
                                summarise a study (DICOM files, a series, or a picture) with its text
   ensemble --model DIR --add DIR [--add DIR…] --out DIR
                                one model that decodes with several decoders' mean distribution: DIR's, and

@@ -1,4 +1,4 @@
-/** `tuwen train --stage image|all …`: the retrieval model's training, stage 1 alone or every stage. */
+/** `tuwen train --stage image|all|lesions …`: the retrieval model's training: stage 1 alone, every stage, or the lesion detector added to a finished run. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { DEFAULT_IMAGE_ENCODER, withDeepStem, withDotFilter, withThresholds, typ
 import { disposeWeights } from '../inference/models/weights.ts';
 import { exportModel } from '../training/exportModel.ts';
 import { joinDecoders } from '../training/joinDecoders.ts';
+import { addLesionClassifier } from '../training/lesionStage.ts';
 import { ABLATIONS, trainPipeline, type Ablation, type PipelineOptions } from '../training/pipeline.ts';
 import { pretrainImageEncoder } from '../training/pretrainImage.ts';
 import { renderSplit } from '../training/renderStudies.ts';
@@ -66,6 +67,7 @@ export const TRAIN_OPTIONS = {
   'pointing-attention': { type: 'boolean', default: false },
   'reading-attention-weight': { type: 'string' },
   'pointing-head-steps': { type: 'string' },
+  'lesion-steps': { type: 'string' },
   'pointing-head-hidden': { type: 'string' },
   'ties-in-text-order': { type: 'boolean', default: false },
   'reworded-items': { type: 'boolean', default: false },
@@ -92,9 +94,10 @@ export const TRAIN_OPTIONS = {
 export async function trainingOptions(args: string[]) {
   const file = parseArgs({ args, options: TRAIN_OPTIONS }).values.config;
   const { values } = parseArgs({ args: [...(file ? await configFileArgs(file, TRAIN_OPTIONS) : []), ...args], options: TRAIN_OPTIONS });
-  if (values.stage !== 'image' && values.stage !== 'all') throw new UsageError('--stage must be image (pretraining only) or all');
-  if (values.manifest && values.stage !== 'all') throw new UsageError('--manifest trains every stage: use it with --stage all');
+  if (values.stage !== 'image' && values.stage !== 'all' && values.stage !== 'lesions') throw new UsageError('--stage must be image (pretraining only), all, or lesions (the lesion detector, added to a finished run)');
+  if (values.manifest && values.stage === 'image') throw new UsageError('--manifest trains every stage (or the lesion detector): use it with --stage all or lesions');
   if (!values.out) throw new UsageError('--out DIR is required');
+  if (values.stage === 'lesions' && !values['lesion-steps']) throw new UsageError('--stage lesions needs --lesion-steps N');
   const ablation = values.ablation as Ablation | undefined;
   if (ablation !== undefined && !ABLATIONS.includes(ablation)) throw new UsageError(`--ablation must be one of ${ABLATIONS.join(', ')}`);
   const num = (name: keyof typeof values) => numberOption(values[name] as string | undefined, name);
@@ -159,6 +162,7 @@ export async function trainingOptions(args: string[]) {
     ...(values['pointing-attention'] ? { pointingAttention: true } : {}),
     ...(values['reading-attention-weight'] ? { readingAttentionWeight: num('reading-attention-weight') } : {}),
     ...(values['pointing-head-steps'] ? { pointingHeadSteps: num('pointing-head-steps') } : {}),
+    ...(values['lesion-steps'] ? { lesionSteps: num('lesion-steps') } : {}),
     ...(values['pointing-head-hidden'] ? { pointingHeadHidden: num('pointing-head-hidden') } : {}),
     ...(values['ties-in-text-order'] ? { tiesInTextOrder: true } : {}),
     ...(values['reworded-items'] ? { rewordedItems: true } : {}),
@@ -177,10 +181,17 @@ export async function trainCommand(args: string[]): Promise<number> {
   const { values, num, seed, n, size, encoder, pretraining, pipeline } = await trainingOptions(args);
   await useWasmForTraining();
   const { log, progress, flush } = await trainingLog(pipeline.out);
+  const started = performance.now();
+  const minutes = () => ((performance.now() - started) / 60000).toFixed(1);
   if (values.stage === 'all') {
-    const started = performance.now();
     const config = await trainPipeline({ ...pipeline, progress, log });
-    log(`trained ${config.name} in ${((performance.now() - started) / 60000).toFixed(1)} min`);
+    log(`trained ${config.name} in ${minutes()} min`);
+    await flush();
+    return 0;
+  }
+  if (values.stage === 'lesions') {
+    await addLesionClassifier({ ...pipeline, lesionSteps: pipeline.lesionSteps!, progress, log });
+    log(`added the lesion detector to ${pipeline.out} in ${minutes()} min`);
     await flush();
     return 0;
   }

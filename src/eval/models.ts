@@ -11,6 +11,8 @@ import { contextEncoderFlops, decoderStepFlops } from '../inference/models/fusio
 import { generatorFlops } from '../inference/models/generator.ts';
 import { createGenerativeSummarizer, type GenerativeModelConfig } from '../inference/generativeSummarizer.ts';
 import { imageEncoderFlops } from '../inference/models/imageEncoder.ts';
+import { CANDIDATES_PER_SLICE } from '../inference/lesions/candidates.ts';
+import { lesionClassifierFlops } from '../inference/models/lesionClassifier.ts';
 import { loadExportedModel } from '../inference/exportedModel.ts';
 import { readModelFiles } from '../inference/modelFiles.ts';
 import { createSummarizer, type ModelConfig, type SummarizeInput, type Summarizer } from '../inference/summarizer.ts';
@@ -61,8 +63,10 @@ function describe(c: ModelConfig | GenerativeModelConfig, quantized: boolean): {
   const decoders = 1 + (c.ensemble?.length ?? 0);
   const mmr = c.mmr === undefined ? '' : `, trained on passages by MMR (λ = ${c.mmr})`;
   const variant = `${base}${noFeeding}${reward}${mmr}${decoders > 1 ? `, ensemble of ${decoders} decoders` : ''}, ${precision}`;
-  // Image encoder once; each decoder's context encoder once, then ~60 decoding steps over the regions and ~200 context tokens.
-  return { name: `Retrieval model (${variant})`, variant, flops: imageEncoderFlops(c.image) + decoders * (contextEncoderFlops(c.decoder, 200) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200)) };
+  // Image encoder once; each decoder's context encoder once, then ~60 decoding steps over the regions and ~200 context tokens;
+  // the lesion detector's classifier, where the model has one, once per candidate (at most 40 a slice, 24 slices typical).
+  const lesions = c.lesions ? CANDIDATES_PER_SLICE * 24 * lesionClassifierFlops(c.lesions) : 0;
+  return { name: `Retrieval model (${variant})`, variant, flops: imageEncoderFlops(c.image) + decoders * (contextEncoderFlops(c.decoder, 200) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200)) + lesions };
 }
 
 /** How the evaluation decodes: greedy (beam 1) unless asked. */
@@ -75,6 +79,7 @@ export interface EvalDecoding {
   textPlaces?: boolean;
   namedPlaces?: boolean;
   pointedLobes?: boolean;
+  lesionLobes?: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
 }
@@ -89,6 +94,7 @@ const CONSTRAINTS = [
   { flag: 'textPlaces', suffix: '-places', words: ', places as the text gives them' },
   { flag: 'namedPlaces', suffix: '-named', words: ', places among those the text names' },
   { flag: 'pointedLobes', suffix: '-pointed', words: ', lobes the text omits weighed by the pointing attention' },
+  { flag: 'lesionLobes', suffix: '-lesions', words: ', lobes the text omits weighed by the lesion detector' },
 ] as const;
 
 /** What a stored result's name adds for the decoding ("-beam3-lp0.7-brackets-items"; nothing for greedy). */

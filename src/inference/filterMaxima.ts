@@ -35,10 +35,25 @@ export function sliceRegions(slice: number, slices: number, regions: number): nu
  * (`to`'s height and width); `r`'s rows and columns divide `to`'s.
  */
 export function regionFilterMaxima(modality: Float32Array, volume: Grid, to: Grid, r: Grid): Float32Array {
+  return regionMaxima(filterMaps(modality, volume, to), r);
+}
+
+/** Both filters' responses on the study's slices at `to`'s in-plane size (`grid`), in `filterMaxima.ts`'s order. */
+export interface FilterMaps {
+  grid: Grid;
+  maps: [Float32Array, Float32Array];
+}
+
+/** The fixed filters run on the study's slices, resampled in-plane to `to`'s height and width. */
+export function filterMaps(modality: Float32Array, volume: Grid, to: Grid): FilterMaps {
   const grid = { depth: volume.depth, height: to.height, width: to.width };
   const slices = resample(modality, volume, grid);
   const lungs = lungMask(slices, grid);
-  const maps = [dotFilter(slices, grid, DOT_FILTER, lungs), groundGlassFilter(slices, grid, GROUND_GLASS_FILTER, lungs)];
+  return { grid, maps: [dotFilter(slices, grid, DOT_FILTER, lungs), groundGlassFilter(slices, grid, GROUND_GLASS_FILTER, lungs)] };
+}
+
+/** Each region's largest response of each filter, regions × FILTER_COUNT. */
+function regionMaxima({ grid, maps }: FilterMaps, r: Grid): Float32Array {
   const out = new Float32Array(r.depth * r.height * r.width * FILTER_COUNT);
   for (let d = 0; d < grid.depth; d++) {
     const depths = sliceRegions(d, grid.depth, r.depth);

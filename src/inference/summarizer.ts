@@ -24,6 +24,9 @@ import { contextIds } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
 import { itemNumbering, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
+import { weighedByLesions } from './lesionLobeConstraint.ts';
+import { studyLesionMaxima } from './lesions/regionLesions.ts';
+import type { LesionClassifierConfig } from './models/lesionClassifier.ts';
 import { namedPlaces, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
 
 /** The retrieval model's configuration (config.json of a retrieval model directory). */
@@ -44,6 +47,8 @@ export interface ModelConfig {
   mmr?: number;
   /** Set when further decoders decode with this one (`tuwen ensemble`): each one's training, as its trainedOn says. */
   ensemble?: string[];
+  /** The lesion detector's classifier (`lesion.*` weights), when the run trained one (`--lesion-steps`). */
+  lesions?: LesionClassifierConfig;
 }
 
 export interface SummarizeInput {
@@ -94,6 +99,12 @@ export interface SummarizeOptions {
    * retrieval model with sentence attention and `regionLobes` only.
    */
   pointedLobes?: boolean;
+  /**
+   * The same weighing, with the region where the lesion detector finds the sentence's finding type on its
+   * side in place of the pointing attention (`lesionLobeConstraint.ts`); a retrieval model with the
+   * detector (`lesions`) and `regionLobes` only. Not with `pointedLobes`.
+   */
+  lesionLobes?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
@@ -147,6 +158,8 @@ export interface StudyHints {
   salient?: readonly boolean[];
   /** The input sentences' texts, in the same order. */
   sentences?: readonly string[];
+  /** With `lesionLobes`: the lesion detector's probability per region and finding type (`regionLesionMaxima`), and the region grid's columns. */
+  lesions?: { maxima: Float32Array; regionWidth: number };
 }
 
 /** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
@@ -160,11 +173,11 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items, places, regionLobes }: DecodingGrammars, { salient = [], sentences = [] }: StudyHints): DecodeOptions['constrain'] {
+function constraints(options: SummarizeOptions, { brackets, items, places, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions }: StudyHints): DecodeOptions['constrain'] {
   const salientCount = salient.filter(Boolean).length;
   const atLeast = options.salientItems && salientCount > 1 ? { items: salientCount, eos: EOS_ID } : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
-  const placesOf = options.textPlaces || options.pointedLobes ? sentencePlaces(sentences) : [];
+  const placesOf = options.textPlaces || options.pointedLobes || options.lesionLobes ? sentencePlaces(sentences) : [];
   const restated = (attended: { sentenceAttention?: Float32Array }) => attendedSentence(attended.sentenceAttention, placesOf.length);
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
@@ -175,6 +188,12 @@ function constraints(options: SummarizeOptions, { brackets, items, places, regio
       ? ((prefix, probs, attended) => {
           const k = restated(attended);
           return weighedByPointing(places, prefix, probs, sentences[k], placesOf[k] !== undefined, attended.visualAttention!, regionLobes);
+        }) satisfies Rule
+      : undefined,
+    options.lesionLobes && places && regionLobes && lesions
+      ? ((prefix, probs, attended) => {
+          const k = restated(attended);
+          return weighedByLesions(places, prefix, probs, sentences[k], placesOf[k] !== undefined, lesions.maxima, lesions.regionWidth, regionLobes);
         }) satisfies Rule
       : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
@@ -222,6 +241,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
   const decoders = decoderMembers(weights);
 
   async function summarize(input: SummarizeInput, options: SummarizeOptions): Promise<SummaryResult> {
+    if (options.lesionLobes && !config.lesions) throw new Error('weighing lobes by the lesion detector needs a model with one: train it with --lesion-steps N, or add it to a finished run with tuwen train --stage lesions');
     const k = options.k ?? config.k;
     const started = performance.now();
     const inputIds = tokenizer.encode(input.text).slice(0, config.text.maxLength);
@@ -259,10 +279,11 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentences = config.decoder.sentenceAttention;
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const contexts = decoders.map((w) => prepareContext(w, regions, ids, mask, segments, config.decoder, members));
-    const sentenceTexts = (options.textPlaces || options.namedPlaces || options.pointedLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
+    const sentenceTexts = (options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}) };
+      const lesions = options.lesionLobes && config.lesions ? { maxima: await studyLesionMaxima(weights, input.modality, input.grid, config.image.grid, region), regionWidth: region.width } : undefined;
+      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}) };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {
         ...summaryContext,

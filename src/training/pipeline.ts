@@ -32,6 +32,7 @@ import { trainRetriever } from './trainRetriever.ts';
 import { studyContexts } from './decoderContexts.ts';
 import { copySources, placeAndSizeTokens } from './copySources.ts';
 import { regionLobeTable } from './regionLobes.ts';
+import { lesionStage } from './lesionStage.ts';
 import { tiesInTextOrder } from './tieOrder.ts';
 import { LOCATION_PHRASES } from '../corpus/lexicon.ts';
 import { alignItems, learnRewordings, sentenceIndex, type Rewordings } from './itemAlignment.ts';
@@ -137,6 +138,12 @@ export interface PipelineOptions {
    * page shows the head. Default 0: none.
    */
   pointingHeadSteps?: number;
+  /**
+   * Steps of the lesion detector's classifier (`lesionStage.ts`), trained from the images alone after the
+   * other stages; the page then weighs an item's lobe that the text omits by where the detector finds the
+   * finding (`lesionLobeConstraint.ts`). Default 0: none.
+   */
+  lesionSteps?: number;
   /** With `pointingHeadSteps`: the head's keys read the regions through a GELU layer of this width, and its query has a bias (`fusionDecoder.ts`). */
   pointingHeadHidden?: number;
   /** Corpus data: the decoder's summaries list equally urgent findings in the order the input text has them (`tieOrder.ts`). */
@@ -401,9 +408,12 @@ export async function trainPipeline(o: PipelineOptions): Promise<ModelConfig> {
     headSteps = kept.state.step;
   }
 
-  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, ...(o.mmr === undefined ? {} : { mmr: o.mmr }), maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${o.decoderAverage === undefined ? '' : `, decoder weights averaged (decay ${o.decoderAverage} per step)`}${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}${headSteps ? `, pointing head on the frozen decoder ${headSteps} steps (its best validation)` : ''}` };
+  // Stage 5: the lesion detector, from the images alone.
+  const lesions = o.lesionSteps ? await lesionStage({ ...o, lesionSteps: o.lesionSteps }) : undefined;
+
+  const config: ModelConfig = { kind: 'retrieval', name: o.ablation ? `retrieval-${o.ablation}` : 'retrieval', image: o.image, text, retriever, decoder, k, ...(o.mmr === undefined ? {} : { mmr: o.mmr }), maxSummary, trainedOn: `${o.data.kind === 'corpus' ? `corpus seed ${o.seed}, n ${o.data.n}` : `manifest ${o.data.path}`}${o.initSeed === undefined ? '' : `, init seed ${o.initSeed}`}${o.imageSeed === undefined ? '' : `, image seed ${o.imageSeed}`}${o.decoderSeed === undefined ? '' : `, decoder seed ${o.decoderSeed}`} (train split: ${train.length})${o.decoderAverage === undefined ? '' : `, decoder weights averaged (decay ${o.decoderAverage} per step)`}${int8Steps ? `, int8-aware fine-tuning ${int8Steps} steps (its best validation)` : ''}${headSteps ? `, pointing head on the frozen decoder ${headSteps} steps (its best validation)` : ''}`, ...(lesions ? { lesions: lesions.config } : {}) };
   const imageBest = (await loadCheckpoint(o.out, 'image-encoder.best'))!.weights;
-  const all: Weights = { ...imageBest, ...textWeights, ...(headed ?? (await best(decoderCheckpoint, decoderWeights))) };
+  const all: Weights = { ...imageBest, ...textWeights, ...(headed ?? (await best(decoderCheckpoint, decoderWeights))), ...(lesions?.weights ?? {}) };
   await saveCheckpoint(o.out, 'model', all, { config });
   await writeFile(join(o.out, 'config.json'), JSON.stringify(config, null, 1) + '\n');
   await writeFile(join(o.out, 'tokenizer.json'), JSON.stringify(tokenizerJson) + '\n');

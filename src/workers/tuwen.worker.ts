@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { matMulThroughput, selectBackend, selfTest, type BackendRequest } from '../inference/backend.ts';
 import { loadExportedModel, type ExportedFiles } from '../inference/exportedModel.ts';
+import { lobeWeighing } from '../inference/pageDecoding.ts';
 import { ModelFileError, readModelFiles } from '../inference/modelFiles.ts';
 import type { Grid } from '../inference/preprocess.ts';
 import type { Summarizer } from '../inference/summarizer.ts';
@@ -157,7 +158,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
         balancedBrackets: settings.balancedBrackets,
         sequentialItems: settings.sequentialItems,
         salientItems: settings.salientItems,
-        pointedLobes: settings.pointedLobes,
+        ...lobeWeighing(settings.omittedLobes, model.config),
         k: settings.k,
         maxLength: settings.maxLength,
         signal: controller.signal,

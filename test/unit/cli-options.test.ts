@@ -46,6 +46,16 @@ describe('training options', () => {
     for (const bad of ['0', '1.5', '-0.1', 'x']) await expect(trainingOptions(['--stage', 'all', ...out, `--image-lr-floor=${bad}`])).rejects.toThrow('--image-lr-floor');
   });
 
+  it('--lesion-steps: the lesion detector, in --stage all or added to a finished run by --stage lesions (which needs it); absent, none', async () => {
+    const out = ['--out', join(tmpdir(), 'never')];
+    expect((await trainingOptions(['--stage', 'all', ...out, '--lesion-steps', '3000'])).pipeline.lesionSteps).toBe(3000);
+    expect((await trainingOptions(['--stage', 'lesions', ...out, '--lesion-steps', '10'])).pipeline.lesionSteps).toBe(10);
+    expect((await trainingOptions(['--stage', 'all', ...out])).pipeline).not.toHaveProperty('lesionSteps');
+    await expect(trainingOptions(['--stage', 'lesions', ...out])).rejects.toThrow('--stage lesions needs --lesion-steps N');
+    await expect(trainingOptions(['--stage', 'nothing', ...out])).rejects.toThrow('--stage must be image (pretraining only), all, or lesions');
+    await expect(trainCommand(['--stage', 'lesions', '--out', join(tmpdir(), 'tuwen-no-run'), '--lesion-steps', '1'])).rejects.toThrow('no trained model to add the lesion detector to');
+  });
+
   it('reads the context dilations as whole numbers ≥ 1', () => {
     expect(dilationsOption('1,2,4,8,16,32')).toEqual([1, 2, 4, 8, 16, 32]);
     expect(dilationsOption('3')).toEqual([3]);
@@ -83,7 +93,7 @@ describe('training options', () => {
 
 describe('decoding flags', () => {
   it('greedy by default; beam, length penalty, balanced brackets, items in sequence, an item per salient sentence places from the text and lobes from the pointing attention when asked; brackets refused with greedy, salient items without numbering, both ways of placing at once', () => {
-    const none = { balancedBrackets: false, sequentialItems: false, salientItems: false, textPlaces: false, namedPlaces: false, pointedLobes: false };
+    const none = { balancedBrackets: false, sequentialItems: false, salientItems: false, textPlaces: false, namedPlaces: false, pointedLobes: false, lesionLobes: false };
     expect(decodingFlags({})).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none });
     expect(decodingFlags({ beam: '3', 'length-penalty': '0', 'balanced-brackets': true })).toEqual({ beamSize: 3, lengthPenalty: 0, ...none, balancedBrackets: true });
     expect(decodingFlags({ 'sequential-items': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, sequentialItems: true });
@@ -93,6 +103,8 @@ describe('decoding flags', () => {
     expect(decodingFlags({ 'named-places': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, namedPlaces: true });
     expect(() => decodingFlags({ 'text-places': true, 'named-places': true })).toThrow('pick one');
     expect(decodingFlags({ 'pointed-lobes': true, 'text-places': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, pointedLobes: true, textPlaces: true });
+    expect(decodingFlags({ 'lesion-lobes': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, lesionLobes: true });
+    expect(() => decodingFlags({ 'pointed-lobes': true, 'lesion-lobes': true })).toThrow('--pointed-lobes and --lesion-lobes are two ways to weigh a lobe the text omits: pick one');
     expect(() => decodingFlags({ 'balanced-brackets': true })).toThrow('--balanced-brackets needs --beam 2 or more');
     for (const beam of ['0', '1.5', 'x']) expect(() => decodingFlags({ beam })).toThrow(UsageError);
     expect(() => decodingFlags({ 'length-penalty': '-1' })).toThrow('--length-penalty must be a number ≥ 0');
@@ -111,5 +123,6 @@ describe('stored result names', () => {
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, textPlaces: true })).toBe('-beam3-lp0.7-salient-places');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, namedPlaces: true })).toBe('-beam3-lp0.7-salient-named');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, pointedLobes: true })).toBe('-beam3-lp0.7-salient-pointed');
+    expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, lesionLobes: true })).toBe('-beam3-lp0.7-salient-lesions');
   });
 });

@@ -43,6 +43,8 @@ describe('training smoke test', () => {
   const image = withDotFilter({ grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5, filterFeatures: true });
   /** The pointing head of the shipped model: trained on the frozen decoder, its keys with the fixed filters' maxima, which the retriever and the decoder's reading leave out. */
   const head = { retrieverWithoutFilters: true, filtersInKeysOnly: true, pointingHeadSteps: 4 };
+  /** The lesion detector's classifier, which the page weighs omitted lobes by. */
+  const lesions = { lesionSteps: 4 };
   it('a reading attention weight without the pointing attention is refused before any stage runs', async () => {
     const logs: string[] = [];
     await expect(trainPipeline({ seed: 1, data: { kind: 'corpus', n: 4, size: 64 }, out: join(out, 'refused'), image, imageSteps: 1, positiveWeight: 1, retrieverSteps: 1, decoderSteps: 1, batch: 1, evalEvery: 1, readingAttentionWeight: 1, progress: () => () => {}, log: (l) => logs.push(l) })).rejects.toThrow('give both, or neither');
@@ -55,7 +57,7 @@ describe('training smoke test', () => {
     const losses: Record<string, number[]> = { image: [], retriever: [], decoder: [], int8: [], pointing: [] };
     const firstLogs: string[] = [];
     await trainPipeline({
-      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, ...head,
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, ...head, ...lesions,
       image,
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, int8AwareSteps: 4, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => firstLogs.push(l),
@@ -66,7 +68,9 @@ describe('training smoke test', () => {
     expect(losses.int8).toHaveLength(4);
     expect(firstLogs).toContain('int8 image encoder (as exported): the features the int8-aware decoder trains on');
     expect(firstLogs.some((l) => /^int8-aware decoder: validation \d+\.\d+ before fine-tuning/.test(l))).toBe(true);
-    expect(readdirSync(out)).toEqual(expect.arrayContaining(['decoder-int8.best.json', 'curve-decoder-int8.svg', 'pointing-head.best.json', 'curve-pointing-head.svg']));
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['decoder-int8.best.json', 'curve-decoder-int8.svg', 'pointing-head.best.json', 'curve-pointing-head.svg', 'lesion-classifier.best.json']));
+    // The lesion detector: candidates of findings and of none in both splits, its weights in the model.
+    expect(firstLogs.some((l) => /^lesion classifier: \d+ training candidates \([1-9]\d* on findings\), \d+ validation candidates \([1-9]\d*\)$/.test(l))).toBe(true);
     // The pointing head trained on the frozen decoder: the model's decoder is the int8-aware (core) decoder's best, weight for weight,
     // its region positions zero for the filters' maxima; its head is the head's best.
     expect(losses.pointing).toHaveLength(4);
@@ -102,6 +106,8 @@ describe('training smoke test', () => {
     // behind; the same input and options give the same tokens.
     const ids = (r: { tokens: { id: number }[] }) => r.tokens.map((t) => t.id);
     const first = ids(await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0, maxLength: 12 }));
+    // The page's decoding weighs omitted lobes by the lesion detector: the model has one.
+    expect(summarizer.config).toMatchObject({ lesions: { hidden: [256, 64], findingTypes: 9 } });
     const pageDefault = { ...PAGE_DECODING, maxLength: 12 };
     const firstDefault = ids(await summarizer.summarize(input, pageDefault));
     for (let i = 0; i < 47; i++) {
@@ -143,13 +149,13 @@ describe('training smoke test', () => {
     const logs: string[] = [];
     const resumedLosses: string[] = [];
     await trainPipeline({
-      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, ...head, resume: true,
+      seed: corpus.seed, data: { kind: 'corpus', n: corpus.n, size: corpus.size }, out, cache, ...recipe, ...head, ...lesions, resume: true,
       image,
       imageSteps: 24, imageLearningRate: 0.02, positiveWeight: 8, localisationWeight: 1, retrieverSteps: 12, decoderSteps: 24, int8AwareSteps: 4, batch: 4, evalEvery: 24,
       progress: () => () => {}, log: (l) => logs.push(l), onLoss: (stage) => resumedLosses.push(stage),
     });
     expect(resumedLosses).toEqual([]);
-    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', ...['train', 'val'].map((split) => `${split} studies: frozen features read from the cache in ${cache}`), 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: finished in the run being resumed, its best checkpoint is used', 'int8-aware decoder: resumed at step 4 (finished)', 'pointing head: finished in the run being resumed, its best checkpoint is used']));
+    expect(logs).toEqual(expect.arrayContaining(['image encoder: using the saved best checkpoint', ...['train', 'val'].map((split) => `${split} studies: frozen features read from the cache in ${cache}`), 'retriever: finished in the run being resumed, its best checkpoint is used', 'decoder: finished in the run being resumed, its best checkpoint is used', 'int8-aware decoder: resumed at step 4 (finished)', 'pointing head: finished in the run being resumed, its best checkpoint is used', 'lesion classifier: the saved best checkpoint (step 4)']));
   }, 420_000);
 
   it('LFMGAN: MLE then adversarial steps on the retrieval model\'s encoder; paper B reward steps; all load and decode', async () => {
@@ -196,7 +202,7 @@ describe('training smoke test', () => {
 });
 
 describe('training on a dataset manifest', () => {
-  it('reads the studies a manifest lists (boxes → region targets), trains, and the model decodes', async () => {
+  it('reads the studies a manifest lists (boxes → region targets and the lesion detector\'s labels), trains, and the model decodes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tuwen-manifest-'));
     execFileSync('npx', ['tuwen', 'corpus', '--seed', '5', '--n', '24', '--size', '64', '--out', join(dir, 'corpus')], { stdio: 'ignore' });
     // One manifest for the train and val studies (a user's data comes as one file).
@@ -208,7 +214,7 @@ describe('training on a dataset manifest', () => {
       seed: 5, initSeed: 6, imageSeed: 7, decoderSeed: 8, data: { kind: 'manifest', path: join(dir, 'corpus', 'manifest.jsonl') }, out,
       // The encoder's options that change what the decoder reads, through training and the summarizer.
       image: { grid: { depth: 16, height: 64, width: 64 }, channels: 2, widths: [4, 8, 8], findingTypes: 9, regionMixing: 1, lobes: 5, logFeatures: true, headFeatures: true, filterFeatures: true },
-      imageSteps: 6, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 6, decoderSteps: 6, batch: 4, evalEvery: 3, retrieverWithoutFilters: true, filtersInKeysOnly: true, detachedVisualQuery: true, pointingAttention: true,
+      imageSteps: 6, imageLearningRate: 0.02, positiveWeight: 8, retrieverSteps: 6, decoderSteps: 6, batch: 4, evalEvery: 3, retrieverWithoutFilters: true, filtersInKeysOnly: true, detachedVisualQuery: true, pointingAttention: true, lesionSteps: 2,
       progress: () => () => {},
       log: (l) => logs.push(l),
     });
@@ -219,11 +225,16 @@ describe('training on a dataset manifest', () => {
     expect(config.decoder.keyOnlyFeatures).toBe(2); // the filters' maxima steer the visual attention only
     expect(config.decoder.detachedVisualQuery).toBe(true);
     expect(config.decoder.pointingAttention).toBe(true);
+    // The lesion detector learns from the findings' boxes: candidates inside them are labelled, in both splits.
+    expect(logs.some((l) => /^lesion classifier: \d+ training candidates \([1-9]\d* on findings\), \d+ validation candidates \([1-9]\d*\)$/.test(l))).toBe(true);
+    expect(config.lesions).toEqual({ hidden: [256, 64], findingTypes: 9 });
     const { summarizer } = await loadModelDir(out);
     const files = readdirSync(join(dir, 'corpus', 'studies', 'S5-00000')).map((f) => join(dir, 'corpus', 'studies', 'S5-00000', f));
     const volume = await itemVolume({ id: 'x', text: '', clinical: '', summary: '', facts: [], files });
     const result = await summarizer.summarize({ ...volume, text: '右肺上叶见一结节' }, { beamSize: 1, lengthPenalty: 0, maxLength: 6 });
     expect(result.tokens.length).toBeGreaterThan(0);
+    // A text that omits the lobe, decoded with the lobes weighed by the detector.
+    expect((await summarizer.summarize({ ...volume, text: '右肺见一结节' }, { beamSize: 2, lengthPenalty: 0.7, maxLength: 6, lesionLobes: true })).tokens.length).toBeGreaterThan(0);
     summarizer.dispose();
   }, 180_000);
 });

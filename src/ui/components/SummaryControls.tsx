@@ -73,8 +73,8 @@ export function SummaryControls() {
         <label title={t.salientItemsHint}>
           <input type="checkbox" checked={settings.salientItems && settings.sequentialItems && model.kind !== 'generative'} onChange={(e) => setSettings({ salientItems: e.target.checked })} disabled={running || model.kind === 'generative' || !settings.sequentialItems} data-testid="salient-items" /> {t.salientItems}
         </label>
-        <label title={t.pointedLobesHint}>
-          <input type="checkbox" checked={settings.pointedLobes && model.kind !== 'generative'} onChange={(e) => setSettings({ pointedLobes: e.target.checked })} disabled={running || model.kind === 'generative'} data-testid="pointed-lobes" /> {t.pointedLobes}
+        <label title={t.omittedLobesHint}>
+          <input type="checkbox" checked={settings.omittedLobes && model.kind !== 'generative'} onChange={(e) => setSettings({ omittedLobes: e.target.checked })} disabled={running || model.kind === 'generative'} data-testid="omitted-lobes" /> {t.omittedLobes}
         </label>
         <label>
           {t.passagesK} <input type="number" min={0} max={5} value={settings.k} onChange={(e) => setSettings({ k: number(e.target.value, 0, 5) })} disabled={running || model.kind === 'generative'} data-testid="k" />

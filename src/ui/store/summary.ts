@@ -1,7 +1,7 @@
 /** The model and the summary: loading the model, streaming a summary's tokens, the token on display, the settings. */
 import { peakRegion } from '../../eval/pointing.ts';
 import { shownAttention } from '../summary/heatmap.ts';
-import { PAGE_DECODING } from '../../inference/pageDecoding.ts';
+import { PAGE_SETTINGS } from '../../inference/pageDecoding.ts';
 import type { PassageView, SummarySettings, SummaryTimingsView, WorkerError } from '../../workers/protocol.ts';
 import { isWorkerError, type Slice, type WorkerLink } from './slice.ts';
 
@@ -83,7 +83,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
   return (set, get) => ({
     model: { status: 'idle' },
     summary: EMPTY_SUMMARY,
-    settings: { ...PAGE_DECODING, k: 3, maxLength: 96 },
+    settings: { ...PAGE_SETTINGS, k: 3, maxLength: 96 },
     async loadModel(base) {
       session.modelBase = base;
       set({ model: { status: 'loading', base, loaded: 0 } });
