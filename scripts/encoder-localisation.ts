@@ -19,7 +19,7 @@ import { generateStudy, studyGrid, studyModality, type Study } from '../src/corp
 import { SPLITS, splitOf } from '../src/corpus/splits.ts';
 import { detectedAt, headPeakHits, rocAuc, sidePeakHits, studyScores, tallyHeadPeaks } from '../src/eval/encoderLocalisation.ts';
 import { DEFAULT_IMAGE_ENCODER, encodeImage, imageEncoderMismatch, regionGrid, regionLogits, withDeepStem, withDotFilter, withThresholds, type ImageEncoderConfig } from '../src/inference/models/imageEncoder.ts';
-import { FILTER_COUNT, regionFilterMaxima } from '../src/inference/filterMaxima.ts';
+import { FILTER_COUNT, filterMaps, regionMaxima } from '../src/inference/filterMaxima.ts';
 import { studyLesionMaxima } from '../src/inference/lesions/regionLesions.ts';
 import { loadCheckpoint } from '../src/training/checkpoint.ts';
 import { imageBatch, imageExample } from '../src/training/imageExamples.ts';
@@ -57,11 +57,13 @@ async function eachStudy<T>(map: (s: Study) => Promise<T>): Promise<T[]> {
 }
 const studies = await eachStudy(async (study) => {
   const logits = tf.tidy(() => regionLogits(w, encodeImage(w, config, imageBatch([imageExample(study, config)]))).dataSync());
-  const maxima = regionFilterMaxima(studyModality(study), studyGrid(study), config.grid, r);
+  const modality = studyModality(study);
+  const maps = filterMaps(modality, studyGrid(study), config.grid);
+  const maxima = regionMaxima(maps, r);
   const filters = Array.from({ length: FILTER_COUNT }, (_, f) => sidePeakHits(maxima.filter((_, i) => i % FILTER_COUNT === f), shape, studyGrid(study), study.findings));
   const omitted = study.omission?.what === 'finding' ? study.findings[study.omission.finding]!.type : undefined;
   // The detector's map for each finding's own type: its peak on the finding's side.
-  const lesionMaps = detector ? await studyLesionMaxima(detector, studyModality(study), studyGrid(study), config.grid, r) : undefined;
+  const lesionMaps = detector ? await studyLesionMaxima(detector, modality, studyGrid(study), maps, r) : undefined;
   const lesions = lesionMaps && study.findings.map((f) => sidePeakHits(lesionMaps.filter((_, i) => i % FINDING_TYPES.length === FINDING_TYPES.indexOf(f.type)), shape, studyGrid(study), [f])[0]!);
   return { hits: headPeakHits(logits, shape, config, studyGrid(study), study.findings, table), filters, lesions, scores: studyScores(logits, config), types: study.findings.map((f) => f.type), omitted };
 });

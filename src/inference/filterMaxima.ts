@@ -52,15 +52,20 @@ export function filterMaps(modality: Float32Array, volume: Grid, to: Grid): Filt
   return { grid, maps: [dotFilter(slices, grid, DOT_FILTER, lungs), groundGlassFilter(slices, grid, GROUND_GLASS_FILTER, lungs)] };
 }
 
+/** The in-plane cell of region grid `r` (row-major) that pixel (y, x) of `grid` lies in. */
+export function regionCell(y: number, x: number, grid: Grid, r: Grid): number {
+  return Math.floor((y * r.height) / grid.height) * r.width + Math.floor((x * r.width) / grid.width);
+}
+
 /** Each region's largest response of each filter, regions × FILTER_COUNT. */
-function regionMaxima({ grid, maps }: FilterMaps, r: Grid): Float32Array {
+export function regionMaxima({ grid, maps }: FilterMaps, r: Grid): Float32Array {
   const out = new Float32Array(r.depth * r.height * r.width * FILTER_COUNT);
   for (let d = 0; d < grid.depth; d++) {
     const depths = sliceRegions(d, grid.depth, r.depth);
     for (let y = 0; y < grid.height; y++)
       for (let x = 0; x < grid.width; x++) {
         const v = (d * grid.height + y) * grid.width + x;
-        const cell = Math.floor((y * r.height) / grid.height) * r.width + Math.floor((x * r.width) / grid.width);
+        const cell = regionCell(y, x, grid, r);
         for (const k of depths) {
           const region = k * r.height * r.width + cell;
           maps.forEach((m, f) => (out[region * FILTER_COUNT + f] = Math.max(out[region * FILTER_COUNT + f]!, m[v]!)));

@@ -5,14 +5,14 @@
  * (`lesions/`) classifies candidates at the image's own resolution, and its peak for the sentence's finding
  * type lies on the finding for about 80 % of findings given the side (docs/experiments.md, "A learned
  * lesion detector"). Here the item's side and level are weighed as with `--pointed-lobes`
- * (`weighedByPointing`), with the region where the detector's probability for that type peaks, on the
+ * (`weighedByRegions`), with the region where the detector's probability for that type peaks, on the
  * sentence's side, in place of the head's attention: P(lobe | that region). Where the detector finds no
  * candidate of the type on that side, the model's own probabilities stand.
  */
 import { findingIn } from '../corpus/factExtractor.ts';
 import { FINDING_TYPES, type FindingType } from '../corpus/schema.ts';
-import { sentenceSide, weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
-import { placeSlot, type PlaceTokens } from './textPlaceConstraint.ts';
+import { weighedByRegions, type RegionLobeTable } from './pointedLobeConstraint.ts';
+import type { PlaceTokens } from './textPlaceConstraint.ts';
 
 /**
  * One-hot over the regions: where the detector's probability for `type` (every type's largest, without
@@ -41,9 +41,5 @@ export function lesionPeak(maxima: ArrayLike<number>, regionWidth: number, type:
 
 /** The next-token probabilities with the item's side and level weighed by P(lobe | the detector's peak region), where the restated sentence names no place; elsewhere the model's own. */
 export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, maxima: ArrayLike<number>, regionWidth: number, table: RegionLobeTable): Float32Array {
-  const slot = sentence === undefined || namesPlace ? undefined : placeSlot(t, prefix);
-  if (!slot) return probs;
-  const side = slot.next === 'level' ? (slot.side as '左' | '右') : sentenceSide(sentence!);
-  const peak = lesionPeak(maxima, regionWidth, findingIn(sentence!), side);
-  return peak ? weighedByPointing(t, prefix, probs, sentence, namesPlace, peak, table) : probs;
+  return weighedByRegions(t, prefix, probs, sentence, namesPlace, (side, restated) => lesionPeak(maxima, regionWidth, findingIn(restated), side), table);
 }

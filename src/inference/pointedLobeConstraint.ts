@@ -36,10 +36,21 @@ export function lobeShares(attention: ArrayLike<number>, { lobes: width, table }
  * lobes are those on the side the sentence names, if it names one. Elsewhere the model's own.
  */
 export function weighedByPointing(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, attention: ArrayLike<number>, table: RegionLobeTable): Float32Array {
+  return weighedByRegions(t, prefix, probs, sentence, namesPlace, () => attention, table);
+}
+
+/**
+ * The same weighing by any weights over the regions: `regionsOn(side, sentence)` gives them for the side the
+ * item is on (the side token written, or the sentence's; undefined: none) and the sentence it restates, or
+ * undefined to leave the model's own probabilities. Asked only where there is a side or level to weigh.
+ */
+export function weighedByRegions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, regionsOn: (side: '左' | '右' | undefined, sentence: string) => ArrayLike<number> | undefined, table: RegionLobeTable): Float32Array {
   const slot = sentence === undefined || namesPlace ? undefined : placeSlot(t, prefix);
   if (!slot) return probs;
   const side = slot.next === 'level' ? slot.side : sentenceSide(sentence!);
-  const shares = lobeShares(attention, table, LOBES.filter((lobe) => side === undefined || lobe[0] === side));
+  const weights = regionsOn(side as '左' | '右' | undefined, sentence!);
+  if (!weights) return probs;
+  const shares = lobeShares(weights, table, LOBES.filter((lobe) => side === undefined || lobe[0] === side));
   if (![...shares.values()].some((s) => s > 0)) return probs;
   const share = (test: (lobe: Lobe) => boolean) => [...shares].reduce((sum, [lobe, s]) => sum + (test(lobe) ? s : 0), 0);
   if (slot.next === 'side') return probs.map((p, id) => (t.side.has(id) ? p * share((lobe) => lobe[0] === t.side.get(id)) : p));

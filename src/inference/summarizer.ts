@@ -25,6 +25,7 @@ import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketCons
 import { itemNumbering, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { weighedByLesions } from './lesionLobeConstraint.ts';
+import { filterMaps } from './filterMaxima.ts';
 import { studyLesionMaxima } from './lesions/regionLesions.ts';
 import type { LesionClassifierConfig } from './models/lesionClassifier.ts';
 import { namedPlaces, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
@@ -245,8 +246,11 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const k = options.k ?? config.k;
     const started = performance.now();
     const inputIds = tokenizer.encode(input.text).slice(0, config.text.maxLength);
+    const detector = options.lesionLobes === true && config.lesions !== undefined;
+    // The fixed filters' responses, worked out once where both the region features and the detector read them.
+    const maps = config.image.filterFeatures || detector ? filterMaps(input.modality, input.grid, config.image.grid) : undefined;
     const { regions, query } = tf.tidy(() => {
-      const flat = studyRegions(weights, config.image, input); // [1, R, C]
+      const flat = studyRegions(weights, config.image, input, maps); // [1, R, C]
       const { ids, mask } = padBatch([inputIds], config.text.maxLength);
       const query = queryVector(weights, tf.mean(flat, 1) as tf.Tensor2D, encodeText(weights, config.text, ids, mask).pooled);
       return { regions: flat, query: tf.squeeze(query, [0]) as tf.Tensor1D };
@@ -282,7 +286,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentenceTexts = (options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const lesions = options.lesionLobes && config.lesions ? { maxima: await studyLesionMaxima(weights, input.modality, input.grid, config.image.grid, region), regionWidth: region.width } : undefined;
+      const lesions = detector && maps ? { maxima: await studyLesionMaxima(weights, input.modality, input.grid, maps, region), regionWidth: region.width } : undefined;
       const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}) };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {

@@ -7,6 +7,7 @@
  */
 import { FINDING_TYPES, type FindingTruth } from '../corpus/schema.ts';
 import type { Random } from '../corpus/random.ts';
+import { filterMaps } from '../inference/filterMaxima.ts';
 import { CANDIDATE_FEATURES, type Candidate } from '../inference/lesions/candidates.ts';
 import { studyCandidates } from '../inference/lesions/regionLesions.ts';
 import type { Grid } from '../inference/preprocess.ts';
@@ -52,7 +53,7 @@ export function candidateClasses(candidates: readonly Candidate[], grid: Grid, v
 
 /** One study's kept candidates: all that belong to a finding, the strongest negatives of each slice, `NEGATIVE_SHARE` of the rest. */
 export function studyLesionExamples(modality: Float32Array, volume: Grid, to: Grid, findings: readonly Pick<FindingTruth, 'type' | 'boxes'>[], rand: Random, labels?: Uint8Array): LesionExamples {
-  const { grid, candidates, features } = studyCandidates(modality, volume, to);
+  const { grid, candidates, features } = studyCandidates(modality, volume, filterMaps(modality, volume, to));
   const classes = candidateClasses(candidates, grid, volume, findings, labels);
   const kept: number[] = [];
   let rank = 0;

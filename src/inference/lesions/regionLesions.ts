@@ -4,7 +4,7 @@
  * own slices, as the fixed filters are (`filterMaxima.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { filterMaps, sliceRegions } from '../filterMaxima.ts';
+import { regionCell, sliceRegions, type FilterMaps } from '../filterMaxima.ts';
 import { lesionLogits } from '../models/lesionClassifier.ts';
 import type { Weights } from '../models/weights.ts';
 import { resample, type Grid } from '../preprocess.ts';
@@ -13,9 +13,8 @@ import { candidateFeatures, CANDIDATE_FEATURES, lesionCandidates, type Candidate
 /** Candidates classified per call: bounds the features' tensor at about 14 MB. */
 const CHUNK = 2048;
 
-/** Candidates and their features for modality values on `volume`, with the filters at `to`'s in-plane size. */
-export function studyCandidates(modality: Float32Array, volume: Grid, to: Grid): { grid: Grid; candidates: Candidate[]; features: Float32Array } {
-  const { grid, maps } = filterMaps(modality, volume, to);
+/** Candidates and their features for modality values on `volume`, from the fixed filters' responses on its slices (`filterMaps`). */
+export function studyCandidates(modality: Float32Array, volume: Grid, { grid, maps }: FilterMaps): { grid: Grid; candidates: Candidate[]; features: Float32Array } {
   const candidates = lesionCandidates(maps[0], maps[1], grid);
   const fine = resample(modality, volume, { depth: volume.depth, height: 2 * grid.height, width: 2 * grid.width });
   return { grid, candidates, features: candidateFeatures(candidates, fine, grid, maps[0], maps[1]) };
@@ -42,7 +41,7 @@ export function regionLesionMaxima(candidates: readonly Candidate[], probs: Floa
   const classes = types + 1;
   const out = new Float32Array(r.depth * r.height * r.width * types);
   candidates.forEach(({ z, y, x }, i) => {
-    const cell = Math.floor((y * r.height) / grid.height) * r.width + Math.floor((x * r.width) / grid.width);
+    const cell = regionCell(y, x, grid, r);
     for (const k of sliceRegions(z, grid.depth, r.depth)) {
       const at = (k * r.height * r.width + cell) * types;
       for (let t = 0; t < types; t++) out[at + t] = Math.max(out[at + t]!, probs[i * classes + 1 + t]!);
@@ -51,8 +50,8 @@ export function regionLesionMaxima(candidates: readonly Candidate[], probs: Floa
   return out;
 }
 
-/** The detector over a study: regions × types of `r`, the filters at `to`'s in-plane size. */
-export async function studyLesionMaxima(w: Weights, modality: Float32Array, volume: Grid, to: Grid, r: Grid): Promise<Float32Array> {
-  const { grid, candidates, features } = studyCandidates(modality, volume, to);
+/** The detector over a study: regions × types of `r`, from the fixed filters' responses on its slices (`filterMaps`), which the pointing head's keys read too. */
+export async function studyLesionMaxima(w: Weights, modality: Float32Array, volume: Grid, maps: FilterMaps, r: Grid): Promise<Float32Array> {
+  const { grid, candidates, features } = studyCandidates(modality, volume, maps);
   return regionLesionMaxima(candidates, await candidateProbabilities(w, features), w['lesion.d3.bias']!.shape[0]! - 1, grid, r);
 }

@@ -19,9 +19,12 @@ export interface LesionClassifierConfig {
 
 export const DEFAULT_LESION_CLASSIFIER: LesionClassifierConfig = { hidden: [256, 64], findingTypes: 9 };
 
+/** Each layer's input width, then the output's: the features, the hidden layers, none and each type. */
+const layerWidths = (c: LesionClassifierConfig): number[] => [CANDIDATE_FEATURES, ...c.hidden, 1 + c.findingTypes];
+
 export function buildLesionClassifier(c: LesionClassifierConfig, seed: number): Weights {
   const b = new WeightBuilder(seed);
-  const widths = [CANDIDATE_FEATURES, ...c.hidden, 1 + c.findingTypes];
+  const widths = layerWidths(c);
   for (let i = 1; i < widths.length; i++) {
     b.kernel(`lesion.d${i}.kernel`, [widths[i - 1]!, widths[i]!]);
     b.zeros(`lesion.d${i}.bias`, [widths[i]!]);
@@ -31,7 +34,7 @@ export function buildLesionClassifier(c: LesionClassifierConfig, seed: number): 
 
 /** Multiply–accumulate count ×2 of one candidate's pass (for the model card's FLOPs). */
 export function lesionClassifierFlops(c: LesionClassifierConfig): number {
-  const widths = [CANDIDATE_FEATURES, ...c.hidden, 1 + c.findingTypes];
+  const widths = layerWidths(c);
   return widths.slice(1).reduce((n, w, i) => n + 2 * widths[i]! * w, 0);
 }
 
