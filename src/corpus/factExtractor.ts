@@ -3,7 +3,7 @@
  * the ground truth. It reads with the summary writer's lexicon; a clause that names no finding (an
  * advice after a semicolon, say) belongs to the finding before it.
  */
-import { ADVICE_PHRASES, FINDING_PHRASES, LOCATION_PHRASES, MARGIN_KEYS, NORMAL_PHRASES } from './lexicon.ts';
+import { ADVICE_PHRASES, FINDING_PHRASES, FINDINGS_TEXT_PHRASES, LOCATION_PHRASES, MARGIN_KEYS, NORMAL_PHRASES } from './lexicon.ts';
 import { reportsSize } from './rules.ts';
 import { HAS_MARGIN, type AdviceCode, type Fact, type FindingType, type Location } from './schema.ts';
 
@@ -16,6 +16,19 @@ const LOCATION_LIST = (Object.entries(LOCATION_PHRASES) as [Location, string[]][
 
 export function findingIn(clause: string): FindingType | undefined {
   return FINDING_PHRASES.find(([, phrases]) => phrases.some((p) => clause.includes(p)))?.[0];
+}
+
+const DESCRIBED_LIST = [...Object.entries(FINDINGS_TEXT_PHRASES), ...FINDING_PHRASES]
+  .flatMap(([type, phrases]) => phrases.map((p) => [type as FindingType, p] as const))
+  .sort((a, b) => b[1].length - a[1].length);
+
+/**
+ * The finding a sentence of the findings text describes: its longest type phrase, of the findings text's
+ * words and the impression's ("混杂磨玻璃密度结节" is part-solid, not the ground-glass "磨玻璃密度结节"). The
+ * impression's `findingIn` misreads most findings-text sentences (emphysema's 透亮度增高, effusion's 液性密度影).
+ */
+export function findingDescribed(sentence: string): FindingType | undefined {
+  return DESCRIBED_LIST.find(([, phrase]) => sentence.includes(phrase))?.[0];
 }
 
 /** The earliest location phrase in the clause (longest first at the same position). */

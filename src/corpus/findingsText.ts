@@ -3,6 +3,7 @@
  * many phrasings, deliberately incomplete in a share of studies, with distractor sentences; and a
  * clinical line (主诉 / 病史) that no rule depends on.
  */
+import { FINDINGS_TEXT_PHRASES as WORDS } from './lexicon.ts';
 import { Random } from './random.ts';
 import { isLobe, type FindingTruth, type Location } from './schema.ts';
 
@@ -49,23 +50,23 @@ function describe(rand: Random, f: FindingTruth, omit: Omission | undefined): st
   const join = (...parts: string[]) => parts.filter(Boolean).join('，') + '。';
   switch (f.type) {
     case 'solid-nodule':
-      return join(`${loc}见${countWords(rand, f)}${rand.pick(['类圆形', '圆形', '结节状', ''])}实性结节影`, size, marginWords(rand, f), rand.pick(['密度均匀', '其内未见钙化', '']));
+      return join(`${loc}见${countWords(rand, f)}${rand.pick(['类圆形', '圆形', '结节状', ''])}${WORDS['solid-nodule'][0]}`, size, marginWords(rand, f), rand.pick(['密度均匀', '其内未见钙化', '']));
     case 'ground-glass-nodule':
-      return join(`${loc}见${countWords(rand, f)}${rand.pick(['磨玻璃密度结节', '磨玻璃结节影', '淡薄磨玻璃影'])}`, size, marginWords(rand, f));
+      return join(`${loc}见${countWords(rand, f)}${rand.pick(WORDS['ground-glass-nodule'])}`, size, marginWords(rand, f));
     case 'part-solid-nodule':
-      return join(`${loc}见${countWords(rand, f)}${rand.pick(['混杂磨玻璃密度结节', '部分实性结节影'])}`, size, rand.pick(['其内可见实性成分', '内见软组织密度成分']), marginWords(rand, f));
+      return join(`${loc}见${countWords(rand, f)}${rand.pick(WORDS['part-solid-nodule'])}`, size, rand.pick(['其内可见实性成分', '内见软组织密度成分']), marginWords(rand, f));
     case 'mass':
-      return join(`${loc}见${rand.pick(['团块状软组织密度影', '不规则肿块影', '软组织肿块'])}`, size, marginWords(rand, f), rand.pick(['邻近胸膜牵拉', '密度欠均匀', '']));
+      return join(`${loc}见${rand.pick(WORDS.mass)}`, size, marginWords(rand, f), rand.pick(['邻近胸膜牵拉', '密度欠均匀', '']));
     case 'consolidation':
-      return join(`${loc}见${rand.pick(['片状实变影', '大片状高密度影', '斑片状实变'])}`, size, rand.pick(['其内可见支气管充气征', '边界模糊', '']));
+      return join(`${loc}见${rand.pick(WORDS.consolidation)}`, size, rand.pick(['其内可见支气管充气征', '边界模糊', '']));
     case 'pleural-effusion':
-      return join(`${loc}见${rand.pick(['弧形液性密度影', '新月形液体密度影'])}`, size, rand.pick(['邻近肺组织受压', '']));
+      return join(`${loc}见${rand.pick(WORDS['pleural-effusion'])}`, size, rand.pick(['邻近肺组织受压', '']));
     case 'calcification':
-      return join(`${loc}见${countWords(rand, f)}${rand.pick(['钙化灶', '致密钙化结节', '高密度钙化影'])}`, size, rand.pick(['边界清楚', '']));
+      return join(`${loc}见${countWords(rand, f)}${rand.pick(WORDS.calcification)}`, size, rand.pick(['边界清楚', '']));
     case 'cavity':
-      return join(`${loc}见${rand.pick(['厚壁空洞影', '空洞性病变', '含气空洞'])}`, size, rand.pick(['壁厚薄不均', '内壁尚光整', '']));
+      return join(`${loc}见${rand.pick(WORDS.cavity)}`, size, rand.pick(['壁厚薄不均', '内壁尚光整', '']));
     case 'emphysema':
-      return join(`${loc}${rand.pick(['透亮度增高', '肺组织透亮度增加'])}`, rand.pick(['可见多发肺大泡', '肺纹理稀疏', '见多发低密度无壁区']), size);
+      return join(`${loc}${rand.pick(WORDS.emphysema)}`, rand.pick(['可见多发肺大泡', '肺纹理稀疏', '见多发低密度无壁区']), size);
   }
 }
 

@@ -27,6 +27,22 @@ export const FINDING_PHRASES: [FindingType, string[]][] = [
   ['emphysema', ['肺气肿', '肺气肿改变']],
 ];
 
+/**
+ * The finding's own words in the findings text (影像所见), as the findings writer picks them
+ * (`findingsText.ts`); the solid nodule's one word follows a shape ("类圆形…"). Read back by `findingDescribed`.
+ */
+export const FINDINGS_TEXT_PHRASES: Record<FindingType, string[]> = {
+  'solid-nodule': ['实性结节影'],
+  'ground-glass-nodule': ['磨玻璃密度结节', '磨玻璃结节影', '淡薄磨玻璃影'],
+  'part-solid-nodule': ['混杂磨玻璃密度结节', '部分实性结节影'],
+  mass: ['团块状软组织密度影', '不规则肿块影', '软组织肿块'],
+  consolidation: ['片状实变影', '大片状高密度影', '斑片状实变'],
+  'pleural-effusion': ['弧形液性密度影', '新月形液体密度影'],
+  calcification: ['钙化灶', '致密钙化结节', '高密度钙化影'],
+  cavity: ['厚壁空洞影', '空洞性病变', '含气空洞'],
+  emphysema: ['透亮度增高', '肺组织透亮度增加'],
+};
+
 export const MARGIN_PHRASES: Record<Margin, string[]> = {
   光滑: ['边缘光滑', '边界清楚、边缘光滑'],
   分叶: ['边缘分叶', '可见分叶征', '呈分叶状'],

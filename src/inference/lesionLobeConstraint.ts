@@ -6,10 +6,11 @@
  * type lies on the finding for about 80 % of findings given the side (docs/experiments.md, "A learned
  * lesion detector"). Here the item's side and level are weighed as with `--pointed-lobes`
  * (`weighedByRegions`), with the region where the detector's probability for that type peaks, on the
- * sentence's side, in place of the head's attention: P(lobe | that region). Where the detector finds no
- * candidate of the type on that side, the model's own probabilities stand.
+ * sentence's side, in place of the head's attention: P(lobe | that region). The type is read with the
+ * findings text's own words (`findingDescribed`). Where the detector finds no candidate of the type on that
+ * side, the model's own probabilities stand.
  */
-import { findingIn } from '../corpus/factExtractor.ts';
+import { findingDescribed } from '../corpus/factExtractor.ts';
 import { FINDING_TYPES, type FindingType } from '../corpus/schema.ts';
 import { weighedByRegions, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import type { PlaceTokens } from './textPlaceConstraint.ts';
@@ -41,5 +42,5 @@ export function lesionPeak(maxima: ArrayLike<number>, regionWidth: number, type:
 
 /** The next-token probabilities with the item's side and level weighed by P(lobe | the detector's peak region), where the restated sentence names no place; elsewhere the model's own. */
 export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, maxima: ArrayLike<number>, regionWidth: number, table: RegionLobeTable): Float32Array {
-  return weighedByRegions(t, prefix, probs, sentence, namesPlace, (side, restated) => lesionPeak(maxima, regionWidth, findingIn(restated), side), table);
+  return weighedByRegions(t, prefix, probs, sentence, namesPlace, (side, restated) => lesionPeak(maxima, regionWidth, findingDescribed(restated), side), table);
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalFact, extractFacts, sizeIn } from '../../src/corpus/factExtractor.ts';
+import { canonicalFact, extractFacts, findingDescribed, sizeIn } from '../../src/corpus/factExtractor.ts';
 import { lobeAt, level } from '../../src/corpus/phantom.ts';
 import { Random } from '../../src/corpus/random.ts';
 import { RESCALE_INTERCEPT } from '../../src/corpus/render.ts';
@@ -75,6 +75,26 @@ describe('fact extractor', () => {
       { finding: 'pleural-effusion', location: '左侧胸腔', sizeMm: 12, advice: 'ultrasound-follow-up' },
     ]);
     expect(extractFacts('双肺未见明显异常。')).toEqual([{ finding: 'normal', advice: 'none' }]);
+  });
+  it('reads the finding a findings-text sentence describes, the longest phrase first', () => {
+    expect(findingDescribed('左肺见一个混杂磨玻璃密度结节，大小约12mm，内见软组织密度成分')).toBe('part-solid-nodule');
+    expect(findingDescribed('右肺下叶内见一枚淡薄磨玻璃影，大小约25mm')).toBe('ground-glass-nodule');
+    expect(findingDescribed('肺野内透亮度增高，可见多发肺大泡，累及范围约30mm')).toBe('emphysema');
+    expect(findingDescribed('右侧胸腔见弧形液性密度影，最大深度约18mm')).toBe('pleural-effusion');
+    expect(findingDescribed('右肺见一枚部分实性结节影')).toBe('part-solid-nodule');
+    expect(findingDescribed('左肺上叶见一类圆形实性结节影')).toBe('solid-nodule');
+    expect(findingDescribed('气管及主支气管通畅')).toBeUndefined();
+  });
+  it('every one-finding study\'s findings sentence reads as its finding, over 300 studies', () => {
+    let read = 0;
+    for (let i = 0; i < 300; i++) {
+      const s = generateStudy(12, i, { size: 48 });
+      if (s.findings.length !== 1 || s.omission?.what === 'finding') continue;
+      const sentence = s.text.split('。')[0]!; // the findings' sentences come before the distractors
+      expect(findingDescribed(sentence), sentence).toBe(s.findings[0]!.type);
+      read++;
+    }
+    expect(read).toBeGreaterThan(60);
   });
   it('round trip on 1,000 generated studies: the reference summary yields exactly the ground-truth facts', () => {
     let findings = 0;

@@ -57,6 +57,10 @@ describe('weighedByLesions', () => {
     // Written on the right all the same: the peak is looked for on the right (r1).
     expect(weighed('1、右', '肺内见一磨玻璃结节。', false)).toEqual({ 上: 0, 中: 0.25, 下: 0.75 });
   });
+  it('the type as the findings text words it: 混杂磨玻璃密度结节 is part-solid (no candidate here: nothing), not ground-glass (r2)', () => {
+    expect(weighed('1、左', '左肺见一混杂磨玻璃密度结节。', false)).toEqual({});
+    expect(weighed('1、左', '左肺见一磨玻璃密度结节。', false)).toEqual({ 上: 0.9, 中: 0, 下: 0.1 });
+  });
   it('nothing where the detector found no candidate of the type', () => {
     expect(weighed('1、右', '右肺见一钙化灶。', false)).toEqual({});
   });
