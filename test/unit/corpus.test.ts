@@ -10,6 +10,8 @@ import { Random } from '../../src/corpus/random.ts';
 import { RESCALE_INTERCEPT } from '../../src/corpus/render.ts';
 import { adviceFor, summaryFacts } from '../../src/corpus/rules.ts';
 import type { FindingType } from '../../src/corpus/schema.ts';
+import { halvedStudy } from '../../src/corpus/samples.ts';
+import { pixelToMm } from '../../src/corpus/render.ts';
 import { generateStudy } from '../../src/corpus/study.ts';
 import { writeCorpus } from '../../src/corpus/writeCorpus.ts';
 import { openStudy } from '../../src/intake/intake.ts';
@@ -176,6 +178,30 @@ describe('rendered studies', () => {
     }
     expect(omitted / withFindings).toBeGreaterThan(0.27);
     expect(omitted / withFindings).toBeLessThan(0.43);
+  });
+});
+
+describe('halvedStudy (the demo samples)', () => {
+  it('averages each 2 × 2 block, keeps a block\'s label, halves the boxes, and keeps the field of view', () => {
+    const s = generateStudy(13, 3, { size: 16 });
+    expect(s.findings.length).toBe(2); // labels and boxes to halve
+    const h = halvedStudy(s);
+    const n = 16;
+    expect(h.phantom.size).toBe(8);
+    expect(h.phantom.spacingMm).toBe(2 * s.phantom.spacingMm);
+    expect(h.stored.length).toBe(s.phantom.sliceZ.length * 64);
+    // Slice 1, block (row 2, column 3): the original pixels (4, 6), (4, 7), (5, 6), (5, 7).
+    const o = (y: number, x: number) => s.stored[n * n + y * n + x]!;
+    expect(h.stored[64 + 2 * 8 + 3]).toBe(Math.round((o(4, 6) + o(4, 7) + o(5, 6) + o(5, 7)) / 4));
+    // A halved pixel's centre lies between the two original pixels it covers.
+    expect(pixelToMm(h.phantom, 0)).toBeCloseTo((pixelToMm(s.phantom, 0) + pixelToMm(s.phantom, 1)) / 2, 9);
+    for (let v = 0; v < h.labels.length; v++) {
+      const [k, y, x] = [Math.floor(v / 64), Math.floor((v % 64) / 8), v % 8];
+      const block = [0, 1, n, n + 1].map((d) => s.labels[k * n * n + 2 * y * n + 2 * x + d]!);
+      expect(h.labels[v]).toBe(Math.max(...block));
+    }
+    h.findings.forEach((f, i) => f.boxes.forEach((b, j) => expect(b.box).toEqual(s.findings[i]!.boxes[j]!.box.map((v) => Math.floor(v / 2)))));
+    expect(h.text).toBe(s.text);
   });
 });
 
