@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { extractFacts } from '../corpus/factExtractor.ts';
 import type { Fact, FindingTruth } from '../corpus/schema.ts';
-import type { Split } from '../corpus/splits.ts';
+import { splitOfId, type Split } from '../corpus/splits.ts';
 import { generateStudy, studyGrid, studyModality } from '../corpus/study.ts';
 import type { Grid } from '../inference/preprocess.ts';
 import { openStudy } from '../intake/intake.ts';
@@ -74,6 +74,11 @@ export async function manifestItems(path: string): Promise<EvalItem[]> {
       };
     }),
   );
+}
+
+/** A manifest's items of one split: the split each names, or else the one its id falls in (`splitOfId`). */
+export async function manifestSplit(path: string, split: Split): Promise<EvalItem[]> {
+  return (await manifestItems(path)).filter((item) => (item.split ?? splitOfId(item.id)) === split);
 }
 
 /** N studies of a fresh seed, generated in memory (the full 256 × 256 rendering, so sizes are the corpus's). */

@@ -5,8 +5,8 @@
  * directory, a reused encoder finds the features of studies rendered by an earlier run instead of
  * rendering them again (~9 minutes for 2,000 studies).
  */
-import { splitOfId, type Split } from '../corpus/splits.ts';
-import { itemVolume, manifestItems } from '../eval/testSet.ts';
+import type { Split } from '../corpus/splits.ts';
+import { itemVolume, manifestSplit } from '../eval/testSet.ts';
 import { imageEncoderMismatch, initImageEncoder } from '../inference/models/imageEncoder.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.ts';
@@ -104,7 +104,7 @@ async function renderedStudies(o: PipelineOptions, split: Split): Promise<Render
     const tick = o.progress(`rendering ${split} studies`, data.n);
     return renderSplit({ seed: o.seed, n: data.n, split, size: data.size, image: o.image }, tick);
   }
-  const items = (await manifestItems(data.path)).filter((item) => (item.split ?? splitOfId(item.id)) === split);
+  const items = await manifestSplit(data.path, split);
   const tick = o.progress(`reading ${split} studies`, items.length);
   const out: RenderedStudy[] = [];
   for (const item of items) {

@@ -4,10 +4,9 @@
  * images only, not the other stages' models, so it can also be added to a finished run (`tuwen train
  * --stage lesions`). On the corpus it reads each study's voxel labels; on a manifest, its findings' boxes.
  */
-import { splitOf, splitOfId, type Split } from '../corpus/splits.ts';
 import { Random } from '../corpus/random.ts';
-import { generateStudy, studyGrid, studyModality } from '../corpus/study.ts';
-import { itemVolume, manifestItems } from '../eval/testSet.ts';
+import { studyGrid, studyModality } from '../corpus/study.ts';
+import { itemVolume, manifestSplit } from '../eval/testSet.ts';
 import { DEFAULT_LESION_CLASSIFIER, type LesionClassifierConfig } from '../inference/models/lesionClassifier.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
@@ -16,6 +15,7 @@ import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { joinExamples, studyLesionExamples, type LesionExamples } from './lesionExamples.ts';
 import type { PipelineOptions } from './pipeline.ts';
+import { mapSplit } from './studies.ts';
 import { trainLesionClassifier } from './trainLesionClassifier.ts';
 
 /** Studies read per split at most: 800 training studies give ~200,000 candidates, ~4,000 on findings (~5 minutes). */
@@ -31,14 +31,12 @@ async function splitExamples(o: StageOptions, split: 'train' | 'val', rand: Rand
   const tick = o.progress(`lesion candidates (${split})`, limit);
   const data = o.data;
   if (data.kind === 'corpus') {
-    for (let i = 0; i < data.n && parts.length < limit; i++) {
-      if (splitOf(o.seed, i) !== split) continue;
-      const s = generateStudy(o.seed, i, { size: data.size });
+    mapSplit(o.seed, data.n, split, data.size, (s) => {
       parts.push(studyLesionExamples(studyModality(s), studyGrid(s), o.image.grid, s.findings, rand, s.labels));
       tick(parts.length);
-    }
+    }, undefined, limit);
   } else {
-    const items = (await manifestItems(data.path)).filter((item) => (item.split ?? splitOfId(item.id)) === (split as Split) && item.findings?.some((f) => f.boxes.length));
+    const items = (await manifestSplit(data.path, split)).filter((item) => item.findings?.some((f) => f.boxes.length));
     for (const item of items.slice(0, limit)) {
       const { modality, grid } = await itemVolume(item);
       parts.push(studyLesionExamples(modality, grid, o.image.grid, item.findings!, rand));

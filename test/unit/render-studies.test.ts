@@ -29,3 +29,12 @@ describe('renderSplit', () => {
     await expect(renderSplit({ seed: 61, n: 4, split: 'train', size: 64, image: bad }, undefined, 2)).rejects.toThrow(/multiple of 8×16×16/);
   });
 });
+
+describe('mapSplit', () => {
+  it('with a limit, the first studies of the split and no more; a limit beyond them changes nothing', () => {
+    const all = mapSplit(61, 20, 'train', 16, (s) => s.id);
+    expect(all.length).toBeGreaterThan(3);
+    expect(mapSplit(61, 20, 'train', 16, (s) => s.id, undefined, 3)).toEqual(all.slice(0, 3));
+    expect(mapSplit(61, 20, 'train', 16, (s) => s.id, undefined, 1000)).toEqual(all);
+  });
+});
