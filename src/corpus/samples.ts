@@ -8,6 +8,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { resample } from '../inference/preprocess.ts';
 import { writeSeries } from './dicomSeries.ts';
 import { keySliceIndex, keySlicePng } from './keySlice.ts';
 import type { FindingType, SliceBox } from './schema.ts';
@@ -37,22 +38,20 @@ const WANTED: { label: { zh: string; en: string }; accept: (s: Study) => boolean
   { label: { zh: '多发病变（文本缺肺叶）', en: 'Several findings, text omits a lobe' }, accept: (s) => s.findings.length >= 2 && s.omission?.what === 'lobe' },
 ];
 
-/** The study with each slice's 2 × 2 blocks averaged: half the size, twice the pixel spacing, the same field of view; boxes halved, labels kept where any voxel of a block has one. */
+/**
+ * The study with each slice's 2 × 2 blocks averaged by the encoder's own area averaging (`resample`): half
+ * the size, twice the pixel spacing, the same field of view; boxes halved, labels kept where any voxel of a
+ * block has one.
+ */
 export function halvedStudy(s: Study): Study {
   const n = s.phantom.size;
   const h = n / 2;
   const slices = s.phantom.sliceZ.length;
-  const stored = new Int16Array(slices * h * h);
+  const stored = Int16Array.from(resample(Float32Array.from(s.stored), { depth: slices, height: n, width: n }, { depth: slices, height: h, width: h }), Math.round);
   const labels = new Uint8Array(slices * h * h);
-  for (let k = 0; k < slices; k++) {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < h; x++) {
-        const at = [0, 1, n, n + 1].map((d) => k * n * n + 2 * y * n + 2 * x + d);
-        stored[k * h * h + y * h + x] = Math.round(at.reduce((sum, v) => sum + s.stored[v]!, 0) / 4);
-        labels[k * h * h + y * h + x] = Math.max(...at.map((v) => s.labels[v]!));
-      }
-    }
-  }
+  for (let k = 0; k < slices; k++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < h; x++) labels[k * h * h + y * h + x] = Math.max(...[0, 1, n, n + 1].map((d) => s.labels[k * n * n + 2 * y * n + 2 * x + d]!));
   const findings = s.findings.map((f) => ({ ...f, boxes: f.boxes.map((b) => ({ ...b, box: b.box.map((v) => Math.floor(v / 2)) as SliceBox['box'] })) }));
   return { ...s, phantom: { ...s.phantom, size: h, spacingMm: s.phantom.spacingMm * 2 }, stored, labels, findings };
 }
