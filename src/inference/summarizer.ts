@@ -180,21 +180,20 @@ function constraints(options: SummarizeOptions, { brackets, items, places, regio
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
   const placesOf = options.textPlaces || options.pointedLobes || options.lesionLobes ? sentencePlaces(sentences) : [];
   const restated = (attended: { sentenceAttention?: Float32Array }) => attendedSentence(attended.sentenceAttention, placesOf.length);
+  // Where the restated sentence names no place, its item's lobe is weighed by the lesion detector when the study has its maxima, else by the pointing attention.
+  const detected = options.lesionLobes ? lesions : undefined;
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
     options.sequentialItems && items ? ((prefix, probs) => renumbered(items, prefix, probs, atLeast)) satisfies Rule : undefined,
     options.textPlaces && places ? ((prefix, probs, attended) => placedAsText(places, prefix, probs, [placesOf[restated(attended)]].filter((p) => p !== undefined))) satisfies Rule : undefined,
-    options.pointedLobes && places && regionLobes
+    (detected || options.pointedLobes) && places && regionLobes
       ? ((prefix, probs, attended) => {
           const k = restated(attended);
-          return weighedByPointing(places, prefix, probs, sentences[k], placesOf[k] !== undefined, attended.visualAttention!, regionLobes);
-        }) satisfies Rule
-      : undefined,
-    options.lesionLobes && places && regionLobes && lesions
-      ? ((prefix, probs, attended) => {
-          const k = restated(attended);
-          return weighedByLesions(places, prefix, probs, sentences[k], placesOf[k] !== undefined, lesions.maxima, lesions.regionWidth, regionLobes);
+          const [sentence, namesPlace] = [sentences[k], placesOf[k] !== undefined];
+          return detected
+            ? weighedByLesions(places, prefix, probs, sentence, namesPlace, detected.maxima, detected.regionWidth, regionLobes)
+            : weighedByPointing(places, prefix, probs, sentence, namesPlace, attended.visualAttention!, regionLobes);
         }) satisfies Rule
       : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,

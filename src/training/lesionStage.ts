@@ -27,21 +27,21 @@ type StageOptions = Pick<PipelineOptions, 'seed' | 'initSeed' | 'data' | 'out' |
 /** One split's candidates with their classes, from the first `LESION_STUDIES[split]` studies of it. */
 async function splitExamples(o: StageOptions, split: 'train' | 'val', rand: Random): Promise<LesionExamples> {
   const limit = LESION_STUDIES[split];
-  const parts: LesionExamples[] = [];
   const tick = o.progress(`lesion candidates (${split})`, limit);
   const data = o.data;
+  let done = 0;
+  const counted = (e: LesionExamples) => {
+    tick(++done);
+    return e;
+  };
   if (data.kind === 'corpus') {
-    mapSplit(o.seed, data.n, split, data.size, (s) => {
-      parts.push(studyLesionExamples(studyModality(s), studyGrid(s), o.image.grid, s.findings, rand, s.labels));
-      tick(parts.length);
-    }, undefined, limit);
-  } else {
-    const items = (await manifestSplit(data.path, split)).filter((item) => item.findings?.some((f) => f.boxes.length));
-    for (const item of items.slice(0, limit)) {
-      const { modality, grid } = await itemVolume(item);
-      parts.push(studyLesionExamples(modality, grid, o.image.grid, item.findings!, rand));
-      tick(parts.length);
-    }
+    return joinExamples(mapSplit(o.seed, data.n, split, data.size, (s) => counted(studyLesionExamples(studyModality(s), studyGrid(s), o.image.grid, s.findings, rand, s.labels)), undefined, limit));
+  }
+  const items = (await manifestSplit(data.path, split)).filter((item) => item.findings?.some((f) => f.boxes.length));
+  const parts: LesionExamples[] = [];
+  for (const item of items.slice(0, limit)) {
+    const { modality, grid } = await itemVolume(item);
+    parts.push(counted(studyLesionExamples(modality, grid, o.image.grid, item.findings!, rand)));
   }
   return joinExamples(parts);
 }
