@@ -230,6 +230,8 @@ export interface Summarizer {
  * (`decoderEnsemble.ts`) decodes with their mean distribution.
  */
 export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[], index?: { vectors: Float32Array; dim: number }): Summarizer {
+  // v56–v57 exported a perceptron detector (no `stem`); its weights do not fit today's classifier.
+  if (config.lesions && !config.lesions.stem) throw new Error('this model\'s lesion detector is the perceptron of Tuwen v57 and before, which this version no longer runs: train the detector again with tuwen train --stage lesions --lesion-steps 6000 --out DIR (the model\'s other weights stay as they are), then tuwen export');
   const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
   const passageIds = passages.map((p) => tokenizer.encode(p.text));
   const grammars: DecodingGrammars = { ...decodingGrammars(tokenizer, passageIds), ...(config.decoder.regionLobes ? { regionLobes: config.decoder.regionLobes } : {}) };

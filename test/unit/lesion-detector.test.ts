@@ -9,6 +9,8 @@ import { regionLesionMaxima } from '../../src/inference/lesions/regionLesions.ts
 import { candidateClasses } from '../../src/training/lesionExamples.ts';
 import { lesionRows, trainLesionClassifier } from '../../src/training/trainLesionClassifier.ts';
 import { lobeWeighing } from '../../src/inference/pageDecoding.ts';
+import { createSummarizer, type ModelConfig } from '../../src/inference/summarizer.ts';
+import { buildLesionClassifier, lesionClassifierFlops, lesionLogits } from '../../src/inference/models/lesionClassifier.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -95,6 +97,34 @@ describe('candidateClasses', () => {
   });
 });
 
+describe('lesionLogits with a convolutional stem', () => {
+  it('is the 3 × 3-cell and then 2 × 2 convolution it stands for, computed here by loops', () => {
+    const config = { hidden: [4, 3] as [number, number], findingTypes: 9, stem: [2, 3] as [number, number] };
+    const w = buildLesionClassifier(config, 7);
+    const rand = new Random(4);
+    const x = Float32Array.from({ length: 2 * CANDIDATE_FEATURES }, () => rand.next());
+    const got = tf.tidy(() => lesionLogits(w, tf.tensor2d(x, [2, CANDIDATE_FEATURES])).arraySync());
+    const kernel = (name: string) => w[`${name}.kernel`]!.arraySync() as number[][];
+    const bias = (name: string) => w[`${name}.bias`]!.arraySync() as number[];
+    const relu = (a: number) => Math.max(0, a);
+    const layer = (input: number[], name: string) => bias(name).map((b, o) => b + input.reduce((sum, a, i) => sum + a * kernel(name)[i]![o]!, 0));
+    for (let n = 0; n < 2; n++) {
+      const pixel = (s: number, y: number, xx: number) => x[n * CANDIDATE_FEATURES + (s * PATCH_SIDE + y) * PATCH_SIDE + xx]! - 0.5;
+      // First convolution: a 3 × 3 cell of all three slices, inputs in (row, column, slice) order.
+      const h1 = (cy: number, cx: number) => layer([0, 1, 2].flatMap((py) => [0, 1, 2].flatMap((px) => [0, 1, 2].map((s) => pixel(s, 3 * cy + py, 3 * cx + px)))), 'lesion.c1').map(relu);
+      // Second: 2 × 2 of those, inputs in (row, column, channel) order; then cells in row order, then the filters.
+      const h2 = [0, 1, 2, 3].flatMap((qy) => [0, 1, 2, 3].flatMap((qx) => layer([0, 1].flatMap((ry) => [0, 1].flatMap((rx) => h1(2 * qy + ry, 2 * qx + rx))), 'lesion.c2').map(relu)));
+      const filters = [CANDIDATE_FEATURES - 2, CANDIDATE_FEATURES - 1].map((k) => x[n * CANDIDATE_FEATURES + k]! - 0.5);
+      const want = layer(layer(layer([...h2, ...filters], 'lesion.d1').map(relu), 'lesion.d2').map(relu), 'lesion.d3');
+      want.forEach((l, k) => expect(got[n]![k]).toBeCloseTo(l, 4));
+    }
+    tf.dispose(Object.values(w));
+  });
+  it('FLOPs: 2 × the multiply–accumulates of the stem (64 cells × 27 × c1, 16 cells × 4c1 × c2) and of the dense layers', () => {
+    expect(lesionClassifierFlops({ hidden: [4, 3], findingTypes: 9, stem: [2, 3] })).toBe(2 * (64 * 27 * 2 + 16 * 8 * 3) + 2 * ((16 * 3 + 2) * 4 + 4 * 3 + 3 * 10));
+  });
+});
+
 describe('trainLesionClassifier', () => {
   /** Candidates whose patch centre is bright (a "nodule", class 1) or dark (none), with noise. */
   const examples = (n: number, seed: number) => {
@@ -111,7 +141,7 @@ describe('trainLesionClassifier', () => {
     const [train, val] = [examples(200, 1), examples(80, 2)];
     const before = tf.memory().numTensors;
     const losses: number[] = [];
-    const options = { config: { hidden: [16, 8] as [number, number], findingTypes: 9 }, steps: 40, batch: 16, learningRate: 0.003, evalEvery: 10, seed: 3 };
+    const options = { config: { hidden: [16, 8] as [number, number], findingTypes: 9, stem: [4, 8] as [number, number] }, steps: 40, batch: 16, learningRate: 0.003, evalEvery: 10, seed: 3 };
     const a = trainLesionClassifier(train, val, { ...options, onValidation: (_, l) => losses.push(l) });
     expect(losses).toHaveLength(4);
     expect(a.loss).toBe(Math.min(...losses));
@@ -123,7 +153,7 @@ describe('trainLesionClassifier', () => {
   });
   it('refuses data without candidates on findings', () => {
     const none = { features: new Uint8Array(2 * CANDIDATE_FEATURES), classes: new Uint8Array(2) };
-    expect(() => trainLesionClassifier(none, none, { config: { hidden: [4, 4], findingTypes: 9 }, steps: 1, batch: 2, learningRate: 0.001, evalEvery: 1, seed: 1 })).toThrow(/needs candidates on findings and off them \(0 on, 2 off\)/);
+    expect(() => trainLesionClassifier(none, none, { config: { hidden: [4, 4], findingTypes: 9, stem: [2, 2] }, steps: 1, batch: 2, learningRate: 0.001, evalEvery: 1, seed: 1 })).toThrow(/needs candidates on findings and off them \(0 on, 2 off\)/);
   });
   it('augments by flips and transposes of the patch only', () => {
     const e = examples(1, 5);
@@ -134,9 +164,16 @@ describe('trainLesionClassifier', () => {
   });
 });
 
+describe('a model whose detector is v57\'s perceptron', () => {
+  it('is refused with what to do, before anything is read', () => {
+    const config = { lesions: { hidden: [256, 64], findingTypes: 9 } } as unknown as ModelConfig;
+    expect(() => createSummarizer(config, {}, {}, [])).toThrow(/perceptron of Tuwen v57 and before.*tuwen train --stage lesions/);
+  });
+});
+
 describe('lobeWeighing', () => {
   it('the page\'s one lobe setting: by the detector where the model has one, else by the pointing attention', () => {
-    expect(lobeWeighing(true, { lesions: { hidden: [256, 64], findingTypes: 9 } })).toEqual({ lesionLobes: true, pointedLobes: false });
+    expect(lobeWeighing(true, { lesions: { hidden: [64, 64], findingTypes: 9, stem: [32, 64] } })).toEqual({ lesionLobes: true, pointedLobes: false });
     expect(lobeWeighing(true, {})).toEqual({ lesionLobes: false, pointedLobes: true });
     expect(lobeWeighing(false, { lesions: {} })).toEqual({ lesionLobes: false, pointedLobes: false });
   });

@@ -24,6 +24,7 @@ import { writeAdversarialReport } from '../../src/eval/adversarialReport.ts';
 import { withDotFilter } from '../../src/inference/models/imageEncoder.ts';
 import { FILTER_COUNT } from '../../src/inference/filterMaxima.ts';
 import { PAGE_DECODING } from '../../src/inference/pageDecoding.ts';
+import { DEFAULT_LESION_CLASSIFIER } from '../../src/inference/models/lesionClassifier.ts';
 
 // The setup every training command starts with: wasm, the fast matMul gradient and the heap-view slices.
 beforeAll(useWasmForTraining);
@@ -107,7 +108,7 @@ describe('training smoke test', () => {
     const ids = (r: { tokens: { id: number }[] }) => r.tokens.map((t) => t.id);
     const first = ids(await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0, maxLength: 12 }));
     // The page's decoding weighs omitted lobes by the lesion detector: the model has one.
-    expect(summarizer.config).toMatchObject({ lesions: { hidden: [256, 64], findingTypes: 9 } });
+    expect(summarizer.config).toMatchObject({ lesions: DEFAULT_LESION_CLASSIFIER });
     const pageDefault = { ...PAGE_DECODING, maxLength: 12 };
     const firstDefault = ids(await summarizer.summarize(input, pageDefault));
     for (let i = 0; i < 47; i++) {
@@ -227,7 +228,7 @@ describe('training on a dataset manifest', () => {
     expect(config.decoder.pointingAttention).toBe(true);
     // The lesion detector learns from the findings' boxes: candidates inside them are labelled, in both splits.
     expect(logs.some((l) => /^lesion classifier: \d+ training candidates \([1-9]\d* on findings\), \d+ validation candidates \([1-9]\d*\)$/.test(l))).toBe(true);
-    expect(config.lesions).toEqual({ hidden: [256, 64], findingTypes: 9 });
+    expect(config.lesions).toEqual(DEFAULT_LESION_CLASSIFIER);
     const { summarizer } = await loadModelDir(out);
     const files = readdirSync(join(dir, 'corpus', 'studies', 'S5-00000')).map((f) => join(dir, 'corpus', 'studies', 'S5-00000', f));
     const volume = await itemVolume({ id: 'x', text: '', clinical: '', summary: '', facts: [], files });
