@@ -14,7 +14,7 @@ export const CANDIDATES_PER_SLICE = 40;
 /** A patch's side, in pixels of the patch grid (twice the filters'): 24 ≈ 34 mm of a 360 mm field. */
 export const PATCH_SIDE = 24;
 /** Slices a patch spans: the candidate's and one on each side. */
-const PATCH_SLICES = 3;
+export const PATCH_SLICES = 3;
 /** Each candidate's features: its patch, then the two filters' responses at the candidate. */
 export const CANDIDATE_FEATURES = PATCH_SLICES * PATCH_SIDE * PATCH_SIDE + 2;
 /** Responses at or below this are never candidates (flat lung, body wall). */

@@ -1,8 +1,8 @@
 /**
  * The lesion classifier: the second stage of the detector (`lesions/candidates.ts`), which tells each
  * candidate's finding type, or none, from its native-resolution patch: a small convolutional network, as
- * the false-positive reduction stages of nodule CAD are (Setio et al. 2017); trained on the corpus's voxel labels (`training/trainLesionClassifier.ts`), every
- * candidate labelled by the finding drawn under it.
+ * the false-positive reduction stages of nodule CAD are (Setio et al. 2017); trained on the corpus's voxel
+ * labels (`training/trainLesionClassifier.ts`), every candidate labelled by the finding drawn under it.
  *
  *   x       [N, CANDIDATE_FEATURES]   the patch (3 slices × 24 × 24) in [0, 1], then the two filters' responses
  *   stem    kernel = stride convolutions over the patch (x − ½), each one plain matrix product:
@@ -11,7 +11,7 @@
  *   logits  · W3 + b3                → [N, 1 + findingTypes]  (none, then each type in FINDING_TYPES' order)
  */
 import * as tf from '@tensorflow/tfjs';
-import { CANDIDATE_FEATURES, PATCH_SIDE } from '../lesions/candidates.ts';
+import { CANDIDATE_FEATURES, PATCH_SIDE, PATCH_SLICES } from '../lesions/candidates.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface LesionClassifierConfig {
@@ -23,17 +23,16 @@ export interface LesionClassifierConfig {
 
 export const DEFAULT_LESION_CLASSIFIER: LesionClassifierConfig = { hidden: [64, 64], findingTypes: 9, stem: [32, 64] };
 
-/** The patch's slices, and the stem's cells: 3 × 3 pixels, then 2 × 2 of those. */
-const SLICES = 3;
+/** The stem's first cells: 3 × 3 pixels (then 2 × 2 of those). */
 const CELL = 3;
-const PATCH_VALUES = SLICES * PATCH_SIDE * PATCH_SIDE;
+const PATCH_VALUES = PATCH_SLICES * PATCH_SIDE * PATCH_SIDE;
 /** Cells per side after each stem convolution. */
 const [SIDE1, SIDE2] = [PATCH_SIDE / CELL, PATCH_SIDE / CELL / 2];
 
 /** Each stem convolution's input and output width. */
-const stemWidths = ([c1, c2]: [number, number]): [number, number][] => [[SLICES * CELL * CELL, c1], [4 * c1, c2]];
+const stemWidths = ([c1, c2]: [number, number]): [number, number][] => [[PATCH_SLICES * CELL * CELL, c1], [4 * c1, c2]];
 
-/** Each dense layer's input width, then the output's: the features (or the stem's cells and the filters), the hidden layers, none and each type. */
+/** Each dense layer's input width, then the output's: the stem's cells and the filters' responses, the hidden layers, none and each type. */
 const layerWidths = (c: LesionClassifierConfig): number[] => [SIDE2 * SIDE2 * c.stem[1] + CANDIDATE_FEATURES - PATCH_VALUES, ...c.hidden, 1 + c.findingTypes];
 
 export function buildLesionClassifier(c: LesionClassifierConfig, seed: number): Weights {
@@ -66,8 +65,8 @@ function stem(w: Weights, patches: tf.Tensor2D): tf.Tensor2D {
   const n = patches.shape[0];
   const conv = (rows: tf.Tensor2D, i: number) => tf.relu(tf.add(tf.matMul(rows, w[`lesion.c${i}.kernel`] as tf.Tensor2D), w[`lesion.c${i}.bias`]!)) as tf.Tensor2D;
   // [N, s, y, x] → [N, y, x, s] → rows of (cell row) [N·8, 3 (row in cell), 8 (cell column), 3·3 (column in cell, slice)] → [N·8, 8, 3, 9] → one row per cell.
-  const pixelsLast = tf.transpose(patches.reshape([n, SLICES, PATCH_SIDE, PATCH_SIDE]), [0, 2, 3, 1]);
-  const cells1 = tf.transpose(pixelsLast.reshape([n * SIDE1, CELL, SIDE1, CELL * SLICES]), [0, 2, 1, 3]).reshape([n * SIDE1 * SIDE1, CELL * CELL * SLICES]) as tf.Tensor2D;
+  const pixelsLast = tf.transpose(patches.reshape([n, PATCH_SLICES, PATCH_SIDE, PATCH_SIDE]), [0, 2, 3, 1]);
+  const cells1 = tf.transpose(pixelsLast.reshape([n * SIDE1, CELL, SIDE1, CELL * PATCH_SLICES]), [0, 2, 1, 3]).reshape([n * SIDE1 * SIDE1, CELL * CELL * PATCH_SLICES]) as tf.Tensor2D;
   const h1 = conv(cells1, 1); // [N·64, c1]: (N, cell row, cell column)
   const c1 = h1.shape[1];
   const cells2 = tf.transpose(h1.reshape([n * SIDE2, 2, SIDE2, 2 * c1]), [0, 2, 1, 3]).reshape([n * SIDE2 * SIDE2, 4 * c1]) as tf.Tensor2D;
