@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { barChart } from '../report/svgChart.ts';
 import type { Interval } from './bootstrap.ts';
 import type { Prf } from './factScores.ts';
-import { bracketsBalanced, failingShare, itemsInSequence } from './wellFormed.ts';
+import { bracketsBalanced, failingShare, itemsInSequence, placesWellFormed } from './wellFormed.ts';
 import type { Scores } from './evaluate.ts';
 
 export interface ResultRecord {
@@ -64,15 +64,15 @@ function clinicalTable(rows: ResultRecord[]): string {
 
 /** Diversity and repetition of the predictions (results stored before these existed show —). */
 function diversityTable(rows: ResultRecord[]): string {
-  const head = '| model | distinct-1 | distinct-2 | seq-rep-4 (lower: less repetition) | brackets unbalanced, % of summaries | item numbers out of sequence, % |\n| --- | --- | --- | --- | --- | --- |';
+  const head = '| model | distinct-1 | distinct-2 | seq-rep-4 (lower: less repetition) | brackets unbalanced, % of summaries | item numbers out of sequence, % | places malformed, % |\n| --- | --- | --- | --- | --- | --- | --- |';
   const of = (r: ResultRecord) => (r.scores as Partial<Scores>).diversity;
   const cell = (r: ResultRecord, k: 'distinct1' | 'distinct2' | 'seqRep4') => (of(r) ? (100 * of(r)!.predictions[k]).toFixed(1) : '—');
   // From the stored summaries, so every result that keeps them has it without a new evaluation.
   const failing = (r: ResultRecord, test: (summary: string) => boolean) => (r.scores.items ? (100 * failingShare(r.scores.items.map((i) => i.summary), test)).toFixed(1) : '—');
   const refs = rows.map(of).find((d) => d)?.references;
-  const body = rows.map((r) => `| ${r.model} | ${cell(r, 'distinct1')} | ${cell(r, 'distinct2')} | ${cell(r, 'seqRep4')} | ${failing(r, bracketsBalanced)} | ${failing(r, itemsInSequence)} |`);
-  // The corpus's summaries never leave a bracket unbalanced nor number items out of sequence (src/eval/wellFormed.ts).
-  const reference = refs ? [`| *reference summaries* | *${(100 * refs.distinct1).toFixed(1)}* | *${(100 * refs.distinct2).toFixed(1)}* | *${(100 * refs.seqRep4).toFixed(1)}* | — | — |`] : [];
+  const body = rows.map((r) => `| ${r.model} | ${cell(r, 'distinct1')} | ${cell(r, 'distinct2')} | ${cell(r, 'seqRep4')} | ${failing(r, bracketsBalanced)} | ${failing(r, itemsInSequence)} | ${failing(r, placesWellFormed)} |`);
+  // The corpus's summaries never leave a bracket unbalanced, number items out of sequence nor write a place wrong (src/eval/wellFormed.ts).
+  const reference = refs ? [`| *reference summaries* | *${(100 * refs.distinct1).toFixed(1)}* | *${(100 * refs.distinct2).toFixed(1)}* | *${(100 * refs.seqRep4).toFixed(1)}* | — | — | — |`] : [];
   return [head, ...body, ...reference].join('\n');
 }
 
@@ -94,7 +94,7 @@ export async function writeReports(dir: string): Promise<string> {
     await writeFile(join(dir, `facts-${file}`), barChart({ title: `Fact F1 on ${set}`, labels: rows.map((r) => r.model), values: rows.map((r) => r.scores.factF1.value) }));
     const ablations = rows.filter((r) => r.ablation);
     sections.push(
-      `## Test set: ${set} (${rows[0]!.scores.n} studies)\n\nCharacter tokens; scores × 100 except CIDEr-D; 95 % bootstrap intervals in brackets.\n\n${mainTable(rows)}\n\n![CIDEr-D](${file}) ![fact F1](facts-${file})\n\n### jieba words\n\n${jiebaTable(rows)}\n\n### Clinical facts per kind and retrieval\n\n${clinicalTable(rows)}\n\n### Diversity, repetition, unbalanced brackets and item numbers (characters, × 100)\n\n${diversityTable(rows)}` +
+      `## Test set: ${set} (${rows[0]!.scores.n} studies)\n\nCharacter tokens; scores × 100 except CIDEr-D; 95 % bootstrap intervals in brackets.\n\n${mainTable(rows)}\n\n![CIDEr-D](${file}) ![fact F1](facts-${file})\n\n### jieba words\n\n${jiebaTable(rows)}\n\n### Clinical facts per kind and retrieval\n\n${clinicalTable(rows)}\n\n### Diversity, repetition, unbalanced brackets, item numbers and malformed places (characters, × 100)\n\n${diversityTable(rows)}` +
         (ablations.length ? `\n\n### Ablations\n\n${mainTable(ablations)}` : ''),
     );
   }

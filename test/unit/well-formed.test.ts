@@ -1,6 +1,7 @@
-/** Bracket balance and item numbering of summaries (wellFormed.ts), against hand-checked strings. */
+/** Bracket balance, item numbering and places of summaries (wellFormed.ts), against hand-checked strings and the corpus's own summaries. */
 import { describe, expect, it } from 'vitest';
-import { bracketsBalanced, failingShare, itemsInSequence } from '../../src/eval/wellFormed.ts';
+import { generateStudy } from '../../src/corpus/study.ts';
+import { bracketsBalanced, failingShare, itemsInSequence, placesWellFormed } from '../../src/eval/wellFormed.ts';
 
 describe('bracketsBalanced', () => {
   it('accepts closed pairs and text without brackets', () => {
@@ -28,6 +29,25 @@ describe('itemsInSequence', () => {
     expect(itemsInSequence('1、结节。3、钙化。')).toBe(false);
     expect(itemsInSequence('1、结节。2、实变。2、钙化。')).toBe(false);
     expect(itemsInSequence('2、结节。')).toBe(false);
+  });
+});
+
+describe('placesWellFormed', () => {
+  it('accepts a side then a level, in either of the corpus\'s orders, both lungs, and pleural sides', () => {
+    expect(placesWellFormed('1、右上肺实性结节，约10mm。2、左肺下叶磨玻璃结节。')).toBe(true);
+    expect(placesWellFormed('右肺中叶占位性病变，约50mm。')).toBe(true);
+    expect(placesWellFormed('双上肺肺气肿。两肺上叶多发结节。左侧胸腔积液（深约14mm）。')).toBe(true);
+    expect(placesWellFormed('右肺肺气肿，伴肺大泡形成。')).toBe(true);
+  });
+  it('rejects a level with no side, a level after a whole lung, a place written twice, and an item number without 、 (the decoders\' own slips)', () => {
+    expect(placesWellFormed('1、上肺上叶实性小结节（约15mm）。')).toBe(false);
+    expect(placesWellFormed('左肺上肺空洞性病变，直径约31mm。')).toBe(false);
+    expect(placesWellFormed('1、右上肺上叶肿块，约50mm。')).toBe(false);
+    expect(placesWellFormed('1、左侧胸腔积液。5上肺肺气肿。')).toBe(false);
+  });
+  it('passes every summary of 300 corpus studies', () => {
+    const failing = Array.from({ length: 300 }, (_, i) => generateStudy(3, i, { size: 32 }).summary).filter((s) => !placesWellFormed(s));
+    expect(failing).toEqual([]);
   });
 });
 
