@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CANDIDATE_FEATURES, PATCH_SIDE, PATCH_SLICES } from '../lesions/candidates.ts';
+import { dense } from './ops.ts';
 import { WeightBuilder, type Weights } from './weights.ts';
 
 export interface LesionClassifierConfig {
@@ -29,15 +30,18 @@ const PATCH_VALUES = PATCH_SLICES * PATCH_SIDE * PATCH_SIDE;
 /** Cells per side after each stem convolution. */
 const [SIDE1, SIDE2] = [PATCH_SIDE / CELL, PATCH_SIDE / CELL / 2];
 
-/** Each stem convolution's input and output width. */
-const stemWidths = ([c1, c2]: [number, number]): [number, number][] => [[PATCH_SLICES * CELL * CELL, c1], [4 * c1, c2]];
+/** Each stem convolution's cells per patch, and its input and output width. */
+const stemLayers = ([c1, c2]: [number, number]) => [
+  { cells: SIDE1 * SIDE1, from: PATCH_SLICES * CELL * CELL, to: c1 },
+  { cells: SIDE2 * SIDE2, from: 4 * c1, to: c2 },
+];
 
 /** Each dense layer's input width, then the output's: the stem's cells and the filters' responses, the hidden layers, none and each type. */
 const layerWidths = (c: LesionClassifierConfig): number[] => [SIDE2 * SIDE2 * c.stem[1] + CANDIDATE_FEATURES - PATCH_VALUES, ...c.hidden, 1 + c.findingTypes];
 
 export function buildLesionClassifier(c: LesionClassifierConfig, seed: number): Weights {
   const b = new WeightBuilder(seed);
-  stemWidths(c.stem).forEach(([from, to], i) => {
+  stemLayers(c.stem).forEach(({ from, to }, i) => {
     b.kernel(`lesion.c${i + 1}.kernel`, [from, to]);
     b.zeros(`lesion.c${i + 1}.bias`, [to]);
   });
@@ -52,7 +56,7 @@ export function buildLesionClassifier(c: LesionClassifierConfig, seed: number): 
 /** Multiply–accumulate count ×2 of one candidate's pass (for the model card's FLOPs). */
 export function lesionClassifierFlops(c: LesionClassifierConfig): number {
   const widths = layerWidths(c);
-  const stem = stemWidths(c.stem).reduce((n, [from, to], i) => n + 2 * (i ? SIDE2 * SIDE2 : SIDE1 * SIDE1) * from * to, 0);
+  const stem = stemLayers(c.stem).reduce((n, { cells, from, to }) => n + 2 * cells * from * to, 0);
   return stem + widths.slice(1).reduce((n, w, i) => n + 2 * widths[i]! * w, 0);
 }
 
@@ -63,7 +67,7 @@ export function lesionClassifierFlops(c: LesionClassifierConfig): number {
  */
 function stem(w: Weights, patches: tf.Tensor2D): tf.Tensor2D {
   const n = patches.shape[0];
-  const conv = (rows: tf.Tensor2D, i: number) => tf.relu(tf.add(tf.matMul(rows, w[`lesion.c${i}.kernel`] as tf.Tensor2D), w[`lesion.c${i}.bias`]!)) as tf.Tensor2D;
+  const conv = (rows: tf.Tensor2D, i: number) => tf.relu(dense(w, `lesion.c${i}`, rows)) as tf.Tensor2D;
   // [N, s, y, x] → [N, y, x, s] → rows of (cell row) [N·8, 3 (row in cell), 8 (cell column), 3·3 (column in cell, slice)] → [N·8, 8, 3, 9] → one row per cell.
   const pixelsLast = tf.transpose(patches.reshape([n, PATCH_SLICES, PATCH_SIDE, PATCH_SIDE]), [0, 2, 3, 1]);
   const cells1 = tf.transpose(pixelsLast.reshape([n * SIDE1, CELL, SIDE1, CELL * PATCH_SLICES]), [0, 2, 1, 3]).reshape([n * SIDE1 * SIDE1, CELL * CELL * PATCH_SLICES]) as tf.Tensor2D;
@@ -77,10 +81,8 @@ function stem(w: Weights, patches: tf.Tensor2D): tf.Tensor2D {
 /** Candidates' features → logits [N, 1 + findingTypes]. */
 export function lesionLogits(w: Weights, x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
-    const dense = (h: tf.Tensor2D, i: number) => tf.add(tf.matMul(h, w[`lesion.d${i}.kernel`] as tf.Tensor2D), w[`lesion.d${i}.bias`]!) as tf.Tensor2D;
     const centred = tf.sub(x, 0.5) as tf.Tensor2D;
     const input = tf.concat([stem(w, centred.slice([0, 0], [-1, PATCH_VALUES])), centred.slice([0, PATCH_VALUES], [-1, -1])], 1) as tf.Tensor2D;
-    const h1 = tf.relu(dense(input, 1)) as tf.Tensor2D;
-    return dense(tf.relu(dense(h1, 2)) as tf.Tensor2D, 3);
+    return dense(w, 'lesion.d3', tf.relu(dense(w, 'lesion.d2', tf.relu(dense(w, 'lesion.d1', input))))) as tf.Tensor2D;
   });
 }
