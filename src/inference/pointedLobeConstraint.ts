@@ -36,22 +36,20 @@ export function lobeShares(attention: ArrayLike<number>, { lobes: width, table }
  * lobes are those on the side the sentence names, if it names one. Elsewhere the model's own.
  */
 export function weighedByPointing(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, attention: ArrayLike<number>, table: RegionLobeTable): Float32Array {
-  return weighedByRegions(t, prefix, probs, sentence, namesPlace, () => attention, table);
+  return weighedByShares(t, prefix, probs, sentence, namesPlace, (side) => lobeShares(attention, table, LOBES.filter((lobe) => side === undefined || lobe[0] === side)));
 }
 
 /**
- * The same weighing by any weights over the regions: `regionsOn(side, sentence)` gives them for the side the
- * item is on (the side token written, or the sentence's; undefined: none) and the sentence it restates, or
- * undefined to leave the model's own probabilities. Asked only where there is a side or level to weigh.
+ * The same weighing by any lobes' shares: `sharesOn(side, sentence)` gives them for the side the item is on
+ * (the side token written, or the sentence's; undefined: none) and the sentence it restates, or undefined to
+ * leave the model's own probabilities. Asked only where there is a side or level to weigh.
  */
-export function weighedByRegions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, regionsOn: (side: '左' | '右' | undefined, sentence: string) => ArrayLike<number> | undefined, table: RegionLobeTable): Float32Array {
+export function weighedByShares(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, sharesOn: (side: '左' | '右' | undefined, sentence: string) => Map<Lobe, number> | undefined): Float32Array {
   const slot = sentence === undefined || namesPlace ? undefined : placeSlot(t, prefix);
   if (!slot) return probs;
   const side = slot.next === 'level' ? slot.side : sentenceSide(sentence!);
-  const weights = regionsOn(side as '左' | '右' | undefined, sentence!);
-  if (!weights) return probs;
-  const shares = lobeShares(weights, table, LOBES.filter((lobe) => side === undefined || lobe[0] === side));
-  if (![...shares.values()].some((s) => s > 0)) return probs;
+  const shares = sharesOn(side as '左' | '右' | undefined, sentence!);
+  if (!shares || ![...shares.values()].some((s) => s > 0)) return probs;
   const share = (test: (lobe: Lobe) => boolean) => [...shares].reduce((sum, [lobe, s]) => sum + (test(lobe) ? s : 0), 0);
   if (slot.next === 'side') return probs.map((p, id) => (t.side.has(id) ? p * share((lobe) => lobe[0] === t.side.get(id)) : p));
   return probs.map((p, id) => (t.level.has(id) ? p * share((lobe) => lobe[2] === t.level.get(id)) : p));

@@ -26,7 +26,8 @@ import { itemNumbering, renumbered, type ItemNumbering } from './itemNumberConst
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { weighedByLesions } from './lesionLobeConstraint.ts';
 import { filterMaps } from './filterMaxima.ts';
-import { studyLesionMaxima } from './lesions/regionLesions.ts';
+import type { LungLobeTable } from './lesions/lungLobes.ts';
+import { studyLesions, type StudyLesions } from './lesions/regionLesions.ts';
 import type { LesionClassifierConfig } from './models/lesionClassifier.ts';
 import { namedPlaces, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
 
@@ -50,6 +51,8 @@ export interface ModelConfig {
   ensemble?: string[];
   /** The lesion detector's classifier (`lesion.*` weights), when the run trained one (`--lesion-steps`). */
   lesions?: LesionClassifierConfig;
+  /** P(lobe | side, position within the lung), counted on the lesion detector's training studies, which `lesionLobes` reads its peaks through. */
+  lungLobes?: LungLobeTable;
 }
 
 export interface SummarizeInput {
@@ -101,9 +104,10 @@ export interface SummarizeOptions {
    */
   pointedLobes?: boolean;
   /**
-   * The same weighing, with the region where the lesion detector finds the sentence's finding type on its
-   * side in place of the pointing attention (`lesionLobeConstraint.ts`); a retrieval model with the
-   * detector (`lesions`) and `regionLobes` only. Not with `pointedLobes`.
+   * The same weighing, by the lobes at the place within its lung where the lesion detector finds the
+   * sentence's finding type on its side, in place of the pointing attention (`lesionLobeConstraint.ts`); a
+   * retrieval model with sentence attention, the detector (`lesions`) and its lobe table (`lungLobes`) only.
+   * Not with `pointedLobes`.
    */
   lesionLobes?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
@@ -159,8 +163,8 @@ export interface StudyHints {
   salient?: readonly boolean[];
   /** The input sentences' texts, in the same order. */
   sentences?: readonly string[];
-  /** With `lesionLobes`: the lesion detector's probability per region and finding type (`regionLesionMaxima`), and the region grid's columns. */
-  lesions?: { maxima: Float32Array; regionWidth: number };
+  /** With `lesionLobes`: the lesion detector's candidates, their class probabilities and the study's lungs (`studyLesions`), and the lobe table to read them through. */
+  lesions?: { study: StudyLesions; table: LungLobeTable };
 }
 
 /** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
@@ -187,13 +191,13 @@ function constraints(options: SummarizeOptions, { brackets, items, places, regio
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
     options.sequentialItems && items ? ((prefix, probs) => renumbered(items, prefix, probs, atLeast)) satisfies Rule : undefined,
     options.textPlaces && places ? ((prefix, probs, attended) => placedAsText(places, prefix, probs, [placesOf[restated(attended)]].filter((p) => p !== undefined))) satisfies Rule : undefined,
-    (detected || options.pointedLobes) && places && regionLobes
+    places && (detected || (options.pointedLobes && regionLobes))
       ? ((prefix, probs, attended) => {
           const k = restated(attended);
           const [sentence, namesPlace] = [sentences[k], placesOf[k] !== undefined];
           return detected
-            ? weighedByLesions(places, prefix, probs, sentence, namesPlace, detected.maxima, detected.regionWidth, regionLobes)
-            : weighedByPointing(places, prefix, probs, sentence, namesPlace, attended.visualAttention!, regionLobes);
+            ? weighedByLesions(places, prefix, probs, sentence, namesPlace, detected.study, detected.table)
+            : weighedByPointing(places, prefix, probs, sentence, namesPlace, attended.visualAttention!, regionLobes!);
         }) satisfies Rule
       : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
@@ -231,7 +235,7 @@ export interface Summarizer {
  */
 export function createSummarizer(config: ModelConfig, weights: Weights, tokenizerJson: object, passages: Passage[], index?: { vectors: Float32Array; dim: number }): Summarizer {
   // v56–v57 exported a perceptron detector (no `stem`); its weights do not fit today's classifier.
-  if (config.lesions && !config.lesions.stem) throw new Error('this model\'s lesion detector is the perceptron of Tuwen v57 and before, which this version no longer runs: train the detector again with tuwen train --stage lesions --lesion-steps 6000 --out DIR (the model\'s other weights stay as they are), then tuwen export');
+  if (config.lesions && (!config.lesions.stem || !config.lungLobes)) throw new Error(`this model's lesion detector is from Tuwen v58 or before (${config.lesions.stem ? 'no lobe table for its peaks' : 'a perceptron'}), which this version no longer runs: train the detector again with tuwen train --stage lesions --lesion-steps 6000 --out DIR (the model's other weights stay as they are), then tuwen export`);
   const tokenizer: TuwenTokenizer = loadTokenizer(tokenizerJson);
   const passageIds = passages.map((p) => tokenizer.encode(p.text));
   const grammars: DecodingGrammars = { ...decodingGrammars(tokenizer, passageIds), ...(config.decoder.regionLobes ? { regionLobes: config.decoder.regionLobes } : {}) };
@@ -287,7 +291,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentenceTexts = (options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const lesions = detector && maps ? { maxima: await studyLesionMaxima(weights, input.modality, input.grid, maps, region), regionWidth: region.width } : undefined;
+      const lesions = detector && maps ? { study: await studyLesions(weights, input.modality, input.grid, maps), table: config.lungLobes! } : undefined;
       const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}) };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {

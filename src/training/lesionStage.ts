@@ -5,16 +5,20 @@
  * --stage lesions`). On the corpus it reads each study's voxel labels; on a manifest, its findings' boxes.
  */
 import { Random } from '../corpus/random.ts';
+import type { FindingTruth } from '../corpus/schema.ts';
 import { studyGrid, studyModality } from '../corpus/study.ts';
 import { itemVolume, manifestSplit } from '../eval/testSet.ts';
 import { DEFAULT_LESION_CLASSIFIER, type LesionClassifierConfig } from '../inference/models/lesionClassifier.ts';
+import type { LungLobeTable } from '../inference/lesions/lungLobes.ts';
 import { disposeWeights, type Weights } from '../inference/models/weights.ts';
+import type { Grid } from '../inference/preprocess.ts';
 import type { ModelConfig } from '../inference/summarizer.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { joinExamples, studyLesionExamples, type LesionExamples } from './lesionExamples.ts';
 import type { PipelineOptions } from './pipeline.ts';
+import { lungLobeTable, studyLungLobeSamples, type LungLobeSample } from './lungLobeTable.ts';
 import { mapSplit } from './studies.ts';
 import { trainLesionClassifier } from './trainLesionClassifier.ts';
 
@@ -24,42 +28,50 @@ const CHECKPOINT = 'lesion-classifier.best';
 
 type StageOptions = Pick<PipelineOptions, 'seed' | 'initSeed' | 'data' | 'out' | 'image' | 'evalEvery' | 'progress' | 'log' | 'resume'> & { lesionSteps: number };
 
-/** One split's candidates with their classes, from the first `LESION_STUDIES[split]` studies of it. */
-async function splitExamples(o: StageOptions, split: 'train' | 'val', rand: Random): Promise<LesionExamples> {
+/** One split's candidates with their classes, and its box centres' places in their lungs, from the first `LESION_STUDIES[split]` studies of it. */
+async function splitExamples(o: StageOptions, split: 'train' | 'val', rand: Random): Promise<{ examples: LesionExamples; lungLobes: LungLobeSample[] }> {
   const limit = LESION_STUDIES[split];
   const tick = o.progress(`lesion candidates (${split})`, limit);
   const data = o.data;
   let done = 0;
-  const counted = (e: LesionExamples) => {
+  const study = (modality: Float32Array, grid: Grid, findings: readonly FindingTruth[], labels?: Uint8Array) => {
+    const examples = studyLesionExamples(modality, grid, o.image.grid, findings, rand, labels);
+    const lungLobes = studyLungLobeSamples(modality, grid, o.image.grid, findings);
     tick(++done);
-    return e;
+    return { examples, lungLobes };
   };
-  if (data.kind === 'corpus') {
-    return joinExamples(mapSplit(o.seed, data.n, split, data.size, (s) => counted(studyLesionExamples(studyModality(s), studyGrid(s), o.image.grid, s.findings, rand, s.labels)), undefined, limit));
+  const parts: { examples: LesionExamples; lungLobes: LungLobeSample[] }[] = [];
+  if (data.kind === 'corpus') parts.push(...mapSplit(o.seed, data.n, split, data.size, (s) => study(studyModality(s), studyGrid(s), s.findings, s.labels), undefined, limit));
+  else {
+    const items = (await manifestSplit(data.path, split)).filter((item) => item.findings?.some((f) => f.boxes.length));
+    for (const item of items.slice(0, limit)) {
+      const { modality, grid } = await itemVolume(item);
+      parts.push(study(modality, grid, item.findings!));
+    }
   }
-  const items = (await manifestSplit(data.path, split)).filter((item) => item.findings?.some((f) => f.boxes.length));
-  const parts: LesionExamples[] = [];
-  for (const item of items.slice(0, limit)) {
-    const { modality, grid } = await itemVolume(item);
-    parts.push(counted(studyLesionExamples(modality, grid, o.image.grid, item.findings!, rand)));
-  }
-  return joinExamples(parts);
+  return { examples: joinExamples(parts.map((p) => p.examples)), lungLobes: parts.flatMap((p) => p.lungLobes) };
 }
 
-/** The trained classifier's weights: the run's saved one when it has finished before, else trained now and saved; seeded by the run's initialisation seed. */
-export async function lesionStage(o: StageOptions): Promise<{ weights: Weights; config: LesionClassifierConfig }> {
+/**
+ * The trained classifier's weights, and P(lobe | side, position within the lung) counted on its training
+ * studies (`lungLobeTable.ts`): the run's saved ones when it has finished before, else worked out now and
+ * saved; seeded by the run's initialisation seed.
+ */
+export async function lesionStage(o: StageOptions): Promise<{ weights: Weights; config: LesionClassifierConfig; lungLobes: LungLobeTable }> {
   const seed = o.initSeed ?? o.seed;
   const config = DEFAULT_LESION_CLASSIFIER;
-  const saved = o.resume ? await loadCheckpoint<{ step: number }>(o.out, CHECKPOINT) : undefined;
+  const saved = o.resume ? await loadCheckpoint<{ step: number; lungLobes?: LungLobeTable }>(o.out, CHECKPOINT) : undefined;
   if (saved) {
+    if (!saved.state.lungLobes) throw new Error(`${o.out}: the saved lesion classifier has no lobe table (Tuwen v58 and before): run the lesion stage again without --resume`);
     o.log(`lesion classifier: the saved best checkpoint (step ${saved.state.step})`);
-    return { weights: saved.weights, config };
+    return { weights: saved.weights, config, lungLobes: saved.state.lungLobes };
   }
   const rand = new Random(seed);
-  const train = await splitExamples(o, 'train', rand);
-  const val = await splitExamples(o, 'val', rand);
+  const { examples: train, lungLobes: samples } = await splitExamples(o, 'train', rand);
+  const { examples: val } = await splitExamples(o, 'val', rand);
   const on = (e: LesionExamples) => e.classes.filter((c) => c > 0).length;
-  o.log(`lesion classifier: ${train.classes.length} training candidates (${on(train)} on findings), ${val.classes.length} validation candidates (${on(val)})`);
+  o.log(`lesion classifier: ${train.classes.length} training candidates (${on(train)} on findings), ${val.classes.length} validation candidates (${on(val)}); lobe table from ${samples.length} box centres`);
+  const lungLobes = lungLobeTable(samples);
   const tick = o.progress('lesion classifier', o.lesionSteps);
   const trained = trainLesionClassifier(train, val, {
     config, steps: o.lesionSteps, batch: 256, learningRate: 0.001, evalEvery: o.evalEvery * 5, seed,
@@ -67,8 +79,8 @@ export async function lesionStage(o: StageOptions): Promise<{ weights: Weights; 
     onValidation: (s, l) => o.log(`lesion classifier step ${s}: validation loss ${l.toFixed(4)}`),
   });
   o.log(`lesion classifier: best validation loss ${trained.loss.toFixed(4)} at step ${trained.step}`);
-  await saveCheckpoint(o.out, CHECKPOINT, trained.weights, { step: trained.step, loss: trained.loss });
-  return { weights: trained.weights, config };
+  await saveCheckpoint(o.out, CHECKPOINT, trained.weights, { step: trained.step, loss: trained.loss, lungLobes });
+  return { weights: trained.weights, config, lungLobes };
 }
 
 /**
@@ -78,10 +90,10 @@ export async function lesionStage(o: StageOptions): Promise<{ weights: Weights; 
 export async function addLesionClassifier(o: StageOptions): Promise<ModelConfig> {
   const model = await loadCheckpoint<{ config: ModelConfig }>(o.out, 'model');
   if (!model) throw new Error(`${o.out}: no trained model to add the lesion detector to (train it with --stage all first)`);
-  const { weights, config: lesions } = await lesionStage(o);
+  const { weights, config: lesions, lungLobes } = await lesionStage(o);
   const old = Object.keys(weights).filter((k) => model.weights[k]);
   disposeWeights(Object.fromEntries(old.map((k) => [k, model.weights[k]!])));
-  const config: ModelConfig = { ...model.state.config, lesions };
+  const config: ModelConfig = { ...model.state.config, lesions, lungLobes };
   await saveCheckpoint(o.out, 'model', { ...model.weights, ...weights }, { config });
   await writeFile(join(o.out, 'config.json'), JSON.stringify(config, null, 1) + '\n');
   return config;

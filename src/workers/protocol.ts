@@ -23,7 +23,7 @@ export interface SummarySettings {
   sequentialItems: boolean;
   /** With sequentialItems: a numbered summary has at least an item per input sentence the model rates salient (retrieval model). */
   salientItems: boolean;
-  /** Where the input sentence an item restates names no place, weigh its side and level by the image: the lesion detector's or else the pointing attention's lobes (`lobeWeighing`; retrieval model with `regionLobes`, others ignore it). */
+  /** Where the input sentence an item restates names no place, weigh its side and level by the image: the lesion detector's or else the pointing attention's lobes (`lobeWeighing`; retrieval model with `lungLobes` or `regionLobes`, others ignore it). */
   omittedLobes: boolean;
   /** Passages retrieved into the decoder's context. */
   k: number;

@@ -164,10 +164,14 @@ describe('trainLesionClassifier', () => {
   });
 });
 
-describe('a model whose detector is v57\'s perceptron', () => {
-  it('is refused with what to do, before anything is read', () => {
+describe('a model whose detector is from v58 or before', () => {
+  it('v57\'s perceptron is refused with what to do, before anything is read', () => {
     const config = { lesions: { hidden: [256, 64], findingTypes: 9 } } as unknown as ModelConfig;
-    expect(() => createSummarizer(config, {}, {}, [])).toThrow(/perceptron of Tuwen v57 and before.*tuwen train --stage lesions/);
+    expect(() => createSummarizer(config, {}, {}, [])).toThrow(/v58 or before \(a perceptron\).*tuwen train --stage lesions/);
+  });
+  it('v58\'s detector without a lobe table is refused with what to do', () => {
+    const config = { lesions: { hidden: [64, 64], findingTypes: 9, stem: [32, 64] } } as unknown as ModelConfig;
+    expect(() => createSummarizer(config, {}, {}, [])).toThrow(/v58 or before \(no lobe table for its peaks\).*tuwen train --stage lesions/);
   });
 });
 

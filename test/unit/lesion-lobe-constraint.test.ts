@@ -1,63 +1,81 @@
-/** An item's lobe weighed by the lesion detector's peak where the text omits it (lesionLobeConstraint.ts), by hand. */
+/** An item's lobe weighed by the lobes at the lesion detector's peak where the text omits it (lesionLobeConstraint.ts), by hand. */
 import { describe, expect, it } from 'vitest';
 import { FINDING_TYPES } from '../../src/corpus/schema.ts';
-import { lesionPeak, weighedByLesions } from '../../src/inference/lesionLobeConstraint.ts';
-import type { RegionLobeTable } from '../../src/inference/pointedLobeConstraint.ts';
+import { lesionLobeShares, lesionPeak, weighedByLesions } from '../../src/inference/lesionLobeConstraint.ts';
+import type { LungLobeTable } from '../../src/inference/lesions/lungLobes.ts';
+import type { StudyLesions } from '../../src/inference/lesions/regionLesions.ts';
 import { placeTokens } from '../../src/inference/textPlaceConstraint.ts';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '1', '、', '左', '右', '上', '中', '下', '肺', '叶', '。', '侧'];
 const tokens = placeTokens(VOCAB)!;
 const encode = (text: string) => [...text].map((c) => VOCAB.indexOf(c));
 
-// Four regions in one row of four columns: columns 0–1 are the patient's right (the image's left half), 2–3 the left.
-// Each region's detector maxima per finding type: solid nodule and ground-glass nodule as given, every other type 0.
-const SOLID_GGN = [0.2, 0.1, /* r0 */ 0.6, 0.3, /* r1 */ 0.3, 0.9, /* r2 */ 0.5, 0.2 /* r3 */];
-const MAXIMA = Array.from({ length: 4 * FINDING_TYPES.length }, (_, i) => {
-  const [r, t] = [Math.floor(i / FINDING_TYPES.length), i % FINDING_TYPES.length];
-  return t === FINDING_TYPES.indexOf('solid-nodule') ? SOLID_GGN[2 * r]! : t === FINDING_TYPES.indexOf('ground-glass-nodule') ? SOLID_GGN[2 * r + 1]! : 0;
+// Four candidates on a 4-slice, 8 × 8 grid: columns 0–3 are the patient's right (the image's left half), 4–7 the left.
+// Each candidate's probabilities: solid nodule and ground-glass nodule as given, every other type 0.
+const CANDIDATES = [{ z: 0, y: 1, x: 1 }, { z: 3, y: 2, x: 2 }, { z: 2, y: 1, x: 5 }, { z: 0, y: 6, x: 6 }];
+const SOLID_GGN = [[0.6, 0.3], [0.2, 0.1], [0.3, 0.9], [0.5, 0.2]];
+const classes = FINDING_TYPES.length + 1;
+const PROBS = new Float32Array(4 * classes);
+SOLID_GGN.forEach(([solid, ggn], i) => {
+  PROBS[i * classes + 1 + FINDING_TYPES.indexOf('solid-nodule')] = solid!;
+  PROBS[i * classes + 1 + FINDING_TYPES.indexOf('ground-glass-nodule')] = ggn!;
 });
-// Lobes in LOBES order: 右肺上叶, 右肺中叶, 右肺下叶, 左肺上叶, 左肺下叶.
-const TABLE: RegionLobeTable = {
-  lobes: 5,
-  table: [
-    0.8, 0.1, 0.1, 0, 0, // r0: right upper
-    0, 0.25, 0.75, 0, 0, // r1: right lower, some middle
-    0, 0, 0, 0.9, 0.1, // r2: left upper
-    0, 0, 0, 0.3, 0.7, // r3: left lower
+// Both lungs span the whole grid: a candidate's position is ((z + 0.5) / 4, (y + 0.5) / 8).
+const LUNG = { z0: -0.5, z1: 3.5, y0: -0.5, y1: 7.5 };
+const STUDY: StudyLesions = { grid: { depth: 4, height: 8, width: 8 }, candidates: CANDIDATES, probs: PROBS, lungs: [LUNG, LUNG] };
+// 2 × 2 cells per side, lobes in LOBES order (右肺上叶, 右肺中叶, 右肺下叶, 左肺上叶, 左肺下叶); [side][slice cell][row cell].
+const TABLE: LungLobeTable = {
+  cells: 2,
+  counts: [
+    0, 1, 3, 0, 0, /* right, low, front: candidate 0 */ 0, 0, 0, 0, 0, /* right, low, back */
+    4, 0, 0, 0, 0, /* right, high, front: candidate 1 */ 1, 0, 1, 0, 0, /* right, high, back */
+    0, 0, 0, 0, 1, /* left, low, front */ 0, 0, 0, 0, 2, /* left, low, back: candidate 3 */
+    0, 0, 0, 9, 1, /* left, high, front: candidate 2 */ 0, 0, 0, 0, 0, /* left, high, back */
   ],
 };
 
 describe('lesionPeak', () => {
-  it('the largest probability of the type on the side, one-hot', () => {
-    expect([...lesionPeak(MAXIMA, 4, 'solid-nodule', '右')!]).toEqual([0, 1, 0, 0]); // 0.6 beats 0.2
-    expect([...lesionPeak(MAXIMA, 4, 'solid-nodule', '左')!]).toEqual([0, 0, 0, 1]); // 0.5 beats 0.3
-    expect([...lesionPeak(MAXIMA, 4, 'ground-glass-nodule', '左')!]).toEqual([0, 0, 1, 0]); // 0.9
+  it('the candidate with the largest probability of the type on the side', () => {
+    expect(lesionPeak(STUDY, 'solid-nodule', '右')).toBe(0); // 0.6 beats 0.2
+    expect(lesionPeak(STUDY, 'solid-nodule', '左')).toBe(3); // 0.5 beats 0.3
+    expect(lesionPeak(STUDY, 'ground-glass-nodule', '左')).toBe(2); // 0.9
   });
-  it('without a type, the largest of any type; without a side, among all regions', () => {
-    expect([...lesionPeak(MAXIMA, 4, undefined, '右')!]).toEqual([0, 1, 0, 0]); // 0.6 beats 0.3, 0.2
-    expect([...lesionPeak(MAXIMA, 4, 'solid-nodule', undefined)!]).toEqual([0, 1, 0, 0]); // 0.6 beats 0.5
+  it('without a type, the largest of any type; without a side, among all candidates', () => {
+    expect(lesionPeak(STUDY, undefined, '右')).toBe(0); // 0.6 beats 0.3, 0.2
+    expect(lesionPeak(STUDY, 'solid-nodule', undefined)).toBe(0); // 0.6 beats 0.5
   });
   it('none where the detector found no candidate of the type', () => {
-    expect(lesionPeak(MAXIMA, 4, 'calcification', '右')).toBeUndefined();
+    expect(lesionPeak(STUDY, 'calcification', '右')).toBeUndefined();
+  });
+});
+
+describe('lesionLobeShares', () => {
+  it('the side\'s lobes\' shares in the peak\'s cell of its lung', () => {
+    expect(Object.fromEntries(lesionLobeShares(STUDY, TABLE, 'solid-nodule', '右')!)).toEqual({ 右肺上叶: 0, 右肺中叶: 0.25, 右肺下叶: 0.75 });
+    expect(Object.fromEntries(lesionLobeShares(STUDY, TABLE, 'ground-glass-nodule', undefined)!)).toEqual({ 左肺上叶: 0.9, 左肺下叶: 0.1 });
+  });
+  it('none where the peak\'s side has no lung, or there is no peak', () => {
+    expect(lesionLobeShares({ ...STUDY, lungs: [undefined, LUNG] }, TABLE, 'solid-nodule', '右')).toBeUndefined();
+    expect(lesionLobeShares(STUDY, TABLE, 'calcification', undefined)).toBeUndefined();
   });
 });
 
 describe('weighedByLesions', () => {
   const ones = new Float32Array(VOCAB.length).fill(1);
   const weighed = (text: string, sentence: string | undefined, namesPlace: boolean) => {
-    const out = weighedByLesions(tokens, encode(text), ones, sentence, namesPlace, MAXIMA, 4, TABLE);
+    const out = weighedByLesions(tokens, encode(text), ones, sentence, namesPlace, STUDY, TABLE);
     return Object.fromEntries([...out].flatMap((p, i) => (p === 1 ? [] : [[VOCAB[i]!, Number(p.toFixed(4))]])));
   };
-  it('a right-sided solid nodule without its lobe: the level by P(lobe | r1), the detector\'s solid-nodule peak on the right', () => {
+  it('a right-sided solid nodule without its lobe: the level by the lobes at candidate 0, the detector\'s solid-nodule peak on the right', () => {
     expect(weighed('1、右', '右肺见一实性结节影。', false)).toEqual({ 上: 0, 中: 0.25, 下: 0.75 });
   });
-  it('a ground-glass nodule with no side: the side by the detector\'s ground-glass peak (r2, left upper), then the level on the side written', () => {
+  it('a ground-glass nodule with no side: the side by the detector\'s ground-glass peak (candidate 2, left upper), then the level on the side written', () => {
     expect(weighed('1、', '肺内见一磨玻璃结节。', false)).toEqual({ 右: 0 }); // 左 keeps its probability (× 1)
     expect(weighed('1、左', '肺内见一磨玻璃结节。', false)).toEqual({ 上: 0.9, 中: 0, 下: 0.1 });
-    // Written on the right all the same: the peak is looked for on the right (r1).
+    // Written on the right all the same: the peak is looked for on the right (candidate 0).
     expect(weighed('1、右', '肺内见一磨玻璃结节。', false)).toEqual({ 上: 0, 中: 0.25, 下: 0.75 });
   });
-  it('the type as the findings text words it: 混杂磨玻璃密度结节 is part-solid (no candidate here: nothing), not ground-glass (r2)', () => {
+  it('the type as the findings text words it: 混杂磨玻璃密度结节 is part-solid (no candidate here: nothing), not ground-glass (candidate 2)', () => {
     expect(weighed('1、左', '左肺见一混杂磨玻璃密度结节。', false)).toEqual({});
     expect(weighed('1、左', '左肺见一磨玻璃密度结节。', false)).toEqual({ 上: 0.9, 中: 0, 下: 0.1 });
   });

@@ -25,6 +25,7 @@ import { withDotFilter } from '../../src/inference/models/imageEncoder.ts';
 import { FILTER_COUNT } from '../../src/inference/filterMaxima.ts';
 import { PAGE_DECODING } from '../../src/inference/pageDecoding.ts';
 import { DEFAULT_LESION_CLASSIFIER } from '../../src/inference/models/lesionClassifier.ts';
+import { LUNG_LOBE_CELLS } from '../../src/training/lungLobeTable.ts';
 
 // The setup every training command starts with: wasm, the fast matMul gradient and the heap-view slices.
 beforeAll(useWasmForTraining);
@@ -71,7 +72,7 @@ describe('training smoke test', () => {
     expect(firstLogs.some((l) => /^int8-aware decoder: validation \d+\.\d+ before fine-tuning/.test(l))).toBe(true);
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['decoder-int8.best.json', 'curve-decoder-int8.svg', 'pointing-head.best.json', 'curve-pointing-head.svg', 'lesion-classifier.best.json']));
     // The lesion detector: candidates of findings and of none in both splits, its weights in the model.
-    expect(firstLogs.some((l) => /^lesion classifier: \d+ training candidates \([1-9]\d* on findings\), \d+ validation candidates \([1-9]\d*\)$/.test(l))).toBe(true);
+    expect(firstLogs.some((l) => /^lesion classifier: \d+ training candidates \([1-9]\d* on findings\), \d+ validation candidates \([1-9]\d*\); lobe table from [1-9]\d* box centres$/.test(l))).toBe(true);
     // The pointing head trained on the frozen decoder: the model's decoder is the int8-aware (core) decoder's best, weight for weight,
     // its region positions zero for the filters' maxima; its head is the head's best.
     expect(losses.pointing).toHaveLength(4);
@@ -108,7 +109,7 @@ describe('training smoke test', () => {
     const ids = (r: { tokens: { id: number }[] }) => r.tokens.map((t) => t.id);
     const first = ids(await summarizer.summarize(input, { beamSize: 1, lengthPenalty: 0, maxLength: 12 }));
     // The page's decoding weighs omitted lobes by the lesion detector: the model has one.
-    expect(summarizer.config).toMatchObject({ lesions: DEFAULT_LESION_CLASSIFIER });
+    expect(summarizer.config).toMatchObject({ lesions: DEFAULT_LESION_CLASSIFIER, lungLobes: { cells: LUNG_LOBE_CELLS } });
     const pageDefault = { ...PAGE_DECODING, maxLength: 12 };
     const firstDefault = ids(await summarizer.summarize(input, pageDefault));
     for (let i = 0; i < 47; i++) {
@@ -227,7 +228,7 @@ describe('training on a dataset manifest', () => {
     expect(config.decoder.detachedVisualQuery).toBe(true);
     expect(config.decoder.pointingAttention).toBe(true);
     // The lesion detector learns from the findings' boxes: candidates inside them are labelled, in both splits.
-    expect(logs.some((l) => /^lesion classifier: \d+ training candidates \([1-9]\d* on findings\), \d+ validation candidates \([1-9]\d*\)$/.test(l))).toBe(true);
+    expect(logs.some((l) => /^lesion classifier: \d+ training candidates \([1-9]\d* on findings\), \d+ validation candidates \([1-9]\d*\); lobe table from [1-9]\d* box centres$/.test(l))).toBe(true);
     expect(config.lesions).toEqual(DEFAULT_LESION_CLASSIFIER);
     const { summarizer } = await loadModelDir(out);
     const files = readdirSync(join(dir, 'corpus', 'studies', 'S5-00000')).map((f) => join(dir, 'corpus', 'studies', 'S5-00000', f));

@@ -1,13 +1,16 @@
 /**
- * What the lesion detector says of each region of the encoder's grid: per finding type, the largest
- * probability any candidate in the region has of being that type (0 where none lies). Run on the study's
- * own slices, as the fixed filters are (`filterMaxima.ts`).
+ * What the lesion detector says of a study: each candidate's class probabilities with the study's lungs
+ * (`studyLesions`, which the page's decoding reads lobes from), and per region of the encoder's grid and
+ * finding type the largest probability any candidate there has of being that type (`regionLesionMaxima`,
+ * which the localisation measurements read). Run on the study's own slices, as the fixed filters are
+ * (`filterMaxima.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { regionCell, sliceRegions, type FilterMaps } from '../filterMaxima.ts';
 import { lesionLogits } from '../models/lesionClassifier.ts';
 import type { Weights } from '../models/weights.ts';
 import { resample, type Grid } from '../preprocess.ts';
+import { studyLungExtents, type LungExtent } from './lungPosition.ts';
 import { candidateFeatures, CANDIDATE_FEATURES, lesionCandidates, type Candidate } from './candidates.ts';
 
 /** Candidates classified per call: bounds the features' tensor at about 14 MB. */
@@ -48,6 +51,20 @@ export function regionLesionMaxima(candidates: readonly Candidate[], probs: Floa
     }
   });
   return out;
+}
+
+/** What the detector finds in a study: its candidates on the filters' grid, their probabilities [N, 1 + types] and each side's lung extent (`lungPosition.ts`). */
+export interface StudyLesions {
+  grid: Grid;
+  candidates: Candidate[];
+  probs: Float32Array;
+  lungs: (LungExtent | undefined)[];
+}
+
+/** The detector over a study, from the fixed filters' responses on its slices (`filterMaps`). */
+export async function studyLesions(w: Weights, modality: Float32Array, volume: Grid, maps: FilterMaps): Promise<StudyLesions> {
+  const { grid, candidates, features } = studyCandidates(modality, volume, maps);
+  return { grid, candidates, probs: await candidateProbabilities(w, features), lungs: studyLungExtents(modality, volume, grid) };
 }
 
 /** The detector over a study: regions × types of `r`, from the fixed filters' responses on its slices (`filterMaps`), which the pointing head's keys read too. */

@@ -1,0 +1,104 @@
+/**
+ * Where a point lies within its lung, measured on the study's own slices. The lobes are parted by fissures
+ * that run through each lung at its own proportions (the oblique fissure from high at the back to low in
+ * front; on the right, the horizontal fissure), so a lobe is better read from a position relative to the
+ * lung's own extent than from the image's grid, where lungs of different sizes and places blur the lobes
+ * together (docs/experiments.md, "Lobes read from the lung's own extent").
+ */
+import { resample, type Grid } from '../preprocess.ts';
+
+/** Below this a pixel is air or lung, not tissue (HU). */
+const AIR_BELOW_HU = -400;
+/** A slice belongs to a lung's extent when it holds at least this share of that lung's largest slice. */
+const SLICE_SHARE = 0.02;
+/** The lung's rows: between these quantiles of its pixels' rows, so that a few stray pixels do not stretch it. */
+const ROW_QUANTILE = 0.01;
+
+/** The sides in the order of `lungExtents`: the patient's right is the image's left half, as the viewer shows it. */
+export const LUNG_SIDES = ['右', '左'] as const;
+export type LungSide = (typeof LUNG_SIDES)[number];
+
+/** A lung's extent on a grid: its first and last slice and its front and back rows, as edges (a pixel's centre ± 0.5). */
+export interface LungExtent {
+  z0: number;
+  z1: number;
+  y0: number;
+  y1: number;
+}
+
+/** The side (index into `LUNG_SIDES`) a column of a grid `width` wide lies on. */
+export function sideOfColumn(x: number, width: number): 0 | 1 {
+  return x < width / 2 ? 0 : 1;
+}
+
+/**
+ * 1 where a slice's pixel is air-like (below `AIR_BELOW_HU`) and not joined to the slice's border through
+ * air-like pixels (4-neighbours): the lungs, not the air around the body.
+ */
+export function lungPixels(slice: ArrayLike<number>, h: number, w: number): Uint8Array {
+  const air = (i: number) => slice[i]! < AIR_BELOW_HU;
+  const outside = new Uint8Array(h * w);
+  const stack: number[] = [];
+  const visit = (i: number) => {
+    if (!outside[i] && air(i)) {
+      outside[i] = 1;
+      stack.push(i);
+    }
+  };
+  for (let x = 0; x < w; x++) [visit(x), visit((h - 1) * w + x)];
+  for (let y = 0; y < h; y++) [visit(y * w), visit(y * w + w - 1)];
+  while (stack.length) {
+    const i = stack.pop()!;
+    const [y, x] = [Math.floor(i / w), i % w];
+    if (y > 0) visit(i - w);
+    if (y < h - 1) visit(i + w);
+    if (x > 0) visit(i - 1);
+    if (x < w - 1) visit(i + 1);
+  }
+  const out = new Uint8Array(h * w);
+  for (let i = 0; i < h * w; i++) if (air(i) && !outside[i]) out[i] = 1;
+  return out;
+}
+
+/** The extent of the lung pixels counted per slice and per row; undefined where there are none. */
+export function extentOf(perSlice: readonly number[], perRow: readonly number[]): LungExtent | undefined {
+  const largest = Math.max(...perSlice);
+  if (largest <= 0) return undefined;
+  const slices = perSlice.flatMap((n, z) => (n >= SLICE_SHARE * largest ? [z] : []));
+  const total = perRow.reduce((a, b) => a + b, 0);
+  let seen = 0;
+  let [y0, y1] = [-1, -1];
+  perRow.forEach((n, y) => {
+    seen += n;
+    if (y0 < 0 && seen > ROW_QUANTILE * total) y0 = y;
+    if (y1 < 0 && seen >= (1 - ROW_QUANTILE) * total) y1 = y;
+  });
+  return { z0: slices[0]! - 0.5, z1: slices[slices.length - 1]! + 0.5, y0: y0 - 0.5, y1: y1 + 0.5 };
+}
+
+/** Each side's lung extent (`LUNG_SIDES` order) on modality values `hu` laid out on `grid`. */
+export function lungExtents(hu: Float32Array, grid: Grid): (LungExtent | undefined)[] {
+  const { depth, height: h, width: w } = grid;
+  const perSlice = LUNG_SIDES.map(() => new Array<number>(depth).fill(0));
+  const perRow = LUNG_SIDES.map(() => new Array<number>(h).fill(0));
+  for (let z = 0; z < depth; z++) {
+    const lung = lungPixels(hu.subarray(z * h * w, (z + 1) * h * w), h, w);
+    for (let i = 0; i < h * w; i++) {
+      if (!lung[i]) continue;
+      const side = sideOfColumn(i % w, w);
+      perSlice[side]![z]!++;
+      perRow[side]![Math.floor(i / w)]!++;
+    }
+  }
+  return LUNG_SIDES.map((_, s) => extentOf(perSlice[s]!, perRow[s]!));
+}
+
+/** Each side's lung extent on a study's slices, read on `grid` in-plane (the fixed filters' grid, where the detector's candidates lie). */
+export function studyLungExtents(modality: Float32Array, volume: Grid, grid: Grid): (LungExtent | undefined)[] {
+  return lungExtents(resample(modality, volume, grid), grid);
+}
+
+/** A point's place within a lung's extent: [0, 1] from its lowest slice to its highest, and from front to back (outside it, beyond). */
+export function positionInLung({ z0, z1, y0, y1 }: LungExtent, z: number, y: number): [number, number] {
+  return [(z - z0) / (z1 - z0), (y - y0) / (y1 - y0)];
+}
