@@ -6,9 +6,9 @@
  * type lies on the finding for 88 % of findings given the side (docs/experiments.md, "A convolutional lesion
  * classifier"). Here the item's side and level are weighed as with `--pointed-lobes` (`weighedByShares`), by
  * P(lobe | side, position within the lung) at the candidate where the detector's probability for that type
- * peaks on the sentence's side (`lesions/lungLobes.ts`). The type is read with the findings text's own words
- * (`findingDescribed`). Where the detector finds no candidate of the type on that side, the model's own
- * probabilities stand.
+ * peaks on the sentence's side (`lesions/lungLobes.ts`); for emphysema, at its low-attenuation voxels
+ * (≤ −950 HU) instead. The type is read with the findings text's own words (`findingDescribed`). Where the
+ * detector finds no candidate of the type on that side, the model's own probabilities stand.
  */
 import { findingDescribed } from '../corpus/factExtractor.ts';
 import { FINDING_TYPES, type FindingType, type Lobe } from '../corpus/schema.ts';
@@ -35,8 +35,35 @@ export function lesionPeak({ grid, candidates, probs }: Pick<StudyLesions, 'grid
   return at < 0 ? undefined : at;
 }
 
-/** The lobes' shares at the detector's peak for `type` on `side` (`lesionPeak`), within its lung (`lobeSharesAt`); undefined where there is no peak or no lung. */
+/**
+ * Emphysema's lobes' shares from its low-attenuation voxels on `side` (both sides without one): the mean of
+ * the shares at each voxel's place in its lung. The detector peaks on emphysema worst of all types (44 % of
+ * findings, seed 555): its candidates are blob filters' maxima, and emphysema is a fall in density, which
+ * quantitative CT measures by the voxels at or below −950 HU. Undefined where the side has none.
+ */
+function lowAttenuationShares(study: StudyLesions, table: LungLobeTable, side: '左' | '右' | undefined): Map<Lobe, number> | undefined {
+  const sum = new Map<Lobe, number>();
+  let n = 0;
+  LUNG_SIDES.forEach((s, k) => {
+    if (side !== undefined && s !== side) return;
+    for (const place of study.lowAttenuation[k]!) {
+      const shares = lobeSharesAt(table, s, place);
+      if (!shares) continue;
+      n++;
+      for (const [lobe, v] of shares) sum.set(lobe, (sum.get(lobe) ?? 0) + v);
+    }
+  });
+  return n > 0 ? new Map([...sum].map(([lobe, v]) => [lobe, v / n])) : undefined;
+}
+
+/**
+ * The lobes' shares at the detector's peak for `type` on `side` (`lesionPeak`), within its lung
+ * (`lobeSharesAt`); for emphysema, from its low-attenuation voxels where the side has any. Undefined where
+ * there is no peak or no lung.
+ */
 export function lesionLobeShares(study: StudyLesions, table: LungLobeTable, type: FindingType | undefined, side: '左' | '右' | undefined): Map<Lobe, number> | undefined {
+  const lowAttenuation = type === 'emphysema' ? lowAttenuationShares(study, table, side) : undefined;
+  if (lowAttenuation) return lowAttenuation;
   const peak = lesionPeak(study, type, side);
   if (peak === undefined) return undefined;
   const { z, y, x } = study.candidates[peak]!;

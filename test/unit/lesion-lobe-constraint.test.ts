@@ -22,7 +22,7 @@ SOLID_GGN.forEach(([solid, ggn], i) => {
 });
 // Both lungs span the whole grid: a candidate's position is ((z + 0.5) / 4, (y + 0.5) / 8).
 const LUNG = { z0: -0.5, z1: 3.5, y0: -0.5, y1: 7.5 };
-const STUDY: StudyLesions = { grid: { depth: 4, height: 8, width: 8 }, candidates: CANDIDATES, probs: PROBS, lungs: [LUNG, LUNG] };
+const STUDY: StudyLesions = { grid: { depth: 4, height: 8, width: 8 }, candidates: CANDIDATES, probs: PROBS, lungs: [LUNG, LUNG], lowAttenuation: [[], []] };
 // 2 × 2 cells per side, lobes in LOBES order (右肺上叶, 右肺中叶, 右肺下叶, 左肺上叶, 左肺下叶); [side][slice cell][row cell].
 const TABLE: LungLobeTable = {
   cells: 2,
@@ -53,6 +53,14 @@ describe('lesionLobeShares', () => {
   it('the side\'s lobes\' shares in the peak\'s cell of its lung', () => {
     expect(Object.fromEntries(lesionLobeShares(STUDY, TABLE, 'solid-nodule', '右')!)).toEqual({ 右肺上叶: 0, 右肺中叶: 0.25, 右肺下叶: 0.75 });
     expect(Object.fromEntries(lesionLobeShares(STUDY, TABLE, 'ground-glass-nodule', undefined)!)).toEqual({ 左肺上叶: 0.9, 左肺下叶: 0.1 });
+  });
+  it('emphysema: the mean of the shares at the side\'s low-attenuation voxels, on either side where none is named', () => {
+    const study = { ...STUDY, lowAttenuation: [[[0.2, 0.2], [0.8, 0.2]], []] as [number, number][][] };
+    const expected = { 右肺上叶: 0.5, 右肺中叶: 0.125, 右肺下叶: 0.375 }; // (0, 0.25, 0.75) and (1, 0, 0)
+    expect(Object.fromEntries(lesionLobeShares(study, TABLE, 'emphysema', '右')!)).toEqual(expected);
+    expect(Object.fromEntries(lesionLobeShares(study, TABLE, 'emphysema', undefined)!)).toEqual(expected);
+    // None on the left: the detector's peak, and there is no emphysema candidate.
+    expect(lesionLobeShares(study, TABLE, 'emphysema', '左')).toBeUndefined();
   });
   it('none where the peak\'s side has no lung, or there is no peak', () => {
     expect(lesionLobeShares({ ...STUDY, lungs: [undefined, LUNG] }, TABLE, 'solid-nodule', '右')).toBeUndefined();

@@ -1,7 +1,7 @@
 /** Lobes from a point's place within its lung: the lung's extent, the table's cells and counting, by hand. */
 import { describe, expect, it } from 'vitest';
 import { cellOf, lobeCountsAt, lobeSharesAt, type LungLobeTable } from '../../src/inference/lesions/lungLobes.ts';
-import { extentOf, lungExtents, lungPixels, positionInLung, sideOfColumn } from '../../src/inference/lesions/lungPosition.ts';
+import { extentOf, lowAttenuationPlaces, lungExtents, lungPixels, positionInLung, sideOfColumn } from '../../src/inference/lesions/lungPosition.ts';
 import { lungLobeTable, studyLungLobeSamples } from '../../src/training/lungLobeTable.ts';
 
 /** A slice from rows of characters: '.' air (−1000 HU), '#' tissue (0), 'L' lung (−900). */
@@ -35,6 +35,16 @@ describe('lungExtents', () => {
       { z0: -0.5, z1: 1.5, y0: 2.5, y1: 3.5 },
       { z0: 0.5, z1: 1.5, y0: 1.5, y1: 4.5 },
     ]);
+  });
+});
+
+describe('lowAttenuationPlaces', () => {
+  it('each side\'s lung voxels at or below −950 HU, as places within its lung; not the air around the body', () => {
+    const s = slice('..........', '.########.', '.#LL##LL#.', '.#LL##LL#.', '.########.', '..........');
+    s[2 * 10 + 3] = -960; // right lung, row 2
+    s[3 * 10 + 6] = -950; // left lung, row 3 (at the threshold)
+    const lung = { z0: -0.5, z1: 0.5, y0: 1.5, y1: 3.5 };
+    expect(lowAttenuationPlaces(s, { depth: 1, height: 6, width: 10 }, [lung, lung])).toEqual([[[0.5, 0.25]], [[0.5, 0.75]]]);
   });
 });
 

@@ -102,3 +102,23 @@ export function studyLungExtents(modality: Float32Array, volume: Grid, grid: Gri
 export function positionInLung({ z0, z1, y0, y1 }: LungExtent, z: number, y: number): [number, number] {
   return [(z - z0) / (z1 - z0), (y - y0) / (y1 - y0)];
 }
+
+/** At or below this a lung voxel is a low-attenuation area (HU; LAA-950, Gevenois et al. 1996). */
+export const LAA_HU = -950;
+
+/** Per side (`LUNG_SIDES` order), the places within its lung (`positionInLung`) of its lung voxels at or below `LAA_HU`. */
+export function lowAttenuationPlaces(hu: Float32Array, grid: Grid, lungs: readonly (LungExtent | undefined)[]): [number, number][][] {
+  const { depth, height: h, width: w } = grid;
+  const out: [number, number][][] = LUNG_SIDES.map(() => []);
+  for (let z = 0; z < depth; z++) {
+    const slice = hu.subarray(z * h * w, (z + 1) * h * w);
+    const lung = lungPixels(slice, h, w);
+    for (let i = 0; i < h * w; i++) {
+      if (!lung[i] || slice[i]! > LAA_HU) continue;
+      const side = sideOfColumn(i % w, w);
+      const extent = lungs[side];
+      if (extent) out[side]!.push(positionInLung(extent, z, Math.floor(i / w)));
+    }
+  }
+  return out;
+}
