@@ -1,7 +1,7 @@
 /** Lobes from a point's place within its lung: the lung's extent, the table's cells and counting, by hand. */
 import { describe, expect, it } from 'vitest';
 import { cellOf, lobeCountsAt, lobeSharesAt, type LungLobeTable } from '../../src/inference/lesions/lungLobes.ts';
-import { extentOf, lowAttenuationPlaces, lungExtents, lungPixels, positionInLung, sideOfColumn } from '../../src/inference/lesions/lungPosition.ts';
+import { extentOf, lowAttenuationPlaces, lungExtents, lungMasks, lungPixels, positionInLung, sideOfColumn } from '../../src/inference/lesions/lungPosition.ts';
 import { lungLobeTable, studyLungLobeSamples } from '../../src/training/lungLobeTable.ts';
 
 /** A slice from rows of characters: '.' air (−1000 HU), '#' tissue (0), 'L' lung (−900). */
@@ -31,7 +31,8 @@ describe('lungExtents', () => {
     hu.set(s0, 0);
     hu.set(s1, 70);
     // Right: one pixel on each slice, row 3. Left: three pixels on slice 1 only, rows 2–4.
-    expect(lungExtents(hu, { depth: 2, height: 7, width: 10 })).toEqual([
+    const grid = { depth: 2, height: 7, width: 10 };
+    expect(lungExtents(lungMasks(hu, grid), grid)).toEqual([
       { z0: -0.5, z1: 1.5, y0: 2.5, y1: 3.5 },
       { z0: 0.5, z1: 1.5, y0: 1.5, y1: 4.5 },
     ]);
@@ -44,7 +45,8 @@ describe('lowAttenuationPlaces', () => {
     s[2 * 10 + 3] = -960; // right lung, row 2
     s[3 * 10 + 6] = -950; // left lung, row 3 (at the threshold)
     const lung = { z0: -0.5, z1: 0.5, y0: 1.5, y1: 3.5 };
-    expect(lowAttenuationPlaces(s, { depth: 1, height: 6, width: 10 }, [lung, lung])).toEqual([[[0.5, 0.25]], [[0.5, 0.75]]]);
+    const grid = { depth: 1, height: 6, width: 10 };
+    expect(lowAttenuationPlaces(s, lungMasks(s, grid), grid, [lung, lung])).toEqual([[[0.5, 0.25]], [[0.5, 0.75]]]);
   });
 });
 

@@ -76,26 +76,31 @@ export function extentOf(perSlice: readonly number[], perRow: readonly number[])
   return { z0: slices[0]! - 0.5, z1: slices[slices.length - 1]! + 0.5, y0: y0 - 0.5, y1: y1 + 0.5 };
 }
 
-/** Each side's lung extent (`LUNG_SIDES` order) on modality values `hu` laid out on `grid`. */
-export function lungExtents(hu: Float32Array, grid: Grid): (LungExtent | undefined)[] {
+/** `lungPixels` of every slice of modality values `hu` laid out on `grid`: worked out once where both the extents and the low-attenuation voxels read them. */
+export function lungMasks(hu: Float32Array, grid: Grid): Uint8Array {
+  const plane = grid.height * grid.width;
+  const out = new Uint8Array(hu.length);
+  for (let z = 0; z < grid.depth; z++) out.set(lungPixels(hu.subarray(z * plane, (z + 1) * plane), grid.height, grid.width), z * plane);
+  return out;
+}
+
+/** Each side's lung extent (`LUNG_SIDES` order) from the lung masks of a volume on `grid` (`lungMasks`). */
+export function lungExtents(masks: Uint8Array, grid: Grid): (LungExtent | undefined)[] {
   const { depth, height: h, width: w } = grid;
   const perSlice = LUNG_SIDES.map(() => new Array<number>(depth).fill(0));
   const perRow = LUNG_SIDES.map(() => new Array<number>(h).fill(0));
-  for (let z = 0; z < depth; z++) {
-    const lung = lungPixels(hu.subarray(z * h * w, (z + 1) * h * w), h, w);
-    for (let i = 0; i < h * w; i++) {
-      if (!lung[i]) continue;
-      const side = sideOfColumn(i % w, w);
-      perSlice[side]![z]!++;
-      perRow[side]![Math.floor(i / w)]!++;
-    }
+  for (let v = 0; v < masks.length; v++) {
+    if (!masks[v]) continue;
+    const side = sideOfColumn(v % w, w);
+    perSlice[side]![Math.floor(v / (h * w))]!++;
+    perRow[side]![Math.floor(v / w) % h]!++;
   }
   return LUNG_SIDES.map((_, s) => extentOf(perSlice[s]!, perRow[s]!));
 }
 
 /** Each side's lung extent on a study's slices, read on `grid` in-plane (the fixed filters' grid, where the detector's candidates lie). */
 export function studyLungExtents(modality: Float32Array, volume: Grid, grid: Grid): (LungExtent | undefined)[] {
-  return lungExtents(resample(modality, volume, grid), grid);
+  return lungExtents(lungMasks(resample(modality, volume, grid), grid), grid);
 }
 
 /** A point's place within a lung's extent: [0, 1] from its lowest slice to its highest, and from front to back (outside it, beyond). */
@@ -106,19 +111,15 @@ export function positionInLung({ z0, z1, y0, y1 }: LungExtent, z: number, y: num
 /** At or below this a lung voxel is a low-attenuation area (HU; LAA-950, Gevenois et al. 1996). */
 export const LAA_HU = -950;
 
-/** Per side (`LUNG_SIDES` order), the places within its lung (`positionInLung`) of its lung voxels at or below `LAA_HU`. */
-export function lowAttenuationPlaces(hu: Float32Array, grid: Grid, lungs: readonly (LungExtent | undefined)[]): [number, number][][] {
-  const { depth, height: h, width: w } = grid;
+/** Per side (`LUNG_SIDES` order), the places within its lung (`positionInLung`) of its lung voxels (`masks`, `lungMasks`) at or below `LAA_HU`. */
+export function lowAttenuationPlaces(hu: Float32Array, masks: Uint8Array, grid: Grid, lungs: readonly (LungExtent | undefined)[]): [number, number][][] {
+  const { height: h, width: w } = grid;
   const out: [number, number][][] = LUNG_SIDES.map(() => []);
-  for (let z = 0; z < depth; z++) {
-    const slice = hu.subarray(z * h * w, (z + 1) * h * w);
-    const lung = lungPixels(slice, h, w);
-    for (let i = 0; i < h * w; i++) {
-      if (!lung[i] || slice[i]! > LAA_HU) continue;
-      const side = sideOfColumn(i % w, w);
-      const extent = lungs[side];
-      if (extent) out[side]!.push(positionInLung(extent, z, Math.floor(i / w)));
-    }
+  for (let v = 0; v < hu.length; v++) {
+    if (!masks[v] || hu[v]! > LAA_HU) continue;
+    const side = sideOfColumn(v % w, w);
+    const extent = lungs[side];
+    if (extent) out[side]!.push(positionInLung(extent, Math.floor(v / (h * w)), Math.floor(v / w) % h));
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { regionCell, sliceRegions, type FilterMaps } from '../filterMaxima.ts';
 import { lesionLogits } from '../models/lesionClassifier.ts';
 import type { Weights } from '../models/weights.ts';
 import { resample, type Grid } from '../preprocess.ts';
-import { lowAttenuationPlaces, lungExtents, type LungExtent } from './lungPosition.ts';
+import { lowAttenuationPlaces, lungExtents, lungMasks, type LungExtent } from './lungPosition.ts';
 import { candidateFeatures, CANDIDATE_FEATURES, lesionCandidates, type Candidate } from './candidates.ts';
 
 /** Candidates classified per call: bounds the features' tensor at about 14 MB. */
@@ -67,8 +67,9 @@ export interface StudyLesions {
 export async function studyLesions(w: Weights, modality: Float32Array, volume: Grid, maps: FilterMaps): Promise<StudyLesions> {
   const { grid, candidates, features } = studyCandidates(modality, volume, maps);
   const hu = resample(modality, volume, grid);
-  const lungs = lungExtents(hu, grid);
-  return { grid, candidates, probs: await candidateProbabilities(w, features), lungs, lowAttenuation: lowAttenuationPlaces(hu, grid, lungs) };
+  const masks = lungMasks(hu, grid);
+  const lungs = lungExtents(masks, grid);
+  return { grid, candidates, probs: await candidateProbabilities(w, features), lungs, lowAttenuation: lowAttenuationPlaces(hu, masks, grid, lungs) };
 }
 
 /** The detector over a study: regions × types of `r`, from the fixed filters' responses on its slices (`filterMaps`), which the pointing head's keys read too. */
