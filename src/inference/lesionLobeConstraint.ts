@@ -12,11 +12,12 @@
  */
 import { findingDescribed } from '../corpus/factExtractor.ts';
 import { FINDING_TYPES, type FindingType, type Lobe } from '../corpus/schema.ts';
+import { keepAllowed } from './decode.ts';
 import { lobeSharesAt, type LungLobeTable } from './lesions/lungLobes.ts';
 import { LUNG_SIDES, positionInLung, sideOfColumn } from './lesions/lungPosition.ts';
 import type { StudyLesions } from './lesions/regionLesions.ts';
 import { weighedByShares } from './pointedLobeConstraint.ts';
-import type { PlaceTokens } from './textPlaceConstraint.ts';
+import { placeSlot, type PlaceTokens } from './textPlaceConstraint.ts';
 
 /**
  * The candidate where the detector's probability for `type` (every type's largest, without one) is largest,
@@ -72,7 +73,20 @@ export function lesionLobeShares(study: StudyLesions, table: LungLobeTable, type
   return lung && lobeSharesAt(table, LUNG_SIDES[s], positionInLung(lung, z, y));
 }
 
-/** The next-token probabilities with the item's side and level weighed by the lobes' shares at the detector's peak, where the restated sentence names no place; elsewhere the model's own. */
+/**
+ * The next-token probabilities with the item's side and level weighed by the lobes' shares at the detector's
+ * peak, where the restated sentence names no place; elsewhere the model's own. Where the detector gives
+ * shares for a lobar finding, the token right after the item's "左肺" / "右肺" must be a level: the model
+ * otherwise goes on without one ("右肺占位性病变"), and the weighing of the levels is lost.
+ */
 export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, study: StudyLesions, table: LungLobeTable): Float32Array {
-  return weighedByShares(t, prefix, probs, sentence, namesPlace, (side, restated) => lesionLobeShares(study, table, findingDescribed(restated), side));
+  let placed = false;
+  const weighed = weighedByShares(t, prefix, probs, sentence, namesPlace, (side, restated) => {
+    const type = findingDescribed(restated);
+    const shares = lesionLobeShares(study, table, type, side);
+    placed = shares !== undefined && type !== 'pleural-effusion';
+    return shares;
+  });
+  const afterSideLung = placed && prefix[prefix.length - 1] === t.lung && placeSlot(t, prefix)?.next === 'level';
+  return afterSideLung ? keepAllowed(weighed, (id) => t.level.has(id)) : weighed;
 }

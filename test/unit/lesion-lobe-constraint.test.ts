@@ -87,6 +87,17 @@ describe('weighedByLesions', () => {
     expect(weighed('1、左', '左肺见一混杂磨玻璃密度结节。', false)).toEqual({});
     expect(weighed('1、左', '左肺见一磨玻璃密度结节。', false)).toEqual({ 上: 0.9, 中: 0, 下: 0.1 });
   });
+  it('after the item\'s "右肺", a level only, weighed as right after "右"', () => {
+    const out = weighedByLesions(tokens, encode('1、右肺'), ones, '右肺见一实性结节影。', false, STUDY, TABLE);
+    expect(Object.fromEntries([...out].flatMap((p, i) => (p > 0 ? [[VOCAB[i]!, p]] : [])))).toEqual({ 中: 0.25, 下: 0.75 });
+  });
+  it('no level forced for a pleural effusion, nor where the detector gives no lobe', () => {
+    const probs = PROBS.slice();
+    probs[1 + FINDING_TYPES.indexOf('pleural-effusion')] = 0.7; // candidate 0
+    const effusion = weighedByLesions(tokens, encode('1、右肺'), ones, '右侧胸腔见弧形液性密度影。', false, { ...STUDY, probs }, TABLE);
+    expect([...effusion].filter((p) => p === 0)).toHaveLength(1); // only 上, by candidate 0's shares
+    expect(weighed('1、右肺', '右肺见一钙化灶。', false)).toEqual({});
+  });
   it('nothing where the detector found no candidate of the type', () => {
     expect(weighed('1、右', '右肺见一钙化灶。', false)).toEqual({});
   });
