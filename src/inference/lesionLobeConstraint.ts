@@ -76,15 +76,17 @@ export function lesionLobeShares(study: StudyLesions, table: LungLobeTable, type
 /**
  * The next-token probabilities with the item's side and level weighed by the lobes' shares at the detector's
  * peak, where the restated sentence names no place; elsewhere the model's own. Where the detector gives
- * shares for a lobar finding, the token right after the item's "左肺" / "右肺" must be a level: the model
- * otherwise goes on without one ("右肺占位性病变"), and the weighing of the levels is lost.
+ * shares for a lobar finding type the sentence names, the token right after the item's "左肺" / "右肺" must
+ * be a level: the model otherwise goes on without one ("右肺占位性病变"), and the weighing of the levels is
+ * lost.
  */
 export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, study: StudyLesions, table: LungLobeTable): Float32Array {
   let placed = false;
   const weighed = weighedByShares(t, prefix, probs, sentence, namesPlace, (side, restated) => {
     const type = findingDescribed(restated);
     const shares = lesionLobeShares(study, table, type, side);
-    placed = shares !== undefined && type !== 'pleural-effusion';
+    // Only a finding type read from the sentence: what it is not ("右肺门…") may have no lobe to write.
+    placed = shares !== undefined && type !== undefined && type !== 'pleural-effusion';
     return shares;
   });
   const afterSideLung = placed && prefix[prefix.length - 1] === t.lung && placeSlot(t, prefix)?.next === 'level';

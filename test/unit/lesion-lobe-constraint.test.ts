@@ -91,6 +91,10 @@ describe('weighedByLesions', () => {
     const out = weighedByLesions(tokens, encode('1、右肺'), ones, '右肺见一实性结节影。', false, STUDY, TABLE);
     expect(Object.fromEntries([...out].flatMap((p, i) => (p > 0 ? [[VOCAB[i]!, p]] : [])))).toEqual({ 中: 0.25, 下: 0.75 });
   });
+  it('no level forced where the sentence\'s type is unknown: the levels weighed by the surest candidate of any type, nothing else', () => {
+    const out = weighedByLesions(tokens, encode('1、右肺'), ones, '右肺门影增大。', false, STUDY, TABLE);
+    expect([...out].filter((p) => p === 0)).toHaveLength(1); // only 上, by candidate 0's shares
+  });
   it('no level forced for a pleural effusion, nor where the detector gives no lobe', () => {
     const probs = PROBS.slice();
     probs[1 + FINDING_TYPES.indexOf('pleural-effusion')] = 0.7; // candidate 0
