@@ -8,6 +8,7 @@
  * summary also does not end before that many items: decoders stop early in multi-finding studies (a
  * three-finding study summarised in two items; docs/experiments.md, "An item per salient sentence").
  */
+import { findingDescribed } from '../corpus/factExtractor.ts';
 
 /** What the constraint needs from a tokenizer's vocabulary. */
 export interface ItemNumbering {
@@ -36,17 +37,26 @@ export function itemNumbering(encode: (text: string) => number[], vocab: readonl
   };
 }
 
+/**
+ * The items a summary owes its input: one per sentence the model rates salient or that describes a finding in
+ * the findings text's words (`findingDescribed`; the salience output rates emphysema's "…透亮度增加…" lowest of
+ * all). None for a model that rates no sentence (`salient` empty).
+ */
+export function itemsOwed(salient: readonly boolean[], sentences: readonly string[]): number {
+  return salient.filter((rated, k) => rated || (sentences[k] !== undefined && findingDescribed(sentences[k]) !== undefined)).length;
+}
+
 const startsWith = (tokens: readonly number[], from: number, marker: readonly number[]) => marker.every((t, i) => tokens[from + i] === t);
 
 /**
  * The next-token probabilities after `prefix` (the summary's tokens so far, without BOS), item numbers put
  * in sequence. At the start of a later item of a numbered summary, the model's probability of beginning a
  * number (any number: where it would skip or repeat one, it is starting an item) goes to the next number's
- * first token; inside that number, its next token is certain. With `atLeast`, while fewer than
- * `atLeast.items` items are written, the probability of ending there (`atLeast.eos`) goes to the next
- * number as well. Elsewhere the probabilities are the model's.
+ * first token; inside that number, its next token is certain. With `atLeast`, while fewer than that many
+ * items are written, every token's probability there (the end's too) goes to the next number. Elsewhere
+ * the probabilities are the model's.
  */
-export function renumbered(numbering: ItemNumbering, prefix: readonly number[], probs: Float32Array, atLeast?: { items: number; eos: number }): Float32Array {
+export function renumbered(numbering: ItemNumbering, prefix: readonly number[], probs: Float32Array, atLeast?: number): Float32Array {
   if (!startsWith(prefix, 0, numbering.marker(1))) return probs;
   const starts = prefix.flatMap((id, i) => (id === numbering.end ? [i + 1] : []));
   const last = starts.pop();
@@ -57,9 +67,10 @@ export function renumbered(numbering: ItemNumbering, prefix: readonly number[], 
   if (!numbering.beginsNumber(next[0]!)) return probs; // a vocabulary that cannot write the number
   const written = prefix.length - last;
   if (written === 0) {
-    const ends = atLeast && numbered < atLeast.items ? atLeast.eos : -1;
+    // An item owed: the next number, whatever else the model would write (it escaped the count with "或、…").
+    const owed = atLeast !== undefined && numbered < atLeast;
     let number = 0;
-    const out = probs.map((p, id) => (numbering.beginsNumber(id) || id === ends ? ((number += p), 0) : p));
+    const out = probs.map((p, id) => (numbering.beginsNumber(id) || owed ? ((number += p), 0) : p));
     out[next[0]!] = number;
     return out;
   }

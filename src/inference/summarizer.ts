@@ -22,9 +22,10 @@ import { diverseOrder, MMR_POOL, rowInnerProduct } from './diverseRanking.ts';
 import { padBatch } from './textBatch.ts';
 import { contextIds } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
-import { itemNumbering, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
+import { itemNumbering, itemsOwed, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { weighedByLesions } from './lesionLobeConstraint.ts';
+import { unwrittenFindings } from './unwrittenFindings.ts';
 import { filterMaps } from './filterMaxima.ts';
 import type { LungLobeTable } from './lesions/lungLobes.ts';
 import { studyLesions, type StudyLesions } from './lesions/regionLesions.ts';
@@ -83,7 +84,9 @@ export interface SummarizeOptions {
   sequentialItems?: boolean;
   /**
    * With `sequentialItems`: a numbered summary does not end before it has an item for each input sentence
-   * the model rates salient (its `remainingSentences` salience over 0.5); models without it are unaffected.
+   * the model rates salient (its `remainingSentences` salience over 0.5) or that describes a finding in the
+   * findings text's words (`findingDescribed`); models without the salience are unaffected. And a later
+   * item's side and level are those of a finding no earlier item wrote (`unwrittenFindings.ts`).
    */
   salientItems?: boolean;
   /**
@@ -154,6 +157,8 @@ export interface DecodingGrammars {
   brackets?: BracketGrammar;
   items?: ItemNumbering;
   places?: PlaceTokens;
+  /** Token strings by id. */
+  vocab?: readonly string[];
   regionLobes?: RegionLobeTable;
 }
 
@@ -174,25 +179,30 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
   const vocab = tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id));
   const items = itemNumbering(encode, vocab);
   const places = placeTokens(vocab);
-  return { ...(brackets ? { brackets } : {}), ...(items ? { items } : {}), ...(places ? { places } : {}) };
+  return { vocab, ...(brackets ? { brackets } : {}), ...(items ? { items } : {}), ...(places ? { places } : {}) };
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items, places, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions }: StudyHints): DecodeOptions['constrain'] {
-  const salientCount = salient.filter(Boolean).length;
-  const atLeast = options.salientItems && salientCount > 1 ? { items: salientCount, eos: EOS_ID } : undefined;
+function constraints(options: SummarizeOptions, { brackets, items, places, vocab, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions }: StudyHints): DecodeOptions['constrain'] {
+  const salientCount = itemsOwed(salient, sentences);
+  const atLeast = options.salientItems && salientCount > 1 ? salientCount : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
   const placesOf = options.textPlaces || options.pointedLobes || options.lesionLobes ? sentencePlaces(sentences) : [];
   const restated = (attended: { sentenceAttention?: Float32Array }) => attendedSentence(attended.sentenceAttention, placesOf.length);
   // Where the restated sentence names no place, its item's lobe is weighed by the lesion detector when the study has its maxima, else by the pointing attention.
   const detected = options.lesionLobes ? lesions : undefined;
+  const unwritten = options.salientItems && places && vocab && sentences.length ? unwrittenFindings(places, vocab, sentences) : undefined;
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
     options.sequentialItems && items ? ((prefix, probs) => renumbered(items, prefix, probs, atLeast)) satisfies Rule : undefined,
+    // Asked for an item more, the decoder must not fill it with one it has written.
+    unwritten ? ((prefix, probs) => unwritten.constrain(prefix, probs)) satisfies Rule : undefined,
     options.textPlaces && places ? ((prefix, probs, attended) => placedAsText(places, prefix, probs, [placesOf[restated(attended)]].filter((p) => p !== undefined))) satisfies Rule : undefined,
     places && (detected || (options.pointedLobes && regionLobes))
       ? ((prefix, probs, attended) => {
+          // An item kept to a finding the text places: the image has nothing to add.
+          if (unwritten?.places(prefix)) return probs;
           const k = restated(attended);
           const [sentence, namesPlace] = [sentences[k], placesOf[k] !== undefined];
           return detected
@@ -288,7 +298,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentences = config.decoder.sentenceAttention;
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const contexts = decoders.map((w) => prepareContext(w, regions, ids, mask, segments, config.decoder, members));
-    const sentenceTexts = (options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
+    const sentenceTexts = (options.salientItems || options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
       const lesions = detector && maps ? { study: await studyLesions(weights, input.modality, input.grid, maps), table: config.lungLobes! } : undefined;

@@ -1,7 +1,7 @@
 /** Item numbers in sequence while decoding (itemNumberConstraint.ts, decode's `constrain`), against a hand-made vocabulary and a scripted model. */
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../src/inference/decode.ts';
-import { itemNumbering, renumbered } from '../../src/inference/itemNumberConstraint.ts';
+import { itemNumbering, itemsOwed, renumbered } from '../../src/inference/itemNumberConstraint.ts';
 import { decodingGrammars } from '../../src/inference/summarizer.ts';
 import { buildTokenizerJson, loadTokenizer } from '../../src/text/tokenizer.ts';
 import { scriptedModel } from '../helpers/scriptedModel.ts';
@@ -54,11 +54,11 @@ describe('renumbered', () => {
     expect(after('1、a。2、')).toEqual(UNCHANGED);
     expect(after('1、a。2、a3')).toEqual(UNCHANGED);
   });
-  it('with a minimum item count: ending before it goes to the next number too; at it, the end is the model\'s', () => {
-    const atLeast = (text: string, items: number) => Array.from(renumbered(numbering, encode(text), PROBS, { items, eos: 3 }), (p) => Math.round(p * 100) / 100);
-    // Numbers 0.4 + the end ("[SEP]", 3) 0.05 = 0.45 on "2", while one item of three is written.
-    expect(atLeast('1、a。', 3)).toEqual(UNCHANGED.map((p, id) => (id === 5 ? 0.45 : [3, 4, 6, 7].includes(id) ? 0 : p)));
-    expect(atLeast('1、a。2、a。', 3)).toEqual(UNCHANGED.map((p, id) => (id === 6 ? 0.45 : [3, 4, 5, 7].includes(id) ? 0 : p)));
+  it('with a minimum item count: everything before it goes to the next number (the end too); at it, the model\'s own', () => {
+    const atLeast = (text: string, items: number) => Array.from(renumbered(numbering, encode(text), PROBS, items), (p) => Math.round(p * 100) / 100);
+    // All of it, 11 × 0.05 + 0.1 + 0.2 = 0.85, on the next number while fewer than three items are written.
+    expect(atLeast('1、a。', 3)).toEqual(UNCHANGED.map((_, id) => (id === 5 ? 0.85 : 0)));
+    expect(atLeast('1、a。2、a。', 3)).toEqual(UNCHANGED.map((_, id) => (id === 6 ? 0.85 : 0)));
     expect(atLeast('1、a。2、a。', 2)).toEqual(after('1、a。2、a。'));
     // Only at the start of an item of a numbered summary.
     for (const text of ['a。', '1、a', '1、a。2']) expect(atLeast(text, 3)).toEqual(after(text));
@@ -82,9 +82,18 @@ describe('decode with item numbers in sequence', () => {
     // After "。" it prefers the end (0.6) to "2" (0.3) and "3" (0.1); after "3、…。" it always ends.
     const early = scriptedModel(VOCAB.length, { 2: { 4: 1 }, 4: { 9: 1 }, 9: { 10: 1 }, 10: { 11: 1 }, 11: { 3: 0.6, 5: 0.3, 6: 0.1 }, 5: { 9: 1 }, 6: { 9: 1 } });
     for (const beamSize of [1, 2]) {
-      const run = (items?: number) => decode(early, { ...options, beamSize, constrain: (prefix, probs) => renumbered(numbering, prefix, probs, items ? { items, eos: 3 } : undefined) });
+      const run = (items?: number) => decode(early, { ...options, beamSize, constrain: (prefix, probs) => renumbered(numbering, prefix, probs, items) });
       expect(text((await run()).map((r) => r.id))).toBe('1、a。');
       expect(text((await run(3)).map((r) => r.id))).toBe('1、a。2、a。3、a。');
     }
+  });
+});
+
+describe('itemsOwed', () => {
+  it('counts the sentences rated salient or describing a finding, and none without ratings', () => {
+    const sentences = ['左肺上叶见一实性结节影，直径约12mm。', '右肺上叶肺组织透亮度增加，范围约40mm。', '气管及主支气管通畅。'];
+    expect(itemsOwed([true, false, false], sentences)).toBe(2);
+    expect(itemsOwed([false, false, true], sentences)).toBe(3);
+    expect(itemsOwed([], sentences)).toBe(0);
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * A later item's place among the findings not yet written. Asked for one more item than it would write
+ * (`--salient-items` counts the sentences that describe a finding), the decoder sometimes writes again an
+ * item it has already written ("2、左肺上叶肺气肿…。3、左肺上叶肺气肿…": 6 of the 17 summaries that count
+ * changed on seed 18181, docs/experiments.md). No impression of the corpus names one finding type at one
+ * place in two items (0 of 500, seed 18181: several findings of a type in a lobe are one item, "多发…").
+ * Refusing the repeated type's last token does not help: the decoder then writes around it ("左肺上叶肿肿").
+ * So the choice is made as early as it can be: a later item's side and level are those of an input sentence
+ * whose finding no earlier item wrote, and right after its place, the item may not begin a type phrase that
+ * only a finding written there before can finish.
+ */
+import { extractFacts, findingDescribed, findingIn, locationIn } from '../corpus/factExtractor.ts';
+import { FINDING_PHRASES, LOCATION_PHRASES } from '../corpus/lexicon.ts';
+import { FINDING_TYPES, type FindingType, type Location } from '../corpus/schema.ts';
+import { detokenize } from '../text/tokenizer.ts';
+import { keepAllowed } from './decode.ts';
+import { placedAsText, type PlaceTokens } from './textPlaceConstraint.ts';
+
+/** A finding an input sentence describes, and the place it names (undefined where it names none). */
+export interface DescribedFinding {
+  type: FindingType;
+  place: Location | undefined;
+}
+
+/**
+ * The findings the input sentences describe (`findingDescribed`) that `written` (the summary's earlier
+ * items) does not give at the place the sentence names (at any place, for a sentence that names none).
+ */
+export function unwrittenFindingsOf(sentences: readonly string[], written: string): DescribedFinding[] {
+  const facts = extractFacts(written);
+  return sentences.flatMap((s) => {
+    const [type, place] = [findingDescribed(s), locationIn(s)];
+    const done = facts.some((f) => f.finding === type && (place === undefined || f.location === place));
+    return type === undefined || done ? [] : [{ type, place }];
+  });
+}
+
+/** Their places; undefined where one names no place (its item's place is then the image's to say) or where none is left. */
+export function placesOf(unwritten: readonly DescribedFinding[]): Location[] | undefined {
+  if (!unwritten.length || unwritten.some(({ place }) => place === undefined)) return undefined;
+  return [...new Set(unwritten.map(({ place }) => place!))];
+}
+
+const LOCATION_LIST = Object.values(LOCATION_PHRASES).flat();
+const TYPE_PHRASES = FINDING_PHRASES.flatMap(([type, phrases]) => phrases.map((phrase) => [type, phrase] as const));
+
+/** What an item's text writes after its place (the earliest place phrase, the longest there), or undefined before one. */
+export function afterPlace(item: string): string | undefined {
+  let best: { at: number; end: number } | undefined;
+  for (const phrase of LOCATION_LIST) {
+    const at = item.indexOf(phrase);
+    if (at >= 0 && (!best || at < best.at || (at === best.at && at + phrase.length > best.end))) best = { at, end: at + phrase.length };
+  }
+  return best && item.slice(best.end);
+}
+
+/**
+ * Whether `text`, written right after an item's place, begins or finishes a type phrase (`FINDING_PHRASES`)
+ * of a type in `refused` and of no other type: only a refused finding can come of it.
+ */
+export function beginsOnly(text: string, refused: ReadonlySet<FindingType>): boolean {
+  const fits = TYPE_PHRASES.filter(([, phrase]) => phrase.startsWith(text) || text.startsWith(phrase));
+  return fits.length > 0 && fits.every(([type]) => refused.has(type));
+}
+
+/**
+ * The types an item at `place` may not write: where every unwritten finding names its place, those not
+ * unwritten there; otherwise those an earlier item wrote there (`facts`).
+ */
+export function refusedTypes(place: Location, unwritten: readonly DescribedFinding[], facts: ReturnType<typeof extractFacts>): Set<FindingType> {
+  if (placesOf(unwritten)) return new Set(FINDING_TYPES.filter((type) => !unwritten.some((f) => f.type === type && f.place === place)));
+  return new Set(facts.flatMap((f) => (f.location === place ? [f.finding as FindingType] : [])));
+}
+
+/** The constraint over one summary's decoding (`unwrittenFindings`). */
+export interface UnwrittenFindings {
+  /** The places a later item may take after `prefix` (`placesOf` the unwritten findings), or undefined where none are known, as in the first item. */
+  places(prefix: readonly number[]): Location[] | undefined;
+  /**
+   * The next-token probabilities after `prefix` for a later item: its first token after the number one of
+   * the places' sides (kept from the other sides only, the decoder escapes them: "3、2下肺…"); its side and
+   * level kept to the places (`placedAsText`); and, right after its place, 0 for a token that begins a type
+   * phrase only a refused type can finish (`refusedTypes`, `beginsOnly`). The first item, an item past its
+   * type, and an item where nothing is known, as the model writes them.
+   */
+  constrain(prefix: readonly number[], probs: Float32Array): Float32Array;
+}
+
+/**
+ * The constraint for a summary of the input `sentences`, over a vocabulary (`vocab`: token strings by id;
+ * `t`: its place tokens). The summary so far is the decoded `prefix`, without BOS.
+ */
+export function unwrittenFindings(t: PlaceTokens, vocab: readonly string[], sentences: readonly string[]): UnwrittenFindings {
+  const text = (ids: readonly number[]) => detokenize(ids.map((id) => vocab[id]!));
+  // Beams share their earlier items, and every step asks again: read each written prefix once.
+  const read = new Map<string, { facts: ReturnType<typeof extractFacts>; unwritten: DescribedFinding[]; places: Location[] | undefined }>();
+  const earlier = (prefix: readonly number[]) => {
+    const itemStart = prefix.lastIndexOf(t.end) + 1;
+    if (itemStart === 0) return undefined;
+    const written = text(prefix.slice(0, itemStart));
+    let known = read.get(written);
+    if (!known) {
+      const unwritten = unwrittenFindingsOf(sentences, written);
+      read.set(written, (known = { facts: extractFacts(written), unwritten, places: placesOf(unwritten) }));
+    }
+    return { ...known, item: text(prefix.slice(itemStart)) };
+  };
+  return {
+    places: (prefix) => earlier(prefix)?.places,
+    constrain(prefix, probs) {
+      const known = earlier(prefix);
+      if (!known) return probs;
+      const { facts, unwritten, places, item } = known;
+      const sides = places && /^\d+、$/.test(item) ? new Set(places.map((place) => place[0])) : undefined;
+      if (sides) return keepAllowed(probs, (id) => t.side.has(id) && sides.has(t.side.get(id)!));
+      const placed = places ? placedAsText(t, prefix, probs, places) : probs;
+      const [typed, place] = [afterPlace(item), locationIn(item)];
+      if (typed === undefined || place === undefined || findingIn(item) !== undefined) return placed;
+      const refused = refusedTypes(place, unwritten, facts);
+      if (!refused.size) return placed;
+      return placed.map((p, id) => (p > 0 && beginsOnly(typed + vocab[id]!.replace(/^##/, ''), refused) ? 0 : p));
+    },
+  };
+}
