@@ -7,7 +7,8 @@
  * Refusing the repeated type's last token does not help: the decoder then writes around it ("左肺上叶肿肿").
  * So the choice is made as early as it can be: a later item's side and level are those of an input sentence
  * whose finding no earlier item wrote, and right after its place, the item may not begin a type phrase that
- * only a finding written there before can finish.
+ * no finding left at that place can finish (where a finding left names no place: that only a finding written
+ * there before can finish).
  */
 import { extractFacts, findingDescribed, findingIn, locationIn } from '../corpus/factExtractor.ts';
 import { FINDING_PHRASES, LOCATION_PHRASES } from '../corpus/lexicon.ts';
