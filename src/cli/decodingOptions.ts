@@ -1,4 +1,4 @@
-/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --pointed-lobes, --lesion-lobes, --mmr. */
+/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --pointed-lobes, --lesion-lobes, --mmr, --text-match. */
 import { UsageError } from './corpus.ts';
 
 export interface DecodingFlags {
@@ -17,6 +17,8 @@ export interface DecodingFlags {
   lesionLobes: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
+  /** λ of the passages' match with the findings the text names (`textMatchedRanking.ts`); absent: none. */
+  textMatch?: number;
 }
 
 /** --mmr's λ, checked: a number from 0 to 1; undefined when the flag is absent. */
@@ -26,7 +28,7 @@ export function mmrFlag(value: string | undefined): number | undefined {
   return mmr;
 }
 
-export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; 'named-places'?: boolean; 'pointed-lobes'?: boolean; 'lesion-lobes'?: boolean; mmr?: string }): DecodingFlags {
+export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; 'named-places'?: boolean; 'pointed-lobes'?: boolean; 'lesion-lobes'?: boolean; mmr?: string; 'text-match'?: string }): DecodingFlags {
   const beamSize = Number(values.beam ?? '1');
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
@@ -37,5 +39,7 @@ export function decodingFlags(values: { beam?: string; 'length-penalty'?: string
   if (values['text-places'] && values['named-places']) throw new UsageError('--text-places and --named-places are two ways to keep an item\'s place: pick one');
   if (values['pointed-lobes'] && values['lesion-lobes']) throw new UsageError('--pointed-lobes and --lesion-lobes are two ways to weigh a lobe the text omits: pick one');
   const mmr = mmrFlag(values.mmr);
-  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, namedPlaces: values['named-places'] === true, pointedLobes: values['pointed-lobes'] === true, lesionLobes: values['lesion-lobes'] === true, ...(mmr === undefined ? {} : { mmr }) };
+  const textMatch = values['text-match'] === undefined ? undefined : Number(values['text-match']);
+  if (textMatch !== undefined && !(textMatch >= 0)) throw new UsageError('--text-match must be a number ≥ 0 (the score a passage gains per finding of the text it holds)');
+  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, namedPlaces: values['named-places'] === true, pointedLobes: values['pointed-lobes'] === true, lesionLobes: values['lesion-lobes'] === true, ...(mmr === undefined ? {} : { mmr }), ...(textMatch === undefined ? {} : { textMatch }) };
 }

@@ -82,6 +82,8 @@ export interface EvalDecoding {
   lesionLobes?: boolean;
   /** λ of the passages' MMR ranking; absent: by score alone. */
   mmr?: number;
+  /** λ of the passages' match with the text's findings; absent: none. */
+  textMatch?: number;
 }
 
 export const GREEDY: EvalDecoding = { beamSize: 1, lengthPenalty: 0 };
@@ -99,12 +101,12 @@ const CONSTRAINTS = [
 
 /** What a stored result's name adds for the decoding ("-beam3-lp0.7-brackets-items"; nothing for greedy). */
 export function decodingSuffix(d: EvalDecoding): string {
-  return `${d.beamSize > 1 ? `-beam${d.beamSize}-lp${d.lengthPenalty}` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.suffix : '')).join('')}${d.mmr === undefined ? '' : `-mmr${d.mmr}`}`;
+  return `${d.beamSize > 1 ? `-beam${d.beamSize}-lp${d.lengthPenalty}` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.suffix : '')).join('')}${d.mmr === undefined ? '' : `-mmr${d.mmr}`}${d.textMatch === undefined ? '' : `-tm${d.textMatch}`}`;
 }
 
 /** What the model's name adds for the decoding (", beam 3 (length penalty 0.7), balanced brackets"; nothing for greedy). */
 function decodingWords(d: EvalDecoding): string {
-  return `${d.beamSize > 1 ? `, beam ${d.beamSize} (length penalty ${d.lengthPenalty})` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.words : '')).join('')}${d.mmr === undefined ? '' : `, passages by MMR (λ = ${d.mmr})`}`;
+  return `${d.beamSize > 1 ? `, beam ${d.beamSize} (length penalty ${d.lengthPenalty})` : ''}${CONSTRAINTS.map((c) => (d[c.flag] ? c.words : '')).join('')}${d.mmr === undefined ? '' : `, passages by MMR (λ = ${d.mmr})`}${d.textMatch === undefined ? '' : `, passages matched to the text's findings (λ = ${d.textMatch})`}`;
 }
 
 export async function loadEvalModel(dir: string, decoding: EvalDecoding = GREEDY): Promise<EvalModel> {

@@ -26,6 +26,7 @@ import { itemNumbering, itemsOwed, renumbered, type ItemNumbering } from './item
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { weighedByLesions } from './lesionLobeConstraint.ts';
 import { unwrittenFindings } from './unwrittenFindings.ts';
+import { namedFindings, textMatchedScores } from './textMatchedRanking.ts';
 import { filterMaps } from './filterMaxima.ts';
 import type { LungLobeTable } from './lesions/lungLobes.ts';
 import { studyLesions, type StudyLesions } from './lesions/regionLesions.ts';
@@ -73,6 +74,8 @@ export interface SummarizeOptions {
    * model's own (`ModelConfig.mmr`), as its decoder was trained.
    */
   mmr?: number;
+  /** Each passage's score gains λ for every finding the input text names that it holds, before ranking (`textMatchedRanking.ts`); absent: the retriever's score alone. */
+  textMatch?: number;
   maxLength?: number;
   /**
    * Keep brackets well formed as the reference passages do (`bracketConstraint.ts`); retrieval model and
@@ -271,7 +274,8 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       return { regions: flat, query: tf.squeeze(query, [0]) as tf.Tensor1D };
     });
     const scoresTensor = tf.tidy(() => tf.squeeze(tf.matMul(passageIndex, tf.expandDims(query, 1)), [1]));
-    const scores = (await scoresTensor.data()) as Float32Array;
+    const retrieverScores = (await scoresTensor.data()) as Float32Array;
+    const scores = options.textMatch === undefined ? retrieverScores : textMatchedScores(retrieverScores, passages, namedFindings(input.text), options.textMatch);
     const encoded = performance.now();
     tf.dispose([query, scoresTensor]);
     const shown = Math.max(k, 10);

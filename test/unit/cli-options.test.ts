@@ -110,6 +110,8 @@ describe('decoding flags', () => {
     expect(() => decodingFlags({ 'length-penalty': '-1' })).toThrow('--length-penalty must be a number ≥ 0');
     expect(decodingFlags({ mmr: '0.7' })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, mmr: 0.7 });
     for (const mmr of ['1.5', '-0.1', 'x']) expect(() => decodingFlags({ mmr })).toThrow('--mmr must be a number from 0 to 1');
+    expect(decodingFlags({ 'text-match': '0.1' })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, textMatch: 0.1 });
+    for (const textMatch of ['-0.1', 'x']) expect(() => decodingFlags({ 'text-match': textMatch })).toThrow('--text-match must be a number ≥ 0');
   });
 });
 
@@ -120,6 +122,7 @@ describe('stored result names', () => {
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true })).toBe('-beam3-lp0.7-brackets');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true })).toBe('-beam3-lp0.7-brackets-items-salient');
     expect(decodingSuffix({ ...GREEDY, mmr: 0.7 })).toBe('-mmr0.7');
+    expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, lesionLobes: true, textMatch: 0.1 })).toBe('-beam3-lp0.7-lesions-tm0.1');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, textPlaces: true })).toBe('-beam3-lp0.7-salient-places');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, namedPlaces: true })).toBe('-beam3-lp0.7-salient-named');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, pointedLobes: true })).toBe('-beam3-lp0.7-salient-pointed');
