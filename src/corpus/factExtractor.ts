@@ -31,6 +31,12 @@ export function findingDescribed(sentence: string): FindingType | undefined {
   return DESCRIBED_LIST.find(([, phrase]) => sentence.includes(phrase))?.[0];
 }
 
+/** The finding a findings-text sentence describes (`findingDescribed`) and the place it names (`locationIn`; undefined where it names none). */
+export function describedFinding(sentence: string): { type: FindingType; place: Location | undefined } | undefined {
+  const type = findingDescribed(sentence);
+  return type === undefined ? undefined : { type, place: locationIn(sentence) };
+}
+
 /** The earliest location phrase in the clause (longest first at the same position). */
 export function locationIn(clause: string): Location | undefined {
   let best: { at: number; loc: Location } | undefined;

@@ -6,23 +6,18 @@
  * every (type, place) the text names that its findings hold.
  */
 import type { Passage } from '../corpus/passages.ts';
-import { findingDescribed, locationIn } from '../corpus/factExtractor.ts';
-import type { FindingType, Location } from '../corpus/schema.ts';
+import { describedFinding } from '../corpus/factExtractor.ts';
 import { sentenceSpans, SENTENCE_END } from '../text/sentences.ts';
 
 /** A finding the text names, with its place where the sentence gives one. */
-export interface NamedFinding {
-  type: FindingType;
-  place: Location | undefined;
-}
+export type NamedFinding = NonNullable<ReturnType<typeof describedFinding>>;
 
-/** The findings a text's sentences describe (`findingDescribed`), each with the place it names (`locationIn`). */
+/** The findings a text's sentences describe, each with the place it names (`describedFinding`). */
 export function namedFindings(text: string): NamedFinding[] {
   const chars = [...text];
   return sentenceSpans(chars, SENTENCE_END).flatMap(([from, to]) => {
-    const sentence = chars.slice(from, to).join('');
-    const type = findingDescribed(sentence);
-    return type === undefined ? [] : [{ type, place: locationIn(sentence) }];
+    const found = describedFinding(chars.slice(from, to).join(''));
+    return found ? [found] : [];
   });
 }
 

@@ -10,7 +10,7 @@
  * no finding left at that place can finish (where a finding left names no place: that only a finding written
  * there before can finish).
  */
-import { extractFacts, findingDescribed, findingIn, locationIn } from '../corpus/factExtractor.ts';
+import { describedFinding, extractFacts, findingIn, locationIn } from '../corpus/factExtractor.ts';
 import { FINDING_PHRASES, LOCATION_PHRASES } from '../corpus/lexicon.ts';
 import { FINDING_TYPES, type FindingType, type Location } from '../corpus/schema.ts';
 import { detokenize } from '../text/tokenizer.ts';
@@ -18,10 +18,7 @@ import { keepAllowed } from './decode.ts';
 import { placedAsText, type PlaceTokens } from './textPlaceConstraint.ts';
 
 /** A finding an input sentence describes, and the place it names (undefined where it names none). */
-export interface DescribedFinding {
-  type: FindingType;
-  place: Location | undefined;
-}
+export type DescribedFinding = NonNullable<ReturnType<typeof describedFinding>>;
 
 /**
  * The findings the input sentences describe (`findingDescribed`) that `written` (the summary's earlier
@@ -30,9 +27,9 @@ export interface DescribedFinding {
 export function unwrittenFindingsOf(sentences: readonly string[], written: string): DescribedFinding[] {
   const facts = extractFacts(written);
   return sentences.flatMap((s) => {
-    const [type, place] = [findingDescribed(s), locationIn(s)];
-    const done = facts.some((f) => f.finding === type && (place === undefined || f.location === place));
-    return type === undefined || done ? [] : [{ type, place }];
+    const found = describedFinding(s);
+    const done = found && facts.some((f) => f.finding === found.type && (found.place === undefined || f.location === found.place));
+    return found === undefined || done ? [] : [found];
   });
 }
 
