@@ -88,8 +88,9 @@ export interface SummarizeOptions {
   /**
    * With `sequentialItems`: a numbered summary does not end before it has an item for each input sentence
    * the model rates salient (its `remainingSentences` salience over 0.5) or that describes a finding in the
-   * findings text's words (`findingDescribed`); models without the salience are unaffected. And a later
-   * item's side and level are those of a finding no earlier item wrote (`unwrittenFindings.ts`).
+   * findings text's words (`findingDescribed`); models without the salience are unaffected. And an
+   * item's side and level are those of a finding no earlier item wrote (`unwrittenFindings.ts`; the first
+   * item's too, where every finding sentence names its place).
    */
   salientItems?: boolean;
   /**

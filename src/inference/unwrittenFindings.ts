@@ -1,11 +1,11 @@
 /**
- * A later item's place among the findings not yet written. Asked for one more item than it would write
+ * An item's place among the findings not yet written. Asked for one more item than it would write
  * (`--salient-items` counts the sentences that describe a finding), the decoder sometimes writes again an
  * item it has already written ("2、左肺上叶肺气肿…。3、左肺上叶肺气肿…": 6 of the 17 summaries that count
  * changed on seed 18181, docs/experiments.md). No impression of the corpus names one finding type at one
  * place in two items (0 of 500, seed 18181: several findings of a type in a lobe are one item, "多发…").
  * Refusing the repeated type's last token does not help: the decoder then writes around it ("左肺上叶肿肿").
- * So the choice is made as early as it can be: a later item's side and level are those of an input sentence
+ * So the choice is made as early as it can be: an item's side and level are those of an input sentence
  * whose finding no earlier item wrote, and right after its place, the item may not begin a type phrase that
  * no finding left at that place can finish (where a finding left names no place: that only a finding written
  * there before can finish).
@@ -72,14 +72,15 @@ export function refusedTypes(place: Location, unwritten: readonly DescribedFindi
 
 /** The constraint over one summary's decoding (`unwrittenFindings`). */
 export interface UnwrittenFindings {
-  /** The places a later item may take after `prefix` (`placesOf` the unwritten findings), or undefined where none are known, as in the first item. */
+  /** The places the current item may take after `prefix` (`placesOf` the unwritten findings; for the first item, every finding the text describes), or undefined where none are known. */
   places(prefix: readonly number[]): Location[] | undefined;
   /**
-   * The next-token probabilities after `prefix` for a later item: its first token after the number one of
+   * The next-token probabilities after `prefix` for an item (the first too: nothing is written yet, so it is
+   * kept to the text's places only where every finding sentence names one): its first token after the number one of
    * the places' sides (kept from the other sides only, the decoder escapes them: "3、2下肺…"); its side and
    * level kept to the places (`placedAsText`); and, right after its place, 0 for a token that begins a type
-   * phrase only a refused type can finish (`refusedTypes`, `beginsOnly`). The first item, an item past its
-   * type, and an item where nothing is known, as the model writes them.
+   * phrase only a refused type can finish (`refusedTypes`, `beginsOnly`). An item past its type, and an
+   * item where nothing is known, as the model writes them.
    */
   constrain(prefix: readonly number[], probs: Float32Array): Float32Array;
 }
@@ -94,7 +95,6 @@ export function unwrittenFindings(t: PlaceTokens, vocab: readonly string[], sent
   const read = new Map<string, { facts: ReturnType<typeof extractFacts>; unwritten: DescribedFinding[]; places: Location[] | undefined }>();
   const earlier = (prefix: readonly number[]) => {
     const itemStart = prefix.lastIndexOf(t.end) + 1;
-    if (itemStart === 0) return undefined;
     const written = text(prefix.slice(0, itemStart));
     let known = read.get(written);
     if (!known) {

@@ -52,9 +52,13 @@ describe('unwrittenFindings over a vocabulary', () => {
   const guard = unwrittenFindings(placeTokens(vocab)!, vocab, SENTENCES);
   const UNIFORM = new Float32Array(vocab.length).fill(0.01);
   const kept = (text: string) => vocab.filter((_, k) => guard.constrain(tokenizer.encode(text), UNIFORM)[k]! > 0);
-  it('leaves the first item alone', () => {
+  it('keeps the first item to the findings the text places, and leaves it alone where one names no place', () => {
+    // The emphysema sentence names no place: nothing is known yet.
     expect(kept('1、左')).toHaveLength(vocab.length);
     expect(guard.places(tokenizer.encode('1、左'))).toBeUndefined();
+    const placed = unwrittenFindings(placeTokens(vocab)!, vocab, SENTENCES.slice(0, 2));
+    expect(placed.places(tokenizer.encode('1、'))).toEqual(['左肺上叶', '右肺下叶']);
+    expect(vocab.filter((_, k) => placed.constrain(tokenizer.encode('1、'), UNIFORM)[k]! > 0).sort()).toEqual(['右', '左'].sort());
   });
   it('starts a later item on an unwritten finding\'s side, and refuses a type that is not unwritten there', () => {
     const written = '1、左肺上叶肺气肿改变。2、左上肺实性结节，约8mm。3、';
