@@ -37,14 +37,19 @@ export function describedFinding(sentence: string): { type: FindingType; place: 
   return type === undefined ? undefined : { type, place: locationIn(sentence) };
 }
 
-/** The earliest location phrase in the clause (longest first at the same position). */
-export function locationIn(clause: string): Location | undefined {
-  let best: { at: number; loc: Location } | undefined;
-  for (const [loc, phrase] of LOCATION_LIST) {
+/** The earliest location phrase in the clause (longest first at the same position): its location, and where the phrase ends. */
+export function placePhraseIn(clause: string): { location: Location; end: number } | undefined {
+  let best: { at: number; location: Location; end: number } | undefined;
+  for (const [location, phrase] of LOCATION_LIST) {
     const at = clause.indexOf(phrase);
-    if (at >= 0 && (!best || at < best.at)) best = { at, loc };
+    if (at >= 0 && (!best || at < best.at)) best = { at, location, end: at + phrase.length };
   }
-  return best?.loc;
+  return best && { location: best.location, end: best.end };
+}
+
+/** The location of the clause's earliest location phrase (`placePhraseIn`). */
+export function locationIn(clause: string): Location | undefined {
+  return placePhraseIn(clause)?.location;
 }
 
 /** Sizes in mm from "12mm", "12 毫米", "1.2cm", "1.2 厘米". */

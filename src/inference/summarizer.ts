@@ -188,8 +188,8 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
 function constraints(options: SummarizeOptions, { brackets, items, places, vocab, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions }: StudyHints): DecodeOptions['constrain'] {
-  const salientCount = itemsOwed(salient, sentences);
-  const atLeast = options.salientItems && salientCount > 1 ? salientCount : undefined;
+  const owed = itemsOwed(salient, sentences);
+  const atLeast = options.salientItems && owed > 1 ? owed : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
   const placesOf = options.textPlaces || options.pointedLobes || options.lesionLobes ? sentencePlaces(sentences) : [];
   const restated = (attended: { sentenceAttention?: Float32Array }) => attendedSentence(attended.sentenceAttention, placesOf.length);

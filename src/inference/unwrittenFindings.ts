@@ -10,8 +10,8 @@
  * no finding left at that place can finish (where a finding left names no place: that only a finding written
  * there before can finish).
  */
-import { describedFinding, extractFacts, findingIn, locationIn } from '../corpus/factExtractor.ts';
-import { FINDING_PHRASES, LOCATION_PHRASES } from '../corpus/lexicon.ts';
+import { describedFinding, extractFacts, findingIn, placePhraseIn } from '../corpus/factExtractor.ts';
+import { FINDING_PHRASES } from '../corpus/lexicon.ts';
 import { FINDING_TYPES, type FindingType, type Location } from '../corpus/schema.ts';
 import { detokenize } from '../text/tokenizer.ts';
 import { keepAllowed } from './decode.ts';
@@ -39,18 +39,7 @@ export function placesOf(unwritten: readonly DescribedFinding[]): Location[] | u
   return [...new Set(unwritten.map(({ place }) => place!))];
 }
 
-const LOCATION_LIST = Object.values(LOCATION_PHRASES).flat();
 const TYPE_PHRASES = FINDING_PHRASES.flatMap(([type, phrases]) => phrases.map((phrase) => [type, phrase] as const));
-
-/** What an item's text writes after its place (the earliest place phrase, the longest there), or undefined before one. */
-export function afterPlace(item: string): string | undefined {
-  let best: { at: number; end: number } | undefined;
-  for (const phrase of LOCATION_LIST) {
-    const at = item.indexOf(phrase);
-    if (at >= 0 && (!best || at < best.at || (at === best.at && at + phrase.length > best.end))) best = { at, end: at + phrase.length };
-  }
-  return best && item.slice(best.end);
-}
 
 /**
  * Whether `text`, written right after an item's place, begins or finishes a type phrase (`FINDING_PHRASES`)
@@ -104,17 +93,16 @@ export function unwrittenFindings(t: PlaceTokens, vocab: readonly string[], sent
     return { ...known, item: text(prefix.slice(itemStart)) };
   };
   return {
-    places: (prefix) => earlier(prefix)?.places,
+    places: (prefix) => earlier(prefix).places,
     constrain(prefix, probs) {
-      const known = earlier(prefix);
-      if (!known) return probs;
-      const { facts, unwritten, places, item } = known;
+      const { facts, unwritten, places, item } = earlier(prefix);
       const sides = places && /^\d+、$/.test(item) ? new Set(places.map((place) => place[0])) : undefined;
       if (sides) return keepAllowed(probs, (id) => t.side.has(id) && sides.has(t.side.get(id)!));
       const placed = places ? placedAsText(t, prefix, probs, places) : probs;
-      const [typed, place] = [afterPlace(item), locationIn(item)];
-      if (typed === undefined || place === undefined || findingIn(item) !== undefined) return placed;
-      const refused = refusedTypes(place, unwritten, facts);
+      const placePhrase = placePhraseIn(item);
+      if (placePhrase === undefined || findingIn(item) !== undefined) return placed;
+      const typed = item.slice(placePhrase.end);
+      const refused = refusedTypes(placePhrase.location, unwritten, facts);
       if (!refused.size) return placed;
       return placed.map((p, id) => (p > 0 && beginsOnly(typed + vocab[id]!.replace(/^##/, ''), refused) ? 0 : p));
     },

@@ -1,6 +1,7 @@
 /** A later item's place and type among the findings not yet written (unwrittenFindings.ts), with a tokenizer built from impressions' words. */
 import { describe, expect, it } from 'vitest';
-import { afterPlace, beginsOnly, placesOf, refusedTypes, unwrittenFindings, unwrittenFindingsOf } from '../../src/inference/unwrittenFindings.ts';
+import { placePhraseIn } from '../../src/corpus/factExtractor.ts';
+import { beginsOnly, placesOf, refusedTypes, unwrittenFindings, unwrittenFindingsOf } from '../../src/inference/unwrittenFindings.ts';
 import { placeTokens } from '../../src/inference/textPlaceConstraint.ts';
 import { buildTokenizerJson, loadTokenizer } from '../../src/text/tokenizer.ts';
 
@@ -24,11 +25,18 @@ describe('unwrittenFindingsOf and placesOf', () => {
   });
 });
 
-describe('afterPlace, beginsOnly and refusedTypes', () => {
+/** What an item's text writes after its place phrase, or undefined before one. */
+const afterPlace = (item: string) => {
+  const placed = placePhraseIn(item);
+  return placed && item.slice(placed.end);
+};
+
+describe('placePhraseIn, beginsOnly and refusedTypes', () => {
   it('reads what follows the earliest, longest place phrase', () => {
     expect(afterPlace('3、左肺上叶肺气')).toBe('肺气');
     expect(afterPlace('3、右下肺')).toBe('');
     expect(afterPlace('3、右')).toBeUndefined();
+    expect(placePhraseIn('3、左上肺上叶')).toEqual({ location: '左肺上叶', end: 5 });
   });
   it('refuses a start only a refused type can finish', () => {
     expect(beginsOnly('肺', new Set(['emphysema']))).toBe(true);
