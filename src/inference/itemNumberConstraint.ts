@@ -53,11 +53,14 @@ const startsWith = (tokens: readonly number[], from: number, marker: readonly nu
  * in sequence. At the start of a later item of a numbered summary, the model's probability of beginning a
  * number (any number: where it would skip or repeat one, it is starting an item) goes to the next number's
  * first token; inside that number, its next token is certain. With `atLeast`, while fewer than that many
- * items are written, every token's probability there (the end's too) goes to the next number. Elsewhere
- * the probabilities are the model's.
+ * items are written, every token's probability there (the end's too) goes to the next number. After an
+ * item of an unnumbered summary, no number may begin. Elsewhere the probabilities are the model's.
  */
 export function renumbered(numbering: ItemNumbering, prefix: readonly number[], probs: Float32Array, atLeast?: number): Float32Array {
-  if (!startsWith(prefix, 0, numbering.marker(1))) return probs;
+  if (!startsWith(prefix, 0, numbering.marker(1))) {
+    // An unnumbered summary has no numbers to continue ("右肺上叶肺气肿…。3、…").
+    return prefix[prefix.length - 1] === numbering.end ? probs.map((p, id) => (numbering.beginsNumber(id) ? 0 : p)) : probs;
+  }
   const starts = prefix.flatMap((id, i) => (id === numbering.end ? [i + 1] : []));
   const last = starts.pop();
   if (last === undefined) return probs; // still in the first item

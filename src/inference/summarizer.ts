@@ -26,6 +26,7 @@ import { itemNumbering, itemsOwed, renumbered, type ItemNumbering } from './item
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { weighedByLesions } from './lesionLobeConstraint.ts';
 import { unwrittenFindings } from './unwrittenFindings.ts';
+import { omittedEmphysema } from './omittedEmphysema.ts';
 import { namedFindings, textMatchedScores } from './textMatchedRanking.ts';
 import { filterMaps } from './filterMaxima.ts';
 import type { LungLobeTable } from './lesions/lungLobes.ts';
@@ -188,14 +189,17 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
 function constraints(options: SummarizeOptions, { brackets, items, places, vocab, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions }: StudyHints): DecodeOptions['constrain'] {
-  const owed = itemsOwed(salient, sentences);
+  // Emphysema the text leaves out, where its low-attenuation areas show it: an item more, kept to it.
+  const imaged = options.salientItems && options.lesionLobes && lesions && places && vocab ? omittedEmphysema(lesions.study, lesions.table, sentences) : [];
+  const owed = itemsOwed(salient, sentences) + imaged.length;
   const atLeast = options.salientItems && owed > 1 ? owed : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
   const placesOf = options.textPlaces || options.pointedLobes || options.lesionLobes ? sentencePlaces(sentences) : [];
   const restated = (attended: { sentenceAttention?: Float32Array }) => attendedSentence(attended.sentenceAttention, placesOf.length);
   // Where the restated sentence names no place, its item's lobe is weighed by the lesion detector when the study has its maxima, else by the pointing attention.
   const detected = options.lesionLobes ? lesions : undefined;
-  const unwritten = options.salientItems && places && vocab && sentences.length ? unwrittenFindings(places, vocab, sentences) : undefined;
+  const numberStart = atLeast && items ? items.marker(1)[0] : undefined;
+  const unwritten = options.salientItems && places && vocab && (sentences.length || imaged.length) ? unwrittenFindings(places, vocab, sentences, imaged, numberStart) : undefined;
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,

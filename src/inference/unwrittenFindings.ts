@@ -8,10 +8,11 @@
  * So the choice is made as early as it can be: an item's side and level are those of an input sentence
  * whose finding no earlier item wrote, and right after its place, the item may not begin a type phrase that
  * no finding left at that place can finish (where a finding left names no place: that only a finding written
- * there before can finish).
+ * there before can finish). Findings read from the image that the text leaves out (`omittedEmphysema.ts`)
+ * join them; an item left with those alone is spelled as one of them, since the text gives nothing to restate.
  */
 import { describedFinding, extractFacts, findingIn, placePhraseIn } from '../corpus/factExtractor.ts';
-import { FINDING_PHRASES } from '../corpus/lexicon.ts';
+import { FINDING_PHRASES, LOCATION_PHRASES } from '../corpus/lexicon.ts';
 import { FINDING_TYPES, type FindingType, type Location } from '../corpus/schema.ts';
 import { detokenize } from '../text/tokenizer.ts';
 import { keepAllowed } from './decode.ts';
@@ -21,13 +22,13 @@ import { placedAsText, type PlaceTokens } from './textPlaceConstraint.ts';
 export type DescribedFinding = NonNullable<ReturnType<typeof describedFinding>>;
 
 /**
- * The findings the input sentences describe (`findingDescribed`) that `written` (the summary's earlier
- * items) does not give at the place the sentence names (at any place, for a sentence that names none).
+ * The findings the input sentences describe (`findingDescribed`), and those read from the image (`imaged`),
+ * that `written` (the summary's earlier items) does not give at their place (at any place, for one that names
+ * none).
  */
-export function unwrittenFindingsOf(sentences: readonly string[], written: string): DescribedFinding[] {
+export function unwrittenFindingsOf(sentences: readonly string[], written: string, imaged: readonly DescribedFinding[] = []): DescribedFinding[] {
   const facts = extractFacts(written);
-  return sentences.flatMap((s) => {
-    const found = describedFinding(s);
+  return [...sentences.map(describedFinding), ...imaged].flatMap((found) => {
     const done = found && facts.some((f) => f.finding === found.type && (found.place === undefined || f.location === found.place));
     return found === undefined || done ? [] : [found];
   });
@@ -50,6 +51,12 @@ export function beginsOnly(text: string, refused: ReadonlySet<FindingType>): boo
   return fits.length > 0 && fits.every(([type]) => refused.has(type));
 }
 
+/** The ways an item may write `finding`: each phrase of its place, then each of its type (`LOCATION_PHRASES`, `FINDING_PHRASES`). */
+export function spellings({ type, place }: DescribedFinding): string[] {
+  const types = TYPE_PHRASES.flatMap(([t, phrase]) => (t === type ? [phrase] : []));
+  return place === undefined ? types : LOCATION_PHRASES[place].flatMap((at) => types.map((phrase) => at + phrase));
+}
+
 /**
  * The types an item at `place` may not write: where every unwritten finding names its place, those not
  * unwritten there; otherwise those an earlier item wrote there (`facts`).
@@ -68,34 +75,56 @@ export interface UnwrittenFindings {
    * kept to the text's places only where every finding sentence names one): its first token after the number one of
    * the places' sides (kept from the other sides only, the decoder escapes them: "3、2下肺…"); its side and
    * level kept to the places (`placedAsText`); and, right after its place, 0 for a token that begins a type
-   * phrase only a refused type can finish (`refusedTypes`, `beginsOnly`). An item past its type, and an
-   * item where nothing is known, as the model writes them.
+   * phrase only a refused type can finish (`refusedTypes`, `beginsOnly`). An item left with findings read
+   * from the image alone: one of their `spellings`, token by token. An item past its type, and an item
+   * where nothing is known, as the model writes them.
    */
   constrain(prefix: readonly number[], probs: Float32Array): Float32Array;
 }
 
 /**
  * The constraint for a summary of the input `sentences`, over a vocabulary (`vocab`: token strings by id;
- * `t`: its place tokens). The summary so far is the decoded `prefix`, without BOS.
+ * `t`: its place tokens). The summary so far is the decoded `prefix`, without BOS. With findings read from
+ * the image (`imaged`, which the text does not describe), the summary's first token must begin an item: one
+ * of the places' sides, or `numberStart` (the first token of "1、") where the summary is to be numbered.
  */
-export function unwrittenFindings(t: PlaceTokens, vocab: readonly string[], sentences: readonly string[]): UnwrittenFindings {
+export function unwrittenFindings(t: PlaceTokens, vocab: readonly string[], sentences: readonly string[], imaged: readonly DescribedFinding[] = [], numberStart?: number): UnwrittenFindings {
   const text = (ids: readonly number[]) => detokenize(ids.map((id) => vocab[id]!));
   // Beams share their earlier items, and every step asks again: read each written prefix once.
   const read = new Map<string, { facts: ReturnType<typeof extractFacts>; unwritten: DescribedFinding[]; places: Location[] | undefined }>();
-  const earlier = (prefix: readonly number[]) => {
+  // Both rules of a step (`places`, then `constrain`) get the same prefix array: detokenize it once.
+  const readings = new WeakMap<readonly number[], ReturnType<typeof readPrefix>>();
+  const readPrefix = (prefix: readonly number[]) => {
     const itemStart = prefix.lastIndexOf(t.end) + 1;
     const written = text(prefix.slice(0, itemStart));
     let known = read.get(written);
     if (!known) {
-      const unwritten = unwrittenFindingsOf(sentences, written);
+      const unwritten = unwrittenFindingsOf(sentences, written, imaged);
       read.set(written, (known = { facts: extractFacts(written), unwritten, places: placesOf(unwritten) }));
     }
     return { ...known, item: text(prefix.slice(itemStart)) };
+  };
+  const earlier = (prefix: readonly number[]) => {
+    let reading = readings.get(prefix);
+    if (!reading) readings.set(prefix, (reading = readPrefix(prefix)));
+    return reading;
   };
   return {
     places: (prefix) => earlier(prefix).places,
     constrain(prefix, probs) {
       const { facts, unwritten, places, item } = earlier(prefix);
+      // An item left with findings read from the image alone is spelled as one of them: a model reading a
+      // text that names none would write "左肺未见明显异常" there.
+      const body = item.replace(/^\d+、/, '');
+      // (Not inside its number, nor between items: the numbering and the end are the item count's.)
+      const starts = item === '' ? prefix.length === 0 : !/^\d+$/.test(item);
+      const spelled = imaged.length && starts && unwritten.every((f) => imaged.includes(f)) ? unwritten.flatMap(spellings) : [];
+      if (spelled.length && !spelled.some((w) => body.startsWith(w))) {
+        return keepAllowed(probs, (id) => {
+          const x = body + vocab[id]!.replace(/^##/, '');
+          return (prefix.length === 0 && id === numberStart) || spelled.some((w) => w.startsWith(x) || x.startsWith(w));
+        });
+      }
       const sides = places && /^\d+、$/.test(item) ? new Set(places.map((place) => place[0])) : undefined;
       if (sides) return keepAllowed(probs, (id) => t.side.has(id) && sides.has(t.side.get(id)!));
       const placed = places ? placedAsText(t, prefix, probs, places) : probs;

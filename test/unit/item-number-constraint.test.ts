@@ -34,8 +34,10 @@ describe('itemNumbering', () => {
 });
 
 describe('renumbered', () => {
-  it('leaves a summary alone until it has numbered its first item, and one that did not number it', () => {
-    for (const text of ['', '1', 'a。', 'a。a', '1、a']) expect(after(text)).toEqual(UNCHANGED);
+  it('leaves a summary alone until it has numbered its first item, and one that did not number it but for its numbers', () => {
+    for (const text of ['', '1', 'a。a', '1、a']) expect(after(text)).toEqual(UNCHANGED);
+    // After an item of an unnumbered summary, no number begins ("1" to "4"); "##0" and the rest stay.
+    expect(after('a。')).toEqual(UNCHANGED.map((p, id) => (id >= 4 && id <= 7 ? 0 : p)));
     // Nor where the vocabulary has no token for the next number ("5" is not in it).
     expect(after('1、a。2、a。3、a。4、a。')).toEqual(UNCHANGED);
   });

@@ -1,7 +1,8 @@
-/** An item's lobe weighed by the lobes at the lesion detector's peak where the text omits it (lesionLobeConstraint.ts), by hand. */
+/** An item's lobe weighed by the lobes at the lesion detector's peak where the text omits it (lesionLobeConstraint.ts), and emphysema the text omits (omittedEmphysema.ts), by hand. */
 import { describe, expect, it } from 'vitest';
 import { FINDING_TYPES } from '../../src/corpus/schema.ts';
 import { lesionLobeShares, lesionPeak, weighedByLesions } from '../../src/inference/lesionLobeConstraint.ts';
+import { omittedEmphysema } from '../../src/inference/omittedEmphysema.ts';
 import type { LungLobeTable } from '../../src/inference/lesions/lungLobes.ts';
 import type { StudyLesions } from '../../src/inference/lesions/regionLesions.ts';
 import { placeTokens } from '../../src/inference/textPlaceConstraint.ts';
@@ -109,5 +110,19 @@ describe('weighedByLesions', () => {
     expect(weighed('1、右', '右肺上叶见一实性结节。', true)).toEqual({});
     expect(weighed('1、右', undefined, false)).toEqual({});
     expect(weighed('1、右上', '右肺见一实性结节影。', false)).toEqual({});
+  });
+});
+
+describe('omittedEmphysema', () => {
+  // 10 low-attenuation voxels high and in front in the right lung (the table's 右肺上叶 cell), 9 in the left.
+  const study = { ...STUDY, lowAttenuation: [Array.from({ length: 10 }, () => [0.8, 0.2]), Array.from({ length: 9 }, () => [0.8, 0.2])] as [number, number][][] };
+  const EMPHYSEMA = '透亮度增高，见多发低密度无壁区。';
+  it('a side with at least 10 voxels, at its lobe of largest share, where the text names no emphysema there', () => {
+    expect(omittedEmphysema(study, TABLE, ['气管及主支气管通畅。'])).toEqual([{ type: 'emphysema', place: '右肺上叶' }]);
+    expect(omittedEmphysema(study, TABLE, [`左肺上叶${EMPHYSEMA}`])).toEqual([{ type: 'emphysema', place: '右肺上叶' }]);
+  });
+  it('none where the text names emphysema on that side, or without a place', () => {
+    expect(omittedEmphysema(study, TABLE, [`右肺下叶${EMPHYSEMA}`])).toEqual([]);
+    expect(omittedEmphysema(study, TABLE, [`肺野内${EMPHYSEMA}`])).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /** Lobes from a point's place within its lung: the lung's extent, the table's cells and counting, by hand. */
 import { describe, expect, it } from 'vitest';
 import { cellOf, lobeCountsAt, lobeSharesAt, type LungLobeTable } from '../../src/inference/lesions/lungLobes.ts';
-import { extentOf, lowAttenuationPlaces, lungExtents, lungMasks, lungPixels, positionInLung, sideOfColumn } from '../../src/inference/lesions/lungPosition.ts';
+import { extentOf, lowAttenuationPlaces, lungExtents, lungMasks, lungPixels, positionInLung, sideOfColumn, unwalledLowAttenuation } from '../../src/inference/lesions/lungPosition.ts';
 import { lungLobeTable, studyLungLobeSamples } from '../../src/training/lungLobeTable.ts';
 
 /** A slice from rows of characters: '.' air (−1000 HU), '#' tissue (0), 'L' lung (−900). */
@@ -39,14 +39,25 @@ describe('lungExtents', () => {
   });
 });
 
+describe('unwalledLowAttenuation', () => {
+  it('lung voxels at or below −950 HU whose patch borders lung, not a patch walled by tissue (a cavity)', () => {
+    // 'E': −960 inside lung; 'C': a cavity's air (−1000) inside tissue.
+    const s = slice('.......', '.#####.', '.#LLL#.', '.#LEL#.', '.#LLL#.', '.##C##.', '.#####.', '.......');
+    s[3 * 7 + 3] = -960;
+    s[5 * 7 + 3] = -1000;
+    const grid = { depth: 1, height: 8, width: 7 };
+    expect([...unwalledLowAttenuation(s, lungMasks(s, grid), grid)].flatMap((v, i) => (v ? [i] : []))).toEqual([3 * 7 + 3]);
+  });
+});
+
 describe('lowAttenuationPlaces', () => {
-  it('each side\'s lung voxels at or below −950 HU, as places within its lung; not the air around the body', () => {
-    const s = slice('..........', '.########.', '.#LL##LL#.', '.#LL##LL#.', '.########.', '..........');
-    s[2 * 10 + 3] = -960; // right lung, row 2
-    s[3 * 10 + 6] = -950; // left lung, row 3 (at the threshold)
-    const lung = { z0: -0.5, z1: 0.5, y0: 1.5, y1: 3.5 };
-    const grid = { depth: 1, height: 6, width: 10 };
-    expect(lowAttenuationPlaces(s, lungMasks(s, grid), grid, [lung, lung])).toEqual([[[0.5, 0.25]], [[0.5, 0.75]]]);
+  it('each side\'s unwalled low-attenuation voxels, as places within its lung; not the air around the body', () => {
+    const s = slice('............', '.##########.', '.#LLL##LLL#.', '.#LLL##LLL#.', '.#LLL##LLL#.', '.##########.', '............');
+    s[3 * 12 + 3] = -960; // right lung, row 3
+    s[3 * 12 + 8] = -950; // left lung, row 3 (at the threshold)
+    const lung = { z0: -0.5, z1: 0.5, y0: 1.5, y1: 4.5 };
+    const grid = { depth: 1, height: 7, width: 12 };
+    expect(lowAttenuationPlaces(s, lungMasks(s, grid), grid, [lung, lung])).toEqual([[[0.5, 0.5]], [[0.5, 0.5]]]);
   });
 });
 

@@ -1,7 +1,7 @@
 /** A later item's place and type among the findings not yet written (unwrittenFindings.ts), with a tokenizer built from impressions' words. */
 import { describe, expect, it } from 'vitest';
 import { placePhraseIn } from '../../src/corpus/factExtractor.ts';
-import { beginsOnly, placesOf, refusedTypes, unwrittenFindings, unwrittenFindingsOf } from '../../src/inference/unwrittenFindings.ts';
+import { beginsOnly, placesOf, refusedTypes, spellings, unwrittenFindings, unwrittenFindingsOf } from '../../src/inference/unwrittenFindings.ts';
 import { placeTokens } from '../../src/inference/textPlaceConstraint.ts';
 import { buildTokenizerJson, loadTokenizer } from '../../src/text/tokenizer.ts';
 
@@ -75,5 +75,25 @@ describe('unwrittenFindings over a vocabulary', () => {
     expect(kept(`${written}右`)).not.toContain('上');
     expect(kept(`${written}右下肺`)).not.toContain('肺');
     expect(kept(`${written}右下肺`)).toContain('实');
+  });
+});
+
+describe('an item for a finding read from the image (the text describes none)', () => {
+  const tokenizer = loadTokenizer(buildTokenizerJson(['1、左肺上叶肺气肿改变。2、右下肺实变，约8mm。3、右中肺实性结节或钙化灶。']));
+  const vocab = tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id));
+  const one = tokenizer.encode('1')[0]!;
+  const guard = unwrittenFindings(placeTokens(vocab)!, vocab, ['气管及主支气管通畅。'], [{ type: 'emphysema', place: '左肺上叶' }], one);
+  const UNIFORM = new Float32Array(vocab.length).fill(0.01);
+  const kept = (text: string) => vocab.filter((_, k) => guard.constrain(text ? tokenizer.encode(text) : [], UNIFORM)[k]! > 0).sort();
+  it('spells one of its places, then one of its type\'s phrases; the summary begins with it or with "1"', () => {
+    expect(spellings({ type: 'emphysema', place: '左肺上叶' })).toEqual(['左肺上叶肺气肿', '左肺上叶肺气肿改变', '左上肺肺气肿', '左上肺肺气肿改变']);
+    expect(kept('')).toEqual(['1', '左'].sort());
+    expect(kept('左')).toEqual(['上', '肺'].sort());
+    expect(kept('1、左肺上叶')).toEqual(['肺']);
+  });
+  it('leaves its number, and what follows the spelled finding, to the model', () => {
+    // Inside the number only the other side is refused (its place's side, as for any item kept to places).
+    expect(vocab.filter((token) => !kept('1').includes(token))).toEqual(['右']);
+    expect(kept('左肺上叶肺气肿')).toHaveLength(vocab.length);
   });
 });
