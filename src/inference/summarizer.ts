@@ -25,7 +25,7 @@ import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketCons
 import { itemNumbering, itemsOwed, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { weighedByLesions } from './lesionLobeConstraint.ts';
-import { unwrittenFindings } from './unwrittenFindings.ts';
+import { unwrittenFindings, type DescribedFinding } from './unwrittenFindings.ts';
 import { omittedEmphysema } from './omittedEmphysema.ts';
 import { namedFindings, textMatchedScores } from './textMatchedRanking.ts';
 import { filterMaps } from './filterMaxima.ts';
@@ -155,6 +155,8 @@ export interface SummaryResult extends SummaryContext {
   tokens: SummaryToken[];
   summary: string;
   timings: SummaryTimings;
+  /** Findings the text leaves out that the decoding read from the image and owed an item (`omittedEmphysema`); none where it read none. */
+  imaged: readonly DescribedFinding[];
 }
 
 /** The grammars a model's tokenizer and passages give the decoding constraints, and its P(lobe | region) (`pointedLobes`); any may be missing. */
@@ -175,6 +177,8 @@ export interface StudyHints {
   sentences?: readonly string[];
   /** With `lesionLobes`: the lesion detector's candidates, their class probabilities and the study's lungs (`studyLesions`), and the lobe table to read them through. */
   lesions?: { study: StudyLesions; table: LungLobeTable };
+  /** With `salientItems` too: findings read from the image that the sentences leave out (`omittedEmphysema`). */
+  imaged?: readonly DescribedFinding[];
 }
 
 /** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
@@ -188,9 +192,7 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items, places, vocab, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions }: StudyHints): DecodeOptions['constrain'] {
-  // Emphysema the text leaves out, where its low-attenuation areas show it: an item more, kept to it.
-  const imaged = options.salientItems && options.lesionLobes && lesions && places && vocab ? omittedEmphysema(lesions.study, lesions.table, sentences) : [];
+function constraints(options: SummarizeOptions, { brackets, items, places, vocab, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions, imaged = [] }: StudyHints): DecodeOptions['constrain'] {
   const owed = itemsOwed(salient, sentences) + imaged.length;
   const atLeast = options.salientItems && owed > 1 ? owed : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
@@ -311,11 +313,14 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
       const lesions = detector && maps ? { study: await studyLesions(weights, input.modality, input.grid, maps), table: config.lungLobes! } : undefined;
-      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}) };
+      // Emphysema the text leaves out, where its low-attenuation areas show it: an item more, spelled as it.
+      const imaged = options.salientItems && lesions && grammars.places && grammars.vocab ? omittedEmphysema(lesions.study, lesions.table, sentenceTexts ?? []) : [];
+      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}), imaged };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {
         ...summaryContext,
         ...decoded,
+        imaged,
         timings: { encode: encoded - started, retrieve: retrieved - encoded, decode: performance.now() - retrieved, tokens: decoded.tokens.length },
       };
     } finally {

@@ -2,9 +2,13 @@
  * The typed messages between the page and the Tuwen worker. Every request carries a requestId; every
  * event answers one. Both directions are discriminated unions, each handled by one exhaustive switch.
  */
+import type { FindingType, Location } from '../corpus/schema.ts';
 import type { BackendName, BackendRequest } from '../inference/backend.ts';
 import type { IntakeErrorCode } from '../intake/errors.ts';
 import type { Volume } from '../intake/types.ts';
+
+/** A finding read from the image that the text leaves out: its type and its place. */
+export type ImagedFinding = { type: FindingType; place?: Location };
 
 /** A file as the page hands it over (its bytes are transferred, not copied). */
 export interface FilePayload {
@@ -148,6 +152,8 @@ export type WorkerEvent =
       requestId: number;
       summary: string;
       timings: SummaryTimingsView;
+      /** Findings the text leaves out that the summary writes from the image ("左肺上叶肺气肿"; `omittedEmphysema`). */
+      imaged: ImagedFinding[];
       /** The worker's tfjs memory after the summary (a leak shows as growth across summaries). */
       memory: { tensors: number; bytes: number };
     }

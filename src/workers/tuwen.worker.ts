@@ -180,7 +180,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
     await gpuSettled();
     if (fallbacks !== attempt) throw new Error('WebGPU failed during this summary');
     const memory = tf.memory();
-    post({ type: 'summary-done', requestId, summary: result.summary, timings: { ...result.timings, firstToken: firstToken ?? result.timings.encode + result.timings.retrieve }, memory: { tensors: memory.numTensors, bytes: memory.numBytes } });
+    post({ type: 'summary-done', requestId, summary: result.summary, imaged: result.imaged.map(({ type, place }) => (place === undefined ? { type } : { type, place })), timings: { ...result.timings, firstToken: firstToken ?? result.timings.encode + result.timings.retrieve }, memory: { tensors: memory.numTensors, bytes: memory.numBytes } });
   } finally {
     running.delete(requestId);
   }

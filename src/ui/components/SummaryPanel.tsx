@@ -1,10 +1,17 @@
-/** The summary: settings and generate, the streamed tokens coloured by β, the β chart, timings and exports; a notice when it was made without text. */
+/** The summary: settings and generate, the streamed tokens coloured by β, the β chart, timings and exports; a notice when it was made without text, and one naming the findings it wrote from the image that the text leaves out. */
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
 import { BetaChart } from './BetaChart.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
 import { SummaryControls } from './SummaryControls.tsx';
 import { TokenStrip } from './TokenStrip.tsx';
+import { FINDING_PHRASES } from '../../corpus/lexicon.ts';
+import type { ImagedFinding } from '../../workers/protocol.ts';
+
+/** A finding as the impression names it: its place, then its type's first phrase ("左肺上叶肺气肿"). */
+function imagedFindingText({ type, place }: ImagedFinding): string {
+  return (place ?? '') + (FINDING_PHRASES.find(([t]) => t === type)?.[1][0] ?? type);
+}
 
 export function SummaryPanel() {
   const t = useMessages();
@@ -25,6 +32,11 @@ export function SummaryPanel() {
         </p>
       )}
       <TokenStrip />
+      {summary.status === 'done' && summary.imaged?.length ? (
+        <p className="notice" role="status" data-testid="imaged">
+          {t.imaged} {summary.imaged.map(imagedFindingText).join('、')}
+        </p>
+      ) : null}
       <BetaChart />
       {timings && (
         <p className="timings" data-testid="timings" data-encode={timings.encode} data-retrieve={timings.retrieve} data-first={timings.firstToken} data-decode={timings.decode} data-tokens={timings.tokens} data-context={summary.contextLength}>

@@ -2,7 +2,7 @@
 import { peakRegion } from '../../eval/pointing.ts';
 import { shownAttention } from '../summary/heatmap.ts';
 import { PAGE_SETTINGS } from '../../inference/pageDecoding.ts';
-import type { PassageView, SummarySettings, SummaryTimingsView, WorkerError } from '../../workers/protocol.ts';
+import type { ImagedFinding, PassageView, SummarySettings, SummaryTimingsView, WorkerError } from '../../workers/protocol.ts';
 import { isWorkerError, type Slice, type WorkerLink } from './slice.ts';
 
 /** One streamed token as the page keeps it. */
@@ -50,6 +50,8 @@ export interface SummaryState {
   beamSteps?: { steps: number; maxLength: number };
   /** The worker's tfjs memory after it (for leak checks). */
   memory?: { tensors: number; bytes: number };
+  /** Findings the text leaves out that the summary writes from the image. */
+  imaged?: ImagedFinding[];
   /** The settings and text it was made with (for exports). */
   settings?: SummarySettings;
   text?: string;
@@ -122,7 +124,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
           },
           run.signal,
         );
-        update({ status: 'done', summary: done.summary, timings: { ...get().summary.timings, ...done.timings }, memory: done.memory });
+        update({ status: 'done', summary: done.summary, timings: { ...get().summary.timings, ...done.timings }, memory: done.memory, imaged: done.imaged });
       } catch (err) {
         const error = isWorkerError(err) ? err : { code: 'internal' as const, message: String(err) };
         update(error.code === 'cancelled' ? { status: 'cancelled' } : { status: 'error', error });

@@ -1,0 +1,33 @@
+/**
+ * The shipped model with the page's decoding on a study whose findings text leaves its only finding out
+ * (emphysema of the left upper lobe, corpus seed 3333, study 91): the summary writes it, and the result
+ * names it as read from the image. A study with normal lungs reads nothing from the image.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractFacts, findingDescribed } from '../../src/corpus/factExtractor.ts';
+import { generateStudy, studyGrid, studyModality } from '../../src/corpus/study.ts';
+import { loadModelDir } from '../../src/eval/models.ts';
+import { PAGE_DECODING } from '../../src/inference/pageDecoding.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+describe('emphysema the text leaves out', () => {
+  it('is written where its low-attenuation areas lie, and reported as read from the image', async () => {
+    const { summarizer } = await loadModelDir('public/models/retrieval');
+    const summarize = (s: ReturnType<typeof generateStudy>) => summarizer.summarize({ modality: studyModality(s), grid: studyGrid(s), text: s.text }, { ...PAGE_DECODING });
+    const omitted = generateStudy(3333, 91);
+    expect(omitted.findings.map((f) => [f.type, f.location])).toEqual([['emphysema', '左肺上叶']]);
+    expect(omitted.text.split('。').some((x) => findingDescribed(x) !== undefined)).toBe(false);
+    const r = await summarize(omitted);
+    expect(r.imaged).toEqual([{ type: 'emphysema', place: '左肺上叶' }]);
+    expect(extractFacts(r.summary).map((f) => [f.finding, f.location])).toContainEqual(['emphysema', '左肺上叶']);
+    // Study 0 of the same seed: normal lungs.
+    const normal = generateStudy(3333, 0);
+    expect(normal.findings).toEqual([]);
+    expect((await summarize(normal)).imaged).toEqual([]);
+  }, 120_000);
+});
