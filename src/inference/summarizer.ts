@@ -25,7 +25,7 @@ import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketCons
 import { itemNumbering, itemsOwed, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { weighedByLesions } from './lesionLobeConstraint.ts';
-import { unwrittenFindings, type DescribedFinding } from './unwrittenFindings.ts';
+import { unwrittenFindings, unwrittenFindingsOf, type DescribedFinding } from './unwrittenFindings.ts';
 import { omittedEmphysema } from './omittedEmphysema.ts';
 import { namedFindings, textMatchedScores } from './textMatchedRanking.ts';
 import { filterMaps } from './filterMaxima.ts';
@@ -155,7 +155,7 @@ export interface SummaryResult extends SummaryContext {
   tokens: SummaryToken[];
   summary: string;
   timings: SummaryTimings;
-  /** Findings the text leaves out that the decoding read from the image and owed an item (`omittedEmphysema`); none where it read none. */
+  /** Findings the text leaves out that the decoding read from the image (`omittedEmphysema`) and the summary writes. */
   imaged: readonly DescribedFinding[];
 }
 
@@ -320,7 +320,8 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       return {
         ...summaryContext,
         ...decoded,
-        imaged,
+        // Only those the summary writes: a beam may still leave one out (an unnumbered summary owes no count).
+        imaged: imaged.filter((f) => !unwrittenFindingsOf([], decoded.summary, [f]).length),
         timings: { encode: encoded - started, retrieve: retrieved - encoded, decode: performance.now() - retrieved, tokens: decoded.tokens.length },
       };
     } finally {
