@@ -30,8 +30,12 @@ export async function summarizeCommand(args: string[]): Promise<number> {
     for (const t of result.tokens) {
       process.stdout.write(`${JSON.stringify({ token: t.text, id: t.id, beta: t.beta, visualAttention: Array.from(t.visualAttention), ...(t.readingAttention ? { readingAttention: Array.from(t.readingAttention) } : {}), textAttention: Array.from(t.textAttention) })}\n`);
     }
-    process.stdout.write(`${JSON.stringify({ summary: result.summary, passages: result.passages.slice(0, result.k).map((p) => ({ id: p.passage.id, score: p.score, text: p.passage.text })), regionShape: result.regionShape })}\n`);
-  } else process.stdout.write(`${result.summary}\n`);
+    process.stdout.write(`${JSON.stringify({ summary: result.summary, passages: result.passages.slice(0, result.k).map((p) => ({ id: p.passage.id, score: p.score, text: p.passage.text })), regionShape: result.regionShape, imaged: result.imaged })}\n`);
+  } else {
+    // What the summary writes from the image alone goes to stderr, so stdout stays the summary.
+    if (result.imaged.length) process.stderr.write(`read from the image, not in the text: ${result.imaged.map((f) => `${f.type} at ${f.place ?? 'no place'}`).join(', ')}\n`);
+    process.stdout.write(`${result.summary}\n`);
+  }
   summarizer.dispose();
   return 0;
 }
