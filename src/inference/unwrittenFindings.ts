@@ -90,6 +90,8 @@ export interface UnwrittenFindings {
  */
 export function unwrittenFindings(t: PlaceTokens, vocab: readonly string[], sentences: readonly string[], imaged: readonly DescribedFinding[] = [], numberStart?: number): UnwrittenFindings {
   const text = (ids: readonly number[]) => detokenize(ids.map((id) => vocab[id]!));
+  // Each token's text as it continues a word, worked out once: the rules below read it for every token at every step.
+  const pieces = vocab.map((token) => token.replace(/^##/, ''));
   // Beams share their earlier items, and every step asks again: read each written prefix once.
   const read = new Map<string, { facts: ReturnType<typeof extractFacts>; unwritten: DescribedFinding[]; places: Location[] | undefined }>();
   // Both rules of a step (`places`, then `constrain`) get the same prefix array: detokenize it once.
@@ -114,14 +116,14 @@ export function unwrittenFindings(t: PlaceTokens, vocab: readonly string[], sent
     constrain(prefix, probs) {
       const { facts, unwritten, places, item } = earlier(prefix);
       // An item left with findings read from the image alone is spelled as one of them: a model reading a
-      // text that names none would write "左肺未见明显异常" there.
-      const body = item.replace(/^\d+、/, '');
-      // (Not inside its number, nor between items: the numbering and the end are the item count's.)
+      // text that names none would write "左肺未见明显异常" there. (Not inside its number, nor between items:
+      // the numbering and the end are the item count's.)
       const starts = item === '' ? prefix.length === 0 : !/^\d+$/.test(item);
       const spelled = imaged.length && starts && unwritten.every((f) => imaged.includes(f)) ? unwritten.flatMap(spellings) : [];
+      const body = spelled.length ? item.replace(/^\d+、/, '') : '';
       if (spelled.length && !spelled.some((w) => body.startsWith(w))) {
         return keepAllowed(probs, (id) => {
-          const x = body + vocab[id]!.replace(/^##/, '');
+          const x = body + pieces[id]!;
           return (prefix.length === 0 && id === numberStart) || spelled.some((w) => w.startsWith(x) || x.startsWith(w));
         });
       }
@@ -133,7 +135,7 @@ export function unwrittenFindings(t: PlaceTokens, vocab: readonly string[], sent
       const typed = item.slice(placePhrase.end);
       const refused = refusedTypes(placePhrase.location, unwritten, facts);
       if (!refused.size) return placed;
-      return placed.map((p, id) => (p > 0 && beginsOnly(typed + vocab[id]!.replace(/^##/, ''), refused) ? 0 : p));
+      return placed.map((p, id) => (p > 0 && beginsOnly(typed + pieces[id]!, refused) ? 0 : p));
     },
   };
 }
