@@ -3,7 +3,7 @@
  * many phrasings, deliberately incomplete in a share of studies, with distractor sentences; and a
  * clinical line (主诉 / 病史) that no rule depends on.
  */
-import { FINDINGS_TEXT_PHRASES as WORDS } from './lexicon.ts';
+import { EMPHYSEMA_SIGNS, FINDINGS_TEXT_PHRASES as WORDS } from './lexicon.ts';
 import { Random } from './random.ts';
 import { isLobe, type FindingTruth, type Location } from './schema.ts';
 
@@ -66,7 +66,7 @@ function describe(rand: Random, f: FindingTruth, omit: Omission | undefined): st
     case 'cavity':
       return join(`${loc}见${rand.pick(WORDS.cavity)}`, size, rand.pick(['壁厚薄不均', '内壁尚光整', '']));
     case 'emphysema':
-      return join(`${loc}${rand.pick(WORDS.emphysema)}`, rand.pick(['可见多发肺大泡', '肺纹理稀疏', '见多发低密度无壁区']), size);
+      return join(`${loc}${rand.pick(WORDS.emphysema)}`, rand.pick(EMPHYSEMA_SIGNS), size);
   }
 }
 

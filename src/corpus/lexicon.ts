@@ -43,6 +43,9 @@ export const FINDINGS_TEXT_PHRASES: Record<FindingType, string[]> = {
   emphysema: ['透亮度增高', '肺组织透亮度增加'],
 };
 
+/** What the findings text says emphysema shows, after its own words ("透亮度增高，见多发低密度无壁区"). */
+export const EMPHYSEMA_SIGNS = ['可见多发肺大泡', '肺纹理稀疏', '见多发低密度无壁区'];
+
 export const MARGIN_PHRASES: Record<Margin, string[]> = {
   光滑: ['边缘光滑', '边界清楚、边缘光滑'],
   分叶: ['边缘分叶', '可见分叶征', '呈分叶状'],

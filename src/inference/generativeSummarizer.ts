@@ -38,7 +38,7 @@ export function createGenerativeSummarizer(config: GenerativeModelConfig, weight
     const memory = generatorMemory(weights, c, regions, text.ids, text.mask);
     tf.dispose([regions, text.ids, text.mask]);
     const encoded = performance.now();
-    const context: SummaryContext = { passages: [], k: 0, contextTokens: tokenizer.tokens(inputIds), passageTokenCounts: [], regionShape: [region.depth, region.height, region.width] };
+    const context: SummaryContext = { passages: [], k: 0, contextTokens: tokenizer.tokens(inputIds), passageTokenCounts: [], imagedSentences: 0, regionShape: [region.depth, region.height, region.width] };
     options.onRetrieved?.(context, { encode: encoded - started, retrieve: 0 });
     try {
       // No longer than the generator's position table (BOS takes the first position).

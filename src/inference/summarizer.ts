@@ -20,13 +20,13 @@ import type { GenerativeModelConfig } from './generativeSummarizer.ts';
 import { studyRegions } from './studyRegions.ts';
 import { diverseOrder, MMR_POOL, rowInnerProduct } from './diverseRanking.ts';
 import { padBatch } from './textBatch.ts';
-import { contextIds } from './decoderContext.ts';
+import { contextIds, inputWithSentences } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
 import { itemNumbering, itemsOwed, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { weighedByLesions } from './lesionLobeConstraint.ts';
 import { unwrittenFindings, unwrittenFindingsOf, type DescribedFinding } from './unwrittenFindings.ts';
-import { omittedEmphysema } from './omittedEmphysema.ts';
+import { imagedSentence, omittedEmphysema } from './omittedEmphysema.ts';
 import { namedFindings, textMatchedScores } from './textMatchedRanking.ts';
 import { filterMaps } from './filterMaxima.ts';
 import type { LungLobeTable } from './lesions/lungLobes.ts';
@@ -147,6 +147,8 @@ export interface SummaryContext {
   contextTokens: string[];
   /** How many context tokens each of the k passages contributes (the input text's follow). */
   passageTokenCounts: number[];
+  /** How many sentences at the end of the input's tokens are findings read from the image (`imagedSentence`), not the text's. */
+  imagedSentences: number;
   /** Shape of each token's visual attention: region slices × rows × columns. */
   regionShape: [number, number, number];
 }
@@ -270,13 +272,17 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     if (options.lesionLobes && !config.lesions) throw new Error('weighing lobes by the lesion detector needs a model with one: train it with --lesion-steps N, or add it to a finished run with tuwen train --stage lesions');
     const k = options.k ?? config.k;
     const started = performance.now();
-    const inputIds = tokenizer.encode(input.text).slice(0, config.text.maxLength);
     const detector = options.lesionLobes === true && config.lesions !== undefined;
     // The fixed filters' responses, worked out once where both the region features and the detector read them.
     const maps = config.image.filterFeatures || detector ? filterMaps(input.modality, input.grid, config.image.grid) : undefined;
+    const lesions = detector && maps ? { study: await studyLesions(weights, input.modality, input.grid, maps), table: config.lungLobes! } : undefined;
+    // Emphysema the text leaves out, where its low-attenuation areas show it: a findings sentence after the
+    // text, which the retriever and the decoder read, and an item more, spelled as it.
+    const imaged = options.salientItems && lesions && grammars.places && grammars.vocab ? omittedEmphysema(lesions.study, lesions.table, namedFindings(input.text)) : [];
+    const read = inputWithSentences((text) => tokenizer.encode(text), input.text, imaged.map(imagedSentence), config.text.maxLength);
     const { regions, query } = tf.tidy(() => {
       const flat = studyRegions(weights, config.image, input, maps); // [1, R, C]
-      const { ids, mask } = padBatch([inputIds], config.text.maxLength);
+      const { ids, mask } = padBatch([read.ids], config.text.maxLength);
       const query = queryVector(weights, tf.mean(flat, 1) as tf.Tensor2D, encodeText(weights, config.text, ids, mask).pooled);
       return { regions: flat, query: tf.squeeze(query, [0]) as tf.Tensor1D };
     });
@@ -294,12 +300,13 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       ranked = diverseOrder(scores, similarity, mmr, MMR_POOL, shown);
     }
     const picked = ranked.slice(0, k);
-    const context = contextIds(picked.map((p) => passageIds[p]!), inputIds, config.text.maxLength);
+    const context = contextIds(picked.map((p) => passageIds[p]!), read.ids, config.text.maxLength);
     const summaryContext: SummaryContext = {
       passages: ranked.map((p) => ({ passage: passages[p]!, score: scores[p]! })),
       k,
       contextTokens: tokenizer.tokens(context.ids),
       passageTokenCounts: context.passageCounts,
+      imagedSentences: imaged.length,
       regionShape: [region.depth, region.height, region.width],
     };
     const retrieved = performance.now();
@@ -309,13 +316,13 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentences = config.decoder.sentenceAttention;
     const members = sentences ? sentenceMembership([{ ids: context.ids, inputStart: context.inputStart }], ids.shape[1], sentences) : undefined;
     const contexts = decoders.map((w) => prepareContext(w, regions, ids, mask, segments, config.decoder, members));
-    const sentenceTexts = (options.salientItems || options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes) && sentences ? attendedSentenceSpans(context, ids.shape[1], sentences).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
+    // The constraints read the text's own sentences: those after it are the image-read findings' (`imaged`), counted as such.
+    const spans = sentences ? attendedSentenceSpans(context, ids.shape[1], sentences) : [];
+    const own = spans.filter(([from]) => from < context.inputStart + read.textLength).length;
+    const sentenceTexts = (options.salientItems || options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes) && sentences ? spans.slice(0, own).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const lesions = detector && maps ? { study: await studyLesions(weights, input.modality, input.grid, maps), table: config.lungLobes! } : undefined;
-      // Emphysema the text leaves out, where its low-attenuation areas show it: an item more, spelled as it.
-      const imaged = options.salientItems && lesions && grammars.places && grammars.vocab ? omittedEmphysema(lesions.study, lesions.table, sentenceTexts ?? []) : [];
-      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? await salientSentences(...contexts) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}), imaged };
+      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? (await salientSentences(...contexts)).slice(0, own) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}), imaged };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {
         ...summaryContext,

@@ -143,6 +143,8 @@ export type WorkerEvent =
       passages: PassageView[];
       /** The input text's tokens (the last part of the decoder's context). */
       inputTokens: string[];
+      /** How many of their last sentences the page added: findings read from the image that the text leaves out. */
+      imagedSentences: number;
       regionShape: [number, number, number];
       timings: SummaryTimingsView;
     }

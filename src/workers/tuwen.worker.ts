@@ -166,7 +166,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
           counts = context.passageTokenCounts;
           regionShape = context.regionShape;
           decodeStart = performance.now();
-          post({ type: 'summary-context', requestId, contextLength: context.contextTokens.length, ...contextView(context), regionShape: context.regionShape, timings });
+          post({ type: 'summary-context', requestId, contextLength: context.contextTokens.length, ...contextView(context), imagedSentences: context.imagedSentences, regionShape: context.regionShape, timings });
         },
         onStep(steps) {
           post({ type: 'beam-step', requestId, steps, maxLength: settings.maxLength });

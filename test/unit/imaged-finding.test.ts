@@ -1,7 +1,8 @@
 /**
  * The shipped model with the page's decoding on a study whose findings text leaves its only finding out
- * (emphysema of the left upper lobe, corpus seed 3333, study 91): the summary writes it, and the result
- * names it as read from the image. A study with normal lungs reads nothing from the image.
+ * (emphysema of the left upper lobe, corpus seed 3333, study 91): the model reads it as a sentence after the
+ * text, its retriever finds passages about it, the summary writes it, and the result names it as read from
+ * the image. A study with normal lungs reads nothing from the image.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -10,6 +11,7 @@ import { extractFacts, findingDescribed } from '../../src/corpus/factExtractor.t
 import { generateStudy, studyGrid, studyModality } from '../../src/corpus/study.ts';
 import { loadModelDir } from '../../src/eval/models.ts';
 import { PAGE_DECODING } from '../../src/inference/pageDecoding.ts';
+import { detokenize } from '../../src/text/tokenizer.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -24,10 +26,15 @@ describe('emphysema the text leaves out', () => {
     expect(omitted.text.split('。').some((x) => findingDescribed(x) !== undefined)).toBe(false);
     const r = await summarize(omitted);
     expect(r.imaged).toEqual([{ type: 'emphysema', place: '左肺上叶' }]);
+    expect(r.imagedSentences).toBe(1);
+    expect(detokenize(r.contextTokens).endsWith('左肺上叶透亮度增高，见多发低密度无壁区。')).toBe(true);
+    expect(r.passages.slice(0, 5).some(({ passage }) => passage.findingTypes.includes('emphysema') && passage.locations.includes('左肺上叶'))).toBe(true);
     expect(extractFacts(r.summary).map((f) => [f.finding, f.location])).toContainEqual(['emphysema', '左肺上叶']);
     // Study 0 of the same seed: normal lungs.
     const normal = generateStudy(3333, 0);
     expect(normal.findings).toEqual([]);
-    expect((await summarize(normal)).imaged).toEqual([]);
+    const nothing = await summarize(normal);
+    expect(nothing.imaged).toEqual([]);
+    expect(nothing.imagedSentences).toBe(0);
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FINDING_TYPES } from '../../src/corpus/schema.ts';
 import { lesionLobeShares, lesionPeak, weighedByLesions } from '../../src/inference/lesionLobeConstraint.ts';
 import { omittedEmphysema } from '../../src/inference/omittedEmphysema.ts';
+import { namedFindings } from '../../src/inference/textMatchedRanking.ts';
 import type { LungLobeTable } from '../../src/inference/lesions/lungLobes.ts';
 import type { StudyLesions } from '../../src/inference/lesions/regionLesions.ts';
 import { placeTokens } from '../../src/inference/textPlaceConstraint.ts';
@@ -118,11 +119,11 @@ describe('omittedEmphysema', () => {
   const study = { ...STUDY, lowAttenuation: [Array.from({ length: 10 }, () => [0.8, 0.2]), Array.from({ length: 9 }, () => [0.8, 0.2])] as [number, number][][] };
   const EMPHYSEMA = '透亮度增高，见多发低密度无壁区。';
   it('a side with at least 10 voxels, at its lobe of largest share, where the text names no emphysema there', () => {
-    expect(omittedEmphysema(study, TABLE, ['气管及主支气管通畅。'])).toEqual([{ type: 'emphysema', place: '右肺上叶' }]);
-    expect(omittedEmphysema(study, TABLE, [`左肺上叶${EMPHYSEMA}`])).toEqual([{ type: 'emphysema', place: '右肺上叶' }]);
+    expect(omittedEmphysema(study, TABLE, namedFindings('气管及主支气管通畅。'))).toEqual([{ type: 'emphysema', place: '右肺上叶' }]);
+    expect(omittedEmphysema(study, TABLE, namedFindings(`左肺上叶${EMPHYSEMA}`))).toEqual([{ type: 'emphysema', place: '右肺上叶' }]);
   });
   it('none where the text names emphysema on that side, or without a place', () => {
-    expect(omittedEmphysema(study, TABLE, [`右肺下叶${EMPHYSEMA}`])).toEqual([]);
-    expect(omittedEmphysema(study, TABLE, [`肺野内${EMPHYSEMA}`])).toEqual([]);
+    expect(omittedEmphysema(study, TABLE, namedFindings(`右肺下叶${EMPHYSEMA}`))).toEqual([]);
+    expect(omittedEmphysema(study, TABLE, namedFindings(`肺野内${EMPHYSEMA}`))).toEqual([]);
   });
 });

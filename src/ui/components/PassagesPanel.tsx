@@ -25,15 +25,20 @@ function Weighted({ tokens, weights }: { tokens: string[]; weights?: Float32Arra
   );
 }
 
-/** The input text sentence by sentence; the one `sentenceWeights` weighs most is outlined. */
-function InputSentences({ tokens, weights, sentenceWeights }: { tokens: string[]; weights?: Float32Array; sentenceWeights?: Float32Array }) {
+/**
+ * The input text sentence by sentence; the one `sentenceWeights` weighs most is outlined. The last `imaged`
+ * sentences are the page's, not the person's: findings read from the image, marked so.
+ */
+function InputSentences({ tokens, weights, sentenceWeights, imaged = 0 }: { tokens: string[]; weights?: Float32Array; sentenceWeights?: Float32Array; imaged?: number }) {
   const t = useMessages();
   const spans = sentenceSpans(tokens, SENTENCE_END);
   const top = attendedSentence(sentenceWeights, spans.length);
+  const added = spans.length - imaged;
   return (
     <>
       {spans.map(([from, to], k) => (
-        <span key={k} className={k === top ? 'restating' : undefined} data-testid={k === top ? 'restating' : undefined} data-sentence-weight={sentenceWeights?.[k]?.toFixed(3)}>
+        <span key={k} className={[k === top ? 'restating' : '', k >= added ? 'imaged-sentence' : ''].filter(Boolean).join(' ') || undefined} data-testid={k === top ? 'restating' : k >= added ? 'imaged-sentence' : undefined} data-sentence-weight={sentenceWeights?.[k]?.toFixed(3)} title={k >= added ? t.imagedSentence : undefined}>
+          {k >= added && <span className="imaged-mark">{t.imagedSentence}</span>}
           <Weighted tokens={tokens.slice(from, to)} {...(weights ? { weights: weights.slice(from, to) } : {})} />
         </span>
       ))}
@@ -78,7 +83,7 @@ export function PassagesPanel() {
       {summary.inputTokens.length > 0 && (
         <div className="input-weights">
           <h3>{t.inputText}</h3>
-          <InputSentences tokens={summary.inputTokens} {...(token ? { weights: slices[slices.length - 1]! } : {})} {...(token?.sentenceWeights ? { sentenceWeights: token.sentenceWeights } : {})} />
+          <InputSentences tokens={summary.inputTokens} imaged={summary.imagedSentences ?? 0} {...(token ? { weights: slices[slices.length - 1]! } : {})} {...(token?.sentenceWeights ? { sentenceWeights: token.sentenceWeights } : {})} />
         </div>
       )}
     </section>

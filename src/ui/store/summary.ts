@@ -42,6 +42,8 @@ export interface SummaryState {
   tokens: TokenView[];
   passages: PassageView[];
   inputTokens: string[];
+  /** How many of the input's last sentences are findings read from the image (not the text's). */
+  imagedSentences?: number;
   contextLength?: number;
   regionShape?: [number, number, number];
   timings?: SummaryTimingsView;
@@ -114,7 +116,7 @@ export const createSummarySlice = ({ worker, session }: WorkerLink): Slice<Summa
           'summary-done',
           [],
           (event) => {
-            if (event.type === 'summary-context') update({ passages: event.passages, inputTokens: event.inputTokens, contextLength: event.contextLength, regionShape: event.regionShape, timings: event.timings });
+            if (event.type === 'summary-context') update({ passages: event.passages, inputTokens: event.inputTokens, imagedSentences: event.imagedSentences, contextLength: event.contextLength, regionShape: event.regionShape, timings: event.timings });
             if (event.type === 'beam-step') update({ beamSteps: { steps: event.steps, maxLength: event.maxLength } });
             if (event.type === 'token') {
               const token: TokenView = { text: event.token, ms: event.ms, beta: event.beta, visual: event.visualAttention.weights, ...(event.readingWeights ? { reading: event.readingWeights } : {}), passageWeights: event.passageWeights, textWeights: event.textWeights, ...(event.sentenceWeights ? { sentenceWeights: event.sentenceWeights } : {}) };
