@@ -53,11 +53,16 @@ const startsWith = (tokens: readonly number[], from: number, marker: readonly nu
  * in sequence. At the start of a later item of a numbered summary, the model's probability of beginning a
  * number (any number: where it would skip or repeat one, it is starting an item) goes to the next number's
  * first token; inside that number, its next token is certain. With `atLeast`, while fewer than that many
- * items are written, every token's probability there (the end's too) goes to the next number. After an
- * item of an unnumbered summary, no number may begin. Elsewhere the probabilities are the model's.
+ * items are written, every token's probability there (the end's too) goes to the next number, and the
+ * summary begins with "1、". After an item of an unnumbered summary, no number may begin. Elsewhere the
+ * probabilities are the model's.
  */
 export function renumbered(numbering: ItemNumbering, prefix: readonly number[], probs: Float32Array, atLeast?: number): Float32Array {
-  if (!startsWith(prefix, 0, numbering.marker(1))) {
+  const first = numbering.marker(1);
+  // Owing two or more items, the summary is numbered, as the corpus numbers every summary of several: an
+  // unnumbered one would be held to no count ("右肺中叶钙化结节…。" with the emphysema left out).
+  if (atLeast !== undefined && prefix.length < first.length && startsWith(prefix, 0, first.slice(0, prefix.length))) return probs.map((_, id) => (id === first[prefix.length] ? 1 : 0));
+  if (!startsWith(prefix, 0, first)) {
     // An unnumbered summary has no numbers to continue ("右肺上叶肺气肿…。3、…").
     return prefix[prefix.length - 1] === numbering.end ? probs.map((p, id) => (numbering.beginsNumber(id) ? 0 : p)) : probs;
   }

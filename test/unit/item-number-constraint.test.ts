@@ -56,7 +56,7 @@ describe('renumbered', () => {
     expect(after('1、a。2、')).toEqual(UNCHANGED);
     expect(after('1、a。2、a3')).toEqual(UNCHANGED);
   });
-  it('with a minimum item count: everything before it goes to the next number (the end too); at it, the model\'s own', () => {
+  it('with a minimum item count: everything before it goes to the next number (the end too); at it, the model\'s own; the summary begins with "1、"', () => {
     const atLeast = (text: string, items: number) => Array.from(renumbered(numbering, encode(text), PROBS, items), (p) => Math.round(p * 100) / 100);
     // All of it, 11 × 0.05 + 0.1 + 0.2 = 0.85, on the next number while fewer than three items are written.
     expect(atLeast('1、a。', 3)).toEqual(UNCHANGED.map((_, id) => (id === 5 ? 0.85 : 0)));
@@ -64,6 +64,9 @@ describe('renumbered', () => {
     expect(atLeast('1、a。2、a。', 2)).toEqual(after('1、a。2、a。'));
     // Only at the start of an item of a numbered summary.
     for (const text of ['a。', '1、a', '1、a。2']) expect(atLeast(text, 3)).toEqual(after(text));
+    // And the summary begins numbered: "1", then "、" (without a count, the model's own: the first test).
+    const only = (id: number) => VOCAB.map((_, i) => (i === id ? 1 : 0));
+    expect([atLeast('', 2), atLeast('1', 2)]).toEqual([only(4), only(9)]);
   });
 });
 
