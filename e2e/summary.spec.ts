@@ -2,7 +2,8 @@
  * Summaries in the page (issue 6): a demo study, generate on wasm, greedy tokens stream, two tokens give two
  * heatmaps, passages and the β legend show, the three exports download and parse; the CLI writes the
  * same tokens; a corrupt model file gives a clear error and keeps the image and text; WebGPU matches wasm; a study opened
- * mid-summary (or while loading) gets no part of the old summary; a summary made without text says so.
+ * mid-summary (or while loading) gets no part of the old summary; a summary made without text says so; emphysema
+ * the text leaves out is read from the image and marked.
  */
 import { expect, test, type Page } from '@playwright/test';
 import dcmjs from 'dcmjs';
@@ -173,6 +174,23 @@ test('a summary made without text says so; one made with text does not', async (
   await expect(page.getByTestId('no-text')).toBeVisible(); // the summary on screen is still the one without text
   await generate(page);
   await expect(page.getByTestId('no-text')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('emphysema the text leaves out: read from the image, added to the input text marked as such, named under the summary', async ({ page }) => {
+  const errors = collectErrors(page);
+  // Demo 7: a left effusion and right lower-lobe emphysema; its text describes both.
+  await openSampleWithModel(page, '?backend=wasm', 6);
+  const text = await page.getByTestId('text').inputValue();
+  await generate(page);
+  await expect(page.getByTestId('imaged')).toHaveCount(0);
+  await expect(page.locator('.imaged-sentence')).toHaveCount(0);
+  // Without its emphysema sentence, the page reads it from the image's unwalled low-attenuation areas.
+  await page.getByTestId('text').fill(text.split('。').filter((s) => s && !s.includes('透亮度')).map((s) => `${s}。`).join(''));
+  const tokens = await generate(page);
+  expect(tokens.join('')).toContain('肺气肿');
+  await expect(page.getByTestId('imaged')).toContainText('右肺下叶肺气肿');
+  await expect(page.locator('.imaged-sentence')).toHaveText(/右肺下叶透亮度增高，见多发低密度无壁区。/);
   expect(errors).toEqual([]);
 });
 
