@@ -191,6 +191,12 @@ test('emphysema the text leaves out: read from the image, added to the input tex
   expect(tokens.join('')).toContain('肺气肿');
   await expect(page.getByTestId('imaged')).toContainText('右肺下叶肺气肿');
   await expect(page.locator('.imaged-sentence')).toHaveText(/右肺下叶透亮度增高，见多发低密度无壁区。/);
+  // The JSON export says so too, with the tokens its input-text weights are over.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const json = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { imaged: unknown; inputTokens: string[]; tokens: { textWeights: number[] }[] };
+  expect(json.imaged).toEqual([{ type: 'emphysema', place: '右肺下叶' }]);
+  expect(json.inputTokens.join('').replace(/##/g, '')).toMatch(/右肺下叶透亮度增高，见多发低密度无壁区。$/);
+  expect(json.tokens[0]!.textWeights).toHaveLength(json.inputTokens.length);
   expect(errors).toEqual([]);
 });
 

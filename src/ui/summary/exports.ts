@@ -4,6 +4,10 @@ import type { SummaryState } from '../store.ts';
 export interface SummaryExport {
   summary: string;
   text: string;
+  /** The tokens `textWeights` weigh: the text's, then a sentence per finding read from the image (`imaged`). */
+  inputTokens: string[];
+  /** Findings the text leaves out that the summary writes from the image. */
+  imaged: NonNullable<SummaryState['imaged']>;
   settings: SummaryState['settings'];
   regionShape: SummaryState['regionShape'];
   passages: { id: string; score: number; text: string; inContext: boolean }[];
@@ -16,6 +20,8 @@ export function summaryJson(s: SummaryState, model: string, now = new Date()): S
   return {
     summary: s.summary ?? s.tokens.map((t) => t.text.replace(/^##/, '')).join(''),
     text: s.text ?? '',
+    inputTokens: s.inputTokens,
+    imaged: s.imaged ?? [],
     settings: s.settings,
     regionShape: s.regionShape,
     passages: s.passages.map((p) => ({ id: p.id, score: p.score, text: p.text, inContext: p.tokens !== undefined })),
