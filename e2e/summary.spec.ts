@@ -197,6 +197,12 @@ test('emphysema the text leaves out: read from the image, added to the input tex
   expect(json.imaged).toEqual([{ type: 'emphysema', place: '右肺下叶' }]);
   expect(json.inputTokens.join('').replace(/##/g, '')).toMatch(/右肺下叶透亮度增高，见多发低密度无壁区。$/);
   expect(json.tokens[0]!.textWeights).toHaveLength(json.inputTokens.length);
+  // And the DICOM SR, in a Comment after the impression.
+  const [srDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-sr').click()]);
+  const sr = readFileSync((await srDownload.path())!);
+  const { dict } = dcmjs.data.DicomMessage.readFile(sr.buffer.slice(sr.byteOffset, sr.byteOffset + sr.byteLength) as ArrayBuffer);
+  const items = (dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict) as { ContentSequence: { TextValue: string }[] }).ContentSequence;
+  expect(Buffer.from(items[2]!.TextValue, 'latin1').toString('utf8')).toContain('由图像读出（该侧肺内有周围无壁的 ≤ −950 HU 低密度区）： 右肺下叶肺气肿');
   expect(errors).toEqual([]);
 });
 

@@ -1,7 +1,7 @@
 /**
  * The summary as a DICOM Basic Text SR (PS3.3 A.35.1), written with dcmjs: it joins the input's study
  * (same Study Instance UID and patient) as a new SR series, with one TEXT item "Impression" holding the
- * summary. UTF-8 (ISO_IR 192) for the Chinese text; marked UNVERIFIED — a machine wrote it.
+ * summary, and a TEXT item "Comment" for each note on it (what was read from the image, not the text). UTF-8 (ISO_IR 192) for the Chinese text; marked UNVERIFIED — a machine wrote it.
  */
 import { dicomFile } from './dicomFile.ts';
 
@@ -15,6 +15,8 @@ export interface SrInput {
   patient: { name?: string; id?: string; birthDate?: string; sex?: string };
   /** Who wrote it, e.g. "Tuwen retrieval model (synthetic training data)". */
   observer: string;
+  /** Notes on the impression, each its own Comment item after it. */
+  comments?: readonly string[];
   now?: Date;
   /** Source of new UIDs (tests pass a fixed one). */
   newUid?: () => string;
@@ -77,6 +79,12 @@ export function basicTextSr(input: SrInput): Uint8Array {
         ConceptNameCodeSequence: code('121073', 'DCM', 'Impression'),
         TextValue: input.summary,
       },
+      ...(input.comments ?? []).map((text) => ({
+        RelationshipType: 'CONTAINS',
+        ValueType: 'TEXT',
+        ConceptNameCodeSequence: code('121106', 'DCM', 'Comment'),
+        TextValue: text,
+      })),
     ],
   };
   return dicomFile(dataset);

@@ -1,4 +1,4 @@
-/** The summary's DICOM Basic Text SR: parses back with dcmjs (UTF-8 Chinese intact) and passes dciodvfy where installed. */
+/** The summary's DICOM Basic Text SR, with a note on it: parses back with dcmjs (UTF-8 Chinese intact) and passes dciodvfy where installed. */
 import dcmjs from 'dcmjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ const bytes = basicTextSr({
   studyDate: '20260101',
   patient: { name: 'TEST^PATIENT', id: 'P1' },
   observer: 'Tuwen',
+  comments: ['以下所见输入文字未提及，由图像读出：左肺上叶肺气肿'],
   now: new Date('2026-11-22T08:30:00Z'),
   newUid: () => `2.25.${++n}`,
 });
@@ -30,6 +31,11 @@ describe('Basic Text SR export', () => {
     expect(ds.SpecificCharacterSet).toBe('ISO_IR 192');
     expect(Buffer.from(ds.ContentSequence[1]!.TextValue, 'latin1').toString('utf8')).toBe('右肺上叶实性结节，约12mm，建议3个月后复查CT。');
     expect(ds.VerificationFlag).toBe('UNVERIFIED');
+    // The note after it, a Comment item.
+    const comment = ds.ContentSequence[2] as unknown as { TextValue: string; ConceptNameCodeSequence: { CodeValue: string } | { CodeValue: string }[] };
+    expect(Buffer.from(comment.TextValue, 'latin1').toString('utf8')).toBe('以下所见输入文字未提及，由图像读出：左肺上叶肺气肿');
+    expect([comment.ConceptNameCodeSequence].flat()[0]!.CodeValue).toBe('121106');
+    expect(ds.ContentSequence).toHaveLength(3);
   });
 
   it.skipIf(!existsSync('/usr/bin/dciodvfy'))('passes the DICOM validator (dciodvfy) without errors', () => {

@@ -2,6 +2,7 @@
 import * as cornerstone from 'cornerstone-core';
 import { basicTextSr } from '../../export/basicTextSr.ts';
 import { download, summaryJson, summaryPng } from '../summary/exports.ts';
+import { imagedNotice } from '../summary/imagedNotice.ts';
 import { useStore } from '../store.ts';
 import { useMessages } from '../useMessages.ts';
 
@@ -25,7 +26,7 @@ export function ExportButtons() {
   }
   function sr() {
     const h = study!.header;
-    const bytes = basicTextSr({ summary: text, ...(h.studyInstanceUid ? { studyInstanceUid: h.studyInstanceUid } : {}), ...(h.studyDate ? { studyDate: h.studyDate } : {}), patient: h.patient, observer: `Tuwen ${modelName}` });
+    const bytes = basicTextSr({ summary: text, ...(h.studyInstanceUid ? { studyInstanceUid: h.studyInstanceUid } : {}), ...(h.studyDate ? { studyDate: h.studyDate } : {}), patient: h.patient, observer: `Tuwen ${modelName}`, comments: summary.imaged?.length ? [imagedNotice(t.imaged, summary.imaged)] : [] });
     download(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/dicom' }), `tuwen-summary-${stamp}.dcm`);
   }
 

@@ -5,13 +5,7 @@ import { BetaChart } from './BetaChart.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
 import { SummaryControls } from './SummaryControls.tsx';
 import { TokenStrip } from './TokenStrip.tsx';
-import { FINDING_PHRASES } from '../../corpus/lexicon.ts';
-import type { ImagedFinding } from '../../workers/protocol.ts';
-
-/** A finding as the impression names it: its place, then its type's first phrase ("左肺上叶肺气肿"). */
-function imagedFindingText({ type, place }: ImagedFinding): string {
-  return (place ?? '') + (FINDING_PHRASES.find(([t]) => t === type)?.[1][0] ?? type);
-}
+import { imagedNotice } from '../summary/imagedNotice.ts';
 
 export function SummaryPanel() {
   const t = useMessages();
@@ -34,7 +28,7 @@ export function SummaryPanel() {
       <TokenStrip />
       {summary.status === 'done' && summary.imaged?.length ? (
         <p className="notice" role="status" data-testid="imaged">
-          {t.imaged} {summary.imaged.map(imagedFindingText).join('、')}
+          {imagedNotice(t.imaged, summary.imaged)}
         </p>
       ) : null}
       <BetaChart />
