@@ -28,6 +28,7 @@ import { weighedByLesions } from './lesionLobeConstraint.ts';
 import { unwrittenFindings, unwrittenFindingsOf, type DescribedFinding } from './unwrittenFindings.ts';
 import { imagedSentence, omittedEmphysema } from './omittedEmphysema.ts';
 import { namedFindings, textMatchedScores } from './textMatchedRanking.ts';
+import { findingDescribed } from '../corpus/factExtractor.ts';
 import { filterMaps } from './filterMaxima.ts';
 import type { LungLobeTable } from './lesions/lungLobes.ts';
 import { studyLesions, type StudyLesions } from './lesions/regionLesions.ts';
@@ -195,7 +196,10 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
 function constraints(options: SummarizeOptions, { brackets, items, places, vocab, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions, imaged = [] }: StudyHints): DecodeOptions['constrain'] {
-  const owed = itemsOwed(salient, sentences) + imaged.length;
+  // A text that describes no finding says the lungs are normal, which a finding read from the image
+  // contradicts: its salient sentence (the normal-lungs one a normal summary restates) owes no item then.
+  const textItems = imaged.length && !sentences.some((s) => findingDescribed(s) !== undefined) ? 0 : itemsOwed(salient, sentences);
+  const owed = textItems + imaged.length;
   const atLeast = options.salientItems && owed > 1 ? owed : undefined;
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
   const placesOf = options.textPlaces || options.pointedLobes || options.lesionLobes ? sentencePlaces(sentences) : [];

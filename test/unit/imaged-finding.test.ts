@@ -2,7 +2,7 @@
  * The shipped model with the page's decoding on a study whose findings text leaves its only finding out
  * (emphysema of the left upper lobe, corpus seed 3333, study 91): the model reads it as a sentence after the
  * text, its retriever finds passages about it, the summary writes it, and the result names it as read from
- * the image. A study with normal lungs reads nothing from the image.
+ * the image, once. A study with normal lungs reads nothing from the image.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -30,6 +30,13 @@ describe('emphysema the text leaves out', () => {
     expect(detokenize(r.contextTokens).endsWith('左肺上叶透亮度增高，见多发低密度无壁区。')).toBe(true);
     expect(r.passages.slice(0, 5).some(({ passage }) => passage.findingTypes.includes('emphysema') && passage.locations.includes('左肺上叶'))).toBe(true);
     expect(extractFacts(r.summary).map((f) => [f.finding, f.location])).toContainEqual(['emphysema', '左肺上叶']);
+    // A text that describes nothing owes the image-read item only: its normal-lungs sentence, which the salience
+    // head rates salient, owed a second item, and the model wrote the emphysema twice (seed 39393, study 316).
+    const twice = generateStudy(39393, 316);
+    expect(twice.text.split('。').some((x) => findingDescribed(x) !== undefined)).toBe(false);
+    const once = await summarize(twice);
+    expect(once.imaged).toEqual([{ type: 'emphysema', place: '右肺上叶' }]);
+    expect(extractFacts(once.summary).filter((f) => f.finding !== 'normal')).toHaveLength(1);
     // Study 0 of the same seed: normal lungs.
     const normal = generateStudy(3333, 0);
     expect(normal.findings).toEqual([]);
