@@ -331,7 +331,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
       return {
         ...summaryContext,
         ...decoded,
-        // Only those the summary writes: a beam may still leave one out (an unnumbered summary owes no count).
+        // Only those the summary writes: one the length limit cuts off is not named.
         imaged: imaged.filter((f) => !unwrittenFindingsOf([], decoded.summary, [f]).length),
         timings: { encode: encoded - started, retrieve: retrieved - encoded, decode: performance.now() - retrieved, tokens: decoded.tokens.length },
       };
