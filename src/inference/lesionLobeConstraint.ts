@@ -9,9 +9,15 @@
  * peaks on the sentence's side (`lesions/lungLobes.ts`); for emphysema, at its low-attenuation voxels
  * (≤ −950 HU) instead. The type is read with the findings text's own words (`findingDescribed`). Where the
  * detector finds no candidate of the type on that side, the model's own probabilities stand.
+ *
+ * A finding the text leaves unplaced is not one it places: where another sentence names a lobe for the same
+ * type, the peak is looked for away from that lobe (`lobesNamedFor`). A report describes a type's findings in
+ * one lobe in one sentence (the corpus never draws one type twice in a lobe), and the detector's strongest
+ * candidate for the type is otherwise often the placed finding: test split S1-00251 and S1-00367 wrote the
+ * unplaced consolidation and nodule at the lobe the text gave the other.
  */
-import { findingDescribed } from '../corpus/factExtractor.ts';
-import { FINDING_TYPES, type FindingType, type Lobe } from '../corpus/schema.ts';
+import { findingDescribed, locationIn } from '../corpus/factExtractor.ts';
+import { FINDING_TYPES, isLobe, type FindingType, type Lobe } from '../corpus/schema.ts';
 import { keepAllowed } from './decode.ts';
 import { lobeSharesAt, type LungLobeTable } from './lesions/lungLobes.ts';
 import { LUNG_SIDES, positionInLung, sideOfColumn } from './lesions/lungPosition.ts';
@@ -19,11 +25,37 @@ import type { StudyLesions } from './lesions/regionLesions.ts';
 import { weighedByShares } from './pointedLobeConstraint.ts';
 import { placeSlot, type PlaceTokens } from './textPlaceConstraint.ts';
 
+/** The lobes that `sentences` name for findings of `type` ("左肺上叶见…实性结节…"). */
+export function lobesNamedFor(type: FindingType, sentences: readonly string[]): Lobe[] {
+  return [...new Set(sentences.flatMap((s) => {
+    const place = findingDescribed(s) === type ? locationIn(s) : undefined;
+    return place !== undefined && isLobe(place) ? [place] : [];
+  }))];
+}
+
+/** Shares with the `excluded` lobes left out, the rest renormalised; undefined where nothing is left. */
+function without(shares: Map<Lobe, number> | undefined, excluded: readonly Lobe[]): Map<Lobe, number> | undefined {
+  if (!shares || !excluded.length) return shares;
+  const kept = [...shares].filter(([lobe]) => !excluded.includes(lobe));
+  const total = kept.reduce((sum, [, v]) => sum + v, 0);
+  return total > 0 ? new Map(kept.map(([lobe, v]) => [lobe, v / total])) : undefined;
+}
+
+/** The share of `excluded` lobes at a candidate's place within its lung (0 where there is no lung or table entry). */
+function excludedShare(study: StudyLesions, table: LungLobeTable, i: number, excluded: readonly Lobe[]): number {
+  const { z, y, x } = study.candidates[i]!;
+  const s = sideOfColumn(x, study.grid.width);
+  const lung = study.lungs[s];
+  const shares = lung && lobeSharesAt(table, LUNG_SIDES[s], positionInLung(lung, z, y));
+  return shares ? excluded.reduce((sum, lobe) => sum + (shares.get(lobe) ?? 0), 0) : 0;
+}
+
 /**
- * The candidate where the detector's probability for `type` (every type's largest, without one) is largest,
- * among those on `side` (or all without a side); the first on a tie. Undefined where that is 0 or there are none.
+ * The candidate where the detector's probability for `type` (every type's largest, without one), times
+ * `weight` (1 without one), is largest, among those on `side` (or all without a side); the first on a tie.
+ * Undefined where that is 0 or there are none.
  */
-export function lesionPeak({ grid, candidates, probs }: Pick<StudyLesions, 'grid' | 'candidates' | 'probs'>, type: FindingType | undefined, side: '左' | '右' | undefined): number | undefined {
+export function lesionPeak({ grid, candidates, probs }: Pick<StudyLesions, 'grid' | 'candidates' | 'probs'>, type: FindingType | undefined, side: '左' | '右' | undefined, weight: (candidate: number) => number = () => 1): number | undefined {
   const classes = FINDING_TYPES.length + 1;
   const column = type === undefined ? undefined : 1 + FINDING_TYPES.indexOf(type);
   let [best, at] = [0, -1];
@@ -31,6 +63,7 @@ export function lesionPeak({ grid, candidates, probs }: Pick<StudyLesions, 'grid
     if (side !== undefined && LUNG_SIDES[sideOfColumn(x, grid.width)] !== side) return;
     let v = 0;
     for (let c = 1; c < classes; c++) if (column === undefined || c === column) v = Math.max(v, probs[i * classes + c]!);
+    v *= weight(i);
     if (v > best) [best, at] = [v, i];
   });
   return at < 0 ? undefined : at;
@@ -59,32 +92,34 @@ function lowAttenuationShares(study: StudyLesions, table: LungLobeTable, side: '
 
 /**
  * The lobes' shares at the detector's peak for `type` on `side` (`lesionPeak`), within its lung
- * (`lobeSharesAt`); for emphysema, from its low-attenuation voxels where the side has any. Undefined where
- * there is no peak or no lung.
+ * (`lobeSharesAt`); for emphysema, from its low-attenuation voxels where the side has any. With `excluded`
+ * lobes (another finding's of the type, `lobesNamedFor`), each candidate's probability is weighed by the
+ * share of the other lobes at its place, and the shares leave those lobes out. Undefined where there is no
+ * peak or no lung, or nothing is left.
  */
-export function lesionLobeShares(study: StudyLesions, table: LungLobeTable, type: FindingType | undefined, side: '左' | '右' | undefined): Map<Lobe, number> | undefined {
+export function lesionLobeShares(study: StudyLesions, table: LungLobeTable, type: FindingType | undefined, side: '左' | '右' | undefined, excluded: readonly Lobe[] = []): Map<Lobe, number> | undefined {
   const lowAttenuation = type === 'emphysema' ? lowAttenuationShares(study, table, side) : undefined;
-  if (lowAttenuation) return lowAttenuation;
-  const peak = lesionPeak(study, type, side);
+  if (lowAttenuation) return without(lowAttenuation, excluded);
+  const peak = lesionPeak(study, type, side, excluded.length ? (i) => 1 - excludedShare(study, table, i, excluded) : undefined);
   if (peak === undefined) return undefined;
   const { z, y, x } = study.candidates[peak]!;
   const s = sideOfColumn(x, study.grid.width);
   const lung = study.lungs[s];
-  return lung && lobeSharesAt(table, LUNG_SIDES[s], positionInLung(lung, z, y));
+  return without(lung && lobeSharesAt(table, LUNG_SIDES[s], positionInLung(lung, z, y)), excluded);
 }
 
 /**
  * The next-token probabilities with the item's side and level weighed by the lobes' shares at the detector's
- * peak, where the restated sentence names no place; elsewhere the model's own. Where the detector gives
- * shares for a lobar finding type the sentence names, the token right after the item's "左肺" / "右肺" must
- * be a level: the model otherwise goes on without one ("右肺占位性病变"), and the weighing of the levels is
- * lost.
+ * peak, where the restated sentence names no place (away from the lobes the other `sentences` name for its
+ * type); elsewhere the model's own. Where the detector gives shares for a lobar finding type the sentence
+ * names, the token right after the item's "左肺" / "右肺" must be a level: the model otherwise goes on
+ * without one ("右肺占位性病变"), and the weighing of the levels is lost.
  */
-export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, study: StudyLesions, table: LungLobeTable): Float32Array {
+export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, study: StudyLesions, table: LungLobeTable, sentences: readonly string[] = []): Float32Array {
   let placed = false;
   const weighed = weighedByShares(t, prefix, probs, sentence, namesPlace, (side, restated) => {
     const type = findingDescribed(restated);
-    const shares = lesionLobeShares(study, table, type, side);
+    const shares = lesionLobeShares(study, table, type, side, type === undefined ? [] : lobesNamedFor(type, sentences));
     // Only a finding type read from the sentence: what it is not ("右肺门…") may have no lobe to write.
     placed = shares !== undefined && type !== undefined && type !== 'pleural-effusion';
     return shares;

@@ -222,7 +222,7 @@ function constraints(options: SummarizeOptions, { brackets, items, places, vocab
           const k = restated(attended);
           const [sentence, namesPlace] = [sentences[k], placesOf[k] !== undefined];
           return detected
-            ? weighedByLesions(places, prefix, probs, sentence, namesPlace, detected.study, detected.table)
+            ? weighedByLesions(places, prefix, probs, sentence, namesPlace, detected.study, detected.table, sentences)
             : weighedByPointing(places, prefix, probs, sentence, namesPlace, attended.visualAttention!, regionLobes!);
         }) satisfies Rule
       : undefined,

@@ -1,7 +1,7 @@
 /** An item's lobe weighed by the lobes at the lesion detector's peak where the text omits it (lesionLobeConstraint.ts), and emphysema the text omits (omittedEmphysema.ts), by hand. */
 import { describe, expect, it } from 'vitest';
 import { FINDING_TYPES } from '../../src/corpus/schema.ts';
-import { lesionLobeShares, lesionPeak, weighedByLesions } from '../../src/inference/lesionLobeConstraint.ts';
+import { lesionLobeShares, lesionPeak, lobesNamedFor, weighedByLesions } from '../../src/inference/lesionLobeConstraint.ts';
 import { omittedEmphysema } from '../../src/inference/omittedEmphysema.ts';
 import { namedFindings } from '../../src/inference/textMatchedRanking.ts';
 import type { LungLobeTable } from '../../src/inference/lesions/lungLobes.ts';
@@ -67,6 +67,33 @@ describe('lesionLobeShares', () => {
   it('none where the peak\'s side has no lung, or there is no peak', () => {
     expect(lesionLobeShares({ ...STUDY, lungs: [undefined, LUNG] }, TABLE, 'solid-nodule', '右')).toBeUndefined();
     expect(lesionLobeShares(STUDY, TABLE, 'calcification', undefined)).toBeUndefined();
+  });
+});
+
+describe('a finding the text leaves unplaced, away from the lobes it names for the type', () => {
+  it('lobesNamedFor: the lobes of the sentences of that type; a side alone, or another type, names none', () => {
+    const sentences = ['左肺上叶见一实性结节影。', '右肺见一实性结节影。', '右肺下叶见一磨玻璃结节。', '左肺上叶前段见一实性结节。'];
+    expect(lobesNamedFor('solid-nodule', sentences)).toEqual(['左肺上叶']);
+    expect(lobesNamedFor('ground-glass-nodule', sentences)).toEqual(['右肺下叶']);
+    expect(lobesNamedFor('mass', sentences)).toEqual([]);
+  });
+  it('each candidate weighed by the share of the other lobes at its place; the shares without the excluded lobes', () => {
+    // Left: candidate 3 (0.5) lies wholly in 左肺下叶 (× 0); candidate 2 (0.3, × 0.9) is the peak, read without 左肺下叶.
+    expect(Object.fromEntries(lesionLobeShares(STUDY, TABLE, 'solid-nodule', '左', ['左肺下叶'])!)).toEqual({ 左肺上叶: 1 });
+    // Right: candidate 0 (0.6 × 0.25 = 0.15) loses to candidate 1 (0.2 × 1), in 右肺上叶.
+    expect(Object.fromEntries(lesionLobeShares(STUDY, TABLE, 'solid-nodule', '右', ['右肺下叶'])!)).toEqual({ 右肺上叶: 1, 右肺中叶: 0 });
+    // No side: candidate 3 (0.5, nothing excluded on the left) beats 1 (0.2) and 0 (0.15).
+    expect(Object.fromEntries(lesionLobeShares(STUDY, TABLE, 'solid-nodule', undefined, ['右肺下叶'])!)).toEqual({ 左肺上叶: 0, 左肺下叶: 1 });
+  });
+  it('emphysema: its low-attenuation shares without the excluded lobes; none where they are all excluded', () => {
+    const study = { ...STUDY, lowAttenuation: [[[0.2, 0.2], [0.8, 0.2]], []] as [number, number][][] };
+    expect(Object.fromEntries(lesionLobeShares(study, TABLE, 'emphysema', '右', ['右肺上叶'])!)).toEqual({ 右肺中叶: 0.25, 右肺下叶: 0.75 });
+    expect(lesionLobeShares(study, TABLE, 'emphysema', '右', ['右肺上叶', '右肺中叶', '右肺下叶'])).toBeUndefined();
+  });
+  it('weighedByLesions reads the other sentences: the level by candidate 1, not the placed nodule\'s candidate 0', () => {
+    const ones = new Float32Array(VOCAB.length).fill(1);
+    const out = weighedByLesions(tokens, encode('1、右'), ones, '右肺见一实性结节影。', false, STUDY, TABLE, ['右肺下叶见一实性结节影。', '右肺见一实性结节影。']);
+    expect(Object.fromEntries([...out].flatMap((p, i) => (p === 1 ? [] : [[VOCAB[i]!, p]])))).toEqual({ 中: 0, 下: 0 });
   });
 });
 
