@@ -48,6 +48,13 @@ export function itemsOwed(salient: readonly boolean[], sentences: readonly strin
 
 const startsWith = (tokens: readonly number[], from: number, marker: readonly number[]) => marker.every((t, i) => tokens[from + i] === t);
 
+/** Whether `prefix` ends with an item's number: its last item so far is "n、", n at most the items begun. */
+export function endsWithNumber(numbering: ItemNumbering, prefix: readonly number[]): boolean {
+  const start = prefix.lastIndexOf(numbering.end) + 1;
+  const items = prefix.filter((id) => id === numbering.end).length + 1;
+  return Array.from({ length: items }, (_, i) => numbering.marker(i + 1)).some((m) => m.length === prefix.length - start && startsWith(prefix, start, m));
+}
+
 /**
  * The next-token probabilities after `prefix` (the summary's tokens so far, without BOS), item numbers put
  * in sequence. At the start of a later item of a numbered summary, the model's probability of beginning a

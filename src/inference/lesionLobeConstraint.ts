@@ -113,9 +113,11 @@ export function lesionLobeShares(study: StudyLesions, table: LungLobeTable, type
  * peak, where the restated sentence names no place (away from the lobes the other `sentences` name for its
  * type); elsewhere the model's own. Where the detector gives shares for a lobar finding type the sentence
  * names, the token right after the item's "左肺" / "右肺" must be a level: the model otherwise goes on
- * without one ("右肺占位性病变"), and the weighing of the levels is lost.
+ * without one ("右肺占位性病变"), and the weighing of the levels is lost. Likewise an item's first token
+ * (`itemStart`: right after its number) must be a side, as every item of the corpus's impressions begins
+ * with its place: the model otherwise escapes the weighed sides ("3、3上肺肺气肿", S777-00133).
  */
-export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, study: StudyLesions, table: LungLobeTable, sentences: readonly string[] = []): Float32Array {
+export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, sentence: string | undefined, namesPlace: boolean, study: StudyLesions, table: LungLobeTable, sentences: readonly string[] = [], itemStart = false): Float32Array {
   let placed = false;
   const weighed = weighedByShares(t, prefix, probs, sentence, namesPlace, (side, restated) => {
     const type = findingDescribed(restated);
@@ -124,6 +126,7 @@ export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], prob
     placed = shares !== undefined && type !== undefined && type !== 'pleural-effusion';
     return shares;
   });
+  if (placed && itemStart) return keepAllowed(weighed, (id) => t.side.has(id));
   const afterSideLung = placed && prefix[prefix.length - 1] === t.lung && placeSlot(t, prefix)?.next === 'level';
   return afterSideLung ? keepAllowed(weighed, (id) => t.level.has(id)) : weighed;
 }

@@ -22,7 +22,7 @@ import { diverseOrder, MMR_POOL, rowInnerProduct } from './diverseRanking.ts';
 import { padBatch } from './textBatch.ts';
 import { contextIds, inputWithSentences } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
-import { itemNumbering, itemsOwed, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
+import { endsWithNumber, itemNumbering, itemsOwed, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
 import { weighedByLesions } from './lesionLobeConstraint.ts';
 import { unwrittenFindings, unwrittenFindingsOf, type DescribedFinding } from './unwrittenFindings.ts';
@@ -222,7 +222,7 @@ function constraints(options: SummarizeOptions, { brackets, items, places, vocab
           const k = restated(attended);
           const [sentence, namesPlace] = [sentences[k], placesOf[k] !== undefined];
           return detected
-            ? weighedByLesions(places, prefix, probs, sentence, namesPlace, detected.study, detected.table, sentences)
+            ? weighedByLesions(places, prefix, probs, sentence, namesPlace, detected.study, detected.table, sentences, items !== undefined && endsWithNumber(items, prefix))
             : weighedByPointing(places, prefix, probs, sentence, namesPlace, attended.visualAttention!, regionLobes!);
         }) satisfies Rule
       : undefined,

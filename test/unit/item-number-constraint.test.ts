@@ -1,7 +1,7 @@
 /** Item numbers in sequence while decoding (itemNumberConstraint.ts, decode's `constrain`), against a hand-made vocabulary and a scripted model. */
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../src/inference/decode.ts';
-import { itemNumbering, itemsOwed, renumbered } from '../../src/inference/itemNumberConstraint.ts';
+import { endsWithNumber, itemNumbering, itemsOwed, renumbered } from '../../src/inference/itemNumberConstraint.ts';
 import { decodingGrammars } from '../../src/inference/summarizer.ts';
 import { buildTokenizerJson, loadTokenizer } from '../../src/text/tokenizer.ts';
 import { scriptedModel } from '../helpers/scriptedModel.ts';
@@ -14,6 +14,13 @@ const numbering = itemNumbering(encode, VOCAB)!;
 const PROBS = Float32Array.from(VOCAB, (t) => (t === '2' ? 0.1 : t === '3' ? 0.2 : 0.05));
 const after = (text: string) => Array.from(renumbered(numbering, encode(text), PROBS), (p) => Math.round(p * 100) / 100);
 const UNCHANGED = Array.from(PROBS, (p) => Math.round(p * 100) / 100);
+
+describe('endsWithNumber', () => {
+  it('right after an item\'s number, at the start or after an item\'s end; not inside it nor after its text', () => {
+    expect(['1、', 'a。2、', 'a。a。3、', 'a。a。a。a。a。a。a。a。a。10、'].map((t) => endsWithNumber(numbering, encode(t)))).toEqual([true, true, true, true]);
+    expect(['', '1', '1、a', 'a。', 'a。2', '2a。3、a', 'a。5、'].map((t) => endsWithNumber(numbering, encode(t)))).toEqual([false, false, false, false, false, false, false]);
+  });
+});
 
 describe('itemNumbering', () => {
   it('reads the end of an item, the numbers\' tokens and which tokens begin a number', () => {

@@ -116,6 +116,14 @@ describe('weighedByLesions', () => {
     expect(weighed('1、左', '左肺见一混杂磨玻璃密度结节。', false)).toEqual({});
     expect(weighed('1、左', '左肺见一磨玻璃密度结节。', false)).toEqual({ 上: 0.9, 中: 0, 下: 0.1 });
   });
+  it('right after the item\'s number, a side only, weighed by the shares; not where the detector gives no lobe', () => {
+    const sides = (sentence: string) => {
+      const out = weighedByLesions(tokens, encode('1、'), ones, sentence, false, STUDY, TABLE, [], true);
+      return Object.fromEntries([...out].flatMap((p, i) => (p > 0 ? [[VOCAB[i]!, p]] : [])));
+    };
+    expect(sides('肺内见一磨玻璃结节。')).toEqual({ 左: 1 }); // candidate 2, left upper
+    expect(Object.keys(sides('右肺见一钙化灶。'))).toHaveLength(VOCAB.length); // no calcification candidate: the model's own
+  });
   it('after the item\'s "右肺", a level only, weighed as right after "右"', () => {
     const out = weighedByLesions(tokens, encode('1、右肺'), ones, '右肺见一实性结节影。', false, STUDY, TABLE);
     expect(Object.fromEntries([...out].flatMap((p, i) => (p > 0 ? [[VOCAB[i]!, p]] : [])))).toEqual({ 中: 0.25, 下: 0.75 });
