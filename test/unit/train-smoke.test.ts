@@ -113,7 +113,8 @@ describe('training smoke test', () => {
     const pageDefault = { ...PAGE_DECODING, maxLength: 12 };
     const firstDefault = ids(await summarizer.summarize(input, pageDefault));
     for (let i = 0; i < 47; i++) {
-      const again = await summarizer.summarize(input, { beamSize: 1 + (i % 3), lengthPenalty: 0.7, balancedBrackets: i % 2 === 1, sequentialItems: i % 2 === 1, salientItems: i % 2 === 1, maxLength: 12 });
+      // Every sixth, the page's own decoding (the lesion detector's weighing too): it must give the same tokens again.
+      const again = await summarizer.summarize(input, i % 6 === 5 ? pageDefault : { beamSize: 1 + (i % 3), lengthPenalty: 0.7, balancedBrackets: i % 2 === 1, sequentialItems: i % 2 === 1, salientItems: i % 2 === 1, maxLength: 12 });
       if (i % 6 === 0) expect(ids(again)).toEqual(first);
       if (i % 6 === 5) expect(ids(again)).toEqual(firstDefault);
     }
