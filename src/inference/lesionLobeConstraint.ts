@@ -13,8 +13,8 @@
  * A finding the text leaves unplaced is not one it places: where another sentence names a lobe for the same
  * type, the peak is looked for away from that lobe (`lobesNamedFor`). A report describes a type's findings in
  * one lobe in one sentence (the corpus never draws one type twice in a lobe), and the detector's strongest
- * candidate for the type is otherwise often the placed finding: test split S1-00251 and S1-00367 wrote the
- * unplaced consolidation and nodule at the lobe the text gave the other.
+ * candidate for the type is otherwise often the placed finding: S777-00141 and the test split's S1-00367 wrote
+ * the unplaced nodules at the lobe the text gave the other (docs/experiments.md, stop 72).
  */
 import { findingDescribed, locationIn } from '../corpus/factExtractor.ts';
 import { FINDING_TYPES, isLobe, type FindingType, type Lobe } from '../corpus/schema.ts';
