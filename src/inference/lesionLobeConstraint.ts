@@ -41,12 +41,17 @@ function without(shares: Map<Lobe, number> | undefined, excluded: readonly Lobe[
   return total > 0 ? new Map(kept.map(([lobe, v]) => [lobe, v / total])) : undefined;
 }
 
-/** The share of `excluded` lobes at a candidate's place within its lung (0 where there is no lung or table entry). */
-function excludedShare(study: StudyLesions, table: LungLobeTable, i: number, excluded: readonly Lobe[]): number {
+/** The lobes' shares at candidate `i`'s place within its lung (`lobeSharesAt`); undefined where its side has no lung. */
+function candidateShares(study: StudyLesions, table: LungLobeTable, i: number): Map<Lobe, number> | undefined {
   const { z, y, x } = study.candidates[i]!;
   const s = sideOfColumn(x, study.grid.width);
   const lung = study.lungs[s];
-  const shares = lung && lobeSharesAt(table, LUNG_SIDES[s], positionInLung(lung, z, y));
+  return lung && lobeSharesAt(table, LUNG_SIDES[s], positionInLung(lung, z, y));
+}
+
+/** The share of `excluded` lobes at a candidate's place within its lung (0 where there is no lung or table entry). */
+function excludedShare(study: StudyLesions, table: LungLobeTable, i: number, excluded: readonly Lobe[]): number {
+  const shares = candidateShares(study, table, i);
   return shares ? excluded.reduce((sum, lobe) => sum + (shares.get(lobe) ?? 0), 0) : 0;
 }
 
@@ -101,11 +106,7 @@ export function lesionLobeShares(study: StudyLesions, table: LungLobeTable, type
   const lowAttenuation = type === 'emphysema' ? lowAttenuationShares(study, table, side) : undefined;
   if (lowAttenuation) return without(lowAttenuation, excluded);
   const peak = lesionPeak(study, type, side, excluded.length ? (i) => 1 - excludedShare(study, table, i, excluded) : undefined);
-  if (peak === undefined) return undefined;
-  const { z, y, x } = study.candidates[peak]!;
-  const s = sideOfColumn(x, study.grid.width);
-  const lung = study.lungs[s];
-  return without(lung && lobeSharesAt(table, LUNG_SIDES[s], positionInLung(lung, z, y)), excluded);
+  return peak === undefined ? undefined : without(candidateShares(study, table, peak), excluded);
 }
 
 /**
