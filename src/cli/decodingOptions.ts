@@ -1,25 +1,9 @@
 /** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --pointed-lobes, --lesion-lobes, --mmr, --text-match. */
+import type { EvalDecoding } from '../eval/models.ts';
 import { UsageError } from './corpus.ts';
 
-export interface DecodingFlags {
-  beamSize: number;
-  lengthPenalty: number;
-  balancedBrackets: boolean;
-  sequentialItems: boolean;
-  salientItems: boolean;
-  /** An item's side and lobe are those of the input sentence it restates (`textPlaceConstraint.ts`). */
-  textPlaces: boolean;
-  /** An item's side and lobe are among those the input names, where every sentence that describes a finding names one (`namedPlaces`). */
-  namedPlaces: boolean;
-  /** Where the sentence an item restates names no place, its side and level are weighed by the pointing attention's mass on each lobe (`pointedLobeConstraint.ts`). */
-  pointedLobes: boolean;
-  /** The same, by the lobe where the lesion detector finds the sentence's finding type on its side (`lesionLobeConstraint.ts`). */
-  lesionLobes: boolean;
-  /** λ of the passages' MMR ranking; absent: by score alone. */
-  mmr?: number;
-  /** λ of the passages' match with the findings the text names (`textMatchedRanking.ts`); absent: none. */
-  textMatch?: number;
-}
+/** The flags' values: the evaluation's decoding options (`EvalDecoding`), each constraint on or off. */
+export type DecodingFlags = Required<Omit<EvalDecoding, 'mmr' | 'textMatch'>> & Pick<EvalDecoding, 'mmr' | 'textMatch'>;
 
 /** --mmr's λ, checked: a number from 0 to 1; undefined when the flag is absent. */
 export function mmrFlag(value: string | undefined): number | undefined {

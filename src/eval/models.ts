@@ -15,7 +15,7 @@ import { CANDIDATES_PER_SLICE } from '../inference/lesions/candidates.ts';
 import { lesionClassifierFlops } from '../inference/models/lesionClassifier.ts';
 import { loadExportedModel } from '../inference/exportedModel.ts';
 import { readModelFiles } from '../inference/modelFiles.ts';
-import { createSummarizer, type ModelConfig, type SummarizeInput, type Summarizer } from '../inference/summarizer.ts';
+import { createSummarizer, type ModelConfig, type SummarizeInput, type SummarizeOptions, type Summarizer } from '../inference/summarizer.ts';
 import { installFastMatMulGradient } from '../inference/tf/fastGradients.ts';
 import { loadCheckpoint } from '../training/checkpoint.ts';
 import { pointingTrials } from './pointingTrials.ts';
@@ -69,22 +69,8 @@ function describe(c: ModelConfig | GenerativeModelConfig, quantized: boolean): {
   return { name: `Retrieval model (${variant})`, variant, flops: imageEncoderFlops(c.image) + decoders * (contextEncoderFlops(c.decoder, 200) + 60 * decoderStepFlops(c.decoder, c.decoder.regions, 200)) + lesions };
 }
 
-/** How the evaluation decodes: greedy (beam 1) unless asked. */
-export interface EvalDecoding {
-  beamSize: number;
-  lengthPenalty: number;
-  balancedBrackets?: boolean;
-  sequentialItems?: boolean;
-  salientItems?: boolean;
-  textPlaces?: boolean;
-  namedPlaces?: boolean;
-  pointedLobes?: boolean;
-  lesionLobes?: boolean;
-  /** λ of the passages' MMR ranking; absent: by score alone. */
-  mmr?: number;
-  /** λ of the passages' match with the text's findings; absent: none. */
-  textMatch?: number;
-}
+/** How the evaluation decodes (the summarizer's own decoding options): greedy (beam 1) unless asked. */
+export type EvalDecoding = Pick<SummarizeOptions, 'beamSize' | 'lengthPenalty' | 'balancedBrackets' | 'sequentialItems' | 'salientItems' | 'textPlaces' | 'namedPlaces' | 'pointedLobes' | 'lesionLobes' | 'mmr' | 'textMatch'>;
 
 export const GREEDY: EvalDecoding = { beamSize: 1, lengthPenalty: 0 };
 
