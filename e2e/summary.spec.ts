@@ -44,15 +44,16 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   // The passages setting follows the loaded model's own k (its decoder was trained with that many).
   const modelK = (JSON.parse(readFileSync('public/models/retrieval/config.json', 'utf8')) as { k: number }).k;
   await expect(page.getByTestId('k')).toHaveValue(String(modelK));
-  // The page decodes with beam search, balanced brackets, items in sequence, an item per salient sentence and
-  // lobes the text omits weighed by the lesion detector unless asked; greedy decoding streams its tokens, and keeps the item
-  // and lobe rules (brackets need beam search).
+  // The page decodes with beam search, balanced brackets, items in sequence, an item per salient sentence,
+  // lobes the text omits weighed by the lesion detector and counts as the text states them unless asked; greedy
+  // decoding streams its tokens, and keeps the item, lobe and count rules (brackets need beam search).
   // The salient-sentence rule counts numbered items, so it needs items in sequence.
   await expect(page.getByTestId('decoding')).toHaveValue('beam');
   await expect(page.getByTestId('balanced-brackets')).toBeChecked();
   await expect(page.getByTestId('sequential-items')).toBeChecked();
   await expect(page.getByTestId('salient-items')).toBeChecked();
   await expect(page.getByTestId('omitted-lobes')).toBeChecked();
+  await expect(page.getByTestId('stated-counts')).toBeChecked();
   await page.getByTestId('sequential-items').uncheck();
   await expect(page.getByTestId('salient-items')).toBeDisabled();
   await expect(page.getByTestId('salient-items')).not.toBeChecked();
@@ -75,9 +76,9 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   const counts = new Set(await page.evaluate(() => (window as unknown as { seenCounts: number[] }).seenCounts));
   expect(await page.locator('.token').count()).toBeGreaterThan(3);
   expect(counts.size, `token counts seen while streaming: ${[...counts].join(',')}`).toBeGreaterThan(2);
-  expect(await summarizeJson(page, 'public/models/retrieval', '--sequential-items', '--salient-items', '--lesion-lobes').then((r) => r.map((t) => t.token.replace(/^##/, '')))).toEqual(await page.locator('.token').allTextContents());
+  expect(await summarizeJson(page, 'public/models/retrieval', '--sequential-items', '--salient-items', '--lesion-lobes', '--stated-counts').then((r) => r.map((t) => t.token.replace(/^##/, '')))).toEqual(await page.locator('.token').allTextContents());
 
-  // Back to the default (beam 3, balanced brackets, items in sequence, an item per salient sentence, lobes weighed by pointing): what the rest of this test and the screenshots show.
+  // Back to the default (beam 3, balanced brackets, items in sequence, an item per salient sentence, lobes weighed by the lesion detector, counts as the text states them): what the rest of this test and the screenshots show.
   // Its tokens come at the end; until then the page counts the steps decoded.
   await page.getByTestId('decoding').selectOption('beam');
   await expect(page.getByTestId('balanced-brackets')).toBeChecked();
@@ -157,7 +158,7 @@ test('wasm: greedy tokens stream; the default decoding: heatmaps follow the sele
   expect(Buffer.from(ds.ContentSequence[1]!.TextValue, 'latin1').toString('utf8')).toBe(json.summary);
 
   // The Node CLI, same files, text, model and decoding: the same tokens.
-  const cliTokens = (await summarizeJson(page, 'public/models/retrieval', '--beam', '3', '--balanced-brackets', '--sequential-items', '--salient-items', '--lesion-lobes')).map((t) => t.token);
+  const cliTokens = (await summarizeJson(page, 'public/models/retrieval', '--beam', '3', '--balanced-brackets', '--sequential-items', '--salient-items', '--lesion-lobes', '--stated-counts')).map((t) => t.token);
   expect(cliTokens).toEqual(json.tokens.map((t) => t.token));
   expect(errors).toEqual([]);
 });
@@ -263,8 +264,8 @@ test('mode switch: the generative LFMGAN model summarises with its cross-attenti
   await page.screenshot({ path: join(SCREENSHOTS, 'summary-generative.png'), fullPage: true });
   if (README_SHOTS) await page.screenshot({ path: join(README_SHOTS, 'summary-generative.png'), fullPage: true });
 
-  // The CLI with the generative export writes the same tokens (its beam search has no bracket grammar; it keeps item numbers in sequence).
-  const cli = await summarizeJson(page, 'public/models/lfmgan', '--beam', '3', '--sequential-items');
+  // The CLI with the generative export writes the same tokens (its beam search has no bracket grammar; it keeps item numbers in sequence and counts to the text's).
+  const cli = await summarizeJson(page, 'public/models/lfmgan', '--beam', '3', '--sequential-items', '--stated-counts');
   expect(cli.map((t) => t.token.replace(/^##/, ''))).toEqual(generative);
   expect(cli.every((t) => t.beta === null)).toBe(true);
 

@@ -1,4 +1,4 @@
-/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --pointed-lobes, --lesion-lobes, --mmr, --text-match. */
+/** The decoding flags that `tuwen summarize` and `tuwen eval` share: --beam, --length-penalty, --balanced-brackets, --sequential-items, --salient-items, --text-places, --named-places, --pointed-lobes, --lesion-lobes, --stated-counts, --mmr, --text-match. */
 import type { EvalDecoding } from '../eval/models.ts';
 import { UsageError } from './corpus.ts';
 
@@ -12,7 +12,7 @@ export function mmrFlag(value: string | undefined): number | undefined {
   return mmr;
 }
 
-export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; 'named-places'?: boolean; 'pointed-lobes'?: boolean; 'lesion-lobes'?: boolean; mmr?: string; 'text-match'?: string }): DecodingFlags {
+export function decodingFlags(values: { beam?: string; 'length-penalty'?: string; 'balanced-brackets'?: boolean; 'sequential-items'?: boolean; 'salient-items'?: boolean; 'text-places'?: boolean; 'named-places'?: boolean; 'pointed-lobes'?: boolean; 'lesion-lobes'?: boolean; 'stated-counts'?: boolean; mmr?: string; 'text-match'?: string }): DecodingFlags {
   const beamSize = Number(values.beam ?? '1');
   const lengthPenalty = Number(values['length-penalty'] ?? '0.7');
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError('--beam must be a whole number ≥ 1');
@@ -25,5 +25,5 @@ export function decodingFlags(values: { beam?: string; 'length-penalty'?: string
   const mmr = mmrFlag(values.mmr);
   const textMatch = values['text-match'] === undefined ? undefined : Number(values['text-match']);
   if (textMatch !== undefined && !(textMatch >= 0)) throw new UsageError('--text-match must be a number ≥ 0 (the score a passage gains per finding of the text it holds)');
-  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, namedPlaces: values['named-places'] === true, pointedLobes: values['pointed-lobes'] === true, lesionLobes: values['lesion-lobes'] === true, ...(mmr === undefined ? {} : { mmr }), ...(textMatch === undefined ? {} : { textMatch }) };
+  return { beamSize, lengthPenalty, balancedBrackets: values['balanced-brackets'] === true, sequentialItems: values['sequential-items'] === true, salientItems: values['salient-items'] === true, textPlaces: values['text-places'] === true, namedPlaces: values['named-places'] === true, pointedLobes: values['pointed-lobes'] === true, lesionLobes: values['lesion-lobes'] === true, statedCounts: values['stated-counts'] === true, ...(mmr === undefined ? {} : { mmr }), ...(textMatch === undefined ? {} : { textMatch }) };
 }

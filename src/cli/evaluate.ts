@@ -91,13 +91,14 @@ export async function evalCommand(args: string[]): Promise<number> {
       'named-places': { type: 'boolean' },
       'pointed-lobes': { type: 'boolean' },
       'lesion-lobes': { type: 'boolean' },
+      'stated-counts': { type: 'boolean' },
       mmr: { type: 'string' },
       'text-match': { type: 'string' },
     },
   });
   if (!values.model) throw new UsageError('--model DIR is required');
-  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, lesionLobes, mmr, textMatch } = decodingFlags(values);
-  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, lesionLobes, ...(mmr === undefined ? {} : { mmr }), ...(textMatch === undefined ? {} : { textMatch }) };
+  const { beamSize, lengthPenalty, balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, lesionLobes, statedCounts, mmr, textMatch } = decodingFlags(values);
+  const decoding = { ...(beamSize === 1 ? GREEDY : { beamSize, lengthPenalty }), balancedBrackets, sequentialItems, salientItems, textPlaces, namedPlaces, pointedLobes, lesionLobes, statedCounts, ...(mmr === undefined ? {} : { mmr }), ...(textMatch === undefined ? {} : { textMatch }) };
   let items: EvalItem[];
   let testSet: string;
   if (values.seed !== undefined) {

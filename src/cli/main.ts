@@ -24,7 +24,7 @@ commands:
                                ({"sets":[{"items":[{"refs":[[…]],"hyp":[…]}]}]}), one JSON line per set
   baseline --kind nearest|frequent (--corpus DIR | --seed S --n N) --out DIR
                                build a baseline "model" from a training split
-  eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--mmr 0.7] [--text-match 0.1] [--json] [--reports reports]
+  eval --model DIR (--split test [--corpus DIR] | --manifest FILE | --seed S --n N) [--beam N [--length-penalty 0.7]] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--stated-counts] [--mmr 0.7] [--text-match 0.1] [--json] [--reports reports]
                                evaluate a model; writes reports/ and prints the table
   compare --test-set NAME [--reports reports] [--json] MODEL_A MODEL_B
                                two stored results of one test set, study by study: CIDEr-D and fact F1
@@ -56,7 +56,7 @@ commands:
   report-adversarial --test-set NAME [--test-set NAME…] MODEL_DIR...
                                reports/adversarial.md: MLE vs adversarial (LFMGAN, s) and vs reward (α)
                                from the stored evaluations and the training histories
-  summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--mmr 0.7] [--text-match 0.1] [--json]
+  summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--stated-counts] [--mmr 0.7] [--text-match 0.1] [--json]
                                summarise a study (DICOM files, a series, or a picture) with its text
   ensemble --model DIR --add DIR [--add DIR…] --out DIR
                                one model that decodes with several decoders' mean distribution: DIR's, and

@@ -1,4 +1,4 @@
-/** `tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--mmr 0.7] [--text-match 0.1] [--json]`. */
+/** `tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--stated-counts] [--mmr 0.7] [--text-match 0.1] [--json]`. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
@@ -15,9 +15,9 @@ export async function summarizeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { model: { type: 'string' }, text: { type: 'string' }, 'text-file': { type: 'string' }, beam: { type: 'string', default: '1' }, 'balanced-brackets': { type: 'boolean' }, 'sequential-items': { type: 'boolean' }, 'salient-items': { type: 'boolean' }, 'text-places': { type: 'boolean' }, 'named-places': { type: 'boolean' }, 'pointed-lobes': { type: 'boolean' }, 'lesion-lobes': { type: 'boolean' }, mmr: { type: 'string' }, 'text-match': { type: 'string' }, json: { type: 'boolean' } },
+    options: { model: { type: 'string' }, text: { type: 'string' }, 'text-file': { type: 'string' }, beam: { type: 'string', default: '1' }, 'balanced-brackets': { type: 'boolean' }, 'sequential-items': { type: 'boolean' }, 'salient-items': { type: 'boolean' }, 'text-places': { type: 'boolean' }, 'named-places': { type: 'boolean' }, 'pointed-lobes': { type: 'boolean' }, 'lesion-lobes': { type: 'boolean' }, 'stated-counts': { type: 'boolean' }, mmr: { type: 'string' }, 'text-match': { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (!values.model || positionals.length === 0) throw new UsageError('usage: tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--mmr 0.7] [--text-match 0.1] [--json]');
+  if (!values.model || positionals.length === 0) throw new UsageError('usage: tuwen summarize --model DIR FILE... [--text "…" | --text-file F] [--beam N] [--balanced-brackets] [--sequential-items [--salient-items]] [--text-places | --named-places] [--pointed-lobes | --lesion-lobes] [--stated-counts] [--mmr 0.7] [--text-match 0.1] [--json]');
   const decoding = decodingFlags(values);
   const text = values['text-file'] ? await readFile(values['text-file'], 'utf8') : (values.text ?? '');
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');

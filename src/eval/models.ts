@@ -70,7 +70,7 @@ function describe(c: ModelConfig | GenerativeModelConfig, quantized: boolean): {
 }
 
 /** How the evaluation decodes (the summarizer's own decoding options): greedy (beam 1) unless asked. */
-export type EvalDecoding = Pick<SummarizeOptions, 'beamSize' | 'lengthPenalty' | 'balancedBrackets' | 'sequentialItems' | 'salientItems' | 'textPlaces' | 'namedPlaces' | 'pointedLobes' | 'lesionLobes' | 'mmr' | 'textMatch'>;
+export type EvalDecoding = Pick<SummarizeOptions, 'beamSize' | 'lengthPenalty' | 'balancedBrackets' | 'sequentialItems' | 'salientItems' | 'textPlaces' | 'namedPlaces' | 'pointedLobes' | 'lesionLobes' | 'statedCounts' | 'mmr' | 'textMatch'>;
 
 export const GREEDY: EvalDecoding = { beamSize: 1, lengthPenalty: 0 };
 
@@ -83,6 +83,7 @@ const CONSTRAINTS = [
   { flag: 'namedPlaces', suffix: '-named', words: ', places among those the text names' },
   { flag: 'pointedLobes', suffix: '-pointed', words: ', lobes the text omits weighed by the pointing attention' },
   { flag: 'lesionLobes', suffix: '-lesions', words: ', lobes the text omits weighed by the lesion detector' },
+  { flag: 'statedCounts', suffix: '-counts', words: ', counts as the text states them' },
 ] as const;
 
 /** What a stored result's name adds for the decoding ("-beam3-lp0.7-brackets-items"; nothing for greedy). */

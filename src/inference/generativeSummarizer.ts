@@ -42,7 +42,7 @@ export function createGenerativeSummarizer(config: GenerativeModelConfig, weight
     options.onRetrieved?.(context, { encode: encoded - started, retrieve: 0 });
     try {
       // No longer than the generator's position table (BOS takes the first position).
-      const decoded = await decodeSummary(generatorStepper(weights, c, memory), tokenizer, options, Math.min(options.maxLength ?? config.maxSummary, c.maxSummary - 1), grammars);
+      const decoded = await decodeSummary(generatorStepper(weights, c, memory), tokenizer, options, Math.min(options.maxLength ?? config.maxSummary, c.maxSummary - 1), grammars, { text: input.text });
       return { ...context, ...decoded, imaged: [], timings: { encode: encoded - started, retrieve: 0, decode: performance.now() - encoded, tokens: decoded.tokens.length } };
     } finally {
       disposeMemory(memory);

@@ -1,10 +1,11 @@
 /**
  * How the page decodes a summary unless the person changes it: beam 3 with the bracket, item-number,
- * salient-item and lesion-lobe constraints (docs/models.md, "The page's decoding"; docs/experiments.md,
- * "Balanced brackets, and beam search as the page's decoding", "A learned lesion detector").
+ * salient-item, lesion-lobe and stated-count constraints (docs/models.md, "The page's decoding";
+ * docs/experiments.md, "Balanced brackets, and beam search as the page's decoding", "A learned lesion
+ * detector", "Counts as the text states them").
  * Scripts that measure "the page's decoding" read it too, so they cannot drift from the page.
  */
-export const PAGE_DECODING = { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true, lesionLobes: true } as const;
+export const PAGE_DECODING = { beamSize: 3, lengthPenalty: 0.7, balancedBrackets: true, sequentialItems: true, salientItems: true, lesionLobes: true, statedCounts: true } as const;
 
 /**
  * The page's one setting for lobes the text omits, as summarizer options: weighed by the lesion detector

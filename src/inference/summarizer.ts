@@ -34,6 +34,7 @@ import type { LungLobeTable } from './lesions/lungLobes.ts';
 import { studyLesions, type StudyLesions } from './lesions/regionLesions.ts';
 import type { LesionClassifierConfig } from './models/lesionClassifier.ts';
 import { namedPlaces, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
+import { countedAsText, countTokens, statedCounts, type CountTokens } from './countConstraint.ts';
 
 /** The retrieval model's configuration (config.json of a retrieval model directory). */
 export interface ModelConfig {
@@ -119,6 +120,8 @@ export interface SummarizeOptions {
    * Not with `pointedLobes`.
    */
   lesionLobes?: boolean;
+  /** A count (共N枚) only where the input text states a number of two or more, and only such a number (`countConstraint.ts`); greedy or beam. */
+  statedCounts?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
   /** Called with each final token (streamed while greedy decoding runs). */
@@ -167,6 +170,7 @@ export interface DecodingGrammars {
   brackets?: BracketGrammar;
   items?: ItemNumbering;
   places?: PlaceTokens;
+  counts?: CountTokens;
   /** Token strings by id. */
   vocab?: readonly string[];
   regionLobes?: RegionLobeTable;
@@ -182,6 +186,8 @@ export interface StudyHints {
   lesions?: { study: StudyLesions; table: LungLobeTable };
   /** With `salientItems` too: findings read from the image that the sentences leave out (`omittedEmphysema`). */
   imaged?: readonly DescribedFinding[];
+  /** The input text (`statedCounts` reads the counts it states). */
+  text?: string;
 }
 
 /** The grammars of a tokenizer, and of the reference passages' token ids (brackets); none for a model without passages. */
@@ -191,11 +197,12 @@ export function decodingGrammars(tokenizer: TuwenTokenizer, passageIds?: readonl
   const vocab = tokenizer.tokens(Array.from({ length: tokenizer.vocabSize }, (_, id) => id));
   const items = itemNumbering(encode, vocab);
   const places = placeTokens(vocab);
-  return { vocab, ...(brackets ? { brackets } : {}), ...(items ? { items } : {}), ...(places ? { places } : {}) };
+  const counts = countTokens(encode, vocab);
+  return { vocab, ...(brackets ? { brackets } : {}), ...(items ? { items } : {}), ...(places ? { places } : {}), ...(counts ? { counts } : {}) };
 }
 
 /** The options' constraints as one reshaping of the next-token probabilities, or undefined when none applies. */
-function constraints(options: SummarizeOptions, { brackets, items, places, vocab, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions, imaged = [] }: StudyHints): DecodeOptions['constrain'] {
+function constraints(options: SummarizeOptions, { brackets, items, places, counts, vocab, regionLobes }: DecodingGrammars, { salient = [], sentences = [], lesions, imaged = [], text }: StudyHints): DecodeOptions['constrain'] {
   // A text that describes no finding says the lungs are normal, which a finding read from the image
   // contradicts: its salient sentence (the normal-lungs one a normal summary restates) owes no item then.
   const textItems = imaged.length && !sentences.some((s) => findingDescribed(s) !== undefined) ? 0 : itemsOwed(salient, sentences);
@@ -208,6 +215,7 @@ function constraints(options: SummarizeOptions, { brackets, items, places, vocab
   const detected = options.lesionLobes ? lesions : undefined;
   const numberStart = atLeast && items ? items.marker(1)[0] : undefined;
   const unwritten = options.salientItems && places && vocab && (sentences.length || imaged.length) ? unwrittenFindings(places, vocab, sentences, imaged, numberStart) : undefined;
+  const stated = options.statedCounts && text !== undefined ? statedCounts(text) : undefined;
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
@@ -227,6 +235,7 @@ function constraints(options: SummarizeOptions, { brackets, items, places, vocab
         }) satisfies Rule
       : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
+    counts && stated ? ((prefix, probs) => countedAsText(counts, prefix, probs, stated)) satisfies Rule : undefined,
   ].filter((rule) => rule !== undefined);
   return rules.length ? (prefix, probs, attended) => rules.reduce((p, rule) => rule(prefix, p, attended), probs) : undefined;
 }
@@ -326,7 +335,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     const sentenceTexts = (options.salientItems || options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes) && sentences ? spans.slice(0, own).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
-      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? (await salientSentences(...contexts)).slice(0, own) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}), imaged };
+      const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? (await salientSentences(...contexts)).slice(0, own) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}), imaged, text: input.text };
       const decoded = await decodeSummary(stepper, tokenizer, options, options.maxLength ?? config.maxSummary, grammars, study);
       return {
         ...summaryContext,

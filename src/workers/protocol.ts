@@ -29,6 +29,8 @@ export interface SummarySettings {
   salientItems: boolean;
   /** Where the input sentence an item restates names no place, weigh its side and level by the image: the lesion detector's or else the pointing attention's lobes (`lobeWeighing`; retrieval model with `lungLobes` or `regionLobes`, others ignore it). */
   omittedLobes: boolean;
+  /** A count (共N枚) only where the input text states a number, and only such a number (either model). */
+  statedCounts: boolean;
   /** Passages retrieved into the decoder's context. */
   k: number;
   maxLength: number;

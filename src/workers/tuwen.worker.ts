@@ -159,6 +159,7 @@ async function summarizeOnce(requestId: number, text: string, settings: SummaryS
         sequentialItems: settings.sequentialItems,
         salientItems: settings.salientItems,
         ...lobeWeighing(settings.omittedLobes, model.config),
+        statedCounts: settings.statedCounts,
         k: settings.k,
         maxLength: settings.maxLength,
         signal: controller.signal,

@@ -92,8 +92,8 @@ describe('training options', () => {
 });
 
 describe('decoding flags', () => {
-  it('greedy by default; beam, length penalty, balanced brackets, items in sequence, an item per salient sentence places from the text and lobes from the pointing attention when asked; brackets refused with greedy, salient items without numbering, both ways of placing at once', () => {
-    const none = { balancedBrackets: false, sequentialItems: false, salientItems: false, textPlaces: false, namedPlaces: false, pointedLobes: false, lesionLobes: false };
+  it('greedy by default; beam, length penalty, balanced brackets, items in sequence, an item per salient sentence places from the text, lobes from the pointing attention and counts as the text states them when asked; brackets refused with greedy, salient items without numbering, both ways of placing at once', () => {
+    const none = { balancedBrackets: false, sequentialItems: false, salientItems: false, textPlaces: false, namedPlaces: false, pointedLobes: false, lesionLobes: false, statedCounts: false };
     expect(decodingFlags({})).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none });
     expect(decodingFlags({ beam: '3', 'length-penalty': '0', 'balanced-brackets': true })).toEqual({ beamSize: 3, lengthPenalty: 0, ...none, balancedBrackets: true });
     expect(decodingFlags({ 'sequential-items': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, sequentialItems: true });
@@ -104,6 +104,7 @@ describe('decoding flags', () => {
     expect(() => decodingFlags({ 'text-places': true, 'named-places': true })).toThrow('pick one');
     expect(decodingFlags({ 'pointed-lobes': true, 'text-places': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, pointedLobes: true, textPlaces: true });
     expect(decodingFlags({ 'lesion-lobes': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, lesionLobes: true });
+    expect(decodingFlags({ 'stated-counts': true })).toEqual({ beamSize: 1, lengthPenalty: 0.7, ...none, statedCounts: true });
     expect(() => decodingFlags({ 'pointed-lobes': true, 'lesion-lobes': true })).toThrow('--pointed-lobes and --lesion-lobes are two ways to weigh a lobe the text omits: pick one');
     expect(() => decodingFlags({ 'balanced-brackets': true })).toThrow('--balanced-brackets needs --beam 2 or more');
     for (const beam of ['0', '1.5', 'x']) expect(() => decodingFlags({ beam })).toThrow(UsageError);
@@ -127,5 +128,6 @@ describe('stored result names', () => {
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, namedPlaces: true })).toBe('-beam3-lp0.7-salient-named');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, pointedLobes: true })).toBe('-beam3-lp0.7-salient-pointed');
     expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, salientItems: true, lesionLobes: true })).toBe('-beam3-lp0.7-salient-lesions');
+    expect(decodingSuffix({ beamSize: 3, lengthPenalty: 0.7, lesionLobes: true, statedCounts: true })).toBe('-beam3-lp0.7-lesions-counts');
   });
 });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 interface Interval { value: number; low: number; high: number; n?: number }
 interface Result { params: number; scores: { factF1: Interval; lobeAccImageOnly: Interval; pointingGame: Interval; recallAt5: Interval; n: number; chars: Record<'bleu1' | 'bleu2' | 'bleu3' | 'bleu4' | 'meteor' | 'rougeL' | 'ciderD', Interval> } }
 
-const SHIPPED = 'retrieval-beam3-lp0.7-brackets-items-salient-lesions';
+const SHIPPED = 'retrieval-beam3-lp0.7-brackets-items-salient-lesions-counts';
 const result = (set: string): Result => JSON.parse(readFileSync(join('reports/results', `${SHIPPED}__${set}.json`), 'utf8'));
 const sets = [result('fresh-seed-777-n-500'), result('corpus-seed-1-n-1000-test-split')];
 

@@ -73,6 +73,9 @@ export function SummaryControls() {
         <label title={t.salientItemsHint}>
           <input type="checkbox" checked={settings.salientItems && settings.sequentialItems && model.kind !== 'generative'} onChange={(e) => setSettings({ salientItems: e.target.checked })} disabled={running || model.kind === 'generative' || !settings.sequentialItems} data-testid="salient-items" /> {t.salientItems}
         </label>
+        <label title={t.statedCountsHint}>
+          <input type="checkbox" checked={settings.statedCounts} onChange={(e) => setSettings({ statedCounts: e.target.checked })} disabled={running} data-testid="stated-counts" /> {t.statedCounts}
+        </label>
         <label title={t.omittedLobesHint}>
           <input type="checkbox" checked={settings.omittedLobes && model.kind !== 'generative'} onChange={(e) => setSettings({ omittedLobes: e.target.checked })} disabled={running || model.kind === 'generative'} data-testid="omitted-lobes" /> {t.omittedLobes}
         </label>
