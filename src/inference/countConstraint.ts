@@ -6,8 +6,9 @@
  * "Counts as the text states them").
  *
  * With `statedCounts`: 共 only where the text states a number of two or more, and the number after it one
- * of those. "多发" is left to the model: kept from it mid-item, the decoder garbled the item instead
- * ("左肺上叶明确病变") on the same selection seed.
+ * of those; where the sentence the item restates counts ("2枚", "一枚"), one of its own (`itemCounts`).
+ * "多发" is left to the model: kept from it mid-item, the decoder garbled the item instead ("左肺上叶明确病变")
+ * on the same selection seed.
  */
 import { keepAllowed } from './decode.ts';
 
@@ -33,6 +34,19 @@ const NUMERALS: Record<string, string> = { 两: '2', 二: '2', 三: '3', 四: '4
 export function statedCounts(text: string): string[] {
   const numbers = [...text.matchAll(/(\d+|[两二三四五六七八九])\s*(?:枚|个(?!月))/g)].map(([, n]) => NUMERALS[n!] ?? String(Number(n)));
   return [...new Set(numbers.filter((n) => Number(n) >= 2))];
+}
+
+/** Whether a sentence counts what it describes at all: a number ("2枚"), or one ("一枚", "一个", "1枚", "见一…"). */
+const COUNTS = /(?:\d+|[一两二三四五六七八九])\s*(?:枚|个(?!月))|见一/;
+
+/**
+ * The numbers an item may write after 共, given the sentence it restates (the decoder's sentence attention
+ * peak), if any: where that sentence counts, its own numbers (none for a single lesion: "一枚" allows no
+ * 共); elsewhere the whole text's (`whole`). A text that counts "2枚" for one finding then gives no count to
+ * another it says is single (the test split's S1-00367 wrote "共2枚" for its single 22 mm nodule).
+ */
+export function itemCounts(whole: readonly string[], sentence: string | undefined): readonly string[] {
+  return sentence !== undefined && COUNTS.test(sentence) ? statedCounts(sentence) : whole;
 }
 
 /**

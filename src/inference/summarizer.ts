@@ -34,7 +34,7 @@ import type { LungLobeTable } from './lesions/lungLobes.ts';
 import { studyLesions, type StudyLesions } from './lesions/regionLesions.ts';
 import type { LesionClassifierConfig } from './models/lesionClassifier.ts';
 import { namedPlaces, placedAsText, placeTokens, sentencePlaces, type PlaceTokens } from './textPlaceConstraint.ts';
-import { countedAsText, countTokens, statedCounts, type CountTokens } from './countConstraint.ts';
+import { countedAsText, countTokens, itemCounts, statedCounts, type CountTokens } from './countConstraint.ts';
 
 /** The retrieval model's configuration (config.json of a retrieval model directory). */
 export interface ModelConfig {
@@ -120,7 +120,10 @@ export interface SummarizeOptions {
    * Not with `pointedLobes`.
    */
   lesionLobes?: boolean;
-  /** A count (共N枚) only where the input text states a number of two or more, and only such a number (`countConstraint.ts`); greedy or beam. */
+  /**
+   * A count (共N枚) only with a number of two or more the input text states: the restated sentence's (the
+   * sentence attention's peak) where it counts, else the whole text's (`countConstraint.ts`); greedy or beam.
+   */
   statedCounts?: boolean;
   /** Called once the passages are retrieved, before the first token, with the time so far. */
   onRetrieved?: (context: SummaryContext, timings: Pick<SummaryTimings, 'encode' | 'retrieve'>) => void;
@@ -235,7 +238,7 @@ function constraints(options: SummarizeOptions, { brackets, items, places, count
         }) satisfies Rule
       : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
-    counts && stated ? ((prefix, probs) => countedAsText(counts, prefix, probs, stated)) satisfies Rule : undefined,
+    counts && stated ? ((prefix, probs, attended) => countedAsText(counts, prefix, probs, itemCounts(stated, sentences[attendedSentence(attended.sentenceAttention, sentences.length)]))) satisfies Rule : undefined,
   ].filter((rule) => rule !== undefined);
   return rules.length ? (prefix, probs, attended) => rules.reduce((p, rule) => rule(prefix, p, attended), probs) : undefined;
 }
@@ -332,7 +335,7 @@ export function createSummarizer(config: ModelConfig, weights: Weights, tokenize
     // The constraints read the text's own sentences: those after it are the image-read findings' (`imaged`), counted as such.
     const spans = sentences ? attendedSentenceSpans(context, ids.shape[1], sentences) : [];
     const own = spans.filter(([from]) => from < context.inputStart + read.textLength).length;
-    const sentenceTexts = (options.salientItems || options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes) && sentences ? spans.slice(0, own).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
+    const sentenceTexts = (options.salientItems || options.textPlaces || options.namedPlaces || options.pointedLobes || options.lesionLobes || options.statedCounts) && sentences ? spans.slice(0, own).map(([from, to]) => detokenize(tokenizer.tokens(context.ids.slice(from, to)))) : undefined;
     try {
       const stepper = ensembleStepper(decoders.map((w, i) => fusionStepper(w, contexts[i]!)));
       const study: StudyHints = { salient: options.salientItems || options.namedPlaces ? (await salientSentences(...contexts)).slice(0, own) : [], ...(sentenceTexts ? { sentences: sentenceTexts } : {}), ...(lesions ? { lesions } : {}), imaged, text: input.text };

@@ -29,7 +29,7 @@ export interface SummarySettings {
   salientItems: boolean;
   /** Where the input sentence an item restates names no place, weigh its side and level by the image: the lesion detector's or else the pointing attention's lobes (`lobeWeighing`; retrieval model with `lungLobes` or `regionLobes`, others ignore it). */
   omittedLobes: boolean;
-  /** A count (共N枚) only where the input text states a number, and only such a number (either model). */
+  /** A count (共N枚) only with a number the input text states: the restated sentence's where it counts, else the whole text's (either model). */
   statedCounts: boolean;
   /** Passages retrieved into the decoder's context. */
   k: number;

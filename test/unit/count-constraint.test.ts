@@ -1,7 +1,7 @@
 /** Counts as the findings text states them (countConstraint.ts, decode's `constrain`), against a hand-made vocabulary. */
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../src/inference/decode.ts';
-import { countedAsText, countTokens, statedCounts } from '../../src/inference/countConstraint.ts';
+import { countedAsText, countTokens, itemCounts, statedCounts } from '../../src/inference/countConstraint.ts';
 import { scriptedModel } from '../helpers/scriptedModel.ts';
 
 // Word pieces as the corpus's tokenizer has them: "共12枚" is 共 1 ##2 枚.
@@ -23,6 +23,20 @@ describe('statedCounts', () => {
   it('no number: one, several without a number (多发, 数枚), a time ("3个月"), a size', () => {
     expect(statedCounts('左肺上叶见一枚实性结节，直径约23mm。右肺见1个结节。双肺见多发结节，数枚钙化。')).toEqual([]);
     expect(statedCounts('3个月前复查，结节约12mm。咳嗽2周。')).toEqual([]);
+  });
+});
+
+describe('itemCounts', () => {
+  const whole = statedCounts('肺内见2枚实性结节影，较大者约16mm。左肺上叶见一枚实性结节影，约22mm。右侧胸腔见液性密度影。');
+  it('the restated sentence\'s own numbers where it counts: one allows none (S1-00367\'s single nodule)', () => {
+    expect(itemCounts(whole, '左肺上叶见一枚实性结节影，约22mm。')).toEqual([]);
+    expect(itemCounts(whole, '左肺上叶见一类圆形实性结节影。')).toEqual([]);
+    expect(itemCounts(whole, '肺内见2枚实性结节影，较大者约16mm。')).toEqual(['2']);
+  });
+  it('the whole text\'s where the sentence counts nothing, or no sentence is attended', () => {
+    expect(itemCounts(whole, '右侧胸腔见液性密度影。')).toEqual(['2']);
+    expect(itemCounts(whole, '主诉：胸闷3个月。')).toEqual(['2']);
+    expect(itemCounts(whole, undefined)).toEqual(['2']);
   });
 });
 
