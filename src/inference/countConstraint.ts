@@ -51,15 +51,18 @@ export function itemCounts(whole: readonly string[], sentence: string | undefine
 
 /**
  * The next-token probabilities after `prefix` (the summary's tokens so far, without BOS) with counts kept to
- * the `stated` numbers: while the number after the last 共 is being written, only digits that continue a
- * stated number (and, once one is complete, any other token); elsewhere no 共 unless the text states one.
+ * the `stated` numbers (the item's, `itemCounts`): while the number after the last 共 is being written, only
+ * digits that continue a stated number (and, once one is complete, any other token); elsewhere no 共 unless
+ * a number is stated. `whole` (the whole text's numbers) holds the number to the text where the sentence
+ * attended to moved, between 共 and its digits, to one that counts otherwise.
  */
-export function countedAsText(t: CountTokens, prefix: readonly number[], probs: Float32Array, stated: readonly string[]): Float32Array {
+export function countedAsText(t: CountTokens, prefix: readonly number[], probs: Float32Array, stated: readonly string[], whole: readonly string[] = stated): Float32Array {
   const at = prefix.lastIndexOf(t.total);
   const written = at < 0 ? [] : prefix.slice(at + 1);
   if (at >= 0 && written.every(t.isDigit)) {
-    const going = stated.map(t.number).filter((ids) => written.every((id, i) => ids[i] === id));
-    if (going.length) {
+    for (const numbers of [stated, whole]) {
+      const going = numbers.map(t.number).filter((ids) => written.every((id, i) => ids[i] === id));
+      if (!going.length) continue;
       const next = new Set(going.flatMap((ids) => (ids.length > written.length ? [ids[written.length]!] : [])));
       const complete = going.some((ids) => ids.length === written.length);
       return keepAllowed(probs, (id) => (t.isDigit(id) ? next.has(id) : complete));

@@ -238,7 +238,7 @@ function constraints(options: SummarizeOptions, { brackets, items, places, count
         }) satisfies Rule
       : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
-    counts && stated ? ((prefix, probs, attended) => countedAsText(counts, prefix, probs, itemCounts(stated, sentences[attendedSentence(attended.sentenceAttention, sentences.length)]))) satisfies Rule : undefined,
+    counts && stated ? ((prefix, probs, attended) => countedAsText(counts, prefix, probs, itemCounts(stated, sentences[attendedSentence(attended.sentenceAttention, sentences.length)]), stated)) satisfies Rule : undefined,
   ].filter((rule) => rule !== undefined);
   return rules.length ? (prefix, probs, attended) => rules.reduce((p, rule) => rule(prefix, p, attended), probs) : undefined;
 }

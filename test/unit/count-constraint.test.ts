@@ -59,6 +59,8 @@ describe('countedAsText', () => {
     expect(kept(['结', '，', '共'], stated)).toEqual(['1', '3']);
     expect(kept(['结', '，', '共', '1'], stated)).toEqual(['##2']);
     expect(zeroed(['结', '，', '共', '3'], stated)).toEqual(['1', '2', '3', '##2']);
+    // The sentence attended moved between 共 and its digits to one that says one: still a number the text states.
+    expect([...countedAsText(tokens, ['结', '，', '共'].map(id), PROBS, [], stated)].flatMap((p, i) => (p > 0 ? [VOCAB[i]] : []))).toEqual(['1', '3']);
     // Past the number, 共 is allowed again (a second item may count too).
     expect(zeroed(['共', '3', '枚', '，'], stated)).toEqual([]);
   });
