@@ -219,6 +219,8 @@ function constraints(options: SummarizeOptions, { brackets, items, places, count
   const numberStart = atLeast && items ? items.marker(1)[0] : undefined;
   const unwritten = options.salientItems && places && vocab && (sentences.length || imaged.length) ? unwrittenFindings(places, vocab, sentences, imaged, numberStart) : undefined;
   const stated = options.statedCounts && text !== undefined ? statedCounts(text) : undefined;
+  // Each sentence's numbers an item restating it may count, read once rather than at every step.
+  const sentenceCounts = stated && sentences.map((s) => itemCounts(stated, s));
   type Rule = NonNullable<DecodeOptions['constrain']>;
   const rules = [
     options.balancedBrackets && options.beamSize > 1 && brackets ? ((prefix, probs) => keepAllowed(probs, allowedAfter(brackets, prefix))) satisfies Rule : undefined,
@@ -238,7 +240,7 @@ function constraints(options: SummarizeOptions, { brackets, items, places, count
         }) satisfies Rule
       : undefined,
     places && named.length ? ((prefix, probs) => placedAsText(places, prefix, probs, named)) satisfies Rule : undefined,
-    counts && stated ? ((prefix, probs, attended) => countedAsText(counts, prefix, probs, itemCounts(stated, sentences[attendedSentence(attended.sentenceAttention, sentences.length)]), stated)) satisfies Rule : undefined,
+    counts && stated && sentenceCounts ? ((prefix, probs, attended) => countedAsText(counts, prefix, probs, sentenceCounts[attendedSentence(attended.sentenceAttention, sentences.length)] ?? stated, stated)) satisfies Rule : undefined,
   ].filter((rule) => rule !== undefined);
   return rules.length ? (prefix, probs, attended) => rules.reduce((p, rule) => rule(prefix, p, attended), probs) : undefined;
 }
