@@ -16,14 +16,15 @@
  * candidate for the type is otherwise often the placed finding: S777-00141 and the test split's S1-00367 wrote
  * the unplaced nodules at the lobe the text gave the other (docs/experiments.md, stop 72).
  */
-import { findingDescribed, locationIn } from '../corpus/factExtractor.ts';
-import { FINDING_TYPES, isLobe, type FindingType, type Lobe } from '../corpus/schema.ts';
+import { describedFinding, findingDescribed, locationIn } from '../corpus/factExtractor.ts';
+import { FINDING_TYPES, isLobe, LOBES, PLEURAL_SIDES, type FindingType, type Lobe, type Location } from '../corpus/schema.ts';
 import { keepAllowed } from './decode.ts';
 import { lobeSharesAt, type LungLobeTable } from './lesions/lungLobes.ts';
 import { LUNG_SIDES, positionInLung, sideOfColumn } from './lesions/lungPosition.ts';
 import type { StudyLesions } from './lesions/regionLesions.ts';
-import { weighedByShares } from './pointedLobeConstraint.ts';
+import { sentenceSide, weighedByShares } from './pointedLobeConstraint.ts';
 import { placeSlot, type PlaceTokens } from './textPlaceConstraint.ts';
+import type { DescribedFinding } from './unwrittenFindings.ts';
 
 /** The lobes that `sentences` name for findings of `type` ("左肺上叶见…实性结节…"). */
 export function lobesNamedFor(type: FindingType, sentences: readonly string[]): Lobe[] {
@@ -129,5 +130,46 @@ export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], prob
   });
   if (placed && itemStart) return keepAllowed(weighed, (id) => t.side.has(id));
   const afterSideLung = placed && prefix[prefix.length - 1] === t.lung && placeSlot(t, prefix)?.next === 'level';
+  return afterSideLung ? keepAllowed(weighed, (id) => t.level.has(id)) : weighed;
+}
+
+/**
+ * Where an unplaced finding may lie: the detector's lobe shares for its type (on the side its sentence
+ * names, else on either), away from the lobes the text names for the type; where the detector gives none,
+ * or for a pleural effusion, every place on that side (or both), each at 1. The shares are of side and level
+ * together: a level on the side the detector does not put it weighs 0, though another finding took the item
+ * to that side.
+ */
+function unplacedShares(type: FindingType, study: StudyLesions, table: LungLobeTable, sentences: readonly string[]): { shares: Map<Location, number>; detected: boolean } {
+  const side = sentences.map((s) => (describedFinding(s)?.type === type && locationIn(s) === undefined ? sentenceSide(s) : undefined)).find((s) => s !== undefined);
+  const shares = type === 'pleural-effusion' ? undefined : lesionLobeShares(study, table, type, side, lobesNamedFor(type, sentences));
+  if (shares) return { shares, detected: true };
+  const open = [...(type === 'pleural-effusion' ? PLEURAL_SIDES : LOBES)].filter((place) => side === undefined || place[0] === side);
+  return { shares: new Map(open.map((place) => [place, 1])), detected: false };
+}
+
+/**
+ * The next-token probabilities with an item's side and level weighed by `findings` the item may be writing,
+ * one or more of which the text leaves unplaced: a side or level keeps the weight of the finding that fits it
+ * best, 1 for one the text places there, the detector's share for one it leaves unplaced (`unplacedShares`).
+ * The summarizer passes the findings left to write where the restated sentence (the attention's peak)
+ * describes none of them, because it is a sentence already written: weighing by that sentence alone left such
+ * items to the model, which wrote the unplaced finding at a lobe the text gives another one (S49494-02385:
+ * "左上肺实性结节" for one in 右肺下叶). Where the sentence describes a finding left, it decides: weighing by
+ * findings of other types too garbles items, since an item writes its place before its type
+ * (docs/experiments.md, stop 75). As in `weighedByLesions`, an item whose finding the detector places begins
+ * with a side, and a level follows its "左肺" / "右肺".
+ */
+export function weighedByFindings(t: PlaceTokens, prefix: readonly number[], probs: Float32Array, findings: readonly DescribedFinding[], study: StudyLesions, table: LungLobeTable, sentences: readonly string[], itemStart = false): Float32Array {
+  const slot = placeSlot(t, prefix);
+  if (!slot) return probs;
+  const options = findings.map(({ type, place }) => (place !== undefined ? { shares: new Map([[place, 1]]), detected: false } : unplacedShares(type, study, table, sentences)));
+  const weight = (fits: (place: Location) => boolean) => Math.max(0, ...options.map(({ shares }) => Math.min(1, [...shares].reduce((sum, [place, v]) => sum + (fits(place) ? v : 0), 0))));
+  const weighed = slot.next === 'side'
+    ? probs.map((p, id) => (t.side.has(id) ? p * weight((place) => place[0] === t.side.get(id)) : p))
+    : probs.map((p, id) => (t.level.has(id) ? p * weight((place) => place[0] === slot.side && isLobe(place) && place[2] === t.level.get(id)) : p));
+  const detected = options.some((o) => o.detected);
+  if (detected && itemStart) return keepAllowed(weighed, (id) => t.side.has(id));
+  const afterSideLung = detected && slot.next === 'level' && prefix[prefix.length - 1] === t.lung;
   return afterSideLung ? keepAllowed(weighed, (id) => t.level.has(id)) : weighed;
 }

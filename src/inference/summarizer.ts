@@ -24,11 +24,11 @@ import { contextIds, inputWithSentences } from './decoderContext.ts';
 import { allowedAfter, bracketGrammar, type BracketGrammar } from './bracketConstraint.ts';
 import { endsWithNumber, itemNumbering, itemsOwed, renumbered, type ItemNumbering } from './itemNumberConstraint.ts';
 import { weighedByPointing, type RegionLobeTable } from './pointedLobeConstraint.ts';
-import { weighedByLesions } from './lesionLobeConstraint.ts';
+import { weighedByFindings, weighedByLesions } from './lesionLobeConstraint.ts';
 import { unwrittenFindings, unwrittenFindingsOf, type DescribedFinding } from './unwrittenFindings.ts';
 import { imagedSentence, omittedEmphysema } from './omittedEmphysema.ts';
 import { namedFindings, textMatchedScores } from './textMatchedRanking.ts';
-import { findingDescribed } from '../corpus/factExtractor.ts';
+import { describedFinding, findingDescribed } from '../corpus/factExtractor.ts';
 import { filterMaps } from './filterMaxima.ts';
 import type { LungLobeTable } from './lesions/lungLobes.ts';
 import { studyLesions, type StudyLesions } from './lesions/regionLesions.ts';
@@ -234,8 +234,15 @@ function constraints(options: SummarizeOptions, { brackets, items, places, count
           if (unwritten?.places(prefix)) return probs;
           const k = restated(attended);
           const [sentence, namesPlace] = [sentences[k], placesOf[k] !== undefined];
+          // With an unplaced finding left to write (the placed ones alone are kept to their places above), an item
+          // whose sentence describes none of those left (one written, or no finding) may be writing any of them.
+          const left = unwritten?.findings(prefix) ?? [];
+          const finding = sentence === undefined ? undefined : describedFinding(sentence);
+          const restatesLeft = finding !== undefined && left.some((f) => f.type === finding.type && f.place === finding.place);
+          const itemStart = items !== undefined && endsWithNumber(items, prefix);
+          if (detected && left.length && !restatesLeft) return weighedByFindings(places, prefix, probs, left, detected.study, detected.table, sentences, itemStart);
           return detected
-            ? weighedByLesions(places, prefix, probs, sentence, namesPlace, detected.study, detected.table, sentences, items !== undefined && endsWithNumber(items, prefix))
+            ? weighedByLesions(places, prefix, probs, sentence, namesPlace, detected.study, detected.table, sentences, itemStart)
             : weighedByPointing(places, prefix, probs, sentence, namesPlace, attended.visualAttention!, regionLobes!);
         }) satisfies Rule
       : undefined,

@@ -23,13 +23,16 @@ export type DescribedFinding = NonNullable<ReturnType<typeof describedFinding>>;
 
 /**
  * The findings the input sentences describe (`findingDescribed`), and those read from the image (`imaged`),
- * that `written` (the summary's earlier items) does not give at their place (at any place, for one that names
- * none).
+ * that `written` (the summary's earlier items) does not give at their place (for one that names none, at any
+ * place the text gives no finding of its type).
  */
 export function unwrittenFindingsOf(sentences: readonly string[], written: string, imaged: readonly DescribedFinding[] = []): DescribedFinding[] {
   const facts = extractFacts(written);
-  return [...sentences.map(describedFinding), ...imaged].flatMap((found) => {
-    const done = found && facts.some((f) => f.finding === found.type && (found.place === undefined || f.location === found.place));
+  const described = [...sentences.map(describedFinding), ...imaged];
+  // An item of a type at a place the text gives that type is the placed finding's, not an unplaced one's.
+  const placed = (type: FindingType, place: string | undefined) => described.some((d) => d?.type === type && d.place !== undefined && d.place === place);
+  return described.flatMap((found) => {
+    const done = found && facts.some((f) => f.finding === found.type && (found.place === undefined ? !placed(found.type, f.location) : f.location === found.place));
     return found === undefined || done ? [] : [found];
   });
 }
@@ -68,6 +71,8 @@ export function refusedTypes(place: Location, unwritten: readonly DescribedFindi
 
 /** The constraint over one summary's decoding (`unwrittenFindings`). */
 export interface UnwrittenFindings {
+  /** The findings no item before the current one wrote (`unwrittenFindingsOf`), after `prefix`. */
+  findings(prefix: readonly number[]): DescribedFinding[];
   /** The places the current item may take after `prefix` (`placesOf` the unwritten findings; for the first item, every finding the text describes), or undefined where none are known. */
   places(prefix: readonly number[]): Location[] | undefined;
   /**
@@ -112,6 +117,7 @@ export function unwrittenFindings(t: PlaceTokens, vocab: readonly string[], sent
     return reading;
   };
   return {
+    findings: (prefix) => earlier(prefix).unwritten,
     places: (prefix) => earlier(prefix).places,
     constrain(prefix, probs) {
       const { facts, unwritten, places, item } = earlier(prefix);

@@ -1,12 +1,13 @@
 /** An item's lobe weighed by the lobes at the lesion detector's peak where the text omits it (lesionLobeConstraint.ts), and emphysema the text omits (omittedEmphysema.ts), by hand. */
 import { describe, expect, it } from 'vitest';
 import { FINDING_TYPES } from '../../src/corpus/schema.ts';
-import { lesionLobeShares, lesionPeak, lobesNamedFor, weighedByLesions } from '../../src/inference/lesionLobeConstraint.ts';
+import { lesionLobeShares, lesionPeak, lobesNamedFor, weighedByLesions, weighedByFindings } from '../../src/inference/lesionLobeConstraint.ts';
 import { omittedEmphysema } from '../../src/inference/omittedEmphysema.ts';
 import { namedFindings } from '../../src/inference/textMatchedRanking.ts';
 import type { LungLobeTable } from '../../src/inference/lesions/lungLobes.ts';
 import type { StudyLesions } from '../../src/inference/lesions/regionLesions.ts';
 import { placeTokens } from '../../src/inference/textPlaceConstraint.ts';
+import { unwrittenFindingsOf } from '../../src/inference/unwrittenFindings.ts';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '1', '、', '左', '右', '上', '中', '下', '肺', '叶', '。', '侧'];
 const tokens = placeTokens(VOCAB)!;
@@ -146,6 +147,44 @@ describe('weighedByLesions', () => {
     expect(weighed('1、右', '右肺上叶见一实性结节。', true)).toEqual({});
     expect(weighed('1、右', undefined, false)).toEqual({});
     expect(weighed('1、右上', '右肺见一实性结节影。', false)).toEqual({});
+  });
+});
+
+describe('weighedByFindings: the findings an item may be writing, one unplaced, weigh its place', () => {
+  const ones = new Float32Array(VOCAB.length).fill(1);
+  const weighed = (sentences: string[], written: string, text: string, itemStart = false) => {
+    const out = weighedByFindings(tokens, encode(text), ones, unwrittenFindingsOf(sentences, written), STUDY, TABLE, sentences, itemStart);
+    return Object.fromEntries([...out].flatMap((p, i) => (p === 1 ? [] : [[VOCAB[i]!, Number(p.toFixed(4))]])));
+  };
+  // An unplaced solid nodule and one in 左肺上叶, both left to write. Away from 左肺上叶 the detector's solid-nodule
+  // peak is candidate 0 (0.6; candidate 3 gives 0.5, candidate 2 0.3 × 0.1): 右肺中叶 0.25, 右肺下叶 0.75.
+  const TWO = ['肺内见一实性结节影。', '左肺上叶见一实性结节影。'];
+  it('either side is open (each is some finding\'s), but on the left only the placed nodule\'s level', () => {
+    expect(weighed(TWO, '', '1、')).toEqual({});
+    // weighedByLesions, reading the unplaced sentence alone, would weigh the left's own peak (candidate 3, 左肺下叶).
+    expect(weighed(TWO, '', '1、左')).toEqual({ 中: 0, 下: 0 });
+    expect(weighed(TWO, '', '1、右')).toEqual({ 上: 0, 中: 0.25, 下: 0.75 });
+  });
+  it('once the placed nodule is written, the unplaced ground-glass nodule\'s side (its peak: candidate 2, left): S49494-02385\'s case', () => {
+    const sentences = ['肺内见一磨玻璃结节。', '右肺下叶见一实性结节影。'];
+    expect(weighed(sentences, '', '1、')).toEqual({});
+    expect(weighed(sentences, '1、右肺下叶实性结节。', '1、右肺下叶实性结节。2、')).toEqual({ 右: 0 });
+  });
+  it('a side its sentence names: the detector\'s peak on that side (candidate 3, 左肺下叶)', () => {
+    expect(weighed(['左肺见一实性结节影。'], '', '1、')).toEqual({ 右: 0 });
+    expect(weighed(['左肺见一实性结节影。'], '', '1、左')).toEqual({ 上: 0, 中: 0 });
+  });
+  it('right after the number, a side only where the detector places an unplaced finding', () => {
+    const kept = (sentences: string[]) => {
+      const out = weighedByFindings(tokens, encode('1、'), ones, unwrittenFindingsOf(sentences, ''), STUDY, TABLE, sentences, true);
+      return [...out].flatMap((p, i) => (p > 0 ? [VOCAB[i]] : []));
+    };
+    expect(kept(TWO)).toEqual(['左', '右']);
+    expect(kept(['肺内见一钙化灶。'])).toHaveLength(VOCAB.length);
+  });
+  it('an unplaced finding the detector has no candidate for leaves every lobe open; an unplaced effusion, no level', () => {
+    expect(weighed(['肺内见一钙化灶。', '左肺上叶见一实性结节影。'], '', '1、左')).toEqual({ 中: 0 }); // the left lung has no 中叶
+    expect(weighed(['胸腔见弧形液性密度影。'], '', '1、右')).toEqual({ 上: 0, 中: 0, 下: 0 });
   });
 });
 

@@ -18,6 +18,11 @@ describe('unwrittenFindingsOf and placesOf', () => {
     // The nodule written at another lobe is not the sentence's.
     expect(unwrittenFindingsOf(SENTENCES.slice(0, 1), '1、右上肺实性结节。')).toHaveLength(1);
   });
+  it('a placeless finding is not written by an item at the lobe the text gives another finding of its type (S1-00251)', () => {
+    const two = ['肺野内见斑片状实变，累及范围约37mm。', '左肺上叶见片状实变影，范围约37mm。'];
+    expect(unwrittenFindingsOf(two, '1、左肺上叶炎性实变影。')).toEqual([{ type: 'consolidation', place: undefined }]);
+    expect(unwrittenFindingsOf(two, '1、右肺下叶实变。')).toEqual([{ type: 'consolidation', place: '左肺上叶' }]);
+  });
   it('gives places only where every unwritten finding names one', () => {
     expect(placesOf(unwrittenFindingsOf(SENTENCES, ''))).toBeUndefined();
     expect(placesOf(unwrittenFindingsOf(SENTENCES, '1、左肺上叶肺气肿。'))).toEqual(['左肺上叶', '右肺下叶']);
