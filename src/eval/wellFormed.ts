@@ -25,10 +25,10 @@ export function itemsInSequence(text: string): boolean {
 
 /**
  * A place written wrong: a level with no side before it (上肺上叶…), a level after a whole lung (左肺上肺), a
- * place written twice (右上肺上叶), or an item number without its "、" (5上肺…). None of the corpus's
- * summaries has one (`test/unit/well-formed.test.ts`).
+ * place written twice (右上肺上叶), a middle lobe on the left, which has none (左中肺, 左肺中叶), or an item
+ * number without its "、" (5上肺…). None of the corpus's summaries has one (`test/unit/well-formed.test.ts`).
  */
-const MALFORMED_PLACE = /(?:^|[^左右双两肺])[上中下][肺叶]|[左右]肺[上中下]肺|[左右][上中下]肺[上中下]叶|(?:^|。)\d+(?![\d、])/;
+const MALFORMED_PLACE = /(?:^|[^左右双两肺])[上中下][肺叶]|[左右]肺[上中下]肺|[左右][上中下]肺[上中下]叶|左肺?中[肺叶]|(?:^|。)\d+(?![\d、])/;
 
 /** Whether every place in the text is written as a side and then a level, and every item number has its "、". */
 export function placesWellFormed(text: string): boolean {
