@@ -39,7 +39,7 @@ describe('placesWellFormed', () => {
     expect(placesWellFormed('双上肺肺气肿。两肺上叶多发结节。左侧胸腔积液（深约14mm）。')).toBe(true);
     expect(placesWellFormed('右肺肺气肿，伴肺大泡形成。')).toBe(true);
   });
-  it('rejects a middle lobe on the left, which has none (S51515-00178 under a rule not adopted at stop 75; older releases' greedy summaries)', () => {
+  it('rejects a middle lobe on the left, which has none (S51515-00178 under a rule not adopted at stop 75; greedy summaries of older releases)', () => {
     expect(placesWellFormed('3、左中肺部分实性结节（大小约23mm）。')).toBe(false);
     expect(placesWellFormed('左肺中叶实性结节。')).toBe(false);
     expect(placesWellFormed('右中肺实性结节。左肺上叶钙化灶。')).toBe(true);
