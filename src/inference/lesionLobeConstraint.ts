@@ -128,8 +128,16 @@ export function weighedByLesions(t: PlaceTokens, prefix: readonly number[], prob
     placed = shares !== undefined && type !== undefined && type !== 'pleural-effusion';
     return shares;
   });
-  if (placed && itemStart) return keepAllowed(weighed, (id) => t.side.has(id));
-  const afterSideLung = placed && prefix[prefix.length - 1] === t.lung && placeSlot(t, prefix)?.next === 'level';
+  return placed ? keptToPlace(t, prefix, weighed, itemStart) : weighed;
+}
+
+/**
+ * An item whose place the detector weighs, kept to writing one: right after its number (`itemStart`) a side
+ * only, and right after its "左肺" / "右肺" a level only; elsewhere `weighed` as it is.
+ */
+function keptToPlace(t: PlaceTokens, prefix: readonly number[], weighed: Float32Array, itemStart: boolean): Float32Array {
+  if (itemStart) return keepAllowed(weighed, (id) => t.side.has(id));
+  const afterSideLung = prefix[prefix.length - 1] === t.lung && placeSlot(t, prefix)?.next === 'level';
   return afterSideLung ? keepAllowed(weighed, (id) => t.level.has(id)) : weighed;
 }
 
@@ -168,8 +176,5 @@ export function weighedByFindings(t: PlaceTokens, prefix: readonly number[], pro
   const weighed = slot.next === 'side'
     ? probs.map((p, id) => (t.side.has(id) ? p * weight((place) => place[0] === t.side.get(id)) : p))
     : probs.map((p, id) => (t.level.has(id) ? p * weight((place) => place[0] === slot.side && isLobe(place) && place[2] === t.level.get(id)) : p));
-  const detected = options.some((o) => o.detected);
-  if (detected && itemStart) return keepAllowed(weighed, (id) => t.side.has(id));
-  const afterSideLung = detected && slot.next === 'level' && prefix[prefix.length - 1] === t.lung;
-  return afterSideLung ? keepAllowed(weighed, (id) => t.level.has(id)) : weighed;
+  return options.some((o) => o.detected) ? keptToPlace(t, prefix, weighed, itemStart) : weighed;
 }

@@ -214,6 +214,8 @@ function constraints(options: SummarizeOptions, { brackets, items, places, count
   const named = options.namedPlaces ? namedPlaces(sentences, salient) : [];
   const placesOf = options.textPlaces || options.pointedLobes || options.lesionLobes ? sentencePlaces(sentences) : [];
   const restated = (attended: { sentenceAttention?: Float32Array }) => attendedSentence(attended.sentenceAttention, placesOf.length);
+  // Each sentence's finding, read once rather than at every step (the lesion weighing compares it with those left).
+  const describedOf = options.lesionLobes ? sentences.map(describedFinding) : [];
   // Where the restated sentence names no place, its item's lobe is weighed by the lesion detector when the study has its maxima, else by the pointing attention.
   const detected = options.lesionLobes ? lesions : undefined;
   const numberStart = atLeast && items ? items.marker(1)[0] : undefined;
@@ -237,7 +239,7 @@ function constraints(options: SummarizeOptions, { brackets, items, places, count
           // With an unplaced finding left to write (the placed ones alone are kept to their places above), an item
           // whose sentence describes none of those left (one written, or no finding) may be writing any of them.
           const left = unwritten?.findings(prefix) ?? [];
-          const finding = sentence === undefined ? undefined : describedFinding(sentence);
+          const finding = describedOf[k];
           const restatesLeft = finding !== undefined && left.some((f) => f.type === finding.type && f.place === finding.place);
           const itemStart = items !== undefined && endsWithNumber(items, prefix);
           if (detected && left.length && !restatesLeft) return weighedByFindings(places, prefix, probs, left, detected.study, detected.table, sentences, itemStart);
